@@ -1,0 +1,17 @@
+"""The public, tamper-evident audit log: every audited action becomes a Merkle-tree leaf.
+
+Other apps call `record(...)` inside the transaction of the change it audits, and `commit(...)`
+to put personal data into an entry only as a salted commitment. Importing this package loads no
+model, so pure modules (`merkle`, `note`, `tiles`, `verifier`) work without Django.
+"""
+
+from minga.audit.commitments import commit
+
+__all__ = ["commit", "record"]
+
+
+def record(*args, **kwargs):  # type: ignore[no-untyped-def]
+    """Append an entry to the log; see `minga.audit.log.record` (imported lazily)."""
+    from minga.audit.log import record as record_entry
+
+    return record_entry(*args, **kwargs)
