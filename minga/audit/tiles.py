@@ -157,7 +157,7 @@ def tile_reader(fetch: TileFetcher, tree_size: int) -> NodeReader:
         tiles = fetch(widths)
         found = {}
         for node, (key, offset, count) in spans.items():
-            data = tiles[key]
+            data = tiles.get(key, b"")
             if len(data) < widths[key] * HASH_SIZE:
                 raise LookupError(f"tile {key} is shorter than {widths[key]} hashes")
             found[node] = _perfect_root(

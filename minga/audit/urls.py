@@ -1,3 +1,14 @@
+from django.urls import path, re_path
+
+from . import views
+
 app_name = "audit"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.log_index, name="log-index"),
+    path("checkpoint", views.checkpoint, name="checkpoint"),
+    path("tile/<path:path>", views.tile, name="tile"),
+    re_path(r"^entries/(?P<index>[^/]*)$", views.entry, name="entry"),
+    path("proof/consistency", views.consistency, name="consistency-proof"),
+    path("witness/add-checkpoint", views.witness_add_checkpoint, name="witness-add-checkpoint"),
+]

@@ -74,7 +74,7 @@ class Key:
 
 def parse_key(vkey: str) -> Key:
     """Parse a signed-note verifier key `name+keyid+base64(type || public key)`."""
-    parts = vkey.split("+")
+    parts = vkey.split("+", 2)
     if len(parts) != 3 or not parts[0] or re.search(r"\s", parts[0]):
         raise ValueError(f"{vkey!r} is not a verifier key name+keyid+key")
     raw = _b64(parts[2], "verifier key")

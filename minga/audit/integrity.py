@@ -1,0 +1,146 @@
+"""`minga log verify`: recompute the whole log from the database and check every claim it makes.
+
+Trust nothing stored but the signatures: every leaf hash is recomputed from its entry's bytes,
+every stored tile from those leaves, and every checkpoint's root from the whole tree, with its
+signature checked against the platform's public keys (rotated ones included). The first problem
+found is reported with the entry index it concerns.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from dataclasses import dataclass
+
+from django.conf import settings
+
+from . import merkle, note
+from .log import format_time, head_size
+from .models import Checkpoint, Entry, Tile
+from .tiles import TILE_HEIGHT, TILE_WIDTH
+
+
+class TamperError(Exception):
+    """The database no longer matches the log: `index` is the first entry concerned."""
+
+    def __init__(self, index: int | None, message: str) -> None:
+        super().__init__(message)
+        self.index = index
+
+
+@dataclass(frozen=True)
+class Report:
+    entries: int
+    tiles: int
+    checkpoints: int
+    seconds: float
+
+
+def _verifiers() -> list[note.Verifier]:
+    from minga.identity.keys import platform_public_keys
+
+    return [note.Verifier(settings.MINGA_LOG_ORIGIN, key) for key, _ in platform_public_keys()]
+
+
+def _check_entries() -> list[bytes]:
+    """Recompute every leaf hash in index order; return them."""
+    leaves: list[bytes] = []
+    rows = Entry.objects.order_by("index").values_list(
+        "index", "body", "leaf_hash", "kind", "subject", "created_at"
+    )
+    for index, body, stored, kind, subject, created_at in rows.iterator(chunk_size=20_000):
+        expected = len(leaves)
+        if index != expected:
+            raise TamperError(expected, f"entry {expected} is missing (the next one is {index}).")
+        body = bytes(body)
+        leaf = merkle.leaf_hash(body)
+        if leaf != bytes(stored):
+            raise TamperError(index, f"entry {index} was altered: it no longer hashes to its leaf.")
+        try:
+            fields = json.loads(body)
+            matches = (fields["kind"], fields["subject"], fields["at"]) == (
+                kind,
+                subject,
+                format_time(created_at),
+            )
+        except (ValueError, KeyError, TypeError):
+            matches = False
+        if not matches:
+            raise TamperError(index, f"entry {index} was altered: its columns disagree with it.")
+        leaves.append(leaf)
+    return leaves
+
+
+def _check_tiles(tree: merkle.Tree) -> int:
+    """Compare every stored tile with the recomputed tree; return how many there are."""
+    count = 0
+    rows = Tile.objects.order_by("level", "index").values_list("level", "index", "hashes", "root")
+    for level, index, hashes, root in rows.iterator(chunk_size=1000):
+        count += 1
+        height = TILE_HEIGHT * level
+        first_leaf = (index * TILE_WIDTH) << height
+        row = tree.levels[height] if height < len(tree.levels) else []
+        expected = b"".join(row[index * TILE_WIDTH : (index + 1) * TILE_WIDTH])
+        if len(expected) != TILE_WIDTH * merkle.HASH_SIZE:
+            raise TamperError(first_leaf, f"tile {level}/{index} covers entries that do not exist.")
+        hashes = bytes(hashes)
+        if hashes != expected:
+            offset = next(
+                i
+                for i in range(0, len(expected), merkle.HASH_SIZE)
+                if hashes[i : i + merkle.HASH_SIZE] != expected[i : i + merkle.HASH_SIZE]
+            )
+            bad = first_leaf + ((offset // merkle.HASH_SIZE) << height)
+            raise TamperError(
+                bad,
+                f"entry {bad} disagrees with tile {level}/{index}: the entry or the tile was "
+                "altered, removed, inserted or reordered.",
+            )
+        if bytes(root) != tree.levels[height + TILE_HEIGHT][index]:
+            raise TamperError(first_leaf, f"the root of tile {level}/{index} was altered.")
+    return count
+
+
+def _check_checkpoints(tree: merkle.Tree) -> int:
+    verifiers = _verifiers()
+    count, verified_size = 0, 0
+    for checkpoint in Checkpoint.objects.order_by("size").iterator():
+        count += 1
+        size = checkpoint.size
+        try:
+            parsed, _, _ = note.open_checkpoint(checkpoint.note, verifiers)
+        except note.NoteError as error:
+            raise TamperError(None, f"checkpoint {size} does not verify: {error}") from None
+        if (parsed.origin, parsed.size, parsed.root) != (
+            settings.MINGA_LOG_ORIGIN,
+            size,
+            bytes(checkpoint.root),
+        ):
+            raise TamperError(None, f"checkpoint {size} disagrees with its signed note.")
+        if size > tree.size:
+            raise TamperError(
+                tree.size, f"checkpoint {size} was signed but entries from {tree.size} are missing."
+            )
+        if tree.root(size) != parsed.root:
+            raise TamperError(
+                verified_size,
+                f"checkpoint {size} does not match the entries: an entry from {verified_size} to "
+                f"{size - 1} was altered, removed, inserted or reordered.",
+            )
+        verified_size = size
+    return count
+
+
+def verify_log() -> Report:
+    """Check the whole log; raise `TamperError` at the first problem."""
+    started = time.perf_counter()
+    leaves = _check_entries()
+    head = head_size()
+    if len(leaves) < head:
+        raise TamperError(len(leaves), f"entries from {len(leaves)} to {head - 1} are missing.")
+    if len(leaves) > head:
+        raise TamperError(head, f"entry {head} was not appended by the sequencer.")
+    tree = merkle.Tree(leaves)
+    tiles = _check_tiles(tree)
+    checkpoints = _check_checkpoints(tree)
+    return Report(len(leaves), tiles, checkpoints, time.perf_counter() - started)

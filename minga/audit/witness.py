@@ -1,0 +1,216 @@
+"""Witnessing (C2SP tlog-witness): cosigning peers' checkpoints, and asking peers to cosign ours.
+
+A witness keeps, per log origin, the latest checkpoint it cosigned, and cosigns a new one only
+with a consistency proof from that one. Cooperatives that witness each other's logs make a split
+view (showing different histories to different people) detectable without any central party.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import time
+import urllib.error
+import urllib.request
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+
+from . import log, merkle, note
+from .models import Checkpoint, PeerState, WitnessedLog
+
+logger = logging.getLogger("minga.audit")
+
+MAX_REQUEST_BYTES = 64 * 1024
+MAX_PROOF_LINES = 63
+SIZE_CONTENT_TYPE = "text/x.tlog.size"
+
+
+class WitnessError(Exception):
+    """A refused add-checkpoint request, with the HTTP status the spec prescribes."""
+
+    def __init__(self, status: int, message: str, content_type: str = "text/plain") -> None:
+        super().__init__(message)
+        self.status = status
+        self.content_type = content_type
+
+
+@dataclass(frozen=True)
+class Peer:
+    url: str
+    witness: note.Verifier
+    log: note.Verifier | None
+
+
+def peers() -> list[Peer]:
+    """The configured peer instances (MINGA_WITNESS_PEERS), keys parsed."""
+    return [
+        Peer(
+            url=item["url"].rstrip("/"),
+            witness=note.parse_vkey(item["vkey"]),
+            log=note.parse_vkey(item["log_vkey"]) if item.get("log_vkey") else None,
+        )
+        for item in settings.MINGA_WITNESS_PEERS
+    ]
+
+
+def trusted_logs() -> dict[str, note.Verifier]:
+    """Logs this instance witnesses, by origin (a log's key name is its origin)."""
+    return {peer.log.name: peer.log for peer in peers() if peer.log is not None}
+
+
+def _parse_request(body: bytes) -> tuple[int, list[bytes], str]:
+    if len(body) > MAX_REQUEST_BYTES:
+        raise WitnessError(413, "The request is too large.")
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise WitnessError(400, "The request is not UTF-8 text.") from None
+    head, sep, checkpoint = text.partition("\n\n")
+    lines = head.split("\n")
+    match = re.fullmatch(r"old (0|[1-9][0-9]{0,18})", lines[0])
+    if not sep or match is None:
+        raise WitnessError(400, "The request starts with 'old N', then proof lines, a blank line.")
+    if len(lines) - 1 > MAX_PROOF_LINES:
+        raise WitnessError(400, f"At most {MAX_PROOF_LINES} consistency proof lines.")
+    try:
+        proof = [note.b64decode(line, "proof line") for line in lines[1:]]
+    except note.NoteError as error:
+        raise WitnessError(400, f"Bad consistency proof: {error}.") from None
+    if any(len(h) != merkle.HASH_SIZE for h in proof):
+        raise WitnessError(400, "Every consistency proof line is a 32-byte hash.")
+    return int(match.group(1)), proof, checkpoint
+
+
+def add_checkpoint(body: bytes) -> str:
+    """Handle one add-checkpoint request; return the cosignature lines or raise `WitnessError`."""
+    old_size, proof, signed = _parse_request(body)
+    try:
+        parsed_note = note.parse_note(signed)
+        checkpoint = note.parse_checkpoint(parsed_note.text)
+    except note.NoteError as error:
+        raise WitnessError(400, f"Bad checkpoint: {error}.") from None
+    verifier = trusted_logs().get(checkpoint.origin)
+    if verifier is None:
+        raise WitnessError(404, f"This witness does not follow the log {checkpoint.origin!r}.")
+    try:
+        note.verify_note(signed, [verifier])
+    except note.NoteError:
+        raise WitnessError(403, "The checkpoint is not signed by the log's key.") from None
+    if old_size > checkpoint.size:
+        raise WitnessError(400, "The old size is larger than the checkpoint's size.")
+    if old_size == 0 and proof:
+        raise WitnessError(400, "A consistency proof from size 0 must be empty.")
+    try:
+        with transaction.atomic():
+            return _cosign(old_size, proof, checkpoint, parsed_note)
+    except IntegrityError:
+        # Two first requests for one origin raced to create its row: the loser retries.
+        with transaction.atomic():
+            return _cosign(old_size, proof, checkpoint, parsed_note)
+
+
+def _cosign(
+    old_size: int, proof: list[bytes], checkpoint: note.Checkpoint, signed: note.Note
+) -> str:
+    """Check against the stored state and move it forward atomically (see the spec's race)."""
+    state = WitnessedLog.objects.select_for_update().filter(origin=checkpoint.origin).first()
+    known_size = state.size if state else 0
+    if old_size != known_size:
+        raise WitnessError(409, f"{known_size}\n", SIZE_CONTENT_TYPE)
+    if state is not None and old_size == checkpoint.size:
+        if bytes(state.root) != checkpoint.root:
+            raise WitnessError(409, "Same size as the cosigned checkpoint, different root.")
+    elif state is not None:
+        try:
+            merkle.verify_consistency(
+                old_size, checkpoint.size, proof, bytes(state.root), checkpoint.root
+            )
+        except merkle.ProofError as error:
+            raise WitnessError(422, f"The consistency proof does not verify: {error}.") from None
+    now = timezone.now()
+    if state is None:
+        state = WitnessedLog(origin=checkpoint.origin)
+    state.size, state.root, state.note = checkpoint.size, checkpoint.root, str(signed)
+    state.updated_at = now
+    state.save()
+    cosignature = log.witness_signer().sign(signed.text, timestamp=int(now.timestamp()))
+    return cosignature.line
+
+
+# --- asking peers -------------------------------------------------------------------------------
+
+
+def _post(url: str, body: bytes) -> tuple[int, str]:
+    """POST and return (status, text); a seam the tests replace."""
+    request = urllib.request.Request(  # noqa: S310 (URLs come from settings, http(s) only)
+        url, data=body, method="POST", headers={"Content-Type": "text/plain; charset=utf-8"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=settings.MINGA_WITNESS_TIMEOUT) as response:  # noqa: S310
+            return response.status, response.read(MAX_REQUEST_BYTES).decode("utf-8", "replace")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read(MAX_REQUEST_BYTES).decode("utf-8", "replace")
+
+
+def _ask(peer: Peer, checkpoint: Checkpoint) -> note.Signature | None:
+    state, _ = PeerState.objects.get_or_create(
+        url=peer.url, defaults={"updated_at": timezone.now()}
+    )
+    old = state.size if state.size <= checkpoint.size else 0
+    for _attempt in range(2):
+        proof = log.consistency_proof(old, checkpoint.size) if old else []
+        lines = "".join(note.b64encode(h) + "\n" for h in proof)
+        status, text = _post(
+            f"{peer.url}/add-checkpoint", f"old {old}\n{lines}\n{checkpoint.note}".encode()
+        )
+        if status == 409 and re.fullmatch(r"(0|[1-9][0-9]*)\n", text):
+            old = int(text)
+            if old > checkpoint.size:
+                break
+            continue
+        if status != 200:
+            logger.warning(
+                "witness %s refused checkpoint %s: %s %s",
+                peer.url,
+                checkpoint.size,
+                status,
+                text[:200],
+            )
+            return None
+        try:
+            _, verified = note.verify_note(checkpoint.note + text, [peer.witness])
+        except note.NoteError as error:
+            logger.warning("witness %s sent no valid cosignature: %s", peer.url, error)
+            return None
+        PeerState.objects.filter(pk=state.pk).update(
+            size=checkpoint.size, updated_at=timezone.now()
+        )
+        return verified[0]
+    logger.warning("witness %s is ahead of checkpoint %s", peer.url, checkpoint.size)
+    return None
+
+
+def collect_cosignatures(checkpoint: Checkpoint) -> int:
+    """Ask every peer to cosign `checkpoint`; store what comes back; return how many did."""
+    added = []
+    for peer in peers():
+        started = time.monotonic()
+        try:
+            signature = _ask(peer, checkpoint)
+        except (OSError, ValueError) as error:
+            logger.warning("witness %s unreachable: %s", peer.url, error)
+            continue
+        logger.info("witness %s answered in %.2fs", peer.url, time.monotonic() - started)
+        if signature is not None:
+            added.append(signature.line)
+    if added:
+        with transaction.atomic():
+            locked = Checkpoint.objects.select_for_update().get(pk=checkpoint.pk)
+            existing = set(locked.cosignatures.splitlines(keepends=True))
+            locked.cosignatures += "".join(line for line in added if line not in existing)
+            locked.save(update_fields=["cosignatures"])
+            checkpoint.cosignatures = locked.cosignatures
+    return len(added)
