@@ -1,0 +1,58 @@
+# Minga: `make demo` sets up and serves the demo; `make test` runs the whole suite.
+SHELL := /bin/bash
+PYTHON ?= $(shell for p in python3.13 python3.12 /root/.pyenv/versions/3.13.0/bin/python3.13; do command -v $$p >/dev/null 2>&1 && { echo $$p; break; }; done)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+HOST ?= 127.0.0.1
+PORT ?= 8000
+
+.PHONY: demo test test-fast bench lint messages install browser clean
+
+$(BIN)/python:
+	@test -n "$(PYTHON)" || { echo "Minga needs Python 3.12 or newer (python3.13 / python3.12 on PATH)."; exit 1; }
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(STAMP): $(BIN)/python pyproject.toml
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
+
+demo: install
+	DEBUG=1 $(BIN)/minga migrate --verbosity 0
+	DEBUG=1 $(BIN)/minga demo
+	DEBUG=1 $(BIN)/minga runserver $(HOST):$(PORT)
+
+# Debian's chromium and chromium-driver drive the browser tests; they skip with a visible
+# reason when the browser is missing and cannot be installed (no root, no apt).
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	    (apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1 || \
+	     (apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq chromium chromium-driver >/dev/null 2>&1)) \
+	    || echo "chromium could not be installed: browser tests will skip"; \
+	  else echo "chromium is missing: browser tests will skip"; fi; }
+
+test: install browser
+	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0 || { echo "Models changed without a migration."; exit 1; }
+	$(BIN)/ruff check .
+	$(BIN)/pytest -n 2 --dist loadgroup
+
+test-fast: install
+	$(BIN)/pytest -x -q -m "not browser"
+
+bench: install
+	DEBUG=1 $(BIN)/python bench/run.py
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+messages: install
+	for app in minga minga/*/; do (cd $$app && ../$(if $(findstring /,$$app),../,)$(BIN)/django-admin makemessages -l es -l fr -l pt --settings=minga.settings) ; done
+
+clean:
+	rm -rf $(VENV) var staticfiles

@@ -1,0 +1,67 @@
+"""Shared personas for every app's tests: a cooperative with its owner, a member, an outsider.
+
+They are built through actions, as real people would be, so invariants (the founder is
+an administrator, memberships have history) hold in every test.
+"""
+
+import pytest
+
+from minga.accounts.models import User
+from minga.coops import actions as coop_actions
+from minga.coops.models import Membership
+
+
+def make_person(name: str, email: str | None = None, phone: str | None = None, **extra) -> User:
+    return User.objects.create_user(
+        email=email, phone=phone, password="a-long-test-password", name=name, **extra
+    )
+
+
+@pytest.fixture
+def owner(db) -> User:
+    return make_person("Coop Owner", "owner@example.org", timezone="Africa/Kigali")
+
+
+@pytest.fixture
+def member(db) -> User:
+    return make_person("Coop Member", "member@example.org", phone="+250788000111")
+
+
+@pytest.fixture
+def outsider(db) -> User:
+    return make_person("Outsider Person", "outsider@example.org", preferred_language="es")
+
+
+@pytest.fixture
+def coop(owner, member):
+    coop = coop_actions.create_cooperative(
+        actor=owner, name="Abahuzamugambi Coffee Cooperative", legal_form="primary",
+        country="RW", region="Southern Province", sector="agriculture",
+        founded_year=1999, member_count=900, languages=["rw", "fr", "en"],
+        description="Coffee growers of Maraba.",
+    )
+    invitation = coop_actions.create_invitation(
+        coop=coop, actor=owner, role=Membership.Role.MEMBER, base_url="http://testserver"
+    )
+    coop_actions.accept_invitation(token=invitation.token, person=member)
+    return coop
+
+
+def client_for(client, user):
+    client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def owner_client(client, owner):
+    return client_for(client, owner)
+
+
+@pytest.fixture
+def member_client(client, member):
+    return client_for(client, member)
+
+
+@pytest.fixture
+def outsider_client(client, outsider):
+    return client_for(client, outsider)

@@ -1,0 +1,91 @@
+"""Every change to a person's account: atomic, audited, notifications after commit."""
+
+from django.contrib.auth.tokens import default_token_generator
+from django.core import signing
+from django.core.mail import send_mail
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
+
+from minga import audit
+from minga.channels.sms import send_sms
+
+from .models import User
+
+VERIFY_SALT = "minga.accounts.verify-email"
+VERIFY_MAX_AGE = 3 * 24 * 3600
+
+
+@transaction.atomic
+def sign_up(*, name: str, email: str | None, phone: str | None, password: str,
+            preferred_language: str, timezone_name: str, base_url: str) -> User:
+    user = User.objects.create_user(
+        email=email, phone=phone, password=password, name=name,
+        preferred_language=preferred_language, timezone=timezone_name,
+    )
+    audit.record("person.joined", f"person:{user.pk}", {}, user)
+    if user.email:
+        transaction.on_commit(lambda: send_verification_email(user=user, base_url=base_url))
+    return user
+
+
+@transaction.atomic
+def update_profile(*, user: User, actor: User, changes: dict) -> User:
+    """Apply validated profile `changes`; a new e-mail address must be verified again."""
+    email_changed = "email" in changes and changes["email"] != user.email
+    for field, value in changes.items():
+        setattr(user, field, value)
+    if email_changed:
+        user.email_verified_at = None
+    user.save()
+    audit.record("person.profile_updated", f"person:{user.pk}", {"fields": sorted(changes)}, actor)
+    return user
+
+
+def verification_token(user: User) -> str:
+    return signing.dumps({"id": user.pk, "email": user.email}, salt=VERIFY_SALT)
+
+
+def send_verification_email(*, user: User, base_url: str) -> None:
+    link = base_url + reverse("accounts:verify-email", args=[verification_token(user)])
+    with translation.override(user.preferred_language):
+        subject = render_to_string("accounts/email/verify_subject.txt").strip()
+        body = render_to_string("accounts/email/verify_body.txt", {"user": user, "link": link})
+    send_mail(subject, body, None, [user.email])
+
+
+@transaction.atomic
+def verify_email(*, token: str) -> User | None:
+    """Mark the address in `token` verified; None when the link is bad, old or stale."""
+    try:
+        data = signing.loads(token, salt=VERIFY_SALT, max_age=VERIFY_MAX_AGE)
+    except signing.BadSignature:
+        return None
+    user = User.objects.select_for_update().filter(pk=data.get("id")).first()
+    if user is None or user.email != data.get("email"):
+        return None
+    if user.email_verified_at is None:
+        user.email_verified_at = timezone.now()
+        user.save(update_fields=["email_verified_at"])
+        audit.record("person.email_verified", f"person:{user.pk}", {}, user)
+    return user
+
+
+def send_password_reset(*, user: User, base_url: str, by_phone: bool) -> None:
+    """Send a one-time reset link by e-mail, or by SMS for people who signed up by phone."""
+    uid = urlsafe_base64_encode(force_bytes(user.pk))
+    token = default_token_generator.make_token(user)
+    link = base_url + reverse("accounts:password-reset-confirm", args=[uid, token])
+    with translation.override(user.preferred_language):
+        if by_phone:
+            text = render_to_string("accounts/sms/password_reset.txt", {"link": link}).strip()
+            send_sms(to=user.phone, text=text)
+        else:
+            subject = render_to_string("accounts/email/password_reset_subject.txt").strip()
+            body = render_to_string(
+                "accounts/email/password_reset_body.txt", {"user": user, "link": link}
+            )
+            send_mail(subject, body, None, [user.email])

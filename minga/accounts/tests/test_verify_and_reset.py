@@ -1,0 +1,60 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from minga.accounts import actions
+from minga.channels.models import OutboundMessage
+
+
+@pytest.mark.django_db
+def test_it_verifies_an_email_address(client, member):
+    token = actions.verification_token(member)
+    response = client.get(reverse("accounts:verify-email", args=[token]))
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.is_email_verified
+
+
+@pytest.mark.django_db
+def test_it_refuses_a_tampered_or_stale_link(client, member):
+    token = actions.verification_token(member)
+    client.get(reverse("accounts:verify-email", args=[token[:-2] + "xx"]))
+    member.email = "changed@example.org"
+    member.save()
+    client.get(reverse("accounts:verify-email", args=[token]))
+    member.refresh_from_db()
+    assert not member.is_email_verified
+
+
+@pytest.mark.django_db
+def test_it_resets_a_password_by_email(client, member):
+    response = client.post(reverse("accounts:password-reset"), {"identifier": "member@example.org"})
+    assert response.status_code == 302
+    link = re.search(r"http://testserver(/accounts/password/reset/\S+)", mail.outbox[0].body)[1]
+    form_page = client.get(link, follow=True)
+    assert form_page.status_code == 200
+    response = client.post(form_page.redirect_chain[-1][0], {
+        "new_password1": "another-long-password", "new_password2": "another-long-password",
+    })
+    assert response.status_code == 302
+    member.refresh_from_db()
+    assert member.check_password("another-long-password")
+
+
+@pytest.mark.django_db
+def test_it_resets_a_password_by_sms_for_phone_people(client, member):
+    client.post(reverse("accounts:password-reset"), {"identifier": "+250788000111"})
+    message = OutboundMessage.objects.get(to="+250788000111")
+    assert "/accounts/password/reset/" in message.text
+    assert not mail.outbox
+
+
+@pytest.mark.django_db
+def test_it_does_not_reveal_who_has_an_account(client):
+    response = client.post(
+        reverse("accounts:password-reset"), {"identifier": "nobody@example.org"}, follow=True
+    )
+    assert "If an account matches" in response.content.decode()
+    assert not mail.outbox

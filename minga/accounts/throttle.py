@@ -1,0 +1,39 @@
+"""Login throttling: a few failed sign-ins per identifier and per address, then a pause.
+
+Counts live in the cache so they cost nothing on success and expire on their own.
+"""
+
+import hashlib
+
+from django.conf import settings
+from django.core.cache import cache
+
+
+def _keys(identifier: str, address: str) -> list[str]:
+    ident = hashlib.sha256(identifier.strip().lower().encode()).hexdigest()[:32]
+    return [f"login-fail:id:{ident}", f"login-fail:ip:{address}"]
+
+
+def is_blocked(identifier: str, address: str) -> bool:
+    limit = settings.LOGIN_THROTTLE_ATTEMPTS
+    counts = cache.get_many(_keys(identifier, address))
+    # An address gets more room than one identifier: several members share a phone or a
+    # cooperative's office computer.
+    return any(
+        count >= (limit * 4 if key.startswith("login-fail:ip") else limit)
+        for key, count in counts.items()
+    )
+
+
+def record_failure(identifier: str, address: str) -> None:
+    for key in _keys(identifier, address):
+        if cache.add(key, 1, settings.LOGIN_THROTTLE_SECONDS):
+            continue
+        try:
+            cache.incr(key)
+        except ValueError:
+            cache.set(key, 1, settings.LOGIN_THROTTLE_SECONDS)
+
+
+def clear(identifier: str, address: str) -> None:
+    cache.delete_many(_keys(identifier, address)[:1])

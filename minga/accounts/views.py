@@ -1,0 +1,116 @@
+from django.contrib import messages
+from django.contrib.auth import login, views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import actions
+from .backends import find_person
+from .forms import LoginForm, PasswordResetRequestForm, ProfileForm, SignUpForm
+
+
+def _base_url(request) -> str:
+    return request.build_absolute_uri("/").rstrip("/")
+
+
+def signup(request):
+    if request.user.is_authenticated:
+        return redirect("accounts:profile")
+    form = SignUpForm(request.POST or None, initial={"preferred_language": request.LANGUAGE_CODE})
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = actions.sign_up(
+            name=data["name"], email=data["email"], phone=data["phone"],
+            password=data["password1"], preferred_language=data["preferred_language"],
+            timezone_name=data["timezone"], base_url=_base_url(request),
+        )
+        login(request, user, backend="minga.accounts.backends.EmailOrPhoneBackend")
+        if user.email:
+            messages.success(request, _("Welcome! We sent you an e-mail to confirm your address."))
+        else:
+            messages.success(request, _("Welcome to Minga!"))
+        return redirect(request.GET.get("next") or "accounts:profile")
+    return render(request, "accounts/signup.html", {"form": form})
+
+
+class LoginView(auth_views.LoginView):
+    form_class = LoginForm
+    template_name = "accounts/login.html"
+    redirect_authenticated_user = True
+
+
+@login_required
+def profile(request):
+    return render(request, "accounts/profile.html", {"person": request.user})
+
+
+@login_required
+def profile_edit(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        changes = {name: form.cleaned_data[name] for name in form.changed_data}
+        email_changed = "email" in changes
+        user = actions.update_profile(user=request.user, actor=request.user, changes=changes)
+        if email_changed and user.email:
+            actions.send_verification_email(user=user, base_url=_base_url(request))
+        messages.success(request, _("Your profile is saved."))
+        response = redirect("accounts:profile")
+        if "preferred_language" in changes:
+            response.delete_cookie("minga_language")
+        return response
+    return render(request, "accounts/profile_edit.html", {"form": form})
+
+
+def verify_email(request, token):
+    user = actions.verify_email(token=token)
+    if user is None:
+        messages.error(request, _("This confirmation link is not valid or has expired."))
+    else:
+        messages.success(request, _("Your e-mail address is confirmed."))
+    return redirect("accounts:profile" if request.user.is_authenticated else "accounts:login")
+
+
+@login_required
+@require_POST
+def resend_verification(request):
+    if request.user.email and not request.user.is_email_verified:
+        actions.send_verification_email(user=request.user, base_url=_base_url(request))
+        messages.success(request, _("We sent you a new confirmation e-mail."))
+    return redirect("accounts:profile")
+
+
+def password_reset(request):
+    form = PasswordResetRequestForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        identifier = form.cleaned_data["identifier"].strip()
+        user = find_person(identifier)
+        if user is not None and user.is_active:
+            by_phone = "@" not in identifier
+            actions.send_password_reset(user=user, base_url=_base_url(request), by_phone=by_phone)
+        # The same answer whether or not the account exists: no way to probe who is here.
+        messages.success(
+            request,
+            _("If an account matches, a link to choose a new password is on its way."),
+        )
+        return redirect("accounts:login")
+    return render(request, "accounts/password_reset.html", {"form": form})
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:login")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your new password is set. Sign in with it."))
+        return super().form_valid(form)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("accounts:profile")
+
+    def form_valid(self, form):
+        messages.success(self.request, _("Your password is changed."))
+        return super().form_valid(form)

@@ -1,0 +1,247 @@
+"""Every change to cooperatives and memberships: atomic, audited, side effects on commit."""
+
+import datetime
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.text import slugify
+from django.utils.translation import gettext as _
+
+from minga import audit
+from minga.accounts.models import User
+from minga.identity.actions import generate_coop_key
+
+from .importer import Row
+from .models import Cooperative, Invitation, Membership, MembershipChange
+
+COOP_FIELDS = [
+    "name", "legal_form", "country", "region", "sector", "founded_year", "member_count",
+    "website", "languages", "description",
+]
+
+
+def unique_slug(name: str) -> str:
+    base = slugify(name)[:70] or "coop"
+    slug, n = base, 2
+    while Cooperative.objects.filter(slug=slug).exists():
+        slug, n = f"{base}-{n}", n + 1
+    return slug
+
+
+def _public(coop: Cooperative) -> dict:
+    """The cooperative's public facts, as the audit log records them."""
+    return {
+        "slug": coop.slug, "name": coop.name, "country": str(coop.country),
+        "sector": coop.sector, "legal_form": coop.legal_form,
+    }
+
+
+@transaction.atomic
+def create_cooperative(*, actor: User, **fields) -> Cooperative:
+    """Register a cooperative; the person registering it becomes its first administrator."""
+    coop = Cooperative(slug=fields.pop("slug", None) or unique_slug(fields["name"]), **fields)
+    coop.full_clean()
+    coop.save()
+    audit.record("coop.created", f"coop:{coop.slug}", _public(coop), actor)
+    _add_member(coop=coop, person=actor, role=Membership.Role.ADMIN, actor=actor,
+                reason="founder")
+    generate_coop_key(coop=coop, actor=actor)
+    return coop
+
+
+@transaction.atomic
+def update_cooperative(*, coop: Cooperative, actor: User, changes: dict) -> Cooperative:
+    for name, value in changes.items():
+        setattr(coop, name, value)
+    coop.updated_at = timezone.now()
+    coop.save()
+    audit.record("coop.updated", f"coop:{coop.slug}", {"fields": sorted(changes)}, actor)
+    return coop
+
+
+def _add_member(*, coop: Cooperative, person: User, role: str, actor: User | None,
+                reason: str) -> Membership:
+    membership, created = Membership.objects.get_or_create(
+        coop=coop, person=person, defaults={"role": role}
+    )
+    old_role, old_status = ("", "") if created else (membership.role, membership.status)
+    if not created:
+        if membership.is_active:
+            return membership
+        membership.role, membership.status = role, Membership.Status.ACTIVE
+        membership.save(update_fields=["role", "status"])
+    MembershipChange.objects.create(
+        membership=membership, actor=actor, old_role=old_role, new_role=membership.role,
+        old_status=old_status, new_status=membership.status, reason=reason,
+    )
+    audit.record(
+        "membership.joined", f"coop:{coop.slug}",
+        {"person": person.pk, "role": membership.role, "via": reason}, actor,
+    )
+    _touch(coop)
+    return membership
+
+
+def _touch(coop: Cooperative) -> None:
+    Cooperative.objects.filter(pk=coop.pk).update(updated_at=timezone.now())
+
+
+@transaction.atomic
+def change_membership(*, membership: Membership, actor: User, role: str | None = None,
+                      status: str | None = None, reason: str = "") -> Membership:
+    """Change a member's role or status, keeping history; a cooperative keeps an admin."""
+    membership = Membership.objects.select_for_update().get(pk=membership.pk)
+    new_role = role or membership.role
+    new_status = status or membership.status
+    if (new_role, new_status) == (membership.role, membership.status):
+        return membership
+    loses_admin = membership.role == Membership.Role.ADMIN and (
+        new_role != Membership.Role.ADMIN or new_status != Membership.Status.ACTIVE
+    )
+    if loses_admin:
+        # Lock every admin row so two admins demoting each other cannot both succeed.
+        admins = list(
+            Membership.objects.select_for_update().filter(
+                coop_id=membership.coop_id, role=Membership.Role.ADMIN,
+                status=Membership.Status.ACTIVE,
+            )
+        )
+        if len(admins) <= 1:
+            raise ValidationError(
+                _("A cooperative needs at least one active administrator. Name another one first."),
+                code="last_admin",
+            )
+    MembershipChange.objects.create(
+        membership=membership, actor=actor, old_role=membership.role, new_role=new_role,
+        old_status=membership.status, new_status=new_status, reason=reason,
+    )
+    membership.role, membership.status = new_role, new_status
+    membership.save(update_fields=["role", "status"])
+    audit.record(
+        "membership.changed", f"coop:{membership.coop.slug}",
+        {"person": membership.person_id, "role": new_role, "status": new_status}, actor,
+    )
+    _touch(membership.coop)
+    return membership
+
+
+@transaction.atomic
+def leave_cooperative(*, membership: Membership, actor: User) -> Membership:
+    return change_membership(
+        membership=membership, actor=actor, status=Membership.Status.LEFT, reason="left"
+    )
+
+
+@transaction.atomic
+def create_invitation(*, coop: Cooperative, actor: User, email: str = "", role: str,
+                      max_uses: int = 1, days: int = 14, base_url: str) -> Invitation:
+    invitation = Invitation.objects.create(
+        coop=coop, token=secrets.token_urlsafe(24), email=email.lower(), role=role,
+        created_by=actor, max_uses=max_uses,
+        expires_at=timezone.now() + datetime.timedelta(days=days),
+    )
+    audit.record("invitation.created", f"coop:{coop.slug}", {"role": role}, actor)
+    if email:
+        link = base_url + reverse("coops:join", args=[invitation.token])
+        transaction.on_commit(
+            lambda: _send_invitation(invitation=invitation, link=link, inviter=actor)
+        )
+    return invitation
+
+
+def _send_invitation(*, invitation: Invitation, link: str, inviter: User) -> None:
+    with translation.override(inviter.preferred_language):
+        subject = render_to_string(
+            "coops/email/invitation_subject.txt", {"coop": invitation.coop}
+        ).strip()
+        body = render_to_string(
+            "coops/email/invitation_body.txt",
+            {"coop": invitation.coop, "inviter": inviter, "link": link, "invitation": invitation},
+        )
+    send_mail(subject, body, None, [invitation.email])
+
+
+@transaction.atomic
+def revoke_invitation(*, invitation: Invitation, actor: User) -> None:
+    invitation.revoked_at = timezone.now()
+    invitation.save(update_fields=["revoked_at"])
+    audit.record("invitation.revoked", f"coop:{invitation.coop.slug}", {}, actor)
+
+
+@transaction.atomic
+def accept_invitation(*, token: str, person: User) -> Membership:
+    """Join through an invitation; the row lock makes a one-use link work exactly once."""
+    invitation = Invitation.objects.select_for_update().filter(token=token).first()
+    if invitation is None or not invitation.is_usable(timezone.now()):
+        raise ValidationError(
+            _("This invitation is not valid any more: it was used, withdrawn or has expired."),
+            code="invitation_unusable",
+        )
+    if invitation.email and invitation.email != (person.email or "").lower():
+        raise ValidationError(
+            _("This invitation was sent to another e-mail address. Sign in with that address."),
+            code="invitation_other_email",
+        )
+    invitation.uses += 1
+    invitation.save(update_fields=["uses"])
+    return _add_member(coop=invitation.coop, person=person, role=invitation.role,
+                       actor=person, reason="invitation")
+
+
+@transaction.atomic
+def import_members(*, coop: Cooperative, actor: User, rows: list[Row]) -> dict:
+    """Add the members in `rows`: all of them, or, when any row has a problem, none.
+
+    People already on Minga (same e-mail or phone) are linked, not created twice.
+    Returns counts; raises ValidationError listing every row's problems.
+    """
+    problems = [row for row in rows if row.errors]
+    people: list[tuple[Row, User | None]] = []
+    for row in rows:
+        if row.errors:
+            continue
+        match = Q()
+        if row.email:
+            match |= Q(email__iexact=row.email)
+        if row.phone:
+            match |= Q(phone=row.phone)
+        found = list(User.objects.filter(match)[:2])
+        if len(found) > 1:
+            row.errors.append(
+                _("The e-mail address and the phone number belong to two different people.")
+            )
+            problems.append(row)
+            continue
+        people.append((row, found[0] if found else None))
+    if problems:
+        raise ValidationError(
+            [
+                _("Line %(line)s: %(problems)s")
+                % {"line": row.line, "problems": " ".join(row.errors)}
+                for row in problems
+            ],
+            code="import_rows",
+        )
+    counts = {"created": 0, "linked": 0, "already": 0}
+    for row, person in people:
+        if person is None:
+            person = User.objects.create_user(
+                email=row.email, phone=row.phone, password=None, name=row.name
+            )
+            counts["created"] += 1
+        elif Membership.objects.filter(
+            coop=coop, person=person, status=Membership.Status.ACTIVE
+        ).exists():
+            counts["already"] += 1
+            continue
+        else:
+            counts["linked"] += 1
+        _add_member(coop=coop, person=person, role=row.role, actor=actor, reason="import")
+    audit.record("membership.imported", f"coop:{coop.slug}", counts, actor)
+    return counts

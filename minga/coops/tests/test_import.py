@@ -1,0 +1,111 @@
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from conftest import make_person
+from minga.accounts.models import User
+from minga.coops.models import Membership
+
+
+def upload(client, coop, content: bytes, name="members.csv"):
+    return client.post(
+        reverse("coops:import", args=[coop.slug]),
+        {"file": SimpleUploadedFile(name, content, content_type="text/csv")},
+    )
+
+
+GOOD = (
+    "name,email,phone,role\n"
+    "Farmer One,,+250788200001,member\n"
+    "Farmer Two,two@example.org,,board\n"
+    "Farmer Three,three@example.org,+250788200003,\n"
+).encode()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("who", "status"), [("outsider", 403), ("member", 403), ("owner", 200)])
+def test_it_lets_only_managers_import(client, coop, who, status, request):
+    client.force_login(request.getfixturevalue(who))
+    assert client.get(reverse("coops:import", args=[coop.slug])).status_code == status
+
+
+@pytest.mark.django_db
+def test_it_imports_a_list(owner_client, coop):
+    response = upload(owner_client, coop, GOOD)
+    assert response.status_code == 302
+    assert coop.memberships.filter(status="active").count() == 5
+    assert Membership.objects.get(coop=coop, person__phone="+250788200001").role == "member"
+    assert Membership.objects.get(coop=coop, person__email="two@example.org").role == "board"
+
+
+@pytest.mark.django_db
+def test_it_reads_semicolons_bom_and_spanish_headers(owner_client, coop):
+    content = "\ufeffnombre;correo;teléfono\nSocia Uno;uno@example.org;+5493515550001\n"
+    assert upload(owner_client, coop, content.encode("utf-8")).status_code == 302
+    assert User.objects.filter(email="uno@example.org").exists()
+
+
+@pytest.mark.django_db
+def test_it_reads_utf16_from_spreadsheets(owner_client, coop):
+    content = "name\temail\nSócio Um\tum@example.org\n".encode("utf-16")
+    assert upload(owner_client, coop, content).status_code == 302
+
+
+@pytest.mark.django_db
+def test_it_imports_nothing_when_a_row_is_bad_and_says_which(owner_client, coop):
+    before = (User.objects.count(), Membership.objects.count())
+    bad = GOOD + b"No Contact,,,\nBad Phone,,0788,\nBad Mail,nope,,\nBad Role,r@example.org,,king\n"
+    response = upload(owner_client, coop, bad)
+    content = response.content.decode()
+    assert response.status_code == 200
+    for line in ["Line 5", "Line 6", "Line 7", "Line 8"]:
+        assert line in content
+    assert "king" in content
+    assert (User.objects.count(), Membership.objects.count()) == before
+
+
+@pytest.mark.django_db
+def test_it_reports_duplicates_in_the_file(owner_client, coop):
+    content = b"name,email\nA,dup@example.org\nB,DUP@example.org\n"
+    response = upload(owner_client, coop, content)
+    assert "already on line 2" in response.content.decode()
+    assert not User.objects.filter(email="dup@example.org").exists()
+
+
+@pytest.mark.django_db
+def test_it_links_people_already_on_minga_instead_of_duplicating(owner_client, coop, outsider, member):
+    content = b"name,email,phone\nOutsider,outsider@example.org,\nMember,,+250788000111\n"
+    assert upload(owner_client, coop, content).status_code == 302
+    assert User.objects.filter(email="outsider@example.org").count() == 1
+    assert Membership.objects.get(coop=coop, person=outsider).is_active
+    assert Membership.objects.filter(coop=coop, person=member).count() == 1
+
+
+@pytest.mark.django_db
+def test_it_refuses_an_email_and_phone_of_two_different_people(owner_client, coop, outsider):
+    make_person("Phone Owner", None, phone="+250788300300")
+    content = b"name,email,phone\nMixed,outsider@example.org,+250788300300\n"
+    response = upload(owner_client, coop, content)
+    assert "two different people" in response.content.decode()
+    assert not Membership.objects.filter(coop=coop, person=outsider).exists()
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(("content", "message"), [
+    ("name,email\nJosé,jose@example.org\n".encode("latin-1"), "not UTF-8"),
+    (b"", "empty"),
+    (b"first,last\nA,B\n", "must name the columns"),
+    (b"name,email\n", "no members"),
+])
+def test_it_explains_files_it_cannot_read(owner_client, coop, content, message):
+    response = upload(owner_client, coop, content)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_reports_in_the_managers_language(owner_client, coop, owner):
+    owner.preferred_language = "fr"
+    owner.save()
+    response = upload(owner_client, coop, b"name,email\n,x@example.org\n")
+    assert "Ligne 2" in response.content.decode()

@@ -1,0 +1,48 @@
+from django.conf import settings
+from django.http import HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.http import require_GET
+
+from minga.coops.queries import generation
+from minga.core.cache import public_page
+
+
+@public_page(generation)
+def home(request):
+    from minga.coops.models import Cooperative
+
+    stats = {
+        "coops": Cooperative.objects.count(),
+        "countries": Cooperative.objects.values("country").distinct().count(),
+    }
+    return render(request, "core/home.html", {"stats": stats})
+
+
+def about(request):
+    return render(request, "core/about.html")
+
+
+@require_GET
+def set_language(request):
+    """Switch the language for this browser (a GET form, so it works without JavaScript).
+
+    Only a cookie is set: a person's preferred language in their profile stays theirs.
+    """
+    code = request.GET.get("language", "")
+    target = request.GET.get("next", "/")
+    if not url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        target = "/"
+    response = HttpResponseRedirect(target)
+    if code in dict(settings.LANGUAGES):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME, code, max_age=settings.LANGUAGE_COOKIE_AGE,
+            samesite="Lax", secure=settings.SESSION_COOKIE_SECURE,
+        )
+    return response
+
+
+def health(request):
+    return HttpResponse("ok", content_type="text/plain")

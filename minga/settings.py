@@ -1,0 +1,305 @@
+"""Minga settings: read from the environment only, with safe development defaults.
+
+Every variable is listed in the README's configuration table. Production (DEBUG off)
+refuses to start without a real SECRET_KEY.
+"""
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
+from django.utils.translation import gettext_lazy as _
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+def env_str(name: str, default: str = "") -> str:
+    return os.environ.get(name, default)
+
+
+def env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    if value.lower() in {"1", "true", "yes", "on"}:
+        return True
+    if value.lower() in {"0", "false", "no", "off"}:
+        return False
+    raise ImproperlyConfigured(f"{name} must be a boolean (1/0, true/false), not {value!r}")
+
+
+def env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from exc
+
+
+def env_list(name: str, default: list[str]) -> list[str]:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return [item.strip() for item in value.split(",") if item.strip()]
+
+
+DEBUG = env_bool("DEBUG", False)
+VAR_DIR = Path(env_str("MINGA_VAR_DIR", str(BASE_DIR / "var")))
+
+_DEV_SECRET = "minga-development-only-secret-key-never-use-in-production"
+SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else "")
+if not DEBUG and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50):
+    raise ImproperlyConfigured(
+        "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off "
+        "(for a development server set DEBUG=1)."
+    )
+
+MINGA_PUBLIC_URL = env_str("MINGA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("/")
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_countries",
+    "django_tasks_db",
+    "minga.core",
+    "minga.accounts",
+    "minga.coops",
+    "minga.identity",
+    "minga.audit",
+    "minga.channels",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.gzip.GZipMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "minga.core.middleware.PreferencesMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
+]
+
+ROOT_URLCONF = "minga.urls"
+WSGI_APPLICATION = "minga.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "minga" / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.csp",
+                "minga.core.context_processors.site",
+            ],
+            "builtins": [
+                "django.templatetags.i18n",
+                "django.templatetags.static",
+                "minga.core.templatetags.minga",
+            ],
+        },
+    }
+]
+
+# Databases: SQLite (WAL, busy timeout, IMMEDIATE writes so writers queue instead of
+# failing) by default; PostgreSQL through DATABASE_URL.
+DATABASE_URL = env_str("DATABASE_URL", "")
+if DATABASE_URL:
+    DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=60)}
+else:
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    DATABASES = {
+        "default": {
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": VAR_DIR / "minga.sqlite3",
+            "OPTIONS": {
+                "timeout": 20,
+                "transaction_mode": "IMMEDIATE",
+                "init_command": (
+                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
+                ),
+            },
+        }
+    }
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+CACHES = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        "LOCATION": "minga",
+    }
+}
+if env_str("REDIS_URL"):
+    CACHES["default"] = {
+        "BACKEND": "django.core.cache.backends.redis.RedisCache",
+        "LOCATION": env_str("REDIS_URL"),
+    }
+
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = ["minga.accounts.backends.EmailOrPhoneBackend"]
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "accounts:profile"
+LOGOUT_REDIRECT_URL = "core:home"
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+# Failed sign-ins allowed per identifier and per address before a pause.
+LOGIN_THROTTLE_ATTEMPTS = env_int("LOGIN_THROTTLE_ATTEMPTS", 5)
+LOGIN_THROTTLE_SECONDS = env_int("LOGIN_THROTTLE_SECONDS", 300)
+
+LANGUAGE_CODE = "en"
+LANGUAGES = [
+    ("en", "English"),
+    ("es", "Español"),
+    ("fr", "Français"),
+    ("pt", "Português"),
+]
+LOCALE_PATHS = [BASE_DIR / "minga" / "locale"]
+LANGUAGE_COOKIE_NAME = "minga_language"
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "static/"
+STATIC_ROOT = BASE_DIR / "staticfiles"
+STATICFILES_DIRS = [BASE_DIR / "minga" / "static"]
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "django.contrib.staticfiles.storage.StaticFilesStorage"
+            if DEBUG
+            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        )
+    },
+}
+WHITENOISE_USE_FINDERS = True
+WHITENOISE_AUTOREFRESH = DEBUG
+MEDIA_ROOT = VAR_DIR / "media"
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+
+# E-mail: console by default, SMTP when EMAIL_HOST is set.
+DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Minga <minga@localhost>")
+if env_str("EMAIL_HOST"):
+    MAILERS = {
+        "default": {
+            "BACKEND": "django.core.mail.backends.smtp.EmailBackend",
+            "OPTIONS": {
+                "host": env_str("EMAIL_HOST"),
+                "port": env_int("EMAIL_PORT", 587),
+                "username": env_str("EMAIL_HOST_USER"),
+                "password": env_str("EMAIL_HOST_PASSWORD"),
+                "use_tls": env_bool("EMAIL_USE_TLS", True),
+            },
+        }
+    }
+else:
+    MAILERS = {"default": {"BACKEND": "django.core.mail.backends.console.EmailBackend"}}
+
+# SMS / USSD provider: "console" logs messages; "africastalking" needs both settings.
+SMS_PROVIDER = env_str("SMS_PROVIDER", "console")
+AFRICASTALKING_USERNAME = env_str("AFRICASTALKING_USERNAME")
+AFRICASTALKING_API_KEY = env_str("AFRICASTALKING_API_KEY")
+if SMS_PROVIDER == "africastalking" and not (AFRICASTALKING_USERNAME and AFRICASTALKING_API_KEY):
+    raise ImproperlyConfigured(
+        "SMS_PROVIDER=africastalking needs AFRICASTALKING_USERNAME and AFRICASTALKING_API_KEY."
+    )
+if SMS_PROVIDER not in {"console", "africastalking"}:
+    raise ImproperlyConfigured("SMS_PROVIDER must be 'console' or 'africastalking'.")
+
+# Security. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER_ENABLED=1.
+_secure = not DEBUG
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _secure)
+SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _secure)
+CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", _secure)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if _secure else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _secure)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _secure)
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SESSION_COOKIE_HTTPONLY = True
+X_FRAME_OPTIONS = "DENY"
+if env_bool("SECURE_PROXY_SSL_HEADER_ENABLED", False):
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "style-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+    "base-uri": [CSP.SELF],
+    "object-src": [CSP.NONE],
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "minga": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    },
+}
+
+# Verbose names for the sectors etc. live with their apps; this keeps makemessages honest.
+MINGA_NAME = _("Minga")
+
+# --- audit ---
+# The log's checkpoint origin (also its key name) and the name this instance cosigns under
+# as a witness: the public URL without its scheme, as C2SP tlog-tiles recommends.
+_LOG_PREFIX = MINGA_PUBLIC_URL.split("://", 1)[-1]
+MINGA_LOG_ORIGIN = env_str("MINGA_LOG_ORIGIN", f"{_LOG_PREFIX}/log")
+MINGA_WITNESS_NAME = env_str("MINGA_WITNESS_NAME", f"{_LOG_PREFIX}/log/witness")
+# While entries arrive, `minga log worker` signs a checkpoint at least this often.
+MINGA_LOG_CHECKPOINT_SECONDS = env_int("MINGA_LOG_CHECKPOINT_SECONDS", 2)
+MINGA_WITNESS_TIMEOUT = env_int("MINGA_WITNESS_TIMEOUT", 5)
+# Peer instances, comma-separated, each "SUBMISSION_URL WITNESS_VKEY [LOG_VKEY]": we ask
+# them to cosign our checkpoints, and we witness the logs whose LOG_VKEY is given.
+MINGA_WITNESS_PEERS: list[dict[str, str]] = []
+for _peer in env_list("MINGA_WITNESS_PEERS", []):
+    _parts = _peer.split()
+    if len(_parts) not in (2, 3) or not _parts[0].startswith(("https://", "http://")):
+        raise ImproperlyConfigured(
+            "Each MINGA_WITNESS_PEERS item is 'SUBMISSION_URL WITNESS_VKEY [LOG_VKEY]'."
+        )
+    MINGA_WITNESS_PEERS.append(dict(zip(("url", "vkey", "log_vkey"), _parts, strict=False)))
+
+# --- identity ---
+# MINGA_MASTER_KEY (32 random bytes, base64) encrypts the platform's and cooperatives'
+# private signing keys at rest. Required when DEBUG is off; development creates
+# MINGA_MASTER_KEY_FILE on first use instead. Losing it makes every stored key unusable.
+MINGA_MASTER_KEY = env_str("MINGA_MASTER_KEY")
+MINGA_MASTER_KEY_FILE = Path(env_str("MINGA_MASTER_KEY_FILE", str(VAR_DIR / "master.key")))
+# Resolving other hosts' did:web documents: seconds before giving up, seconds to cache.
+MINGA_DID_RESOLVE_TIMEOUT = env_int("MINGA_DID_RESOLVE_TIMEOUT", 5)
+MINGA_DID_CACHE_SECONDS = env_int("MINGA_DID_CACHE_SECONDS", 300)

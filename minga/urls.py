@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from minga.api import api
+
+urlpatterns = [
+    path("", include("minga.core.urls")),
+    path("", include("minga.identity.urls")),
+    path("accounts/", include("minga.accounts.urls")),
+    path("coops/", include("minga.coops.urls")),
+    path("log/", include("minga.audit.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
