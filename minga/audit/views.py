@@ -172,7 +172,7 @@ def consistency(request: HttpRequest) -> HttpResponse:
             "proof": [note.b64encode(h) for h in log.consistency_proof(old, new)],
         }
     )
-    response["Cache-Control"] = IMMUTABLE
+    response["Cache-Control"] = IMMUTABLE if "to" in request.GET else SHORT
     return response
 
 
