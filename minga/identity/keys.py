@@ -62,17 +62,19 @@ def _decode_master_key(text: str, source: str) -> bytes:
 
 
 @functools.lru_cache(maxsize=4)
-def _load_master_key(configured: str, key_file: str, debug: bool) -> bytes:
+def _load_master_key(configured: str, key_file: str, autocreate: bool) -> bytes:
     if configured:
         return _decode_master_key(configured, "MINGA_MASTER_KEY")
-    if not debug:
+    if not key_file:
         raise ImproperlyConfigured(
             "MINGA_MASTER_KEY must be set (32 random bytes in base64, e.g. from "
             "`python -c 'import os,base64;print(base64.b64encode(os.urandom(32)).decode())'`): "
-            "it encrypts the signing keys. Only development (DEBUG=1) uses a key file."
+            "it encrypts the signing keys. Only development (DEBUG=1) creates a key file."
         )
     path = Path(key_file)
     if not path.exists():
+        if not autocreate:
+            raise ImproperlyConfigured(f"MINGA_MASTER_KEY_FILE {path} does not exist.")
         _create_key_file(path)
     return _decode_master_key(path.read_text(), str(path))
 
@@ -94,8 +96,11 @@ def _create_key_file(path: Path) -> None:
 
 def master_key() -> bytes:
     """The 32-byte key that seals private keys (read from settings on each call)."""
+    key_file = settings.MINGA_MASTER_KEY_FILE
     return _load_master_key(
-        settings.MINGA_MASTER_KEY, str(settings.MINGA_MASTER_KEY_FILE), settings.DEBUG
+        settings.MINGA_MASTER_KEY,
+        str(key_file) if key_file else "",
+        settings.MINGA_MASTER_KEY_FILE_AUTOCREATE,
     )
 
 

@@ -69,7 +69,7 @@ def test_it_fails_clearly_with_the_wrong_master_key(settings):
 def test_it_refuses_a_ciphertext_moved_to_another_row(coop):
     keys.platform_signing_key()
     platform = Key.objects.get(coop__isnull=True)
-    coop_key = keys.create_key(coop=coop)
+    coop_key = Key.objects.get(coop=coop)
     coop_key.encrypted_private_key = platform.encrypted_private_key
     coop_key.save()
     with pytest.raises(keys.KeyUnavailable, match="cannot be decrypted"):
@@ -95,15 +95,15 @@ def test_it_refuses_a_malformed_master_key(settings):
 
 def test_it_needs_a_master_key_outside_development(settings):
     settings.MINGA_MASTER_KEY = ""
-    settings.DEBUG = False
+    settings.MINGA_MASTER_KEY_FILE = None
     with pytest.raises(ImproperlyConfigured, match="MINGA_MASTER_KEY must be set"):
         keys.master_key()
 
 
 def test_it_creates_a_private_development_key_file(settings, tmp_path):
     settings.MINGA_MASTER_KEY = ""
-    settings.DEBUG = True
     settings.MINGA_MASTER_KEY_FILE = tmp_path / "var" / "master.key"
+    settings.MINGA_MASTER_KEY_FILE_AUTOCREATE = True
     first = keys.master_key()
     assert len(first) == 32
     assert os.stat(settings.MINGA_MASTER_KEY_FILE).st_mode & 0o777 == 0o600
@@ -111,8 +111,19 @@ def test_it_creates_a_private_development_key_file(settings, tmp_path):
     assert list((tmp_path / "var").iterdir()) == [settings.MINGA_MASTER_KEY_FILE]
 
 
+def test_it_never_creates_a_configured_key_file(settings, tmp_path):
+    settings.MINGA_MASTER_KEY = ""
+    settings.MINGA_MASTER_KEY_FILE = tmp_path / "secrets" / "master.key"
+    settings.MINGA_MASTER_KEY_FILE_AUTOCREATE = False
+    with pytest.raises(ImproperlyConfigured, match="does not exist"):
+        keys.master_key()
+    settings.MINGA_MASTER_KEY_FILE.parent.mkdir()
+    settings.MINGA_MASTER_KEY_FILE.write_text(OTHER_MASTER + "\n")
+    assert keys.master_key() == b"\x22" * 32
+
+
 def test_it_gives_the_coop_key_with_its_verification_method(coop):
-    key = keys.create_key(coop=coop)
+    key = Key.objects.get(coop=coop, is_active=True)
     method_id, private = keys.coop_signing_key(coop)
     assert method_id == f"did:web:minga.example:coops:{coop.slug}#{key.public_key_multibase}"
     assert keys.public_multikey(private) == key.public_key_multibase
@@ -122,6 +133,14 @@ def test_it_has_no_coop_key_before_one_is_generated(coop):
     Key.objects.filter(coop=coop).delete()
     with pytest.raises(keys.KeyUnavailable):
         keys.coop_signing_key(coop)
+
+
+def test_it_refuses_to_use_a_stored_key_that_is_too_short():
+    keys.platform_signing_key()
+    key = Key.objects.get()
+    key.encrypted_private_key = b"\x01short"
+    with pytest.raises(keys.KeyUnavailable, match="not in a known sealed format"):
+        keys.private_key(key)
 
 
 def test_it_converts_any_key_form_to_a_multikey():
