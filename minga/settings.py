@@ -296,10 +296,15 @@ for _peer in env_list("MINGA_WITNESS_PEERS", []):
 
 # --- identity ---
 # MINGA_MASTER_KEY (32 random bytes, base64) encrypts the platform's and cooperatives'
-# private signing keys at rest. Required when DEBUG is off; development creates
-# MINGA_MASTER_KEY_FILE on first use instead. Losing it makes every stored key unusable.
+# private signing keys at rest; MINGA_MASTER_KEY_FILE may hold it instead (a mounted
+# secret). One of them is required when DEBUG is off; development creates var/master.key
+# on first use. Losing the master key makes every stored private key unusable.
 MINGA_MASTER_KEY = env_str("MINGA_MASTER_KEY")
-MINGA_MASTER_KEY_FILE = Path(env_str("MINGA_MASTER_KEY_FILE", str(VAR_DIR / "master.key")))
+_master_key_file = env_str("MINGA_MASTER_KEY_FILE")
+MINGA_MASTER_KEY_FILE = (
+    Path(_master_key_file) if _master_key_file else (VAR_DIR / "master.key" if DEBUG else None)
+)
+MINGA_MASTER_KEY_FILE_AUTOCREATE = DEBUG and not _master_key_file
 # Resolving other hosts' did:web documents: seconds before giving up, seconds to cache.
 MINGA_DID_RESOLVE_TIMEOUT = env_int("MINGA_DID_RESOLVE_TIMEOUT", 5)
 MINGA_DID_CACHE_SECONDS = env_int("MINGA_DID_CACHE_SECONDS", 300)
