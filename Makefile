@@ -51,8 +51,8 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 
-messages: install
-	for app in minga minga/*/; do (cd $$app && ../$(if $(findstring /,$$app),../,)$(BIN)/django-admin makemessages -l es -l fr -l pt --settings=minga.settings) ; done
-
 clean:
 	rm -rf $(VENV) var staticfiles
+
+messages: install
+	bin/messages

@@ -11,6 +11,12 @@ from minga.coops import actions as coop_actions
 from minga.coops.models import Membership
 
 
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings):
+    """Real hashing costs half a second per password by design; tests need no such cost."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 def make_person(name: str, email: str | None = None, phone: str | None = None, **extra) -> User:
     return User.objects.create_user(
         email=email, phone=phone, password="a-long-test-password", name=name, **extra

@@ -52,7 +52,7 @@ VAR_DIR = Path(env_str("MINGA_VAR_DIR", str(BASE_DIR / "var")))
 
 _DEV_SECRET = "minga-development-only-secret-key-never-use-in-production"
 SECRET_KEY = env_str("SECRET_KEY", _DEV_SECRET if DEBUG else "")
-if not DEBUG and (not SECRET_KEY or SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50):
+if not DEBUG and (SECRET_KEY == _DEV_SECRET or len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5):
     raise ImproperlyConfigured(
         "SECRET_KEY must be set to a random value of at least 50 characters when DEBUG is off "
         "(for a development server set DEBUG=1)."
@@ -271,8 +271,6 @@ LOGGING = {
     },
 }
 
-# Verbose names for the sectors etc. live with their apps; this keeps makemessages honest.
-MINGA_NAME = _("Minga")
 
 # --- audit ---
 # The log's checkpoint origin (also its key name) and the name this instance cosigns under

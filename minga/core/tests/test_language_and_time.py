@@ -1,0 +1,67 @@
+import datetime
+
+import pytest
+from django.test import RequestFactory
+from django.urls import reverse
+from django.utils import timezone
+
+from minga.core.templatetags.minga import when
+
+
+@pytest.mark.django_db
+def test_it_follows_the_browser_language(client):
+    response = client.get(reverse("core:about"), HTTP_ACCEPT_LANGUAGE="fr-CA,fr;q=0.9")
+    assert 'lang="fr"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_prefers_the_profile_language_to_the_browser(client, outsider):
+    client.force_login(outsider)
+    response = client.get(reverse("core:about"), HTTP_ACCEPT_LANGUAGE="pt")
+    assert 'lang="es"' in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_switches_language_without_javascript(client, outsider):
+    client.force_login(outsider)
+    response = client.get(reverse("core:set-language"), {"language": "pt", "next": "/about/"})
+    assert response.status_code == 302
+    assert response.url == "/about/"
+    assert 'lang="pt"' in client.get("/about/").content.decode()
+
+
+@pytest.mark.django_db
+def test_it_ignores_unknown_languages_and_foreign_redirects(client):
+    response = client.get(
+        reverse("core:set-language"), {"language": "xx", "next": "https://evil.example/"}
+    )
+    assert response.url == "/"
+    assert "minga_language" not in response.cookies
+
+
+def test_it_shows_times_in_a_zone_and_names_it():
+    moment = datetime.datetime(2026, 11, 22, 15, 0, tzinfo=datetime.UTC)
+    html = when(moment, "America/Argentina/Buenos_Aires")
+    assert "12:00" in html or "noon" in html or "12 p.m." in html
+    assert "(America/Argentina/Buenos_Aires)" in html
+    assert 'datetime="2026-11-22T15:00:00+00:00"' in html
+
+
+def test_it_uses_the_active_zone_by_default():
+    moment = datetime.datetime(2026, 11, 22, 15, 0, tzinfo=datetime.UTC)
+    with timezone.override("Africa/Kigali"):
+        assert "(Africa/Kigali)" in when(moment)
+    assert when(None) == ""
+
+
+@pytest.mark.django_db
+def test_it_activates_the_persons_zone(client, owner):
+    client.force_login(owner)
+    response = client.get(reverse("accounts:profile"))
+    assert "(Africa/Kigali)" in response.content.decode()
+
+
+def test_health_answers(rf: RequestFactory):
+    from minga.core.views import health
+
+    assert health(rf.get("/health")).content == b"ok"
