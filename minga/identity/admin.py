@@ -1,0 +1,33 @@
+"""Keys in the admin: public facts only, and no way to edit or add them by hand.
+
+Keys change through ``actions.py`` so that every change is in the audit log.
+"""
+
+from django.contrib import admin
+
+from .models import Key
+
+
+@admin.register(Key)
+class KeyAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "coop", "is_active", "created_at", "rotated_at"]
+    list_filter = ["is_active"]
+    search_fields = ["public_key_multibase", "coop__slug", "coop__name"]
+    fields = [
+        "coop",
+        "public_key_multibase",
+        "master_key_id",
+        "is_active",
+        "created_at",
+        "rotated_at",
+    ]
+    readonly_fields = fields
+
+    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
+        return False
