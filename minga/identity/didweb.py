@@ -19,6 +19,7 @@ credentials from one cooperative costs one request.
 from __future__ import annotations
 
 import copy
+import http.client
 import ipaddress
 import json
 import re
@@ -265,13 +266,16 @@ def fetch_https(
     try:
         with opener.open(request, timeout=timeout) as response:
             body = response.read(max_bytes + 1)
+            missing = getattr(response, "length", None)
+            if len(body) <= max_bytes and missing:
+                raise InternalError(f"{url} closed the connection before the end of the document.")
     except urllib.error.HTTPError as exc:
         if exc.code in {404, 410}:
             raise NotFound(f"{url} answered HTTP {exc.code}.") from None
         raise InternalError(f"{url} answered HTTP {exc.code}.") from None
     except DidError:
         raise
-    except (urllib.error.URLError, OSError, ValueError) as exc:
+    except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
         reason = getattr(exc, "reason", exc)
         raise InternalError(f"Could not fetch {url}: {reason}.") from None
     if len(body) > max_bytes:

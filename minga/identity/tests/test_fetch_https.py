@@ -33,6 +33,13 @@ class Handler(BaseHTTPRequestHandler):
         elif self.path == "/slow/did.json":
             time.sleep(1.5)
             self._send(200, b"{}")
+        elif self.path == "/garbled/did.json":
+            # promises more bytes than it sends, then hangs up
+            self.send_response(200)
+            self.send_header("Content-Length", "500")
+            self.end_headers()
+            self.wfile.write(b'{"id": ')
+            self.close_connection = True
         elif self.path == "/broken/did.json":
             self._send(500, b"oops")
         else:
@@ -152,3 +159,8 @@ def test_it_refuses_an_untrusted_certificate(server):
     base, _ = server
     with pytest.raises(InternalError):
         fetch_https(base + "/ok/did.json", timeout=5.0, max_bytes=1024)
+
+
+def test_it_reports_a_broken_response_as_internal_error(server):
+    with pytest.raises(InternalError):
+        _fetch(server, "/garbled/did.json")
