@@ -19,7 +19,7 @@ $(STAMP): $(BIN)/python pyproject.toml
 	touch $(STAMP)
 
 install: $(STAMP)
-	$(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
+	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
 
 demo: install
 	DEBUG=1 $(BIN)/minga migrate --verbosity 0

@@ -41,9 +41,15 @@ def outsider(db) -> User:
 @pytest.fixture
 def coop(owner, member):
     coop = coop_actions.create_cooperative(
-        actor=owner, name="Abahuzamugambi Coffee Cooperative", legal_form="primary",
-        country="RW", region="Southern Province", sector="agriculture",
-        founded_year=1999, member_count=900, languages=["rw", "fr", "en"],
+        actor=owner,
+        name="Abahuzamugambi Coffee Cooperative",
+        legal_form="primary",
+        country="RW",
+        region="Southern Province",
+        sector="agriculture",
+        founded_year=1999,
+        member_count=900,
+        languages=["rw", "fr", "en"],
         description="Coffee growers of Maraba.",
     )
     invitation = coop_actions.create_invitation(

@@ -20,11 +20,23 @@ VERIFY_MAX_AGE = 3 * 24 * 3600
 
 
 @transaction.atomic
-def sign_up(*, name: str, email: str | None, phone: str | None, password: str,
-            preferred_language: str, timezone_name: str, base_url: str) -> User:
+def sign_up(
+    *,
+    name: str,
+    email: str | None,
+    phone: str | None,
+    password: str,
+    preferred_language: str,
+    timezone_name: str,
+    base_url: str,
+) -> User:
     user = User.objects.create_user(
-        email=email, phone=phone, password=password, name=name,
-        preferred_language=preferred_language, timezone=timezone_name,
+        email=email,
+        phone=phone,
+        password=password,
+        name=name,
+        preferred_language=preferred_language,
+        timezone=timezone_name,
     )
     audit.record("person.joined", f"person:{user.pk}", {}, user)
     if user.email:

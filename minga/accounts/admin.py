@@ -22,10 +22,21 @@ class UserAdmin(BaseUserAdmin):
     list_filter = ["is_staff", "is_active", "preferred_language"]
     fieldsets = [
         (None, {"fields": ["email", "phone", "password"]}),
-        (_("Profile"), {"fields": [
-            "name", "preferred_language", "languages", "timezone", "skills", "tags", "roles",
-            "bio",
-        ]}),
+        (
+            _("Profile"),
+            {
+                "fields": [
+                    "name",
+                    "preferred_language",
+                    "languages",
+                    "timezone",
+                    "skills",
+                    "tags",
+                    "roles",
+                    "bio",
+                ]
+            },
+        ),
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
         (_("Dates"), {"fields": ["email_verified_at", "last_login", "date_joined"]}),
     ]

@@ -20,7 +20,9 @@ class ContactFieldsMixin:
         taken = User.objects.filter(email__iexact=email).exclude(pk=self.instance.pk)
         if taken.exists():
             raise ValidationError(
-                _("Someone already signed up with this e-mail address. Sign in or reset your password."),
+                _(
+                    "Someone already signed up with this e-mail address. Sign in or reset your password."  # noqa: E501
+                ),
                 code="email_taken",
             )
         return email
@@ -32,7 +34,9 @@ class ContactFieldsMixin:
         phone = normalize_phone(raw)
         if User.objects.filter(phone=phone).exclude(pk=self.instance.pk).exists():
             raise ValidationError(
-                _("Someone already signed up with this phone number. Sign in or reset your password."),
+                _(
+                    "Someone already signed up with this phone number. Sign in or reset your password."  # noqa: E501
+                ),
                 code="phone_taken",
             )
         return phone
@@ -49,11 +53,14 @@ class ContactFieldsMixin:
 class SignUpForm(ContactFieldsMixin, forms.ModelForm):
     timezone = forms.ChoiceField(label=_("Time zone"), choices=timezone_choices, initial="UTC")
     password1 = forms.CharField(
-        label=_("Password"), strip=False, widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        label=_("Password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
         help_text=password_validation.password_validators_help_text_html(),
     )
     password2 = forms.CharField(
-        label=_("Password again"), strip=False,
+        label=_("Password again"),
+        strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
     )
 
@@ -115,8 +122,16 @@ class ProfileForm(ContactFieldsMixin, forms.ModelForm):
     class Meta:
         model = User
         fields = [
-            "name", "email", "phone", "preferred_language", "timezone", "languages",
-            "skills", "tags", "roles", "bio",
+            "name",
+            "email",
+            "phone",
+            "preferred_language",
+            "timezone",
+            "languages",
+            "skills",
+            "tags",
+            "roles",
+            "bio",
         ]
 
 

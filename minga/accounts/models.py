@@ -41,13 +41,19 @@ class UserManager(BaseUserManager):
 class User(AbstractBaseUser, PermissionsMixin):
     email = models.EmailField(_("e-mail address"), unique=True, null=True, blank=True)
     phone = models.CharField(
-        _("phone number"), max_length=20, unique=True, null=True, blank=True,
+        _("phone number"),
+        max_length=20,
+        unique=True,
+        null=True,
+        blank=True,
         help_text=_("In international format, e.g. +250788123456."),
     )
     name = models.CharField(_("name"), max_length=150)
     email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
     preferred_language = models.CharField(
-        _("preferred language"), max_length=8, choices=settings.LANGUAGES,
+        _("preferred language"),
+        max_length=8,
+        choices=settings.LANGUAGES,
         default=settings.LANGUAGE_CODE,
     )
     languages = ChoiceListField(_("languages spoken"), choices=Language.choices)
@@ -56,7 +62,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     skills = ChoiceListField(_("skills"), choices=Skill.choices)
     tags = models.CharField(
-        _("other skills"), max_length=300, blank=True,
+        _("other skills"),
+        max_length=300,
+        blank=True,
         help_text=_("Free tags, separated by commas."),
     )
     roles = ChoiceListField(_("roles I can play"), choices=Role.choices)

@@ -1,5 +1,6 @@
 from django.contrib import messages
-from django.contrib.auth import login, views as auth_views
+from django.contrib.auth import login
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
@@ -22,9 +23,13 @@ def signup(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = actions.sign_up(
-            name=data["name"], email=data["email"], phone=data["phone"],
-            password=data["password1"], preferred_language=data["preferred_language"],
-            timezone_name=data["timezone"], base_url=_base_url(request),
+            name=data["name"],
+            email=data["email"],
+            phone=data["phone"],
+            password=data["password1"],
+            preferred_language=data["preferred_language"],
+            timezone_name=data["timezone"],
+            base_url=_base_url(request),
         )
         login(request, user, backend="minga.accounts.backends.EmailOrPhoneBackend")
         if user.email:

@@ -21,8 +21,16 @@ from .importer import Row
 from .models import Cooperative, Invitation, Membership, MembershipChange
 
 COOP_FIELDS = [
-    "name", "legal_form", "country", "region", "sector", "founded_year", "member_count",
-    "website", "languages", "description",
+    "name",
+    "legal_form",
+    "country",
+    "region",
+    "sector",
+    "founded_year",
+    "member_count",
+    "website",
+    "languages",
+    "description",
 ]
 
 
@@ -37,8 +45,11 @@ def unique_slug(name: str) -> str:
 def _public(coop: Cooperative) -> dict:
     """The cooperative's public facts, as the audit log records them."""
     return {
-        "slug": coop.slug, "name": coop.name, "country": str(coop.country),
-        "sector": coop.sector, "legal_form": coop.legal_form,
+        "slug": coop.slug,
+        "name": coop.name,
+        "country": str(coop.country),
+        "sector": coop.sector,
+        "legal_form": coop.legal_form,
     }
 
 
@@ -49,8 +60,7 @@ def create_cooperative(*, actor: User, **fields) -> Cooperative:
     coop.full_clean()
     coop.save()
     audit.record("coop.created", f"coop:{coop.slug}", _public(coop), actor)
-    _add_member(coop=coop, person=actor, role=Membership.Role.ADMIN, actor=actor,
-                reason="founder")
+    _add_member(coop=coop, person=actor, role=Membership.Role.ADMIN, actor=actor, reason="founder")
     generate_coop_key(coop=coop, actor=actor)
     return coop
 
@@ -65,8 +75,9 @@ def update_cooperative(*, coop: Cooperative, actor: User, changes: dict) -> Coop
     return coop
 
 
-def _add_member(*, coop: Cooperative, person: User, role: str, actor: User | None,
-                reason: str) -> Membership:
+def _add_member(
+    *, coop: Cooperative, person: User, role: str, actor: User | None, reason: str
+) -> Membership:
     membership, created = Membership.objects.get_or_create(
         coop=coop, person=person, defaults={"role": role}
     )
@@ -77,12 +88,19 @@ def _add_member(*, coop: Cooperative, person: User, role: str, actor: User | Non
         membership.role, membership.status = role, Membership.Status.ACTIVE
         membership.save(update_fields=["role", "status"])
     MembershipChange.objects.create(
-        membership=membership, actor=actor, old_role=old_role, new_role=membership.role,
-        old_status=old_status, new_status=membership.status, reason=reason,
+        membership=membership,
+        actor=actor,
+        old_role=old_role,
+        new_role=membership.role,
+        old_status=old_status,
+        new_status=membership.status,
+        reason=reason,
     )
     audit.record(
-        "membership.joined", f"coop:{coop.slug}",
-        {"person": person.pk, "role": membership.role, "via": reason}, actor,
+        "membership.joined",
+        f"coop:{coop.slug}",
+        {"person": person.pk, "role": membership.role, "via": reason},
+        actor,
     )
     _touch(coop)
     return membership
@@ -93,8 +111,14 @@ def _touch(coop: Cooperative) -> None:
 
 
 @transaction.atomic
-def change_membership(*, membership: Membership, actor: User, role: str | None = None,
-                      status: str | None = None, reason: str = "") -> Membership:
+def change_membership(
+    *,
+    membership: Membership,
+    actor: User,
+    role: str | None = None,
+    status: str | None = None,
+    reason: str = "",
+) -> Membership:
     """Change a member's role or status, keeping history; a cooperative keeps an admin."""
     membership = Membership.objects.select_for_update().get(pk=membership.pk)
     new_role = role or membership.role
@@ -108,7 +132,8 @@ def change_membership(*, membership: Membership, actor: User, role: str | None =
         # Lock every admin row so two admins demoting each other cannot both succeed.
         admins = list(
             Membership.objects.select_for_update().filter(
-                coop_id=membership.coop_id, role=Membership.Role.ADMIN,
+                coop_id=membership.coop_id,
+                role=Membership.Role.ADMIN,
                 status=Membership.Status.ACTIVE,
             )
         )
@@ -118,14 +143,21 @@ def change_membership(*, membership: Membership, actor: User, role: str | None =
                 code="last_admin",
             )
     MembershipChange.objects.create(
-        membership=membership, actor=actor, old_role=membership.role, new_role=new_role,
-        old_status=membership.status, new_status=new_status, reason=reason,
+        membership=membership,
+        actor=actor,
+        old_role=membership.role,
+        new_role=new_role,
+        old_status=membership.status,
+        new_status=new_status,
+        reason=reason,
     )
     membership.role, membership.status = new_role, new_status
     membership.save(update_fields=["role", "status"])
     audit.record(
-        "membership.changed", f"coop:{membership.coop.slug}",
-        {"person": membership.person_id, "role": new_role, "status": new_status}, actor,
+        "membership.changed",
+        f"coop:{membership.coop.slug}",
+        {"person": membership.person_id, "role": new_role, "status": new_status},
+        actor,
     )
     _touch(membership.coop)
     return membership
@@ -139,11 +171,23 @@ def leave_cooperative(*, membership: Membership, actor: User) -> Membership:
 
 
 @transaction.atomic
-def create_invitation(*, coop: Cooperative, actor: User, email: str = "", role: str,
-                      max_uses: int = 1, days: int = 14, base_url: str) -> Invitation:
+def create_invitation(
+    *,
+    coop: Cooperative,
+    actor: User,
+    email: str = "",
+    role: str,
+    max_uses: int = 1,
+    days: int = 14,
+    base_url: str,
+) -> Invitation:
     invitation = Invitation.objects.create(
-        coop=coop, token=secrets.token_urlsafe(24), email=email.lower(), role=role,
-        created_by=actor, max_uses=max_uses,
+        coop=coop,
+        token=secrets.token_urlsafe(24),
+        email=email.lower(),
+        role=role,
+        created_by=actor,
+        max_uses=max_uses,
         expires_at=timezone.now() + datetime.timedelta(days=days),
     )
     audit.record("invitation.created", f"coop:{coop.slug}", {"role": role}, actor)
@@ -190,8 +234,9 @@ def accept_invitation(*, token: str, person: User) -> Membership:
         )
     invitation.uses += 1
     invitation.save(update_fields=["uses"])
-    return _add_member(coop=invitation.coop, person=person, role=invitation.role,
-                       actor=person, reason="invitation")
+    return _add_member(
+        coop=invitation.coop, person=person, role=invitation.role, actor=person, reason="invitation"
+    )
 
 
 @transaction.atomic

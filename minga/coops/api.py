@@ -59,8 +59,11 @@ class CountryOut(Schema):
 @paginate(LimitOffsetPagination)
 def list_coops(request, filters: Query[Filters]):
     return queries.directory(
-        q=filters.q, country=filters.country.upper(), region=filters.region,
-        sector=filters.sector or "", language=filters.language or "",
+        q=filters.q,
+        country=filters.country.upper(),
+        region=filters.region,
+        sector=filters.sector or "",
+        language=filters.language or "",
     ).only()
 
 

@@ -11,8 +11,16 @@ class CooperativeForm(forms.ModelForm):
     class Meta:
         model = Cooperative
         fields = [
-            "name", "legal_form", "country", "region", "sector", "founded_year",
-            "member_count", "website", "languages", "description",
+            "name",
+            "legal_form",
+            "country",
+            "region",
+            "sector",
+            "founded_year",
+            "member_count",
+            "website",
+            "languages",
+            "description",
         ]
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 
@@ -27,7 +35,8 @@ class DirectoryFilterForm(forms.Form):
         label=_("Sector"), required=False, choices=[("", _("All sectors")), *Sector.choices]
     )
     language = forms.ChoiceField(
-        label=_("Language"), required=False,
+        label=_("Language"),
+        required=False,
         choices=[("", _("All languages")), *Language.choices],
     )
 
@@ -41,13 +50,15 @@ class DirectoryFilterForm(forms.Form):
 class MembershipForm(forms.Form):
     role = forms.ChoiceField(label=_("Role"), choices=Membership.Role.choices)
     status = forms.ChoiceField(label=_("Status"), choices=Membership.Status.choices)
-    reason = forms.CharField(label=_("Reason (kept in the history)"), required=False,
-                             max_length=300)
+    reason = forms.CharField(
+        label=_("Reason (kept in the history)"), required=False, max_length=300
+    )
 
 
 class InvitationForm(forms.Form):
     email = forms.EmailField(
-        label=_("E-mail address"), required=False,
+        label=_("E-mail address"),
+        required=False,
         help_text=_("Leave empty to get a link you can share by any channel."),
     )
     role = forms.ChoiceField(

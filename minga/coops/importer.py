@@ -21,10 +21,22 @@ MAX_BYTES = 1_000_000
 MAX_ROWS = 5000
 COLUMNS = {"name", "email", "phone", "role"}
 HEADER_ALIASES = {
-    "nombre": "name", "nom": "name", "nome": "name", "full name": "name",
-    "e-mail": "email", "correo": "email", "courriel": "email", "mail": "email",
-    "telephone": "phone", "téléphone": "phone", "teléfono": "phone", "telefone": "phone",
-    "mobile": "phone", "rol": "role", "rôle": "role", "papel": "role",
+    "nombre": "name",
+    "nom": "name",
+    "nome": "name",
+    "full name": "name",
+    "e-mail": "email",
+    "correo": "email",
+    "courriel": "email",
+    "mail": "email",
+    "telephone": "phone",
+    "téléphone": "phone",
+    "teléfono": "phone",
+    "telefone": "phone",
+    "mobile": "phone",
+    "rol": "role",
+    "rôle": "role",
+    "papel": "role",
 }
 
 
@@ -54,7 +66,8 @@ def decode(data: bytes) -> str:
             _(
                 "The file is not UTF-8 text (problem at byte %(position)s). "
                 "In your spreadsheet, save it as “CSV UTF-8” and try again."
-            ) % {"position": exc.start}
+            )
+            % {"position": exc.start}
         ) from exc
 
 
@@ -91,8 +104,13 @@ def parse(data: bytes) -> list[Row]:
 
 
 def _row(line: int, record: dict[str, str], *, extra: bool) -> Row:
-    row = Row(line=line, name=record.get("name", ""), email=None, phone=None,
-              role=(record.get("role") or Membership.Role.MEMBER).lower())
+    row = Row(
+        line=line,
+        name=record.get("name", ""),
+        email=None,
+        phone=None,
+        role=(record.get("role") or Membership.Role.MEMBER).lower(),
+    )
     if extra:
         row.errors.append(_("This line has more values than the header has columns."))
     if not row.name:

@@ -39,10 +39,6 @@ class LegalForm(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-def current_year() -> int:
-    return datetime.date.today().year
-
-
 class Cooperative(models.Model):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("short name in links"), max_length=80, unique=True)
@@ -51,7 +47,9 @@ class Cooperative(models.Model):
     region = models.CharField(_("region"), max_length=100, blank=True)
     sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
     founded_year = models.PositiveSmallIntegerField(
-        _("founding year"), null=True, blank=True,
+        _("founding year"),
+        null=True,
+        blank=True,
         validators=[MinValueValidator(1800), MaxValueValidator(2100)],
     )
     member_count = models.PositiveIntegerField(_("number of members"), null=True, blank=True)
@@ -59,7 +57,8 @@ class Cooperative(models.Model):
     languages = ChoiceListField(_("working languages"), choices=Language.choices)
     description = models.TextField(_("description"), blank=True, max_length=5000)
     is_organiser = models.BooleanField(
-        _("organises coop-a-thons"), default=False,
+        _("organises coop-a-thons"),
+        default=False,
         help_text=_("Federations and networks that run events for their members."),
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
@@ -92,11 +91,15 @@ class Membership(models.Model):
         LEFT = "left", _("Left")
 
     coop = models.ForeignKey(
-        Cooperative, on_delete=models.CASCADE, related_name="memberships",
+        Cooperative,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("cooperative"),
     )
     person = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="memberships",
         verbose_name=_("person"),
     )
     role = models.CharField(_("role"), max_length=12, choices=Role.choices, default=Role.MEMBER)
@@ -126,7 +129,10 @@ class MembershipChange(models.Model):
 
     membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="changes")
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+",
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        related_name="+",
         verbose_name=_("changed by"),
     )
     old_role = models.CharField(max_length=12, blank=True, choices=Membership.Role.choices)
@@ -140,7 +146,7 @@ class MembershipChange(models.Model):
         ordering = ["-created_at", "-pk"]
 
     def __str__(self) -> str:
-        return f"{self.membership}: {self.old_role}->{self.new_role} {self.old_status}->{self.new_status}"
+        return f"{self.membership}: {self.new_role}, {self.new_status}"
 
 
 class Invitation(models.Model):

@@ -31,10 +31,16 @@ def directory(request):
     filters = form.cleaned_data if form.is_valid() else {}
     coops = queries.directory(**{key: value for key, value in filters.items() if value})
     page = Paginator(coops, PAGE_SIZE).get_page(request.GET.get("page"))
-    return render(request, "coops/directory.html", {
-        "form": form, "page": page, "is_filtered": any(filters.values()) if filters else False,
-        "country_count": len(counts),
-    })
+    return render(
+        request,
+        "coops/directory.html",
+        {
+            "form": form,
+            "page": page,
+            "is_filtered": any(filters.values()) if filters else False,
+            "country_count": len(counts),
+        },
+    )
 
 
 @public_page(queries.generation)
@@ -42,7 +48,9 @@ def overview(request):
     counts = queries.country_counts()
     names = {code: countries.name(code) for code in counts}
     svg = render_map(
-        counts, labels=names, title=_("Cooperatives by country"),
+        counts,
+        labels=names,
+        title=_("Cooperatives by country"),
         href=lambda code: reverse("coops:directory") + f"?country={code}",
     )
     table = sorted(((names[code], code, n) for code, n in counts.items()), key=lambda r: -r[2])
@@ -52,15 +60,23 @@ def overview(request):
 def detail(request, slug):
     coop = get_object_or_404(queries.Cooperative, slug=slug)
     membership = active_membership(request.user, coop)
-    board = coop.memberships.filter(status=Membership.Status.ACTIVE).exclude(
-        role=Membership.Role.MEMBER
-    ).select_related("person")
-    return render(request, "coops/detail.html", {
-        "coop": coop, "membership": membership, "board": board,
-        "can_edit": can_edit(request.user, coop),
-        "can_manage": can_manage_members(request.user, coop),
-        "active_members": coop.memberships.filter(status=Membership.Status.ACTIVE).count(),
-    })
+    board = (
+        coop.memberships.filter(status=Membership.Status.ACTIVE)
+        .exclude(role=Membership.Role.MEMBER)
+        .select_related("person")
+    )
+    return render(
+        request,
+        "coops/detail.html",
+        {
+            "coop": coop,
+            "membership": membership,
+            "board": board,
+            "can_edit": can_edit(request.user, coop),
+            "can_manage": can_manage_members(request.user, coop),
+            "active_members": coop.memberships.filter(status=Membership.Status.ACTIVE).count(),
+        },
+    )
 
 
 @login_required
@@ -88,10 +104,15 @@ def edit(request, slug):
 @login_required
 def members(request, slug):
     coop = get_coop(request.user, slug, need="member")
-    return render(request, "coops/members.html", {
-        "coop": coop, "memberships": queries.members(coop),
-        "can_manage": can_manage_members(request.user, coop),
-    })
+    return render(
+        request,
+        "coops/members.html",
+        {
+            "coop": coop,
+            "memberships": queries.members(coop),
+            "can_manage": can_manage_members(request.user, coop),
+        },
+    )
 
 
 @login_required
@@ -109,8 +130,11 @@ def membership_edit(request, slug, pk):
             raise PermissionDenied
         try:
             actions.change_membership(
-                membership=membership, actor=request.user, role=data["role"],
-                status=data["status"], reason=data["reason"],
+                membership=membership,
+                actor=request.user,
+                role=data["role"],
+                status=data["status"],
+                reason=data["reason"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -118,9 +142,16 @@ def membership_edit(request, slug, pk):
             messages.success(request, _("The membership is updated."))
             return redirect("coops:members", slug=coop.slug)
     history = membership.changes.select_related("actor")
-    return render(request, "coops/membership_form.html", {
-        "coop": coop, "membership": membership, "form": form, "history": history,
-    })
+    return render(
+        request,
+        "coops/membership_form.html",
+        {
+            "coop": coop,
+            "membership": membership,
+            "form": form,
+            "history": history,
+        },
+    )
 
 
 @login_required
@@ -160,19 +191,33 @@ def invitations(request, slug):
             form.add_error("role", _("Only administrators can invite administrators."))
         else:
             created = actions.create_invitation(
-                coop=coop, actor=request.user, email=data["email"] or "", role=data["role"],
-                max_uses=data["max_uses"], days=data["days"], base_url=_base_url(request),
+                coop=coop,
+                actor=request.user,
+                email=data["email"] or "",
+                role=data["role"],
+                max_uses=data["max_uses"],
+                days=data["days"],
+                base_url=_base_url(request),
             )
             if created.email:
-                messages.success(request, _("The invitation is on its way to %(email)s.")
-                                 % {"email": created.email})
+                messages.success(
+                    request,
+                    _("The invitation is on its way to %(email)s.") % {"email": created.email},
+                )
             form = InvitationForm()
     now = timezone.now()
     pending = [i for i in coop.invitations.all() if i.is_usable(now)]
-    return render(request, "coops/invitations.html", {
-        "coop": coop, "form": form, "pending": pending, "created": created,
-        "base_url": _base_url(request),
-    })
+    return render(
+        request,
+        "coops/invitations.html",
+        {
+            "coop": coop,
+            "form": form,
+            "pending": pending,
+            "created": created,
+            "base_url": _base_url(request),
+        },
+    )
 
 
 @login_required
@@ -199,7 +244,9 @@ def join(request, token):
             return redirect(invitation.coop)
     status = 200 if is_usable else 410
     return render(
-        request, "coops/join.html", {"invitation": invitation, "is_usable": is_usable},
+        request,
+        "coops/join.html",
+        {"invitation": invitation, "is_usable": is_usable},
         status=status,
     )
 
@@ -218,9 +265,13 @@ def import_members(request, slug):
         except ValidationError as error:
             problems = error.messages
         else:
-            messages.success(request, _(
-                "Import done: %(created)s new people, %(linked)s people already on Minga "
-                "added, %(already)s already members."
-            ) % counts)
+            messages.success(
+                request,
+                _(
+                    "Import done: %(created)s new people, %(linked)s people already on Minga "
+                    "added, %(already)s already members."
+                )
+                % counts,
+            )
             return redirect("coops:members", slug=coop.slug)
     return render(request, "coops/import.html", {"coop": coop, "form": form, "problems": problems})

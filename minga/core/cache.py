@@ -21,13 +21,13 @@ def public_page(generation):
     def decorator(view):
         @functools.wraps(view)
         def wrapper(request, *args, **kwargs):
-            if request.method != "GET" or request.user.is_authenticated or len(
-                get_messages(request)
+            if (
+                request.method != "GET"
+                or request.user.is_authenticated
+                or len(get_messages(request))
             ):
                 return view(request, *args, **kwargs)
-            raw = "|".join(
-                [request.get_full_path(), get_language() or "", str(generation())]
-            )
+            raw = "|".join([request.get_full_path(), get_language() or "", str(generation())])
             key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
             hit = cache.get(key)
             if hit is not None:

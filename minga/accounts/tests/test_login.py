@@ -13,13 +13,17 @@ def _clear_cache():
 
 @pytest.mark.django_db
 def test_it_signs_in_by_email_in_any_case(client, member):
-    response = client.post(URL, {"username": "Member@Example.org", "password": "a-long-test-password"})
+    response = client.post(
+        URL, {"username": "Member@Example.org", "password": "a-long-test-password"}
+    )
     assert response.status_code == 302
 
 
 @pytest.mark.django_db
 def test_it_signs_in_by_phone_in_any_spacing(client, member):
-    response = client.post(URL, {"username": "+250 788 000 111", "password": "a-long-test-password"})
+    response = client.post(
+        URL, {"username": "+250 788 000 111", "password": "a-long-test-password"}
+    )
     assert response.status_code == 302
     assert client.get(reverse("accounts:profile")).status_code == 200
 
@@ -36,7 +40,9 @@ def test_it_rejects_a_wrong_password(client, member):
 def test_it_pauses_after_too_many_failures(client, member):
     for _ in range(3):
         client.post(URL, {"username": "member@example.org", "password": "wrong"})
-    response = client.post(URL, {"username": "member@example.org", "password": "a-long-test-password"})
+    response = client.post(
+        URL, {"username": "member@example.org", "password": "a-long-test-password"}
+    )
     assert response.status_code == 200
     assert "Too many failed sign-ins" in response.content.decode()
     # Another person at another address is not blocked.

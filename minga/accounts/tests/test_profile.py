@@ -20,12 +20,21 @@ def test_it_shows_my_profile_and_cooperatives(member_client, coop):
 
 @pytest.mark.django_db
 def test_it_edits_languages_skills_roles_and_zone(member_client, member):
-    response = member_client.post(EDIT, {
-        "name": "Coop Member", "email": "member@example.org", "phone": "+250788000111",
-        "preferred_language": "pt", "timezone": "America/Sao_Paulo",
-        "languages": ["rw", "en"], "skills": ["mobile", "ussd-sms"], "tags": "Django, Kotlin",
-        "roles": ["developer"], "bio": "",
-    })
+    response = member_client.post(
+        EDIT,
+        {
+            "name": "Coop Member",
+            "email": "member@example.org",
+            "phone": "+250788000111",
+            "preferred_language": "pt",
+            "timezone": "America/Sao_Paulo",
+            "languages": ["rw", "en"],
+            "skills": ["mobile", "ussd-sms"],
+            "tags": "Django, Kotlin",
+            "roles": ["developer"],
+            "bio": "",
+        },
+    )
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.languages == ["rw", "en"]
@@ -37,10 +46,17 @@ def test_it_edits_languages_skills_roles_and_zone(member_client, member):
 
 @pytest.mark.django_db
 def test_it_rejects_unknown_vocabulary_and_zones(member_client, member):
-    response = member_client.post(EDIT, {
-        "name": "X", "email": "member@example.org", "preferred_language": "en",
-        "timezone": "Mars/Olympus", "languages": ["xx"], "skills": ["wizardry"],
-    })
+    response = member_client.post(
+        EDIT,
+        {
+            "name": "X",
+            "email": "member@example.org",
+            "preferred_language": "en",
+            "timezone": "Mars/Olympus",
+            "languages": ["xx"],
+            "skills": ["wizardry"],
+        },
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors
     assert {"timezone", "languages", "skills"} <= set(errors)

@@ -6,8 +6,13 @@ from minga.accounts.models import User
 
 URL = reverse("accounts:signup")
 GOOD = {
-    "name": "New Person", "email": "new@example.org", "phone": "", "preferred_language": "fr",
-    "timezone": "Africa/Kigali", "password1": "correct-horse-battery", "password2": "correct-horse-battery",
+    "name": "New Person",
+    "email": "new@example.org",
+    "phone": "",
+    "preferred_language": "fr",
+    "timezone": "Africa/Kigali",
+    "password1": "correct-horse-battery",
+    "password2": "correct-horse-battery",
 }
 
 

@@ -35,9 +35,13 @@ def test_it_resets_a_password_by_email(client, member):
     link = re.search(r"http://testserver(/accounts/password/reset/\S+)", mail.outbox[0].body)[1]
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200
-    response = client.post(form_page.redirect_chain[-1][0], {
-        "new_password1": "another-long-password", "new_password2": "another-long-password",
-    })
+    response = client.post(
+        form_page.redirect_chain[-1][0],
+        {
+            "new_password1": "another-long-password",
+            "new_password2": "another-long-password",
+        },
+    )
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.check_password("another-long-password")

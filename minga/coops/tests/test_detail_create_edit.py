@@ -4,9 +4,16 @@ from django.urls import reverse
 from minga.coops.models import Cooperative, Membership
 
 GOOD = {
-    "name": "Nairobi Tech Workers", "legal_form": "worker", "country": "KE", "region": "Nairobi",
-    "sector": "it", "founded_year": "2019", "member_count": "14", "website": "https://ntw.coop",
-    "languages": ["sw", "en"], "description": "USSD and SMS.",
+    "name": "Nairobi Tech Workers",
+    "legal_form": "worker",
+    "country": "KE",
+    "region": "Nairobi",
+    "sector": "it",
+    "founded_year": "2019",
+    "member_count": "14",
+    "website": "https://ntw.coop",
+    "languages": ["sw", "en"],
+    "description": "USSD and SMS.",
 }
 
 
@@ -46,10 +53,18 @@ def test_it_registers_a_cooperative_with_its_founder_as_admin(outsider_client, o
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("field", "value"), [
-    ("name", ""), ("country", "XX"), ("sector", "mining"), ("founded_year", "1200"),
-    ("member_count", "-4"), ("website", "not a url"), ("languages", ["klingon"]),
-])
+@pytest.mark.parametrize(
+    ("field", "value"),
+    [
+        ("name", ""),
+        ("country", "XX"),
+        ("sector", "mining"),
+        ("founded_year", "1200"),
+        ("member_count", "-4"),
+        ("website", "not a url"),
+        ("languages", ["klingon"]),
+    ],
+)
 def test_it_rejects_bad_input_and_changes_nothing(outsider_client, field, value):
     response = outsider_client.post(reverse("coops:create"), {**GOOD, field: value})
     assert response.status_code == 200

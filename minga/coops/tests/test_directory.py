@@ -11,27 +11,41 @@ URL = reverse("coops:directory")
 def world(coop):
     it = make_person("IT Founder", "it@example.org")
     actions.create_cooperative(
-        actor=it, name="Código Sur", legal_form="worker", country="AR", region="Córdoba",
-        sector="it", languages=["es", "en"], description="Software libre",
+        actor=it,
+        name="Código Sur",
+        legal_form="worker",
+        country="AR",
+        region="Córdoba",
+        sector="it",
+        languages=["es", "en"],
+        description="Software libre",
     )
     actions.create_cooperative(
-        actor=it, name="Mwangaza SACCO", legal_form="sacco", country="KE", region="Nyeri",
-        sector="savings-credit", languages=["sw", "en"],
+        actor=it,
+        name="Mwangaza SACCO",
+        legal_form="sacco",
+        country="KE",
+        region="Nyeri",
+        sector="savings-credit",
+        languages=["sw", "en"],
     )
     return coop
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("query", "expected"), [
-    ("", {"Abahuzamugambi Coffee Cooperative", "Código Sur", "Mwangaza SACCO"}),
-    ("?country=AR", {"Código Sur"}),
-    ("?sector=savings-credit", {"Mwangaza SACCO"}),
-    ("?language=sw", {"Mwangaza SACCO"}),
-    ("?language=en", {"Abahuzamugambi Coffee Cooperative", "Código Sur", "Mwangaza SACCO"}),
-    ("?region=nyeri", {"Mwangaza SACCO"}),
-    ("?q=libre", {"Código Sur"}),
-    ("?q=coffee&country=RW", {"Abahuzamugambi Coffee Cooperative"}),
-])
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        ("", {"Abahuzamugambi Coffee Cooperative", "Código Sur", "Mwangaza SACCO"}),
+        ("?country=AR", {"Código Sur"}),
+        ("?sector=savings-credit", {"Mwangaza SACCO"}),
+        ("?language=sw", {"Mwangaza SACCO"}),
+        ("?language=en", {"Abahuzamugambi Coffee Cooperative", "Código Sur", "Mwangaza SACCO"}),
+        ("?region=nyeri", {"Mwangaza SACCO"}),
+        ("?q=libre", {"Código Sur"}),
+        ("?q=coffee&country=RW", {"Abahuzamugambi Coffee Cooperative"}),
+    ],
+)
 def test_it_filters(client, world, query, expected):
     response = client.get(URL + query)
     assert response.status_code == 200
@@ -49,7 +63,11 @@ def test_it_ignores_bad_filter_values(client, world):
 def test_it_shows_new_cooperatives_at_once_despite_the_cache(client, world, owner):
     assert "Nueva" not in client.get(URL).content.decode()
     actions.create_cooperative(
-        actor=owner, name="Nueva Cooperativa", legal_form="worker", country="ES", sector="it",
+        actor=owner,
+        name="Nueva Cooperativa",
+        legal_form="worker",
+        country="ES",
+        sector="it",
     )
     assert "Nueva Cooperativa" in client.get(URL).content.decode()
 

@@ -15,11 +15,11 @@ def upload(client, coop, content: bytes, name="members.csv"):
 
 
 GOOD = (
-    "name,email,phone,role\n"
-    "Farmer One,,+250788200001,member\n"
-    "Farmer Two,two@example.org,,board\n"
-    "Farmer Three,three@example.org,+250788200003,\n"
-).encode()
+    b"name,email,phone,role\n"
+    b"Farmer One,,+250788200001,member\n"
+    b"Farmer Two,two@example.org,,board\n"
+    b"Farmer Three,three@example.org,+250788200003,\n"
+)
 
 
 @pytest.mark.django_db
@@ -73,7 +73,9 @@ def test_it_reports_duplicates_in_the_file(owner_client, coop):
 
 
 @pytest.mark.django_db
-def test_it_links_people_already_on_minga_instead_of_duplicating(owner_client, coop, outsider, member):
+def test_it_links_people_already_on_minga_instead_of_duplicating(
+    owner_client, coop, outsider, member
+):
     content = b"name,email,phone\nOutsider,outsider@example.org,\nMember,,+250788000111\n"
     assert upload(owner_client, coop, content).status_code == 302
     assert User.objects.filter(email="outsider@example.org").count() == 1
@@ -91,12 +93,15 @@ def test_it_refuses_an_email_and_phone_of_two_different_people(owner_client, coo
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize(("content", "message"), [
-    ("name,email\nJosé,jose@example.org\n".encode("latin-1"), "not UTF-8"),
-    (b"", "empty"),
-    (b"first,last\nA,B\n", "must name the columns"),
-    (b"name,email\n", "no members"),
-])
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("name,email\nJosé,jose@example.org\n".encode("latin-1"), "not UTF-8"),
+        (b"", "empty"),
+        (b"first,last\nA,B\n", "must name the columns"),
+        (b"name,email\n", "no members"),
+    ],
+)
 def test_it_explains_files_it_cannot_read(owner_client, coop, content, message):
     response = upload(owner_client, coop, content)
     assert response.status_code == 200

@@ -60,7 +60,10 @@ def test_it_refuses_used_expired_or_withdrawn_links(client, coop, outsider, owne
 @pytest.mark.django_db
 def test_it_keeps_email_invitations_for_their_address(client, coop, outsider, owner):
     invitation = actions.create_invitation(
-        coop=coop, actor=owner, email="someone.else@example.org", role="member",
+        coop=coop,
+        actor=owner,
+        email="someone.else@example.org",
+        role="member",
         base_url="http://testserver",
     )
     client.force_login(outsider)

@@ -40,10 +40,14 @@ def test_it_keeps_the_history_of_changes(owner_client, coop, member, owner):
     owner_client.post(url, {"role": "board", "status": "suspended", "reason": "unpaid shares"})
     changes = list(membership.changes.all())
     assert [(c.new_role, c.new_status, c.reason) for c in changes[:2]] == [
-        ("board", "suspended", "unpaid shares"), ("board", "active", "AGM 2026"),
+        ("board", "suspended", "unpaid shares"),
+        ("board", "active", "AGM 2026"),
     ]
     assert changes[0].actor == owner
-    assert "unpaid shares" in owner_client.get(reverse("coops:history", args=[coop.slug])).content.decode()
+    assert (
+        "unpaid shares"
+        in owner_client.get(reverse("coops:history", args=[coop.slug])).content.decode()
+    )
 
 
 @pytest.mark.django_db

@@ -13,8 +13,12 @@ SECRET = "k3y-Of-60-chars:" + "abcdefghij0123456789ABCDEFGHIJ" + "+/=!?-_.~@#$%^
 def run(args, **env):
     base = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY", "DATABASE_URL"}}
     return subprocess.run(
-        [sys.executable, "manage.py", *args], cwd=ROOT, capture_output=True, text=True,
-        env={**base, **env}, timeout=120,
+        [sys.executable, "manage.py", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**base, **env},
+        timeout=120,
     )
 
 
@@ -31,8 +35,11 @@ def test_it_refuses_a_short_secret_key(tmp_path):
 
 def test_it_passes_the_deployment_checks(tmp_path):
     result = run(
-        ["check", "--deploy", "--fail-level", "WARNING"], DEBUG="0", SECRET_KEY=SECRET,
-        MINGA_VAR_DIR=str(tmp_path), ALLOWED_HOSTS="minga.example.coop",
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        DEBUG="0",
+        SECRET_KEY=SECRET,
+        MINGA_VAR_DIR=str(tmp_path),
+        ALLOWED_HOSTS="minga.example.coop",
         EMAIL_HOST="smtp.example.coop",
         MINGA_MASTER_KEY=base64.b64encode(os.urandom(32)).decode(),
     )
@@ -45,9 +52,7 @@ def test_it_refuses_a_key_of_few_distinct_characters(tmp_path):
 
 
 def test_it_fails_loudly_when_an_integration_is_half_configured(tmp_path):
-    result = run(
-        ["check"], DEBUG="1", SMS_PROVIDER="africastalking", MINGA_VAR_DIR=str(tmp_path)
-    )
+    result = run(["check"], DEBUG="1", SMS_PROVIDER="africastalking", MINGA_VAR_DIR=str(tmp_path))
     assert result.returncode != 0
     assert "AFRICASTALKING_API_KEY" in result.stderr
 
