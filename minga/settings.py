@@ -77,6 +77,9 @@ INSTALLED_APPS = [
     "minga.identity",
     "minga.audit",
     "minga.channels",
+    "minga.challenges",
+    "minga.events",
+    "minga.judging",
 ]
 
 MIDDLEWARE = [

@@ -9,6 +9,9 @@ urlpatterns = [
     path("accounts/", include("minga.accounts.urls")),
     path("coops/", include("minga.coops.urls")),
     path("log/", include("minga.audit.urls")),
+    path("needs/", include("minga.challenges.urls")),
+    path("events/", include("minga.events.urls")),
+    path("events/", include("minga.judging.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

@@ -5,6 +5,9 @@ added. Cooperatives are created through the same actions as on the website, so e
 demo cooperative has its keys, its founder as administrator and its audit entries.
 """
 
+import importlib
+import importlib.util
+
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -13,6 +16,10 @@ from minga.coops import actions
 from minga.coops.models import Cooperative, Membership
 
 PASSWORD = "minga-demo-2026"
+
+# Apps that add to the demo world, in dependency order. Each has a `demo.py` with an
+# idempotent `load(*, people, coops, stdout)`; people and coops are keyed as below.
+DEMO_MODULES = ["minga.challenges.demo", "minga.events.demo", "minga.judging.demo"]
 
 # (key, name, email, phone, preferred language, time zone, languages, skills, roles)
 PEOPLE = [
@@ -450,6 +457,12 @@ class Command(BaseCommand):
                 for key, role in others:
                     Membership.objects.get_or_create(
                         coop=coop, person=people[key], defaults={"role": role}
+                    )
+            coops = {slug: Cooperative.objects.get(slug=slug) for slug, *_rest in COOPS}
+            for name in DEMO_MODULES:
+                if importlib.util.find_spec(name) is not None:
+                    importlib.import_module(name).load(
+                        people=people, coops=coops, stdout=self.stdout
                     )
             staff = people["organiser"]
             if not staff.is_staff:

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ChallengesConfig(AppConfig):
+    name = "minga.challenges"
+    label = "challenges"
+    verbose_name = _("Challenges")
