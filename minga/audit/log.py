@@ -10,13 +10,14 @@ consistent with the last signed one: the log never signs two inconsistent checkp
 from __future__ import annotations
 
 import datetime
+import functools
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import rfc8785
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max, Q
+from django.db.models import Max
 from django.utils import timezone
 
 from . import merkle, note
@@ -33,10 +34,7 @@ from .tiles import (
 )
 
 if TYPE_CHECKING:
-    from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-        Ed25519PrivateKey,
-        Ed25519PublicKey,
-    )
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from minga.accounts.models import User
 
@@ -172,25 +170,45 @@ def latest_checkpoint() -> Checkpoint | None:
 
 
 def _fetch_tiles(widths: Mapping[TileKey, int]) -> dict[TileKey, bytes]:
-    """Tile contents for a tree reader: full tiles from storage, partial ones from below."""
+    """Tile contents for a tree reader: full tiles from storage, partial ones from below.
+
+    Plain SQL: every inclusion proof runs this, and the ORM's query building would cost more
+    than the queries themselves.
+    """
+    quote = connection.ops.quote_name
+    tile_table, entry_table = quote(Tile._meta.db_table), quote(Entry._meta.db_table)
+    index = quote("index")
     found: dict[TileKey, bytes] = {}
-    full = Q(pk__in=[])
-    for (level, index), width in widths.items():
+    full: dict[int, list[int]] = {}
+    for (level, position), width in widths.items():
         if width == TILE_WIDTH:
-            full |= Q(level=level, index=index)
-    for level, index, hashes in Tile.objects.filter(full).values_list("level", "index", "hashes"):
-        found[(level, index)] = bytes(hashes)
-    for (level, index), width in widths.items():
-        if width == TILE_WIDTH:
-            continue
-        start = index * TILE_WIDTH
-        if level == 0:
-            rows = Entry.objects.filter(index__gte=start, index__lt=start + width)
-            hashes = rows.order_by("index").values_list("leaf_hash", flat=True)
-        else:
-            rows = Tile.objects.filter(level=level - 1, index__gte=start, index__lt=start + width)
-            hashes = rows.order_by("index").values_list("root", flat=True)
-        found[(level, index)] = b"".join(bytes(h) for h in hashes)
+            full.setdefault(level, []).append(position)
+    with connection.cursor() as cursor:
+        for level, positions in full.items():
+            cursor.execute(
+                f"SELECT {index}, hashes FROM {tile_table} "  # noqa: S608 (constant names)
+                f"WHERE level = %s AND {index} IN ({', '.join(['%s'] * len(positions))})",
+                [level, *positions],
+            )
+            for position, hashes in cursor.fetchall():
+                found[(level, position)] = bytes(hashes)
+        for (level, position), width in widths.items():
+            if width == TILE_WIDTH:
+                continue
+            start = position * TILE_WIDTH
+            if level == 0:
+                sql = (
+                    f"SELECT leaf_hash FROM {entry_table} "  # noqa: S608 (constant names)
+                    f"WHERE {index} >= %s AND {index} < %s ORDER BY {index}"
+                )
+                cursor.execute(sql, [start, start + width])
+            else:
+                sql = (
+                    f"SELECT root FROM {tile_table} "  # noqa: S608 (constant names)
+                    f"WHERE level = %s AND {index} >= %s AND {index} < %s ORDER BY {index}"
+                )
+                cursor.execute(sql, [level - 1, start, start + width])
+            found[(level, position)] = b"".join(bytes(row[0]) for row in cursor.fetchall())
     return found
 
 
@@ -327,16 +345,26 @@ def receipt(entry: Entry, checkpoint: Checkpoint) -> str:
 
 def log_vkey() -> str:
     """The log's verifier key (signed-note vkey), to check checkpoints and receipts."""
-    return note.Verifier(settings.MINGA_LOG_ORIGIN, _active_public_key()).vkey
+    return _vkey(settings.MINGA_LOG_ORIGIN, _active_multikey(), note.SIG_ED25519)
 
 
 def witness_vkey() -> str:
     """This instance's cosigner key, for peers that want our cosignatures."""
-    key = _active_public_key()
-    return note.Verifier(settings.MINGA_WITNESS_NAME, key, note.SIG_COSIGNATURE_V1).vkey
+    return _vkey(settings.MINGA_WITNESS_NAME, _active_multikey(), note.SIG_COSIGNATURE_V1)
 
 
-def _active_public_key() -> Ed25519PublicKey:
-    from minga.identity.keys import platform_public_keys
+def _active_multikey() -> str:
+    from minga.identity.keys import ensure_platform_key
 
-    return next(key for key, is_active in platform_public_keys() if is_active)
+    return ensure_platform_key().public_key_multibase
+
+
+@functools.lru_cache(maxsize=32)
+def _vkey(name: str, multikey: str, sig_type: int) -> str:
+    """Every receipt names the log's key: decode it once per key, not once per request."""
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+    from minga.identity.didkey import decode_multikey
+
+    public_key = Ed25519PublicKey.from_public_bytes(decode_multikey(multikey))
+    return note.Verifier(name, public_key, sig_type).vkey

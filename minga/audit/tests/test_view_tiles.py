@@ -87,7 +87,7 @@ def test_it_compresses_entry_bundles_for_clients_that_ask(client, log_of_600) ->
         "0/%00",
     ],
 )
-def test_it_rejects_malformed_paths(client, log_of_600, path) -> None:
+def test_it_rejects_malformed_paths(client, db, path) -> None:
     response = client.get(f"/log/tile/{path}")
     assert response.status_code == 400, path
     assert response["Content-Type"] == "text/plain; charset=utf-8"

@@ -7,7 +7,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import DatabaseError, close_old_connections
+from django.db import DatabaseError, close_old_connections, connection
 
 from minga.audit import integrity, log, witness
 
@@ -73,7 +73,8 @@ class Command(BaseCommand):
             self.stdout.write("Stopped.")
 
     def _round(self) -> None:
-        close_old_connections()
+        if not connection.in_atomic_block:  # a worker holds its connection for days
+            close_old_connections()
         try:
             checkpoint = log.create_checkpoint()
         except (log.LogError, DatabaseError) as error:
