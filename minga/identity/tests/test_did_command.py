@@ -114,6 +114,7 @@ def test_it_exits_2_on_usage_errors(args):
         capture_output=True,
         text=True,
         env={"DEBUG": "1", "PATH": "/usr/bin:/bin", "MINGA_VAR_DIR": "var/test"},
+        timeout=120,
         check=False,
     )
     assert result.returncode == 2
