@@ -84,23 +84,35 @@ def _append(entry: Entry) -> None:
     back, so indexes never have gaps. Plain SQL rather than the ORM keeps appends well above
     1,000 per second.
     """
-    quote = connection.ops.quote_name
-    head = quote(LogHead._meta.db_table)
-    fields = [Entry._meta.get_field(name) for name in ENTRY_COLUMNS]
+    take_index, insert = _append_sql(connection.vendor)
     with connection.cursor() as cursor:
-        cursor.execute(
-            f"INSERT INTO {head} (id, size) VALUES (1, 1) "  # noqa: S608 (constant names)
-            f"ON CONFLICT (id) DO UPDATE SET size = {head}.size + 1 RETURNING size"
-        )
+        cursor.execute(take_index)
         entry.index = cursor.fetchone()[0] - 1
         cursor.execute(
-            f"INSERT INTO {quote(Entry._meta.db_table)} "  # noqa: S608 (constant names)
-            f"({', '.join(quote(f.column) for f in fields)}) "
-            f"VALUES ({', '.join(['%s'] * len(fields))})",
-            [f.get_db_prep_save(getattr(entry, f.attname), connection) for f in fields],
+            insert,
+            [
+                entry.index,
+                entry.kind,
+                entry.subject,
+                entry.body,
+                entry.leaf_hash,
+                connection.ops.adapt_datetimefield_value(entry.created_at),
+            ],
         )
     entry._state.adding = False
     entry._state.db = connection.alias
+
+
+@functools.cache
+def _append_sql(vendor: str) -> tuple[str, str]:
+    quote = connection.ops.quote_name
+    head, table = quote(LogHead._meta.db_table), quote(Entry._meta.db_table)
+    columns = ", ".join(quote(Entry._meta.get_field(name).column) for name in ENTRY_COLUMNS)
+    return (
+        f"INSERT INTO {head} (id, size) VALUES (1, 1) "  # noqa: S608 (constant names)
+        f"ON CONFLICT (id) DO UPDATE SET size = {head}.size + 1 RETURNING size",
+        f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608
+    )
 
 
 ENTRY_COLUMNS = ("index", "kind", "subject", "body", "leaf_hash", "created_at")
