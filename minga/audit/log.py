@@ -149,6 +149,8 @@ def record(
         public[name] = commitment
         openings.append((commitment, salt, value, owner or actor))
     actor_field = SYSTEM_ACTOR
+    if actor is not None and actor.pk is None:
+        raise ValueError("the actor must be a saved person, or None for the system")
     if actor is not None:
         actor_field, salt = commit(f"person:{actor.pk}")
         openings.append((actor_field, salt, f"person:{actor.pk}", actor))

@@ -1,0 +1,31 @@
+"""Changes to the private side of the log: the public entries themselves never change."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.utils import timezone
+
+from .log import record
+from .models import Secret
+
+if TYPE_CHECKING:
+    from minga.accounts.models import User
+
+
+@transaction.atomic
+def erase_private_values(*, owner: User, actor: User) -> int:
+    """Forget the personal values (and salts) behind `owner`'s commitments: right to erasure.
+
+    The public entries keep their commitments, which nobody can open any more, so the log stays
+    verifiable. The erasure itself is recorded. Returns how many values were erased.
+    """
+    if actor.pk != owner.pk and not actor.is_staff:
+        raise PermissionDenied("Only the owner or staff can erase private values.")
+    erased = Secret.objects.filter(owner=owner, erased_at__isnull=True).update(
+        value="", salt=b"", erased_at=timezone.now()
+    )
+    record("audit.private_values_erased", f"person:{owner.pk}", {"count": erased}, actor)
+    return erased
