@@ -2,12 +2,19 @@
 
 from ninja import NinjaAPI
 
+from minga.challenges.api import router as needs_router
 from minga.coops.api import router as coops_router
+from minga.events.api import router as events_router
 
 api = NinjaAPI(
     title="Minga API",
     version="1",
     description="Public data of the Minga platform: cooperatives, and more as the platform grows.",
     urls_namespace="api",
+    # The interactive docs page weighs a megabyte of JavaScript; the OpenAPI document
+    # at /api/openapi.json works with any viewer.
+    docs_url=None,
 )
 api.add_router("/coops", coops_router)
+api.add_router("/needs", needs_router)
+api.add_router("/events", events_router)
