@@ -61,16 +61,9 @@ MINGA_PUBLIC_URL = env_str("MINGA_PUBLIC_URL", "http://127.0.0.1:8000").rstrip("
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 
+# Minga's apps come first so their translations and templates win over Django's own
+# for the same strings ("Change", "Save"...).
 INSTALLED_APPS = [
-    "django.contrib.admin",
-    "django.contrib.auth",
-    "django.contrib.contenttypes",
-    "django.contrib.sessions",
-    "django.contrib.messages",
-    "whitenoise.runserver_nostatic",
-    "django.contrib.staticfiles",
-    "django_countries",
-    "django_tasks_db",
     "minga.core",
     "minga.accounts",
     "minga.coops",
@@ -80,6 +73,15 @@ INSTALLED_APPS = [
     "minga.challenges",
     "minga.events",
     "minga.judging",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django_countries",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [

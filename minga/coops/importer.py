@@ -6,11 +6,14 @@ and column so it can be fixed in the spreadsheet; the import itself is all or no
 """
 
 import csv
+import functools
 import io
 from dataclasses import dataclass, field
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import translation
 from django.utils.translation import gettext as _
 
 from minga.accounts.phones import normalize_phone
@@ -103,13 +106,32 @@ def parse(data: bytes) -> list[Row]:
     return rows
 
 
+@functools.cache
+def role_names() -> dict[str, str]:
+    """Role codes by every name a secretary may type: the code, or its label in any language
+    ("Tesorero/a" also as "tesorero" and "tesorera")."""
+    names = {}
+    for code, _name in settings.LANGUAGES:
+        with translation.override(code):
+            for role in Membership.Role:
+                label = str(role.label).lower()
+                names[label] = role.value
+                stem, _slash, ending = label.partition("/")
+                if ending:
+                    names[stem] = role.value
+                    names[stem[: -len(ending)] + ending] = role.value
+    names.update({role.value: role.value for role in Membership.Role})
+    return names
+
+
 def _row(line: int, record: dict[str, str], *, extra: bool) -> Row:
+    typed = (record.get("role") or Membership.Role.MEMBER).strip().lower()
     row = Row(
         line=line,
         name=record.get("name", ""),
         email=None,
         phone=None,
-        role=(record.get("role") or Membership.Role.MEMBER).lower(),
+        role=role_names().get(typed, typed),
     )
     if extra:
         row.errors.append(_("This line has more values than the header has columns."))

@@ -3,7 +3,6 @@ from django.db.models import Count, Q, QuerySet
 
 from .models import Cooperative, Membership
 
-
 GENERATION_SQL = "SELECT COUNT(*), MAX(updated_at) FROM coops_cooperative"
 
 

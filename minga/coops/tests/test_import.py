@@ -114,3 +114,10 @@ def test_it_reports_in_the_managers_language(owner_client, coop, owner):
     owner.save()
     response = upload(owner_client, coop, b"name,email\n,x@example.org\n")
     assert "Ligne 2" in response.content.decode()
+
+
+@pytest.mark.django_db
+def test_it_understands_roles_written_in_any_language(owner_client, coop):
+    content = b"nombre,correo,rol\nSocia Dos,dos@example.org,Tesorero\n"
+    assert upload(owner_client, coop, content).status_code == 302
+    assert Membership.objects.get(coop=coop, person__email="dos@example.org").role == "treasurer"
