@@ -123,9 +123,13 @@ def entry(request: HttpRequest, index: str) -> HttpResponse:
         response["Content-Disposition"] = f'attachment; filename="minga-log-{position}.tlog-proof"'
         return response
     body = bytes(found.body)
+    try:
+        shown = json.loads(body)
+    except ValueError:  # only a damaged database holds such an entry; `log verify` names it
+        shown = None
     data = {
         "index": position,
-        "entry": json.loads(body),
+        "entry": shown,
         "entry_base64": note.b64encode(body),
         "leaf_hash": note.b64encode(bytes(found.leaf_hash)),
         "log_vkey": log.log_vkey(),

@@ -76,3 +76,12 @@ def test_it_answers_bad_indexes_clearly(client, checkpointed, index, status) -> 
 def test_it_is_public_to_everyone(outsider_client, checkpointed) -> None:
     checkpointed(1)
     assert outsider_client.get("/log/entries/0").status_code == 200
+
+
+def test_it_still_answers_for_a_damaged_entry(client, checkpointed) -> None:
+    from minga.audit.models import Entry
+
+    checkpointed(2)
+    Entry.objects.filter(index=1).update(body=b"\xff not json")
+    response = client.get("/log/entries/1")
+    assert response.status_code == 200 and response.json()["entry"] is None
