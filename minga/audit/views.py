@@ -12,6 +12,7 @@ import re
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.gzip import gzip_page
@@ -27,7 +28,7 @@ SHORT = "public, max-age=2"
 
 
 class BadRequest(ValueError):
-    pass
+    """A query value a client got wrong; its message is shown to the client."""
 
 
 def _parse_size(text: str | None, name: str) -> int:
@@ -36,7 +37,9 @@ def _parse_size(text: str | None, name: str) -> int:
     return int(text)
 
 
-def _text(message: str, status: int, content_type: str = "text/plain; charset=utf-8"):
+def _text(
+    message: str, status: int, content_type: str = "text/plain; charset=utf-8"
+) -> HttpResponse:
     return HttpResponse(
         message if message.endswith("\n") else message + "\n",
         status=status,
@@ -65,7 +68,7 @@ def log_index(request: HttpRequest) -> HttpResponse:
             "checkpoint": checkpoint,
             "log_vkey": log.log_vkey(),
             "witness_vkey": log.witness_vkey(),
-            "base_url": request.build_absolute_uri("/log/").rstrip("/"),
+            "base_url": request.build_absolute_uri(reverse("audit:log-index")).rstrip("/"),
             "example_index": example,
         },
     )
