@@ -116,9 +116,7 @@ def test_it_wraps_working_hours_around_midnight_utc():
         id=1, languages=frozenset({"en"}), utc_offset_minutes=330, day_starts_at_hour=2
     )
     # 02:00 in Kolkata is 20:30 UTC the day before; eight hours run to 04:30 UTC.
-    mask = matching.availability_mask(
-        Person(**{**kolkata.__dict__, "hours_per_day": 8})
-    )
+    mask = matching.availability_mask(Person(**{**kolkata.__dict__, "hours_per_day": 8}))
     assert mask & 1  # the slot 00:00-00:30 UTC is worked
     assert matching.overlap_hours([mask]) == 8
 
