@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 import rfc8785
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Max
+from django.db.models import Max, Model
 from django.utils import timezone
 
 from . import merkle, note
@@ -75,16 +75,16 @@ def entry_body(
     return body
 
 
-def _append(entry: Entry) -> None:
-    """Give `entry` the next index and insert it: the hot path of every audited action.
+def _append(entry: Entry, openings: list[tuple[str, bytes, str, int | None]]) -> None:
+    """Give `entry` the next index and insert it with its commitments' private openings.
 
-    One statement takes the index from the one-row log head (creating the row on first use),
-    holding its row lock until commit: on PostgreSQL that lock queues concurrent writers, on
-    SQLite the IMMEDIATE transaction already does. A rolled back transaction gives its index
-    back, so indexes never have gaps. Plain SQL rather than the ORM keeps appends well above
-    1,000 per second.
+    This is the hot path of every audited action. One statement takes the index from the
+    one-row log head (creating the row on first use), holding its row lock until commit: on
+    PostgreSQL that lock queues concurrent writers, on SQLite the IMMEDIATE transaction
+    already does. A rolled back transaction gives its index back, so indexes never have gaps.
+    Plain SQL rather than the ORM keeps appends well above 1,000 per second.
     """
-    take_index, insert = _append_sql(connection.vendor)
+    take_index, insert, keep = _append_sql(connection.vendor)
     with connection.cursor() as cursor:
         cursor.execute(take_index)
         entry.index = cursor.fetchone()[0] - 1
@@ -99,19 +99,28 @@ def _append(entry: Entry) -> None:
                 connection.ops.adapt_datetimefield_value(entry.created_at),
             ],
         )
+        if openings:
+            stamp = connection.ops.adapt_datetimefield_value(entry.created_at)
+            cursor.executemany(keep, [(*opening, stamp) for opening in openings])
     entry._state.adding = False
     entry._state.db = connection.alias
 
 
 @functools.cache
-def _append_sql(vendor: str) -> tuple[str, str]:
+def _append_sql(vendor: str) -> tuple[str, str, str]:
     quote = connection.ops.quote_name
-    head, table = quote(LogHead._meta.db_table), quote(Entry._meta.db_table)
-    columns = ", ".join(quote(Entry._meta.get_field(name).column) for name in ENTRY_COLUMNS)
+
+    def insert(model: type[Model], names: tuple[str, ...]) -> str:
+        columns = ", ".join(quote(model._meta.get_field(name).column) for name in names)
+        values = ", ".join(["%s"] * len(names))
+        return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
+
+    head = quote(LogHead._meta.db_table)
     return (
         f"INSERT INTO {head} (id, size) VALUES (1, 1) "  # noqa: S608 (constant names)
         f"ON CONFLICT (id) DO UPDATE SET size = {head}.size + 1 RETURNING size",
-        f"INSERT INTO {table} ({columns}) VALUES (%s, %s, %s, %s, %s, %s)",  # noqa: S608
+        insert(Entry, ENTRY_COLUMNS),
+        insert(Secret, ("commitment", "salt", "value", "owner", "created_at")),
     )
 
 
@@ -141,19 +150,20 @@ def record(
         raise ValueError("an audit subject is a string of at most 200 characters")
     now = timezone.now()
     public = dict(data)
-    openings: list[tuple[str, bytes, str, User | None]] = []
+    openings: list[tuple[str, bytes, str, int | None]] = []
     for name, value in (private or {}).items():
         if name in public:
             raise ValueError(f"{name!r} is both public and private")
         commitment, salt = commit(value)
         public[name] = commitment
-        openings.append((commitment, salt, value, owner or actor))
+        keeper = owner or actor
+        openings.append((commitment, salt, value, keeper.pk if keeper else None))
     actor_field = SYSTEM_ACTOR
     if actor is not None and actor.pk is None:
         raise ValueError("the actor must be a saved person, or None for the system")
     if actor is not None:
         actor_field, salt = commit(f"person:{actor.pk}")
-        openings.append((actor_field, salt, f"person:{actor.pk}", actor))
+        openings.append((actor_field, salt, f"person:{actor.pk}", actor.pk))
     body = entry_body(kind=kind, subject=subject, data=public, actor=actor_field, at=now)
     entry = Entry(
         kind=kind,
@@ -162,12 +172,7 @@ def record(
         leaf_hash=merkle.leaf_hash(body),
         created_at=now,
     )
-    _append(entry)
-    if openings:
-        Secret.objects.bulk_create(
-            Secret(commitment=c, salt=s, value=v, owner=o, created_at=now)
-            for c, s, v, o in openings
-        )
+    _append(entry, openings)
     return entry
 
 
