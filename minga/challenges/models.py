@@ -98,6 +98,31 @@ class Sensitivity(models.TextChoices):
     PERSONAL = "personal", _("Holds personal data: described, never shared")
 
 
+# What submission asks for, and how it says so; everything else is optional.
+REQUIRED_FOR_SUBMISSION = {
+    "theme": _("Choose the theme closest to this need."),
+    "affected": _("Say who is affected."),
+    "devices": _("Tick the devices the people affected have."),
+    "connectivity": _("Say what connection most of them have."),
+    "literacy": _("Say how at ease they are with reading and with phones."),
+    "scenario": _("Tell one concrete scenario."),
+    "problem": _("Describe the problem in plain words."),
+    "how_might_we": _("Ask one “How might we…?” question."),
+    "current_practice": _("Say how it is handled today."),
+    "constraints": _("Describe the constraints (budget, power, connectivity, regulation)."),
+    "scope": _("Say which part a remote team can tackle in the time available."),
+    "success": _("Say what success would look like."),
+    "owner": _("Name the owner of this need."),
+    "owner_timezone": _("Give the owner's time zone."),
+    "owner_hours": _("Give the owner's hours during the event."),
+    "expert_name": _("Name an expert teams can ask."),
+    "expert_timezone": _("Give the expert's time zone."),
+    "expert_hours": _("Give the expert's hours during the event."),
+    "adopter": _("Say who would adopt and maintain the result."),
+    "licences": _("Tick at least one licence you accept."),
+}
+
+
 class NeedQuerySet(models.QuerySet):
     def accepted(self) -> "NeedQuerySet":
         """Needs in the public catalogue: the ones an event may take as its challenges."""
@@ -332,6 +357,28 @@ class Need(models.Model):
 
     def can_move_to(self, status: str) -> bool:
         return status in self.TRANSITIONS[self.Status(self.status)]
+
+    def missing_for_submission(self) -> dict[str, str]:
+        """What must still be filled in before the need can be submitted: {field: message}.
+
+        A draft may be saved with any of these empty (members fill it in over several visits
+        on slow links); submission asks for all of them at once.
+        """
+        missing = {
+            name: str(message)
+            for name, message in REQUIRED_FOR_SUBMISSION.items()
+            if not getattr(self, name if name != "owner" else "owner_id")
+        }
+        question = self.how_might_we.strip()
+        if question and not question.endswith("?"):
+            missing["how_might_we"] = str(_("Write the “How might we…?” as a question."))
+        problems = [d.title for d in self.documents.all() if not (d.licence and d.sensitivity)]
+        if problems:
+            missing["documents"] = str(
+                _("Give the licence and the sensitivity of: %(titles)s.")
+                % {"titles": ", ".join(problems)}
+            )
+        return missing
 
 
 class NeedDocument(models.Model):

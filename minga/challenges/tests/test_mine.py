@@ -1,0 +1,41 @@
+import pytest
+from django.urls import reverse
+
+from minga.challenges.models import Need
+
+from .conftest import client_of, make_need
+
+URL = reverse("challenges:mine")
+
+
+@pytest.mark.django_db
+def test_it_sends_anonymous_visitors_to_sign_in(client):
+    assert client.get(URL).status_code == 302
+
+
+@pytest.mark.django_db
+def test_it_lists_every_need_of_my_cooperatives(member_client, draft, submitted, declined):
+    response = member_client.get(URL)
+    assert {need.pk for need in response.context["needs"]} == {
+        draft.pk,
+        submitted.pk,
+        declined.pk,
+    }
+    assert response.context["queue"] is None
+
+
+@pytest.mark.django_db
+def test_it_lists_nothing_for_outsiders(outsider_client, draft):
+    response = outsider_client.get(URL)
+    assert response.status_code == 200
+    assert list(response.context["needs"]) == []
+
+
+@pytest.mark.django_db
+def test_it_gives_organisers_their_queue(organiser, federation, coop, owner, draft, accepted):
+    waiting = make_need(coop, owner, status=Need.Status.SUBMITTED, title="Waiting")
+    back = make_need(
+        coop, owner, status=Need.Status.CHANGES_REQUESTED, organiser=organiser, title="Back"
+    )
+    response = client_of(organiser).get(URL)
+    assert [need.pk for need in response.context["queue"]] == [waiting.pk, back.pk]
