@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import re
 
-from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
@@ -25,6 +24,7 @@ from .tiles import TilePathError, parse_tile_path
 MAX_INDEX = 2**63 - 1
 IMMUTABLE = "public, max-age=31536000, immutable"
 SHORT = "public, max-age=2"
+PAGE_SIZE = 50
 
 
 class BadRequest(ValueError):
@@ -53,23 +53,31 @@ def _json_error(message: str, status: int) -> JsonResponse:
 
 @require_GET
 def log_index(request: HttpRequest) -> HttpResponse:
-    """Recent entries and how anyone can check them."""
-    paginator = Paginator(
-        Entry.objects.order_by("-index").only("index", "kind", "subject", "created_at"), 50
-    )
-    page = paginator.get_page(request.GET.get("page"))
+    """Recent entries and how anyone can check them.
+
+    Pages go back by index (`?before=N`), so the millionth page costs what the first does.
+    """
+    entries = Entry.objects.order_by("-index").only("index", "kind", "subject", "created_at")
+    before = request.GET.get("before")
+    if before is not None:
+        try:
+            entries = entries.filter(index__lt=_parse_size(before, "before"))
+        except BadRequest:
+            before = None
+    page = list(entries[:PAGE_SIZE])
     checkpoint = log.latest_checkpoint()
-    example = page.object_list[0].index if page.object_list else 0
     return render(
         request,
         "audit/log_index.html",
         {
-            "page": page,
+            "entries": page,
+            "is_first_page": before is None,
+            "older": page[-1].index if page and page[-1].index > 0 else None,
             "checkpoint": checkpoint,
             "log_vkey": log.log_vkey(),
             "witness_vkey": log.witness_vkey(),
             "base_url": request.build_absolute_uri(reverse("audit:log-index")).rstrip("/"),
-            "example_index": example,
+            "example_index": page[0].index if page else 0,
         },
     )
 

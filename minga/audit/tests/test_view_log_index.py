@@ -25,8 +25,11 @@ def test_it_pages_through_older_entries(client, make_entries) -> None:
     make_entries(60)
     first = client.get("/log/").content.decode()
     assert "thing:59" in first and ">thing:5<" not in first
-    second = client.get("/log/?page=2").content.decode()
-    assert ">thing:5<" in second
+    assert "?before=10" in first
+    second = client.get("/log/?before=10").content.decode()
+    assert ">thing:5<" in second and "thing:10<" not in second and "Newest entries" in second
+    assert "Older entries" not in second
+    assert client.get("/log/?before=-3").status_code == 200  # ignored, first page
 
 
 def test_it_works_on_an_empty_log(client, db) -> None:
