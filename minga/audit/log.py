@@ -367,6 +367,27 @@ def log_vkey() -> str:
     return _vkey(settings.MINGA_LOG_ORIGIN, _active_multikey(), note.SIG_ED25519)
 
 
+def signer_vkey(checkpoint: Checkpoint) -> str:
+    """The vkey of the platform key that signed `checkpoint`: the one its receipts need.
+
+    After a key rotation old checkpoints stay signed by the old key, so this matches the
+    signature's key ID against every platform key, rotated ones included.
+    """
+    return _signer_vkey(checkpoint.note)
+
+
+@functools.lru_cache(maxsize=16)
+def _signer_vkey(signed: str) -> str:
+    from minga.identity.keys import platform_public_keys
+
+    key_ids = {s.key_id for s in note.parse_note(signed).signatures}
+    for public_key, _ in platform_public_keys():
+        verifier = note.Verifier(settings.MINGA_LOG_ORIGIN, public_key)
+        if verifier.key_id in key_ids:
+            return verifier.vkey
+    raise LogError("no platform key signed this checkpoint")
+
+
 def witness_vkey() -> str:
     """This instance's cosigner key, for peers that want our cosignatures."""
     return _vkey(settings.MINGA_WITNESS_NAME, _active_multikey(), note.SIG_COSIGNATURE_V1)

@@ -8,11 +8,12 @@ they can be served as immutable files.
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from .merkle import HASH_SIZE, Node, NodeReader, node_hash, subtree_root
+from .merkle import HASH_SIZE, Node, NodeReader, subtree_root
 
 TILE_HEIGHT = 8
 TILE_WIDTH = 1 << TILE_HEIGHT
@@ -128,10 +129,14 @@ def tile_root(data: bytes) -> bytes:
     return subtree_root(split_hashes(data))
 
 
-def _perfect_root(hashes: Sequence[bytes]) -> bytes:
-    while len(hashes) > 1:
-        hashes = [node_hash(hashes[i], hashes[i + 1]) for i in range(0, len(hashes), 2)]
-    return hashes[0]
+def _perfect_root(data: bytes) -> bytes:
+    """The root of a power-of-two run of concatenated hashes; siblings are adjacent bytes."""
+    while len(data) > HASH_SIZE:
+        data = b"".join(
+            hashlib.sha256(b"\x01" + data[i : i + 2 * HASH_SIZE]).digest()
+            for i in range(0, len(data), 2 * HASH_SIZE)
+        )
+    return data
 
 
 def tile_reader(fetch: TileFetcher, tree_size: int) -> NodeReader:
@@ -160,9 +165,7 @@ def tile_reader(fetch: TileFetcher, tree_size: int) -> NodeReader:
             data = tiles.get(key, b"")
             if len(data) < widths[key] * HASH_SIZE:
                 raise LookupError(f"tile {key} is shorter than {widths[key]} hashes")
-            found[node] = _perfect_root(
-                split_hashes(data[offset * HASH_SIZE : (offset + count) * HASH_SIZE])
-            )
+            found[node] = _perfect_root(data[offset * HASH_SIZE : (offset + count) * HASH_SIZE])
         return found
 
     return read
@@ -178,7 +181,7 @@ def build_tiles(leaf_hashes: Sequence[bytes]) -> dict[TileKey, bytes]:
             chunk = hashes[index : index + TILE_WIDTH]
             tiles[(level, index // TILE_WIDTH)] = b"".join(chunk)
             if len(chunk) == TILE_WIDTH:
-                above.append(_perfect_root(chunk))
+                above.append(_perfect_root(b"".join(chunk)))
         level, hashes = level + 1, above
     return tiles
 

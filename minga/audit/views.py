@@ -143,7 +143,7 @@ def entry(request: HttpRequest, index: str) -> HttpResponse:
         "entry": shown,
         "entry_base64": note.b64encode(body),
         "leaf_hash": note.b64encode(bytes(found.leaf_hash)),
-        "log_vkey": log.log_vkey(),
+        "log_vkey": log.signer_vkey(latest) if latest else log.log_vkey(),
         "checkpoint": None,
         "inclusion_proof": None,
         "tlog_proof": None,
