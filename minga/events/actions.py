@@ -248,7 +248,12 @@ def shift_phases(event: Event, new_release: datetime.datetime) -> dict[str, date
 
 @transaction.atomic
 def clone_event(
-    *, event: Event, actor: User, title: str, challenges_released_at: datetime.datetime
+    *,
+    event: Event,
+    actor: User,
+    title: str,
+    challenges_released_at: datetime.datetime,
+    slug: str | None = None,
 ) -> Event:
     """Start the next edition of a series: same rules, prizes and FAQ, phases shifted."""
     fields = {name: getattr(event, name) for name in EVENT_FIELDS if name not in PHASE_FIELDS}
@@ -261,7 +266,7 @@ def clone_event(
     clone = Event(
         organiser=event.organiser,
         created_by=actor,
-        slug=unique_slug(title),
+        slug=slug or unique_slug(title),
         edition=edition,
         cloned_from=event,
         **fields,
