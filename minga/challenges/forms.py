@@ -15,7 +15,24 @@ from .regions import WorldRegion
 TEXTAREA = forms.Textarea(attrs={"rows": 4})
 
 
-class ProblemForm(forms.ModelForm):
+class ChooseMixin:
+    """Single choices that may stay empty in a draft start with a plain "Choose…"."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            if isinstance(field, forms.ModelChoiceField):
+                if field.empty_label is not None:
+                    field.empty_label = _("Choose…")
+            elif isinstance(field, forms.ChoiceField) and not isinstance(
+                field, forms.MultipleChoiceField
+            ):
+                choices = list(field.choices)
+                if choices and choices[0][0] == "":
+                    field.choices = [("", _("Choose…")), *choices[1:]]
+
+
+class ProblemForm(ChooseMixin, forms.ModelForm):
     """Step 1: who is affected and why."""
 
     class Meta:
@@ -56,7 +73,7 @@ class NewNeedForm(ProblemForm):
         )
 
 
-class ScopeForm(forms.ModelForm):
+class ScopeForm(ChooseMixin, forms.ModelForm):
     """Step 2: what exists today and what a remote team can do in the time box."""
 
     class Meta:
@@ -82,7 +99,7 @@ class ScopeForm(forms.ModelForm):
         }
 
 
-class PeopleForm(forms.ModelForm):
+class PeopleForm(ChooseMixin, forms.ModelForm):
     """Step 3: the owner and the expert (data and documents are a formset beside it).
 
     Both time zones share one list of suggestions (a <datalist> on the page), which keeps
@@ -113,7 +130,7 @@ class PeopleForm(forms.ModelForm):
         ).order_by("name")
 
 
-class AfterForm(forms.ModelForm):
+class AfterForm(ChooseMixin, forms.ModelForm):
     """Step 4: what happens after the event."""
 
     class Meta:
@@ -122,10 +139,16 @@ class AfterForm(forms.ModelForm):
         widgets = {"adopter": TEXTAREA, "follow_on": TEXTAREA}
 
 
+class DocumentForm(ChooseMixin, forms.ModelForm):
+    class Meta:
+        model = NeedDocument
+        fields = ["title", "url", "description", "licence", "sensitivity"]
+
+
 DocumentFormSet = inlineformset_factory(
     Need,
     NeedDocument,
-    fields=["title", "url", "description", "licence", "sensitivity"],
+    form=DocumentForm,
     extra=2,
     max_num=10,
     validate_max=True,
@@ -149,10 +172,6 @@ STEPS = [
     Step(3, _("Data, documents and people"), PeopleForm, has_documents=True),
     Step(4, _("After the event"), AfterForm),
 ]
-
-
-def step_of(field: str) -> Step:
-    return next(step for step in STEPS if field in step.fields)
 
 
 class CatalogueFilterForm(forms.Form):

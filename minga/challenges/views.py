@@ -24,7 +24,6 @@ from .forms import (
     NewNeedForm,
     ReviewForm,
     TranslationForm,
-    step_of,
 )
 from .models import Need, NeedTranslation
 
@@ -217,13 +216,18 @@ def submit(request, pk):
         else:
             messages.success(request, _("Your need is submitted. The organisers will reply."))
             return redirect(need)
-    missing = [(step_of(name), message) for name, message in need.missing_for_submission().items()]
+    missing = need.missing_for_submission()
+    by_step = [
+        (step, [message for name, message in missing.items() if name in step.fields])
+        for step in STEPS
+    ]
     return render(
         request,
         "challenges/need_submit.html",
         {
             "need": need,
-            "missing": sorted(missing, key=lambda item: item[0].number),
+            "missing": missing,
+            "by_step": [(step, messages) for step, messages in by_step if messages],
             "can_submit": permissions.can_submit(request.user, need),
         },
     )

@@ -38,7 +38,7 @@ def test_it_lists_what_is_missing_with_a_link_to_its_step(owner_client, coop, ow
     assert "Say who is affected." in content
     assert "Name an expert teams can ask." in content
     assert reverse("challenges:edit", args=[need.pk, 3]) in content
-    assert response.context["missing"][0][0].number == 1
+    assert response.context["by_step"][0][0].number == 1
 
 
 @pytest.mark.django_db
@@ -46,7 +46,7 @@ def test_it_refuses_an_incomplete_need_and_changes_nothing(owner_client, coop, o
     need = make_need(coop, owner, status=Need.Status.DRAFT, theme="", licences=[])
     response = owner_client.post(url(need), follow=True)
     assert "Some answers are still missing" in response.content.decode()
-    assert [message for _step, message in response.context["missing"]] == [
+    assert list(response.context["missing"].values()) == [
         "Choose the theme closest to this need.",
         "Tick at least one licence you accept.",
     ]
