@@ -5,6 +5,7 @@ from ninja import NinjaAPI
 from minga.challenges.api import router as needs_router
 from minga.coops.api import router as coops_router
 from minga.events.api import router as events_router
+from minga.judging.api import router as results_router
 
 api = NinjaAPI(
     title="Minga API",
@@ -18,3 +19,4 @@ api = NinjaAPI(
 api.add_router("/coops", coops_router)
 api.add_router("/needs", needs_router)
 api.add_router("/events", events_router)
+api.add_router("/results", results_router)

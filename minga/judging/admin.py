@@ -1,0 +1,35 @@
+"""Read-only admin: every change to judging goes through an audited action."""
+
+from django.contrib import admin
+
+from .models import Award, Criterion, Juror
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Juror)
+class JurorAdmin(ReadOnly):
+    list_display = ["person", "event", "created_at"]
+    list_select_related = ["person", "event"]
+
+
+@admin.register(Criterion)
+class CriterionAdmin(ReadOnly):
+    list_display = ["__str__", "event", "weight", "position"]
+    list_select_related = ["event"]
+
+
+@admin.register(Award)
+class AwardAdmin(ReadOnly):
+    list_display = ["person", "kind", "rank", "prize_name", "event", "created_at"]
+    list_filter = ["kind"]
+    list_select_related = ["person", "event"]
