@@ -16,7 +16,7 @@ from django_countries.fields import CountryField
 
 from minga.accounts.models import validate_timezone
 from minga.accounts.vocab import Language
-from minga.coops.models import Cooperative, Sector
+from minga.coops.models import Cooperative, Membership, Sector
 from minga.core.fields import ChoiceListField
 
 from .regions import WorldRegion
@@ -369,6 +369,13 @@ class Need(models.Model):
             for name, message in REQUIRED_FOR_SUBMISSION.items()
             if not getattr(self, name if name != "owner" else "owner_id")
         }
+        if (
+            self.owner_id
+            and not self.coop.memberships.filter(
+                person_id=self.owner_id, status=Membership.Status.ACTIVE
+            ).exists()
+        ):
+            missing["owner"] = str(_("The owner must be an active member of the cooperative."))
         question = self.how_might_we.strip()
         if question and not question.endswith("?"):
             missing["how_might_we"] = str(_("Write the “How might we…?” as a question."))

@@ -92,3 +92,12 @@ def test_it_shows_why_a_need_was_declined_to_its_cooperative(member_client, decl
 @pytest.mark.django_db
 def test_it_answers_404_for_unknown_needs(client):
     assert client.get("/needs/999/").status_code == 404
+
+
+@pytest.mark.django_db
+def test_it_reads_a_need_in_a_few_queries(client, member, accepted, django_assert_max_num_queries):
+    with django_assert_max_num_queries(8):
+        client.get(accepted.get_absolute_url())
+    member_client = client_of(member)
+    with django_assert_max_num_queries(16):
+        member_client.get(accepted.get_absolute_url())

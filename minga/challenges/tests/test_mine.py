@@ -9,8 +9,17 @@ URL = reverse("challenges:mine")
 
 
 @pytest.mark.django_db
-def test_it_sends_anonymous_visitors_to_sign_in(client):
-    assert client.get(URL).status_code == 302
+@pytest.mark.parametrize(
+    ("who", "status"), [("anonymous", 302), ("outsider", 200), ("member", 200), ("owner", 200)]
+)
+def test_it_asks_people_to_sign_in(request, draft, who, status):
+    client = request.getfixturevalue("client")
+    if who != "anonymous":
+        client = client_of(request.getfixturevalue(who))
+    response = client.get(URL)
+    assert response.status_code == status
+    if status == 302:
+        assert "/accounts/login/" in response["Location"]
 
 
 @pytest.mark.django_db

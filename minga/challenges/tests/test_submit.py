@@ -6,6 +6,7 @@ from django.utils import translation
 from minga.audit.models import Entry
 from minga.challenges import actions
 from minga.challenges.models import Need
+from minga.coops import actions as coop_actions
 
 from .conftest import client_of, make_need
 
@@ -113,3 +114,14 @@ def test_it_refreshes_the_place_from_the_cooperative_on_submission(coop, owner):
     coop.save()
     need = actions.submit_need(need=need, actor=owner)
     assert need.region == "Huye"
+
+
+@pytest.mark.django_db
+def test_it_asks_for_an_owner_who_is_still_a_member(coop, owner, member):
+    need = make_need(coop, owner, complete=True)
+    need = actions.save_need_draft(need=need, actor=owner, changes={"owner": member})
+    coop_actions.leave_cooperative(membership=coop.memberships.get(person=member), actor=member)
+    with translation.override("en"):
+        assert need.missing_for_submission() == {
+            "owner": "The owner must be an active member of the cooperative."
+        }

@@ -22,7 +22,7 @@ def url(need):
 @pytest.mark.django_db
 @pytest.mark.parametrize(
     ("who", "status"),
-    [("anonymous", 302), ("outsider", 403), ("translator", 200), ("member", 200)],
+    [("anonymous", 302), ("outsider", 403), ("translator", 200), ("member", 200), ("owner", 200)],
 )
 def test_it_lets_translators_and_members_translate_public_needs(request, accepted, who, status):
     client = request.getfixturevalue("client")
