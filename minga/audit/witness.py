@@ -193,19 +193,31 @@ def _ask(peer: Peer, checkpoint: Checkpoint) -> note.Signature | None:
     return None
 
 
+# Peers that failed are left alone for a while (doubling up to MAX_BACKOFF seconds), so one
+# witness that is down does not slow every checkpoint; when it is back, the consistency proof
+# from the size it last cosigned covers every checkpoint it missed.
+MAX_BACKOFF = 300.0
+_backoff: dict[str, tuple[float, float]] = {}  # url -> (retry at, current delay)
+
+
 def collect_cosignatures(checkpoint: Checkpoint) -> int:
     """Ask every peer to cosign `checkpoint`; store what comes back; return how many did."""
     added = []
     for peer in peers():
-        started = time.monotonic()
+        retry_at, delay = _backoff.get(peer.url, (0.0, 0.0))
+        if time.monotonic() < retry_at:
+            continue
         try:
             signature = _ask(peer, checkpoint)
         except (OSError, ValueError) as error:
             logger.warning("witness %s unreachable: %s", peer.url, error)
+            signature = None
+        if signature is None:
+            delay = min(MAX_BACKOFF, max(1.0, delay * 2))
+            _backoff[peer.url] = (time.monotonic() + delay, delay)
             continue
-        logger.info("witness %s answered in %.2fs", peer.url, time.monotonic() - started)
-        if signature is not None:
-            added.append(signature.line)
+        _backoff.pop(peer.url, None)
+        added.append(signature.line)
     if added:
         with transaction.atomic():
             locked = Checkpoint.objects.select_for_update().get(pk=checkpoint.pk)

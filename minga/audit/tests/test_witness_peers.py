@@ -27,6 +27,7 @@ def peer(settings, client, db, monkeypatch):
         return response.status_code, response.content.decode()
 
     monkeypatch.setattr(witness, "_post", post)
+    monkeypatch.setattr(witness, "_backoff", {})
 
 
 def test_it_collects_and_stores_cosignatures(peer, client, checkpointed) -> None:
@@ -61,11 +62,28 @@ def test_it_skips_a_witness_that_refuses(peer, monkeypatch, checkpointed) -> Non
 
 
 def test_it_skips_an_unreachable_witness(peer, monkeypatch, checkpointed) -> None:
+    calls = []
+
     def unreachable(url, body):
+        calls.append(url)
         raise OSError("connection refused")
 
     monkeypatch.setattr(witness, "_post", unreachable)
     assert witness.collect_cosignatures(checkpointed(1)) == 0
+    add_entries(1)
+    assert witness.collect_cosignatures(log.create_checkpoint()) == 0
+    assert len(calls) == 1  # left alone for a while after failing
+
+
+def test_it_catches_a_witness_up_after_an_outage(peer, monkeypatch, checkpointed) -> None:
+    witness.collect_cosignatures(checkpointed(2))
+    witness._backoff["http://testserver/log/witness"] = (float("inf"), 300.0)
+    add_entries(300)
+    assert witness.collect_cosignatures(log.create_checkpoint()) == 0
+    witness._backoff.clear()
+    add_entries(1)
+    assert witness.collect_cosignatures(log.create_checkpoint()) == 1
+    assert WitnessedLog.objects.get().size == 303
 
 
 def test_it_gives_receipts_that_satisfy_a_witness_policy(peer, client, checkpointed) -> None:
