@@ -75,6 +75,9 @@ def entry_body(
     return body
 
 
+ENTRY_COLUMNS = ("index", "kind", "subject", "body", "leaf_hash", "created_at")
+
+
 def _append(entry: Entry, openings: list[tuple[str, bytes, str, int | None]]) -> None:
     """Give `entry` the next index and insert it with its commitments' private openings.
 
@@ -124,9 +127,6 @@ def _append_sql(vendor: str) -> tuple[str, str, str]:
     )
 
 
-ENTRY_COLUMNS = ("index", "kind", "subject", "body", "leaf_hash", "created_at")
-
-
 def record(
     kind: str,
     subject: str,
@@ -148,19 +148,19 @@ def record(
         raise ValueError("an audit kind is a non-empty string of at most 64 characters")
     if not (isinstance(subject, str) and len(subject) <= 200):
         raise ValueError("an audit subject is a string of at most 200 characters")
+    if actor is not None and actor.pk is None:
+        raise ValueError("the actor must be a saved person, or None for the system")
     now = timezone.now()
     public = dict(data)
     openings: list[tuple[str, bytes, str, int | None]] = []
     for name, value in (private or {}).items():
-        if name in public:
-            raise ValueError(f"{name!r} is both public and private")
+        if name in public or not isinstance(value, str):
+            raise ValueError(f"{name!r} must be a text value that is not also public")
         commitment, salt = commit(value)
         public[name] = commitment
         keeper = owner or actor
         openings.append((commitment, salt, value, keeper.pk if keeper else None))
     actor_field = SYSTEM_ACTOR
-    if actor is not None and actor.pk is None:
-        raise ValueError("the actor must be a saved person, or None for the system")
     if actor is not None:
         actor_field, salt = commit(f"person:{actor.pk}")
         openings.append((actor_field, salt, f"person:{actor.pk}", actor.pk))

@@ -98,8 +98,10 @@ def test_it_rejects_what_cannot_be_logged(db, kind, subject, data, message) -> N
 
 
 def test_it_refuses_a_name_both_public_and_private(db) -> None:
-    with pytest.raises(ValueError, match="both"), transaction.atomic():
+    with pytest.raises(ValueError, match="not also public"), transaction.atomic():
         audit.record("x.y", "s", {"phone": 1}, None, private={"phone": "+1"})
+    with pytest.raises(ValueError, match="text value"), transaction.atomic():
+        audit.record("x.y", "s", {}, None, private={"phone": 250788})
 
 
 def test_it_is_written_by_the_apps_actions(coop) -> None:
