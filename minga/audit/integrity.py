@@ -20,6 +20,7 @@ from . import merkle, note
 from .log import ENTRY_COLUMNS, head_size
 from .models import Checkpoint, Entry, Tile
 from .tiles import TILE_HEIGHT, TILE_WIDTH
+from .witness import peers
 
 
 class TamperError(Exception):
@@ -128,16 +129,37 @@ def _check_tiles(tree: merkle.Tree) -> int:
     return count
 
 
+def _check_cosignatures(checkpoint: Checkpoint, text: str, witnesses: list[note.Verifier]) -> None:
+    """Cosignatures by configured peer witnesses must verify; others cannot be checked here."""
+    if not checkpoint.cosignatures:
+        return
+    known = {(w.name, w.key_id): w for w in witnesses}
+    try:
+        lines = note.parse_signature_lines(checkpoint.cosignatures)
+    except note.NoteError as error:
+        raise TamperError(
+            None, f"checkpoint {checkpoint.size}: bad cosignatures ({error})."
+        ) from None
+    for line in lines:
+        witness = known.get((line.name, line.key_id))
+        if witness is not None and not witness.verify(text, line.signature):
+            raise TamperError(
+                None, f"checkpoint {checkpoint.size}: the cosignature of {line.name} is forged."
+            )
+
+
 def _check_checkpoints(tree: merkle.Tree) -> int:
     verifiers = _verifiers()
+    witnesses = [peer.witness for peer in peers()]
     count, verified_size = 0, 0
     for checkpoint in Checkpoint.objects.order_by("size").iterator():
         count += 1
         size = checkpoint.size
         try:
-            parsed, _, _ = note.open_checkpoint(checkpoint.note, verifiers)
+            parsed, signed, _ = note.open_checkpoint(checkpoint.note, verifiers)
         except note.NoteError as error:
             raise TamperError(None, f"checkpoint {size} does not verify: {error}") from None
+        _check_cosignatures(checkpoint, signed.text, witnesses)
         if (parsed.origin, parsed.size, parsed.root) != (
             settings.MINGA_LOG_ORIGIN,
             size,

@@ -93,3 +93,20 @@ def test_it_gives_receipts_that_satisfy_a_witness_policy(peer, client, checkpoin
     witness_key = verifier.parse_key(log.witness_vkey())
     report = verifier.verify(receipt, log_key=log_key, witnesses=[witness_key], k=1)
     assert report["valid"] and list(report["witnesses"]["cosigned"]) == [witness_key.name]
+
+
+def test_it_verifies_stored_cosignatures(peer, checkpointed) -> None:
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    from minga.audit.models import Checkpoint
+
+    checkpoint = checkpointed(3)
+    witness.collect_cosignatures(checkpoint)
+    call_command("log", "verify")
+    line = Checkpoint.objects.get().cosignatures
+    name, signature = line.rstrip("\n").rsplit(" ", 1)
+    forged = signature[:20] + ("A" if signature[20] != "A" else "B") + signature[21:]
+    Checkpoint.objects.update(cosignatures=f"{name} {forged}\n")
+    with pytest.raises(CommandError, match="cosignature of 127.0.0.1:8000/log/witness is forged"):
+        call_command("log", "verify")
