@@ -7,6 +7,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from minga.coops.models import Membership
@@ -366,7 +367,11 @@ def register_organisation(request, slug):
             else:
                 messages.success(
                     request,
-                    _("%(coop)s is registered with %(count)s people.")
+                    ngettext(
+                        "%(coop)s is registered with %(count)s person.",
+                        "%(coop)s is registered with %(count)s people.",
+                        len(done),
+                    )
                     % {"coop": coop.name, "count": len(done)},
                 )
                 return redirect(event)

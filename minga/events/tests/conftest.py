@@ -12,6 +12,7 @@ import zoneinfo
 import pytest
 import time_machine
 from django.test import Client
+from django.utils import translation
 
 from conftest import make_person
 from minga.coops import actions as coop_actions
@@ -55,6 +56,14 @@ RULES = {
     "presentation_formats": ["written", "slides", "video"],
     "video_max_minutes": 3,
 }
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    """Requests leave their language active in the thread; each test starts in English."""
+    translation.activate("en")
+    yield
+    translation.activate("en")
 
 
 def at(moment: datetime.datetime):

@@ -142,10 +142,11 @@ def random_people(count: int, seed: int = 7) -> list[Person]:
 
 def test_it_matches_two_thousand_people_in_under_ten_seconds():
     group = random_people(2000)
-    started = time.perf_counter()
+    # CPU time, not wall time: other test processes sharing the machine must not count.
+    started = time.process_time()
     result = suggest_teams(group, min_size=3, max_size=5)
-    elapsed = time.perf_counter() - started
-    assert elapsed < 10, f"matching 2,000 people took {elapsed:.1f} s"
+    elapsed = time.process_time() - started
+    assert elapsed < 10, f"matching 2,000 people took {elapsed:.1f} s of CPU"
     assert result.unmatched == []
     shared = sum(team.language_count == team.size for team in result.teams)
     assert shared / len(result.teams) > 0.95
