@@ -1,6 +1,6 @@
 # Minga: `make demo` sets up and serves the demo; `make test` runs the whole suite.
 SHELL := /bin/bash
-PYTHON ?= $(shell for p in python3.13 python3.12 /root/.pyenv/versions/3.13.0/bin/python3.13; do command -v $$p >/dev/null 2>&1 && { echo $$p; break; }; done)
+PYTHON ?= $(shell for p in python3.13 python3.12 python3 $$(ls -dr /root/.pyenv/versions/3.1[23]*/bin/python3 2>/dev/null); do $$p -c 'import sys; sys.exit(sys.version_info < (3, 12))' >/dev/null 2>&1 && { echo $$p; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
