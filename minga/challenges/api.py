@@ -2,6 +2,7 @@
 
 import datetime
 
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
@@ -134,17 +135,34 @@ class NeedOut(NeedSummaryOut):
         return obj.translations.all()
 
 
+# Text a database accepts: PostgreSQL refuses NUL characters in strings.
+TEXT = r"^[^\x00]*$"
+BIGINT_MAX = 2**63 - 1
+
+
 class Filters(Schema):
-    q: str = Field("", max_length=100, description="Words in the title, problem or question")
+    q: str = Field(
+        "", max_length=100, pattern=TEXT, description="Words in the title, problem or question"
+    )
     theme: Theme | None = None
     world_region: WorldRegion | None = None
-    country: str = Field("", max_length=2, description="ISO 3166-1 alpha-2 code")
-    region: str = Field("", max_length=100, description="The cooperative's province or region")
+    country: str = Field("", max_length=2, pattern=TEXT, description="ISO 3166-1 alpha-2 code")
+    region: str = Field(
+        "", max_length=100, pattern=TEXT, description="The cooperative's province or region"
+    )
     sector: Sector | None = None
 
 
+class Pages(LimitOffsetPagination):
+    """At most 100 needs at a time, from an offset a database integer can hold."""
+
+    class Input(Schema):
+        limit: int = Field(20, ge=1, le=100)
+        offset: int = Field(0, ge=0, le=1_000_000_000)
+
+
 @router.get("/", response=list[NeedSummaryOut], summary="List accepted needs")
-@paginate(LimitOffsetPagination)
+@paginate(Pages)
 def list_needs(request, filters: Query[Filters]):
     return queries.catalogue(
         q=filters.q,
@@ -158,6 +176,8 @@ def list_needs(request, filters: Query[Filters]):
 
 @router.get("/{need_id}", response=NeedOut, summary="One accepted need, with its translations")
 def get_need(request, need_id: int):
+    if not 0 < need_id <= BIGINT_MAX:
+        raise Http404
     return get_object_or_404(
         Need.objects.accepted()
         .select_related("coop", "owner")

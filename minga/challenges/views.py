@@ -13,6 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minga.accounts.vocab import Language
 from minga.core.cache import public_page
 
 from . import actions, permissions, queries
@@ -61,7 +62,7 @@ def detail(request, pk):
         if not request.user.is_authenticated:
             return redirect_to_login(request.get_full_path())
         raise PermissionDenied
-    texts, shown = _texts(need, request.GET.get("lang") or get_language())
+    texts, shown = _texts(need, _language(request.GET.get("lang")) or get_language())
     can_comment = permissions.can_comment(request.user, need)
     return render(
         request,
@@ -80,6 +81,11 @@ def detail(request, pk):
             "can_translate": permissions.can_translate(request.user, need),
         },
     )
+
+
+def _language(code: str | None) -> str:
+    """`code` if it names a language needs may be written in, else empty."""
+    return code if code in Language.values else ""
 
 
 def _texts(need: Need, language: str) -> tuple[dict, NeedTranslation | None]:
@@ -274,7 +280,7 @@ def comment(request, pk):
 @login_required
 def translate(request, pk):
     need = permissions.get_need(request.user, pk, right="translate")
-    language = request.POST.get("language") or request.GET.get("language") or ""
+    language = _language(request.POST.get("language") or request.GET.get("language"))
     existing = need.translations.filter(language=language).first()
     form = TranslationForm(
         request.POST or None, instance=existing or NeedTranslation(need=need), need=need

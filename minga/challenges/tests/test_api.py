@@ -88,3 +88,18 @@ def test_it_documents_the_endpoints(client):
     paths = client.get("/api/openapi.json").json()["paths"]
     assert "/api/needs/" in paths
     assert "/api/needs/{need_id}" in paths
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    ["?limit=101", "?limit=0", f"?limit={2**64}", f"?offset={2**63}", "?q=%00", "?region=a%00b"],
+)
+def test_it_refuses_pages_and_text_the_database_could_not_take(client, query):
+    assert client.get("/api/needs/" + query).status_code == 422
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("need_id", ["0", "-1", str(2**63), str(2**70)])
+def test_it_answers_404_for_ids_no_need_can_have(client, need_id):
+    assert client.get(f"/api/needs/{need_id}").status_code in {404, 422}

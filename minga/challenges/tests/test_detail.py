@@ -101,3 +101,11 @@ def test_it_reads_a_need_in_a_few_queries(client, member, accepted, django_asser
     member_client = client_of(member)
     with django_assert_max_num_queries(16):
         member_client.get(accepted.get_absolute_url())
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("lang", ["%00", "xx", "", "es"])
+def test_it_ignores_languages_it_does_not_know(client, accepted, lang):
+    response = client.get(f"{accepted.get_absolute_url()}?lang={lang}")
+    assert response.status_code == 200
+    assert accepted.problem in response.content.decode()
