@@ -357,8 +357,8 @@ def winners(request, slug):
 
 
 def _cell(value) -> str:
-    """A CSV cell that a spreadsheet will not run as a formula."""
-    text = "" if value is None else str(value)
+    """Text typed by people, as a CSV cell that a spreadsheet will not run as a formula."""
+    text = str(value)
     return "'" + text if text[:1] in ("=", "+", "-", "@", "\t", "\r") else text
 
 
@@ -388,20 +388,20 @@ def results_csv(request, slug):
         challenge = row.team.challenge
         line = [
             row.rank,
-            row.team.name,
-            row.version.title,
-            challenge.title if challenge else "",
-            challenge.owner_coop.name if challenge and challenge.owner_coop else "",
+            _cell(row.team.name),
+            _cell(row.version.title),
+            _cell(challenge.title) if challenge else "",
+            _cell(challenge.owner_coop.name) if challenge and challenge.owner_coop else "",
             f"{row.standing.score:.4f}",
             f"{row.standing.raw:.4f}",
             *["" if v is None else f"{v:.4f}" for v in row.cells],
             row.standing.jurors,
             row.standing.tie_break or "",
-            row.prize.name if row.prize else "",
+            _cell(row.prize.name) if row.prize else "",
         ]
         if found.members_choice is not None:
             line.append(row.approvals)
-        writer.writerow([_cell(value) for value in line])
+        writer.writerow(line)
     return response
 
 

@@ -42,6 +42,7 @@ JUDGING = paris(2019, 10, 16, 18, 0)
 AFTER_JUDGING = paris(2019, 10, 17, 9, 30)
 ANNOUNCED = paris(2019, 10, 17, 12, 0)
 SECOND = datetime.timedelta(seconds=1)
+MINUTE = datetime.timedelta(minutes=1)
 
 PHASES = {
     "registration_opens_at": paris(2019, 9, 1, 9, 0),
@@ -178,7 +179,7 @@ def event(organiser, federation):
         actor=organiser, organiser=federation, title="Virtual coop-a-thon", **PHASES, **RULES
     )
     event = event_actions.publish_event(event=event, actor=organiser)
-    event_actions.add_prize(event=event, actor=organiser, name="A .coop domain for a year")
+    event_actions.add_prize(event=event, actor=organiser, name="A .coop domain for one year")
     event_actions.add_prize(event=event, actor=organiser, name="A flag of the cooperative movement")
     return event
 
@@ -206,12 +207,16 @@ def registrant(it_coop):
 
 @pytest.fixture
 def teams(event, challenge, registrant):
-    """Four teams with a proposal each; the first has `registrant`, of `it_coop`."""
+    """Four teams with a proposal each, saved a minute apart; the first has `registrant`."""
+    people = [
+        ("Team Umoja", [registrant, person("Umoja Designer")]),
+        ("Team Sur", [person("Sur Developer")]),
+        ("Team Kaveri", [person("Kaveri Analyst")]),
+        ("Team Prairie", [person("Prairie Engineer")]),
+    ]
     return [
-        make_team(event, challenge, "Team Umoja", [registrant, person("Umoja Designer")]),
-        make_team(event, challenge, "Team Sur", [person("Sur Developer")]),
-        make_team(event, challenge, "Team Kaveri", [person("Kaveri Analyst")]),
-        make_team(event, challenge, "Team Prairie", [person("Prairie Engineer")]),
+        make_team(event, challenge, name, members, saved_at=BUILDING + n * MINUTE)
+        for n, (name, members) in enumerate(people)
     ]
 
 
