@@ -161,7 +161,18 @@ class Pages(LimitOffsetPagination):
         offset: int = Field(0, ge=0, le=1_000_000_000)
 
 
-@router.get("/", response=list[NeedSummaryOut], summary="List accepted needs")
+def _documented(*statuses: int) -> dict:
+    """Statuses ninja answers on its own (404 from Http404, 422 for bad input), for the docs."""
+    text = {404: "No accepted need has this id", 422: "A filter or page value is invalid"}
+    return {"responses": {str(status): {"description": text[status]} for status in statuses}}
+
+
+@router.get(
+    "/",
+    response=list[NeedSummaryOut],
+    summary="List accepted needs",
+    openapi_extra=_documented(422),
+)
 @paginate(Pages)
 def list_needs(request, filters: Query[Filters]):
     return queries.catalogue(
@@ -174,7 +185,12 @@ def list_needs(request, filters: Query[Filters]):
     ).prefetch_related("translations")
 
 
-@router.get("/{need_id}", response=NeedOut, summary="One accepted need, with its translations")
+@router.get(
+    "/{need_id}",
+    response=NeedOut,
+    summary="One accepted need, with its translations",
+    openapi_extra=_documented(404, 422),
+)
 def get_need(request, need_id: int):
     if not 0 < need_id <= BIGINT_MAX:
         raise Http404

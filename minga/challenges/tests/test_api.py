@@ -88,6 +88,8 @@ def test_it_documents_the_endpoints(client):
     paths = client.get("/api/openapi.json").json()["paths"]
     assert "/api/needs/" in paths
     assert "/api/needs/{need_id}" in paths
+    assert {"200", "422"} <= set(paths["/api/needs/"]["get"]["responses"])
+    assert {"200", "404"} <= set(paths["/api/needs/{need_id}"]["get"]["responses"])
 
 
 @pytest.mark.django_db
