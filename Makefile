@@ -37,7 +37,7 @@ browser:
 	  else echo "chromium is missing: browser tests will skip"; fi; }
 
 test: install browser
-	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0 || { echo "Models changed without a migration."; exit 1; }
+	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0 || { echo "Models changed without a migration."; exit 1; }
 	$(BIN)/ruff check .
 	$(BIN)/pytest -n 2 --dist loadgroup
 
