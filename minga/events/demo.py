@@ -176,8 +176,10 @@ def _first_edition(organiser, ica) -> Event:
 def _live_edition(first: Event, people, coops) -> Event:
     organiser = people["organiser"]
     now = timezone.now()
-    release = now.astimezone(PARIS).replace(minute=0, second=0, microsecond=0)
-    release -= datetime.timedelta(days=2)
+    # Today at 15:00 in Paris, as in 2019: released two days before, due two days after,
+    # so the edition is in its building phase whatever the hour now.
+    today = now.astimezone(PARIS).replace(hour=15, minute=0, second=0, microsecond=0)
+    release = today - datetime.timedelta(days=2)
     event = actions.clone_event(
         event=first,
         actor=organiser,
