@@ -73,7 +73,7 @@ def registrations(event: Event) -> QuerySet[Registration]:
         .prefetch_related(
             Prefetch(
                 "team_memberships",
-                queryset=TeamMembership.objects.filter(status=ACTIVE).select_related("team"),
+                queryset=TeamMembership.objects.filter(status=ACTIVE).select_related("team__event"),
                 to_attr="active_teams",
             )
         )
