@@ -2,6 +2,7 @@
 
 import csv
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -189,7 +190,7 @@ def assign(request, slug):
         return redirect("judging:jury", slug=event.slug)
     messages.success(
         request,
-        _("%(new)s new assignments; %(short)s proposals still need jurors.")
+        _("New assignments: %(new)s. Proposals still short of jurors: %(short)s.")
         % {"new": len(plan.new), "short": len(plan.short)},
     )
     if plan.short:
@@ -351,7 +352,7 @@ def winners(request, slug):
             event,
             results=found,
             gallery=gallery,
-            share_url=request.build_absolute_uri(),
+            share_url=settings.MINGA_PUBLIC_URL + request.path,
         ),
     )
 
@@ -414,7 +415,7 @@ def awards(request, slug):
         except ValidationError as error:
             _fail(request, error)
         else:
-            messages.success(request, _("%(count)s awards recorded.") % {"count": len(created)})
+            messages.success(request, _("Awards recorded: %(count)s.") % {"count": len(created)})
         return redirect("judging:awards", slug=event.slug)
     return render(
         request,
