@@ -24,6 +24,9 @@ install: $(STAMP)
 demo: install
 	DEBUG=1 $(BIN)/minga migrate --verbosity 0
 	DEBUG=1 $(BIN)/minga demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (the log worker signs checkpoints beside it)"
+	DEBUG=1 $(BIN)/minga log worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	DEBUG=1 $(BIN)/minga runserver $(HOST):$(PORT)
 
 # Debian's chromium and chromium-driver drive the browser tests; they skip with a visible

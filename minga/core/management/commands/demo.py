@@ -8,6 +8,7 @@ demo cooperative has its keys, its founder as administrator and its audit entrie
 import importlib
 import importlib.util
 
+from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
@@ -468,6 +469,8 @@ class Command(BaseCommand):
             if not staff.is_staff:
                 staff.is_staff = staff.is_superuser = True
                 staff.save(update_fields=["is_staff", "is_superuser"])
+        # Sign a checkpoint so the public log and every receipt verify at once.
+        call_command("log", "checkpoint", verbosity=0)
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo world ready: {Cooperative.objects.count()} cooperatives, "
