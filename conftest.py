@@ -5,6 +5,8 @@ an administrator, memberships have history) hold in every test.
 """
 
 import pytest
+from django.conf import settings
+from django.utils import translation
 
 from minga.accounts.models import User
 from minga.coops import actions as coop_actions
@@ -15,6 +17,13 @@ from minga.coops.models import Membership
 def _fast_password_hashing(settings):
     """Real hashing costs half a second per password by design; tests need no such cost."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture(autouse=True)
+def _english_between_tests():
+    """A request leaves its language active in the thread; each test starts in English."""
+    yield
+    translation.activate(settings.LANGUAGE_CODE)
 
 
 def make_person(name: str, email: str | None = None, phone: str | None = None, **extra) -> User:

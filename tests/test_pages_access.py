@@ -224,11 +224,6 @@ def test_it_shows_form_errors_next_to_labelled_fields(client, owner):
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="no 403.html / 404.html templates: refused and missing pages fall back to "
-    'Django\'s bare page (no <main>, no navigation, always lang="en", untranslated)',
-)
 @pytest.mark.parametrize(
     ("role", "path"),
     [(OUTSIDER, "coops:edit"), (ANONYMOUS, "coops:detail")],

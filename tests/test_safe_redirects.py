@@ -11,11 +11,6 @@ ELSEWHERE = "https://minga.example.net/accounts/login/"
 
 
 @pytest.mark.django_db
-@pytest.mark.xfail(
-    strict=True,
-    reason="minga/accounts/views.py signup: redirect(request.GET.get('next') or ...) follows "
-    "any address, unlike LoginView and set_language (no url_has_allowed_host_and_scheme)",
-)
 def test_it_keeps_sign_up_inside_minga(client):
     response = client.post(
         reverse("accounts:signup") + f"?next={ELSEWHERE}",

@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -36,7 +37,12 @@ def signup(request):
             messages.success(request, _("Welcome! We sent you an e-mail to confirm your address."))
         else:
             messages.success(request, _("Welcome to Minga!"))
-        return redirect(request.GET.get("next") or "accounts:profile")
+        target = request.GET.get("next", "")
+        if not url_has_allowed_host_and_scheme(
+            target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+        ):
+            target = "accounts:profile"
+        return redirect(target)
     return render(request, "accounts/signup.html", {"form": form})
 
 

@@ -5,9 +5,10 @@ import datetime
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from minga.coops.models import Sector
+from minga.core.api import Pages, documented
 
 from . import queries
 from .models import Need, NeedDocument, Theme
@@ -153,18 +154,8 @@ class Filters(Schema):
     sector: Sector | None = None
 
 
-class Pages(LimitOffsetPagination):
-    """At most 100 needs at a time, from an offset a database integer can hold."""
-
-    class Input(Schema):
-        limit: int = Field(20, ge=1, le=100)
-        offset: int = Field(0, ge=0, le=1_000_000_000)
-
-
 def _documented(*statuses: int) -> dict:
-    """Statuses ninja answers on its own (404 from Http404, 422 for bad input), for the docs."""
-    text = {404: "No accepted need has this id", 422: "A filter or page value is invalid"}
-    return {"responses": {str(status): {"description": text[status]} for status in statuses}}
+    return documented(*statuses, s404="No accepted need has this id")
 
 
 @router.get(

@@ -1,9 +1,10 @@
 from django.shortcuts import get_object_or_404
 from django_countries import countries
 from ninja import Field, Query, Router, Schema
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
 from minga.accounts.vocab import Language
+from minga.core.api import Pages, documented
 
 from . import queries
 from .models import Cooperative, Sector
@@ -55,8 +56,8 @@ class CountryOut(Schema):
     cooperatives: int
 
 
-@router.get("/", response=list[CoopOut], summary="List cooperatives")
-@paginate(LimitOffsetPagination)
+@router.get("/", response=list[CoopOut], summary="List cooperatives", openapi_extra=documented(422))
+@paginate(Pages)
 def list_coops(request, filters: Query[Filters]):
     return queries.directory(
         q=filters.q,
@@ -75,6 +76,11 @@ def list_countries(request):
     ]
 
 
-@router.get("/{slug}", response=CoopOut, summary="One cooperative")
+@router.get(
+    "/{slug}",
+    response=CoopOut,
+    summary="One cooperative",
+    openapi_extra=documented(404, s404="No cooperative has this slug"),
+)
 def get_coop(request, slug: str):
     return get_object_or_404(Cooperative, slug=slug)

@@ -6,10 +6,13 @@ resolved by LocaleMiddleware). Time zone: the person's profile, else the cookie 
 the switcher, else UTC; pages always name the zone they show.
 """
 
+import urllib.parse
 import zoneinfo
 
 from django.conf import settings
+from django.http import HttpResponseBadRequest
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 TIMEZONE_COOKIE_NAME = "minga_tz"
 
@@ -46,3 +49,26 @@ class PreferencesMiddleware:
             return self.get_response(request)
         finally:
             timezone.deactivate()
+
+
+class RejectNulMiddleware:
+    """Refuse requests carrying NUL characters in the path, the query or a JSON body.
+
+    No text Minga stores may contain NUL (PostgreSQL cannot store it in text columns), so
+    one early, clear 400 replaces a database error deep in any view or API endpoint.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        query = urllib.parse.unquote_to_bytes(request.META.get("QUERY_STRING", ""))
+        has_nul = "\x00" in request.path_info or b"\x00" in query
+        if not has_nul and request.content_type == "application/json":
+            has_nul = b"\x00" in request.body or b"\\u0000" in request.body
+        if has_nul:
+            return HttpResponseBadRequest(
+                _("The request contains a NUL character, which Minga does not accept."),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from minga.coops.models import Membership
 
-from . import actions, calendar, queries, suggestions
+from . import actions, ical, queries, suggestions
 from .forms import (
     CancelForm,
     ChallengeChoiceForm,
@@ -206,7 +206,7 @@ def event_faq(request, slug):
 def event_calendar(request, slug):
     event = get_event(request.user, slug)
     response = HttpResponse(
-        calendar.to_ical(event, now=timezone.now(), base_url=request.build_absolute_uri("/")),
+        ical.to_ical(event, now=timezone.now(), base_url=request.build_absolute_uri("/")),
         content_type="text/calendar; charset=utf-8",
     )
     response["Content-Disposition"] = f'attachment; filename="{event.slug}.ics"'

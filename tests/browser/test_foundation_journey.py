@@ -203,11 +203,6 @@ def sign_in_directly(page: Page, base_url: str, person) -> None:
     )
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="coops/invitations.html prints the invitation link in a <code> that cannot wrap "
-    "(minga.css has no overflow-wrap for it): the page scrolls sideways on a 320 px phone",
-)
 def test_it_shows_an_invitation_link_without_sideways_scrolling_on_a_phone(
     new_page, live_server, owner, coop
 ):
