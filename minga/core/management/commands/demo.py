@@ -11,6 +11,7 @@ import importlib.util
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
+from django.test.utils import override_settings
 
 from minga.accounts.models import User
 from minga.coops import actions
@@ -449,6 +450,13 @@ class Command(BaseCommand):
     help = "Load the demo world of cooperatives and people (safe to run again)."
 
     def handle(self, *args, **options):
+        # The demo world is loaded, not lived: keep its invitations and notices out of the
+        # console (SMS stay with the console provider, which only records them).
+        quiet = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+        with override_settings(MAILERS=quiet, SMS_PROVIDER="console"):
+            self._load()
+
+    def _load(self):
         with transaction.atomic():
             people = {key: self._person(*row) for key, *row in PEOPLE}
             for slug, founder, fields, others in COOPS:
