@@ -20,19 +20,6 @@ from minga.identity.actions import generate_coop_key
 from .importer import Row
 from .models import Cooperative, Invitation, Membership, MembershipChange
 
-COOP_FIELDS = [
-    "name",
-    "legal_form",
-    "country",
-    "region",
-    "sector",
-    "founded_year",
-    "member_count",
-    "website",
-    "languages",
-    "description",
-]
-
 
 def unique_slug(name: str) -> str:
     base = slugify(name)[:70] or "coop"
