@@ -242,7 +242,7 @@ def assign_jurors(*, event: Event, actor: User) -> scoring.Plan:
     _ensure_rubric(event, actor)
     per_proposal = queries.settings_of(event).jurors_per_proposal
     jurors = {j.pk: j.person_id for j in Juror.objects.filter(event=event)}
-    proposals = list(queries.jury_versions(event, fields=["id", "proposal_id"]))
+    proposals = list(queries.jury_version_ids(event))
     people = queries.affiliations(set(jurors.values()))
     existing = list(
         Assignment.objects.filter(event=event).values_list("juror_id", "proposal_id", "scored_at")
@@ -384,7 +384,7 @@ def cast_vote(*, event: Event, voter: User, proposals: Iterable[Proposal]) -> Vo
         )
     if not chosen:
         raise ValidationError(_("Approve at least one proposal."), code="empty")
-    valid = set(queries.jury_versions(event, fields=["id", "proposal_id"]))
+    valid = set(queries.jury_version_ids(event))
     if not set(chosen) <= valid:
         raise ValidationError(_("Choose among this event's proposals."), code="unknown")
     try:
@@ -424,18 +424,21 @@ def record_awards(*, event: Event, actor: User) -> list[Award]:
             % {"when": format_instant(event.announcement_at, event.timezone)},
             code="not_announced",
         )
-    result = queries.results(event)
+    result = queries.results(event, choices=0)
+    submitted = [row.entry for row in result.rows] + result.unscored
     members: dict[int, list[int]] = {}
-    for team, person in TeamMembership.objects.filter(
-        team__event=event,
-        team__proposal__in=[row.proposal.pk for row in result.rows]
-        + [p.pk for p, _v in result.unscored],
-        status=TeamMembership.Status.ACTIVE,
-    ).values_list("team_id", "registration__person_id"):
+    for team, person in (
+        TeamMembership.objects.filter(
+            team_id__in=[entry.team_id for entry in submitted],
+            status=TeamMembership.Status.ACTIVE,
+        )
+        .order_by("team_id", "created_at", "pk")
+        .values_list("team_id", "registration__person_id")
+    ):
         members.setdefault(team, []).append(person)
     wanted: list[dict] = []
     for row in result.winners:
-        for person in members.get(row.team.pk, []):
+        for person in members.get(row.entry.team_id, []):
             wanted.append(
                 {
                     "person_id": person,
@@ -443,16 +446,12 @@ def record_awards(*, event: Event, actor: User) -> list[Award]:
                     "rank": row.rank,
                     "prize": row.prize,
                     "prize_name": row.prize.name if row.prize else "",
-                    "team": row.team,
+                    "team_id": row.entry.team_id,
                 }
             )
-    teams = {row.team.pk: row.team for row in result.rows}
-    teams.update({p.team.pk: p.team for p, _v in result.unscored})
-    for team_pk, people in sorted(members.items()):
+    for team_id, people in sorted(members.items()):
         for person in people:
-            wanted.append(
-                {"person_id": person, "kind": Award.Kind.PARTICIPANT, "team": teams[team_pk]}
-            )
+            wanted.append({"person_id": person, "kind": Award.Kind.PARTICIPANT, "team_id": team_id})
     for person in (
         Juror.objects.filter(event=event, assignments__scored_at__isnull=False)
         .values_list("person_id", flat=True)

@@ -51,12 +51,11 @@ class ResultsOut(Schema):
 
 
 def _standing(row: queries.Row, criteria) -> dict:
-    challenge = row.team.challenge
     return {
         "rank": row.rank,
-        "team": row.team.name,
-        "proposal": row.version.title,
-        "challenge": challenge.title if challenge else None,
+        "team": row.entry.team,
+        "proposal": row.entry.title,
+        "challenge": row.entry.challenge or None,
         "score": round(row.standing.score, 6),
         "raw_mean": round(row.standing.raw, 6),
         "criteria": {
@@ -101,8 +100,8 @@ def get_results(request, slug: str):
         out["members_choice"] = [
             {
                 "rank": c.rank,
-                "team": c.proposal.team.name,
-                "proposal": c.version.title,
+                "team": c.entry.team,
+                "proposal": c.entry.title,
                 "approvals": c.approvals,
             }
             for c in found.members_choice

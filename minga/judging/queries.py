@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass, field
 
+from django.core.cache import cache
+from django.core.paginator import Page, Paginator
 from django.db.models import (
     Count,
-    OuterRef,
-    Prefetch,
     Q,
     QuerySet,
-    Subquery,
-    prefetch_related_objects,
 )
+from django.utils import timezone
 
 from minga.coops.models import Membership
 from minga.events.models import (
@@ -37,6 +37,7 @@ from .models import (
 
 ACTIVE = TeamMembership.Status.ACTIVE
 VERSION_FIELDS = ["id", "proposal_id", "number", "title", "summary", "created_at"]
+UNDER_LISTED = 50  # proposals short of jurors named on the jury page
 
 
 def settings_of(event: Event) -> JudgingSettings:
@@ -56,32 +57,73 @@ def rubric(event: Event) -> list[Criterion]:
     ]
 
 
-def jury_versions(event: Event, *, fields: list[str] | None = None) -> dict[int, ProposalVersion]:
-    """proposal id -> the version the jury sees (the last saved before the deadline).
+def jury_version_ids(event: Event, *, ids=None) -> dict[int, int]:
+    """proposal id -> id of the version the jury sees (the last saved before the deadline).
 
-    The same rule as `Proposal.version_for_jury()`, for every proposal of the event in one
-    query. Proposals without such a version were never submitted in time and are not judged.
+    The same rule as `Proposal.version_for_jury()`, for every proposal of the event (or those
+    in `ids`) in one query of small rows. Proposals without such a version were never
+    submitted in time and are not judged.
     """
-    last = (
-        ProposalVersion.objects.filter(
-            proposal=OuterRef("proposal_id"), created_at__lt=event.proposals_due_at
-        )
-        .order_by("-number")
-        .values("pk")[:1]
+    rows = ProposalVersion.objects.filter(
+        proposal__event=event, created_at__lt=event.proposals_due_at
     )
-    versions = ProposalVersion.objects.filter(
-        proposal__event=event, created_at__lt=event.proposals_due_at, pk=Subquery(last)
-    ).only(*(fields or VERSION_FIELDS))
+    if ids is not None:
+        rows = rows.filter(proposal_id__in=list(ids))
+    last: dict[int, tuple[int, int]] = {}
+    for proposal, number, pk in rows.values_list("proposal_id", "number", "pk"):
+        if proposal not in last or number > last[proposal][0]:
+            last[proposal] = (number, pk)
+    return {proposal: pk for proposal, (_number, pk) in last.items()}
+
+
+def jury_versions(
+    event: Event, *, fields: list[str] | None = None, ids=None
+) -> dict[int, ProposalVersion]:
+    """proposal id -> the version the jury sees, with `fields` loaded (see `jury_version_ids`)."""
+    chosen = jury_version_ids(event, ids=ids)
+    versions = ProposalVersion.objects.filter(pk__in=list(chosen.values())).only(
+        *(fields or VERSION_FIELDS)
+    )
     return {version.proposal_id: version for version in versions}
 
 
-def judged_proposals(event: Event) -> QuerySet[Proposal]:
+def judged_proposals(event: Event, ids=None) -> QuerySet[Proposal]:
     """Proposals with a version saved before the deadline, with their team and challenge."""
+    if ids is None:
+        ids = list(jury_version_ids(event))
     return (
-        Proposal.objects.filter(event=event, versions__created_at__lt=event.proposals_due_at)
-        .distinct()
+        Proposal.objects.filter(pk__in=list(ids))
         .select_related("team", "team__challenge", "team__challenge__owner_coop")
+        .only(
+            "id",
+            "event_id",
+            "team__id",
+            "team__event_id",
+            "team__name",
+            "team__challenge__id",
+            "team__challenge__title",
+            "team__challenge__owner_coop__id",
+            "team__challenge__owner_coop__name",
+            "team__challenge__owner_coop__slug",
+        )
         .order_by("pk")
+    )
+
+
+def ballot_entries(event: Event) -> list[tuple[int, str, str]]:
+    """(proposal id, title the jury sees, team name) of every judged proposal, by team name.
+
+    Plain values, not models: a ballot lists every proposal of the event.
+    """
+    versions = jury_version_ids(event)
+    titles = dict(
+        ProposalVersion.objects.filter(pk__in=list(versions.values())).values_list(
+            "proposal_id", "title"
+        )
+    )
+    teams = Proposal.objects.filter(pk__in=list(versions)).values_list("pk", "team__name")
+    return sorted(
+        ((pk, titles[pk], team) for pk, team in teams), key=lambda entry: (entry[2], entry[0])
     )
 
 
@@ -114,10 +156,7 @@ def marks(event: Event) -> list[scoring.Mark]:
     rows = Score.objects.filter(assignment__event=event).values_list(
         "assignment__juror_id", "assignment__proposal_id", "criterion_id", "value"
     )
-    return [
-        scoring.Mark(juror, proposal, criterion, value)
-        for juror, proposal, criterion, value in rows
-    ]
+    return list(map(scoring.Mark._make, rows))
 
 
 # --- the jury's pages ---
@@ -145,22 +184,28 @@ class Coverage:
     assignments: int = 0
     scored: int = 0
     under: list[tuple[Proposal, int]] = field(default_factory=list)  # fewer than wanted
+    under_count: int = 0
 
 
 def coverage(event: Event, per_proposal: int) -> Coverage:
-    proposals = list(
-        judged_proposals(event).annotate(
-            assigned=Count("jury_assignments", distinct=True),
-        )
+    proposals = jury_version_ids(event)
+    assigned = dict(
+        Assignment.objects.filter(event=event)
+        .values("proposal")
+        .annotate(n=Count("pk"))
+        .values_list("proposal", "n")
     )
     totals = Assignment.objects.filter(event=event).aggregate(
         all=Count("pk"), scored=Count("pk", filter=Q(scored_at__isnull=False))
     )
+    short = sorted(pk for pk in proposals if assigned.get(pk, 0) < per_proposal)
+    listed = judged_proposals(event, ids=short[:UNDER_LISTED])
     return Coverage(
         proposals=len(proposals),
         assignments=totals["all"],
         scored=totals["scored"],
-        under=[(p, p.assigned) for p in proposals if p.assigned < per_proposal],
+        under=[(p, assigned.get(p.pk, 0)) for p in listed],
+        under_count=len(short),
     )
 
 
@@ -168,7 +213,11 @@ def my_assignments(juror: Juror) -> list[Assignment]:
     assignments = list(
         juror.assignments.select_related("proposal__team__challenge").order_by("proposal_id")
     )
-    versions = jury_versions(juror.event)
+    versions = jury_versions(
+        juror.event,
+        fields=["id", "proposal_id", "title"],
+        ids=[a.proposal_id for a in assignments],
+    )
     for assignment in assignments:
         assignment.jury_version = versions.get(assignment.proposal_id)
     return assignments
@@ -176,19 +225,119 @@ def my_assignments(juror: Juror) -> list[Assignment]:
 
 # --- results ---
 
+RANKING_CACHE_SECONDS = 24 * 3600
+
+
+@dataclass
+class Ranking:
+    """The jury's ranking and the members' choice as plain values: what the cache keeps."""
+
+    standings: list[scoring.Standing]
+    unscored: list[int]  # proposals submitted in time that nobody scored
+    approvals: dict[int, int] | None  # None: no members' choice
+    ballots: int
+
+
+def ranking(event: Event) -> Ranking:
+    """Compute the ranking; once judging is over nothing can change it, so it is cached.
+
+    After `judging_ends_at` no score, rubric, juror or ballot can change (the actions refuse),
+    and the key holds the event's phases and `updated_at`, so an organiser who moves the
+    phases gets a fresh computation.
+    """
+    closed = timezone.now() >= event.judging_ends_at
+    key = (
+        f"judging:ranking:{event.pk}:{event.updated_at.isoformat()}:"
+        f"{event.proposals_due_at.isoformat()}:{event.judging_ends_at.isoformat()}"
+    )
+    if closed:
+        hit = cache.get(key)
+        if hit is not None:
+            return hit
+    weights = dict(event.criteria.values_list("pk", "weight"))
+    submitted: dict[int, tuple[int, datetime.datetime]] = {}
+    rows = ProposalVersion.objects.filter(
+        proposal__event=event, created_at__lt=event.proposals_due_at
+    ).values_list("proposal_id", "number", "created_at")
+    for proposal, number, created_at in rows:
+        if proposal not in submitted or number > submitted[proposal][0]:
+            submitted[proposal] = (number, created_at)
+    ranked = [
+        s
+        for s in scoring.standings(
+            marks(event),
+            weights=weights,
+            submitted={pk: at for pk, (_n, at) in submitted.items()},
+        )
+        if s.proposal in submitted
+    ]
+    done = {s.proposal for s in ranked}
+    approvals = None
+    ballots = 0
+    if settings_of(event).members_choice:
+        tallies = dict(
+            VoteTally.objects.filter(event=event).values_list("proposal_id", "approvals")
+        )
+        approvals = {pk: tallies.get(pk, 0) for pk in sorted(submitted)}
+        ballots = VoteReceipt.objects.filter(event=event).count()
+    result = Ranking(
+        standings=ranked,
+        unscored=sorted(pk for pk in submitted if pk not in done),
+        approvals=approvals,
+        ballots=ballots,
+    )
+    if closed:
+        cache.set(key, result, RANKING_CACHE_SECONDS)
+    return result
+
+
+@dataclass
+class Entry:
+    """What a results page shows of a judged proposal: plain values, cheap for 2,000 rows."""
+
+    proposal_id: int
+    team_id: int
+    team: str
+    title: str
+    summary: str
+    challenge: str
+    cooperative: str
+    members: list[tuple[str, str]] = field(default_factory=list)  # (name, cooperative)
+
+
+def entries(event: Event, ids) -> dict[int, Entry]:
+    """proposal id -> its Entry, for the proposals in `ids`, in two queries."""
+    chosen = jury_version_ids(event, ids=ids)
+    texts = {
+        proposal: (title, summary)
+        for proposal, title, summary in ProposalVersion.objects.filter(
+            pk__in=list(chosen.values())
+        ).values_list("proposal_id", "title", "summary")
+    }
+    rows = Proposal.objects.filter(pk__in=list(chosen)).values_list(
+        "pk", "team_id", "team__name", "team__challenge__title", "team__challenge__owner_coop__name"
+    )
+    return {
+        pk: Entry(
+            proposal_id=pk,
+            team_id=team_id,
+            team=team,
+            title=texts[pk][0],
+            summary=texts[pk][1],
+            challenge=challenge or "",
+            cooperative=cooperative or "",
+        )
+        for pk, team_id, team, challenge, cooperative in rows
+    }
+
 
 @dataclass
 class Row:
     standing: scoring.Standing
-    proposal: Proposal
-    version: ProposalVersion
+    entry: Entry
     cells: list[float | None]  # raw mean per criterion, in rubric order
     prize: Prize | None = None
     approvals: int | None = None
-
-    @property
-    def team(self):
-        return self.proposal.team
 
     @property
     def rank(self) -> int:
@@ -197,8 +346,7 @@ class Row:
 
 @dataclass
 class Choice:
-    proposal: Proposal
-    version: ProposalVersion
+    entry: Entry
     approvals: int
     rank: int
 
@@ -207,85 +355,90 @@ class Choice:
 class Results:
     event: Event
     criteria: list[Criterion]
-    rows: list[Row]
-    unscored: list[tuple[Proposal, ProposalVersion]]
+    rows: list[Row]  # the rows asked for: a page, or all
+    winners: list[Row]
+    unscored: list[Entry]
     members_choice: list[Choice] | None
     ballots: int
     weights_total: int
-
-    @property
-    def winners(self) -> list[Row]:
-        return [row for row in self.rows if row.prize is not None] or self.rows[:1]
+    page: Page | None = None
+    ranked: int = 0  # how many proposals were ranked in all
 
 
-def results(event: Event) -> Results:
-    """The jury's ranking and the members' choice, ready to show: a fixed number of queries."""
+def results(
+    event: Event,
+    *,
+    page: int | str | None = None,
+    per_page: int | None = None,
+    choices: int | None = None,
+    rows: bool = True,
+) -> Results:
+    """The ranking ready to show: all rows, one page of `per_page` rows, or (`rows=False`)
+    only the winners; the members' choice in full, its first `choices`, or none (0).
+
+    Only what is shown is loaded from the database, in a fixed number of queries.
+    """
     criteria = list(event.criteria.all())
-    versions = jury_versions(event)
-    proposals = {p.pk: p for p in judged_proposals(event)}
-    ranked = scoring.standings(
-        marks(event),
-        weights={c.pk: c.weight for c in criteria},
-        submitted={pk: v.created_at for pk, v in versions.items()},
-    )
+    found = ranking(event)
     prizes = list(event.prizes.all())
-    settings = settings_of(event)
-    tallies = (
-        dict(VoteTally.objects.filter(event=event).values_list("proposal_id", "approvals"))
-        if settings.members_choice
-        else {}
-    )
-    rows = []
-    for standing in ranked:
-        if standing.proposal not in proposals or standing.proposal not in versions:
-            continue
-        position = len(rows)
-        rows.append(
-            Row(
-                standing=standing,
-                proposal=proposals[standing.proposal],
-                version=versions[standing.proposal],
-                cells=[standing.criteria.get(c.pk) for c in criteria],
-                prize=prizes[position] if position < len(prizes) else None,
-                approvals=tallies.get(standing.proposal, 0) if settings.members_choice else None,
-            )
-        )
-    ranked_ids = {row.proposal.pk for row in rows}
-    unscored = [
-        (proposal, versions[pk])
-        for pk, proposal in proposals.items()
-        if pk not in ranked_ids and pk in versions
-    ]
+    prize_of = {s.proposal: prizes[n] for n, s in enumerate(found.standings[: len(prizes)])}
+    winners = found.standings[: max(len(prizes), 1)]
+    paginated = None
+    shown = found.standings if rows else []
+    if rows and per_page:
+        paginated = Paginator(found.standings, per_page).get_page(page)
+        shown = list(paginated.object_list)
     choice = None
-    if settings.members_choice:
-        counts = {pk: tallies.get(pk, 0) for pk in proposals if pk in versions}
-        choice = [
-            Choice(proposals[pk], versions[pk], approvals, rank)
-            for pk, approvals, rank in scoring.approval_ranking(counts)
-        ]
+    if found.approvals is not None and choices != 0:
+        choice = scoring.approval_ranking(found.approvals)[:choices]
+    unscored_ids = [] if not rows else found.unscored
+    if per_page:
+        unscored_ids = unscored_ids[:UNDER_LISTED]
+    wanted = (
+        {s.proposal for s in shown}
+        | {s.proposal for s in winners}
+        | {pk for pk, _count, _rank in choice or []}
+        | set(unscored_ids)
+    )
+    found_entries = entries(event, wanted) if wanted else {}
+
+    def make_row(standing: scoring.Standing) -> Row:
+        return Row(
+            standing=standing,
+            entry=found_entries[standing.proposal],
+            cells=[standing.criteria.get(c.pk) for c in criteria],
+            prize=prize_of.get(standing.proposal),
+            approvals=None
+            if found.approvals is None
+            else found.approvals.get(standing.proposal, 0),
+        )
+
     return Results(
         event=event,
         criteria=criteria,
-        rows=rows,
-        unscored=unscored,
-        members_choice=choice,
-        ballots=VoteReceipt.objects.filter(event=event).count() if settings.members_choice else 0,
+        rows=[make_row(s) for s in shown],
+        winners=[make_row(s) for s in winners],
+        unscored=[found_entries[pk] for pk in unscored_ids],
+        members_choice=None
+        if choice is None
+        else [Choice(found_entries[pk], n, rank) for pk, n, rank in choice],
+        ballots=found.ballots,
         weights_total=sum(c.weight for c in criteria),
+        page=paginated,
+        ranked=len(found.standings),
     )
 
 
 def with_members(rows: list[Row]) -> list[Row]:
-    """Load the active members of the given rows' teams (the winners), in one query."""
-    teams = [row.proposal.team for row in rows]
-    if teams:
-        prefetch_related_objects(
-            teams,
-            Prefetch(
-                "memberships",
-                queryset=TeamMembership.objects.filter(status=ACTIVE)
-                .select_related("registration__person", "registration__coop")
-                .order_by("created_at", "pk"),
-                to_attr="active_members",
-            ),
-        )
+    """Add the active members of the rows' teams (the winners), in one query."""
+    by_team = {row.entry.team_id: row.entry for row in rows}
+    found = (
+        TeamMembership.objects.filter(team_id__in=list(by_team), status=ACTIVE)
+        .order_by("created_at", "pk")
+        .values_list("team_id", "registration__person__name", "registration__coop__name")
+    )
+    for entry in by_team.values():
+        entry.members = []
+    for team, name, coop in found:
+        by_team[team].members.append((name, coop or ""))
     return rows

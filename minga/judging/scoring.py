@@ -42,6 +42,7 @@ import math
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 PLACES = 9  # decimals kept when comparing scores
 
@@ -129,9 +130,8 @@ def assign(
 # --- normalisation and ranking ---
 
 
-@dataclass(frozen=True)
-class Mark:
-    """One juror's score of one proposal on one criterion."""
+class Mark(NamedTuple):
+    """One juror's score of one proposal on one criterion (a tuple: cheap to build and hash)."""
 
     juror: int
     proposal: int

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -26,6 +27,10 @@ from .permissions import (
     is_judging_open,
     juror_of,
 )
+
+RESULTS_PER_PAGE = 50
+CHOICES_SHOWN = 10
+AWARDS_PER_PAGE = 100
 
 
 def _fail(request, error: ValidationError) -> None:
@@ -288,12 +293,7 @@ def jury_attachment(request, slug, pk, key):
 
 
 def _vote_choices(event) -> list[tuple[str, str]]:
-    versions = queries.jury_versions(event)
-    return [
-        (str(p.pk), f"{versions[p.pk].title} ({p.team.name})")
-        for p in queries.judged_proposals(event)
-        if p.pk in versions
-    ]
+    return [(str(pk), f"{title} ({team})") for pk, title, team in queries.ballot_entries(event)]
 
 
 @login_required
@@ -333,16 +333,15 @@ def vote(request, slug):
 
 def results(request, slug):
     event = _results_or_404(request, slug)
-    return render(
-        request,
-        "judging/results.html",
-        _context(request, event, results=queries.results(event)),
+    found = queries.results(
+        event, page=request.GET.get("page"), per_page=RESULTS_PER_PAGE, choices=CHOICES_SHOWN
     )
+    return render(request, "judging/results.html", _context(request, event, results=found))
 
 
 def winners(request, slug):
     event = _results_or_404(request, slug)
-    found = queries.results(event)
+    found = queries.results(event, rows=False, choices=0)
     gallery = queries.with_members(found.winners)
     return render(
         request,
@@ -365,7 +364,7 @@ def _cell(value) -> str:
 
 def results_csv(request, slug):
     event = _results_or_404(request, slug)
-    found = queries.results(event)
+    found = queries.results(event, choices=0)
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{event.slug}-results.csv"'
     writer = csv.writer(response)
@@ -386,13 +385,12 @@ def results_csv(request, slug):
         header.append("members_choice_approvals")
     writer.writerow([_cell(h) for h in header])
     for row in found.rows:
-        challenge = row.team.challenge
         line = [
             row.rank,
-            _cell(row.team.name),
-            _cell(row.version.title),
-            _cell(challenge.title) if challenge else "",
-            _cell(challenge.owner_coop.name) if challenge and challenge.owner_coop else "",
+            _cell(row.entry.team),
+            _cell(row.entry.title),
+            _cell(row.entry.challenge),
+            _cell(row.entry.cooperative),
             f"{row.standing.score:.4f}",
             f"{row.standing.raw:.4f}",
             *["" if v is None else f"{v:.4f}" for v in row.cells],
@@ -417,14 +415,15 @@ def awards(request, slug):
         else:
             messages.success(request, _("Awards recorded: %(count)s.") % {"count": len(created)})
         return redirect("judging:awards", slug=event.slug)
+    awarded = event.awards.select_related("person", "team", "challenge").order_by(
+        "kind", "rank", "person__name", "pk"
+    )
     return render(
         request,
         "judging/awards.html",
         _context(
             request,
             event,
-            awards=event.awards.select_related("person", "team", "challenge").order_by(
-                "kind", "rank", "person__name", "pk"
-            ),
+            awards=Paginator(awarded, AWARDS_PER_PAGE).get_page(request.GET.get("page")),
         ),
     )

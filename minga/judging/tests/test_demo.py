@@ -31,7 +31,7 @@ def test_it_loads_a_jury_and_an_announced_sprint_idempotently(client):
     assert kinds == {"winner": 5, "participant": 6, "juror": 4, "challenge-owner": 2}
     results = client.get(reverse("judging:results", args=[SPRINT]))
     assert results.status_code == 200
-    assert [r.team.name for r in results.context["results"].rows][:2] == [
+    assert [r.entry.team for r in results.context["results"].rows][:2] == [
         "Pesa Pamoja",
         "Recibo Justo",
     ]

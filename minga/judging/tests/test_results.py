@@ -55,7 +55,7 @@ def test_it_ranks_with_scores_per_criterion_and_prizes(event, teams, scored, cli
         response = client.get(reverse("judging:results", args=[event.slug]))
     text = response.text
     rows = response.context["results"].rows
-    assert [row.team.name for row in rows] == [
+    assert [row.entry.team for row in rows] == [
         "Team Umoja",
         "Team Sur",
         "Team Kaveri",
@@ -100,9 +100,9 @@ def test_it_evens_out_a_lenient_and_a_strict_juror(event, organiser, teams, juro
     with at(ANNOUNCED):
         response = client_of(None).get(reverse("judging:results", args=[event.slug]))
     rows = response.context["results"].rows
-    by_team = {row.team.name: row for row in rows}
+    by_team = {row.entry.team: row for row in rows}
     assert by_team["Team Umoja"].standing.raw > by_team["Team Prairie"].standing.raw
-    assert [row.team.name for row in rows][:2] == ["Team Prairie", "Team Umoja"]
+    assert [row.entry.team for row in rows][:2] == ["Team Prairie", "Team Umoja"]
 
 
 @pytest.mark.django_db
@@ -117,7 +117,7 @@ def test_it_breaks_a_tie_by_the_stated_rule(event, teams, jurors, assigned, clie
     )
     with at(ANNOUNCED):
         rows = client.get(reverse("judging:results", args=[event.slug])).context["results"].rows
-    assert [row.team.name for row in rows] == [t.name for t in teams]  # saved in this order
+    assert [row.entry.team for row in rows] == [t.name for t in teams]  # saved in this order
     assert [row.standing.tie_break for row in rows] == [None, "submitted", "submitted", "submitted"]
 
 
@@ -127,7 +127,7 @@ def test_it_lists_proposals_nobody_scored(event, teams, assigned, jurors, client
     score_all(event, {(a.juror.person, teams[0]): 4 for a in first})
     with at(ANNOUNCED):
         response = client.get(reverse("judging:results", args=[event.slug]))
-    assert [row.team.name for row in response.context["results"].rows] == ["Team Umoja"]
+    assert [row.entry.team for row in response.context["results"].rows] == ["Team Umoja"]
     assert "Submitted but not scored" in response.text and "Team Prairie" in response.text
 
 

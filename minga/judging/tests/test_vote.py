@@ -127,8 +127,8 @@ def test_it_shows_the_members_choice_apart_from_the_jury(
     with at(ANNOUNCED):
         response = client.get(reverse("judging:results", args=[event.slug]))
     found = response.context["results"]
-    assert found.rows[0].team.name == "Team Umoja"  # the jury's order is unchanged
-    assert [(c.proposal.team.name, c.approvals, c.rank) for c in found.members_choice[:2]] == [
+    assert found.rows[0].entry.team == "Team Umoja"  # the jury's order is unchanged
+    assert [(c.entry.team, c.approvals, c.rank) for c in found.members_choice[:2]] == [
         ("Team Prairie", 2, 1),
         ("Team Kaveri", 1, 2),
     ]
