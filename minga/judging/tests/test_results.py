@@ -147,3 +147,23 @@ def test_it_shows_nothing_for_a_cancelled_event(event, scored, organiser, client
         event_actions.cancel_event(event=event, actor=organiser, reason="Floods.")
     with at(ANNOUNCED):
         assert client.get(reverse("judging:results", args=[event.slug])).status_code == 404
+
+
+@pytest.mark.django_db
+def test_it_pages_through_a_long_ranking(event, teams, scored, client, monkeypatch):
+    from minga.judging import views
+
+    monkeypatch.setattr(views, "RESULTS_PER_PAGE", 3)
+    url = reverse("judging:results", args=[event.slug])
+    with at(ANNOUNCED):
+        first = client.get(url)
+        second = client.get(url + "?page=2")
+    assert [row.entry.team for row in first.context["results"].rows] == [
+        "Team Umoja",
+        "Team Sur",
+        "Team Kaveri",
+    ]
+    assert "Page 1 of 2" in first.text and "See the winners' gallery" in first.text
+    assert [row.entry.team for row in second.context["results"].rows] == ["Team Prairie"]
+    assert second.context["results"].rows[0].rank == 4
+    assert "See the winners' gallery" not in second.text
