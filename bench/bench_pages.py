@@ -4,7 +4,8 @@ Sets up a throwaway instance (SQLite under a temporary MINGA_VAR_DIR, `minga mig
 `minga demo`, `minga collectstatic`, DEBUG off), serves it with gunicorn (2 sync workers)
 and measures:
 
-- page weight of every page a visitor reaches without signing in, in every language:
+- page weight of every page a visitor reaches without signing in, in every language (with
+  the demo's cooperatives, accepted needs and the pages of its announced coop-a-thon):
   first visit = gzip(HTML) + gzip of every same-origin stylesheet, script, image and icon
   it references (and what those stylesheets reference); repeat visit = gzip(HTML) only;
 - throughput of the cooperative directory (/coops/) against a bare Django "hello" view
@@ -246,20 +247,46 @@ def get(port: int, path: str, headers: dict[str, str] | None = None):
         conn.close()
 
 
+# Pages of the coop-a-thons, by route; `list_routes` fills in the slugs and ids of the demo.
+EVENT_PAGES = ["", "faq/", "challenges/", "teams/", "how-we-judge/", "results/", "winners/"]
+
+
 def list_routes() -> None:
     """Child mode (`--list-routes`): print the URLconf's routes as JSON.
 
-    Run with the bench environment, so it sees the throwaway database.
+    Run with the bench environment, so it sees the throwaway database. Routes with
+    parameters are measured with the demo's values: every cooperative, every accepted need,
+    and the pages of the most recently announced event (its results and winners' gallery
+    are public).
     """
     import django
 
     django.setup()
     from django.conf import settings
     from django.urls import get_resolver
+    from django.utils import timezone
 
+    from minga.challenges.models import Need
     from minga.coops.models import Cooperative
+    from minga.events.models import Event
 
     slugs = list(Cooperative.objects.order_by("slug").values_list("slug", flat=True))
+    needs = list(Need.objects.accepted().order_by("pk").values_list("pk", flat=True))
+    announced = (
+        Event.objects.filter(status=Event.Status.PUBLISHED, announcement_at__lte=timezone.now())
+        .order_by("-announcement_at")
+        .first()
+    )
+    samples = {
+        "coops/<slug:slug>/": [f"/coops/{slug}/" for slug in slugs],
+        "needs/<int:pk>/": [f"/needs/{pk}/" for pk in needs],
+    }
+    if announced is not None:
+        for page in EVENT_PAGES:
+            samples[f"events/<slug:slug>/{page}"] = [f"/events/{announced.slug}/{page}"]
+    missing = [route for route, paths in samples.items() if not paths]
+    if announced is None:
+        missing.append("an announced event (events/<slug:slug>/...)")
     plain, skipped = [], []
 
     def walk(patterns, prefix: str) -> None:
@@ -274,8 +301,8 @@ def list_routes() -> None:
                 walk(entry.url_patterns, prefix + route)
             elif "<" not in route:
                 plain.append("/" + prefix + route)
-            elif prefix == "coops/" and route == "<slug:slug>/":
-                plain.extend(f"/coops/{slug}/" for slug in slugs)
+            elif prefix + route in samples:
+                plain.extend(samples[prefix + route])
             else:
                 skipped.append(prefix + route)
 
@@ -285,6 +312,7 @@ def list_routes() -> None:
             {
                 "routes": list(dict.fromkeys(plain)),
                 "skipped": skipped,
+                "missing": missing,
                 "languages": [code for code, _name in settings.LANGUAGES],
             }
         )
@@ -398,10 +426,10 @@ def page_weights(port: int, routes: dict) -> list[str]:
         rows.append((path, *worst, "; ".join(notes)))
 
     print(f"Page weight, gzip level {GZIP_LEVEL}, 1 KB = {KB} bytes, heaviest language per page:")
-    print(f"  {'page':38} {'lang':4} {'HTML':>8} {'repeat':>8} {'first':>8}  notes")
+    print(f"  {'page':48} {'lang':4} {'HTML':>8} {'repeat':>8} {'first':>8}  notes")
     for path, language, (raw, html, first), notes in rows:
         print(
-            f"  {path:38} {language:4} {raw / KB:8.1f} {html / KB:8.1f} {first / KB:8.1f}  {notes}"
+            f"  {path:48} {language:4} {raw / KB:8.1f} {html / KB:8.1f} {first / KB:8.1f}  {notes}"
         )
     print(
         "  HTML = uncompressed HTML; repeat = gzip(HTML); "
@@ -642,6 +670,8 @@ def main() -> int:
         if child.returncode != 0:
             raise BenchError(f"listing the routes failed:\n{child.stderr[-3000:]}")
         routes = json.loads(child.stdout)
+        if routes["missing"]:
+            raise BenchError("the demo has nothing to measure for: " + ", ".join(routes["missing"]))
         print(f"Demo instance ready in {time.monotonic() - started:.0f} s ({tmp}).")
         server = Server(env, tmp)
         server.start()
