@@ -16,6 +16,7 @@ import zoneinfo
 
 import pytest
 import time_machine
+from django.core.cache import cache
 from django.test import Client
 
 from conftest import make_person
@@ -104,6 +105,14 @@ def proposal_fields(title: str) -> dict:
         "slides_url": "",
         "video_url": "",
     }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache():
+    """Rankings are cached by event id; ids are reused once a test's rows roll back."""
+    cache.clear()
+    yield
+    cache.clear()
 
 
 def at(moment: datetime.datetime):
