@@ -138,6 +138,15 @@ def update_event(*, event: Event, actor: User, changes: dict) -> Event:
     """Change an event's details; moving the deadline later goes through `extend_deadline`."""
     event = Event.objects.select_for_update().get(pk=event.pk)
     _refuse_if_cancelled(event)
+    new_due = changes.get("proposals_due_at")
+    if event.is_published and new_due is not None and new_due > event.proposals_due_at:
+        raise ValidationError(
+            _(
+                "To move the proposal deadline later, use “Extend the deadline”: everyone "
+                "registered is told, and the extension is recorded."
+            ),
+            code="use_extend_deadline",
+        )
     for name, value in changes.items():
         setattr(event, name, value)
     event.full_clean()

@@ -1,5 +1,7 @@
 """Event pages: short functions that fetch through `permissions`, validate, call one action."""
 
+import datetime
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -119,6 +121,14 @@ def event_detail(request, slug):
     )
 
 
+def _shown_unchanged(new, old) -> bool:
+    """True when `new` is `old` as the form showed it: date fields show whole minutes, so
+    saving the form untouched must not round a deadline such as 15:00:30 down."""
+    if isinstance(new, datetime.datetime) and isinstance(old, datetime.datetime):
+        return new == old or new == old.replace(second=0, microsecond=0)
+    return new == old
+
+
 @login_required
 def event_edit(request, slug):
     event = get_event(request.user, slug, need="manage")
@@ -128,7 +138,8 @@ def event_edit(request, slug):
         changes = {
             name: form.cleaned_data[name]
             for name in actions.EVENT_FIELDS
-            if name in form.cleaned_data and form.cleaned_data[name] != before[name]
+            if name in form.cleaned_data
+            and not _shown_unchanged(form.cleaned_data[name], before[name])
         }
         try:
             actions.update_event(event=event, actor=request.user, changes=changes)
