@@ -47,6 +47,7 @@ def _context(request, event, **extra) -> dict:
         "is_juror": juror_of(request.user, event) is not None,
         "judging_open": is_judging_open(event, now),
         "results_public": event.are_results_announced(now),
+        "has_vote": queries.settings_of(event).members_choice,
         **extra,
     }
 
@@ -303,8 +304,10 @@ def vote(request, slug):
         raise Http404
     eligible = can_vote(request.user, event)
     voted = VoteReceipt.objects.filter(event=event, voter=request.user).exists()
+    # The form is built for every member who may still vote; the action says when voting
+    # is not open, so a ballot sent a second too late gets a clear answer.
     form = None
-    if eligible and not voted and is_judging_open(event, timezone.now()):
+    if eligible and not voted:
         form = VoteForm(request.POST or None, choices=_vote_choices(event))
     if request.method == "POST":
         if form is None:

@@ -168,3 +168,14 @@ def test_it_counts_one_ballot_when_a_member_votes_twice_at_once(
     assert sorted(outcomes) == ["already_voted"] * (attempts - 1) + ["counted"]
     assert VoteReceipt.objects.count() == 1
     assert VoteTally.objects.get(proposal=teams[0].proposal).approvals == 1
+
+
+@pytest.mark.django_db
+def test_it_tells_a_late_voter_that_voting_closed(event, teams, members_choice, member):
+    with at(JUDGING_ENDS):
+        response = client_of(member).post(
+            reverse("judging:vote", args=[event.slug]), _ballot(teams, 0)
+        )
+    assert response.status_code == 400
+    assert "Judging closed at" in response.text
+    assert not VoteReceipt.objects.exists()
