@@ -5,6 +5,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -44,6 +45,9 @@ from .permissions import (
     registration_of,
 )
 from .workspace import checklist
+
+# Long lists (500 teams, 2,000 registrations) are read a page at a time.
+PAGE_SIZE = 50
 
 
 def _fail(request, error: ValidationError) -> None:
@@ -411,7 +415,13 @@ def registrations(request, slug):
     return render(
         request,
         "events/registrations.html",
-        _context(request, event, registrations=queries.registrations(event)),
+        _context(
+            request,
+            event,
+            page=Paginator(queries.registrations(event), PAGE_SIZE).get_page(
+                request.GET.get("page")
+            ),
+        ),
     )
 
 
@@ -456,7 +466,7 @@ def teams(request, slug):
         _context(
             request,
             event,
-            teams=queries.teams(event),
+            page=Paginator(queries.teams(event), PAGE_SIZE).get_page(request.GET.get("page")),
             form=form,
             registration=registration,
             membership=membership,

@@ -42,6 +42,7 @@ def _context(request, event, **extra) -> dict:
     return {
         "event": event,
         "now": now,
+        "stage": event.stage(now),
         "stage_label": STAGE_LABELS[event.stage(now)],
         "can_manage": can_manage(request.user, event),
         "is_juror": juror_of(request.user, event) is not None,
