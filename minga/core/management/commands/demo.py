@@ -6,6 +6,7 @@ demo cooperative has its keys, its founder as administrator and its audit entrie
 """
 
 import importlib
+import io
 import importlib.util
 
 from django.core.management import call_command
@@ -478,7 +479,7 @@ class Command(BaseCommand):
                 staff.is_staff = staff.is_superuser = True
                 staff.save(update_fields=["is_staff", "is_superuser"])
         # Sign a checkpoint so the public log and every receipt verify at once.
-        call_command("log", "checkpoint", verbosity=0)
+        call_command("log", "checkpoint", verbosity=0, stdout=io.StringIO())
         self.stdout.write(
             self.style.SUCCESS(
                 f"Demo world ready: {Cooperative.objects.count()} cooperatives, "
