@@ -6,8 +6,8 @@ demo cooperative has its keys, its founder as administrator and its audit entrie
 """
 
 import importlib
-import io
 import importlib.util
+import io
 
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
