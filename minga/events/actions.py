@@ -779,16 +779,9 @@ def decline(*, membership: TeamMembership, actor: User) -> TeamMembership:
     """Decline an invitation (the invitee) or a request (a team member), or withdraw either."""
     if membership.status not in (TeamMembership.Status.INVITED, TeamMembership.Status.REQUESTED):
         raise ValidationError(_("This invitation or request is no longer open."), code="stale")
-    membership.status = TeamMembership.Status.DECLINED
-    membership.updated_at = timezone.now()
-    membership.save(update_fields=["status", "updated_at"])
-    audit.record(
-        "team.declined",
-        _subject(membership.team.event),
-        {"team": membership.team_id, "person": membership.registration.person_id},
-        actor,
+    return _close_membership(
+        membership, status=TeamMembership.Status.DECLINED, kind="team.declined", actor=actor
     )
-    return membership
 
 
 @transaction.atomic
@@ -796,11 +789,20 @@ def leave_team(*, membership: TeamMembership, actor: User) -> TeamMembership:
     _check_teams_open(membership.team.event)
     if membership.status != TeamMembership.Status.ACTIVE:
         raise ValidationError(_("You are not in this team."), code="not_member")
-    membership.status = TeamMembership.Status.LEFT
+    return _close_membership(
+        membership, status=TeamMembership.Status.LEFT, kind="team.left", actor=actor
+    )
+
+
+def _close_membership(
+    membership: TeamMembership, *, status: str, kind: str, actor: User
+) -> TeamMembership:
+    """Set a team membership's final status and record it (inside the caller's transaction)."""
+    membership.status = status
     membership.updated_at = timezone.now()
     membership.save(update_fields=["status", "updated_at"])
     audit.record(
-        "team.left",
+        kind,
         _subject(membership.team.event),
         {"team": membership.team_id, "person": membership.registration.person_id},
         actor,
