@@ -68,6 +68,24 @@ def coop(owner, member):
     return coop
 
 
+@pytest.fixture
+def organiser(db) -> User:
+    """An administrator of a federation that runs coop-a-thons."""
+    return make_person("Federation Organiser", "organiser@example.org", timezone="Europe/Brussels")
+
+
+@pytest.fixture
+def federation(organiser):
+    return coop_actions.create_cooperative(
+        actor=organiser,
+        name="Federation of Cooperatives",
+        legal_form="federation",
+        country="BE",
+        sector="federation",
+        is_organiser=True,
+    )
+
+
 def client_for(client, user):
     client.force_login(user)
     return client

@@ -11,7 +11,6 @@ from django.test import Client
 from conftest import make_person
 from minga.challenges import actions
 from minga.challenges.models import Need
-from minga.coops import actions as coop_actions
 
 COMPLETE = {
     "theme": "access",
@@ -42,18 +41,6 @@ COMPLETE = {
 @pytest.fixture
 def organiser(db):
     return make_person("Federation Organiser", "organiser@example.org", preferred_language="fr")
-
-
-@pytest.fixture
-def federation(organiser):
-    return coop_actions.create_cooperative(
-        actor=organiser,
-        name="Federation of Cooperatives",
-        legal_form="federation",
-        country="BE",
-        sector="federation",
-        is_organiser=True,
-    )
 
 
 @pytest.fixture

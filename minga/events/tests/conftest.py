@@ -15,7 +15,6 @@ from django.test import Client
 from django.utils import translation
 
 from conftest import make_person
-from minga.coops import actions as coop_actions
 from minga.events import actions
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -89,23 +88,6 @@ def make_event(organiser, federation, *, title="Virtual coop-a-thon", publish=Tr
 def register(event, person, **answers):
     with at(DURING_REGISTRATION):
         return actions.register_person(event=event, person=person, answers=answers)
-
-
-@pytest.fixture
-def organiser(db):
-    return make_person("Federation Organiser", "organiser@example.org", timezone="Europe/Brussels")
-
-
-@pytest.fixture
-def federation(organiser):
-    return coop_actions.create_cooperative(
-        actor=organiser,
-        name="Federation of Cooperatives",
-        legal_form="federation",
-        country="BE",
-        sector="federation",
-        is_organiser=True,
-    )
 
 
 @pytest.fixture

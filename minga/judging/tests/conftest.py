@@ -166,23 +166,6 @@ def make_team(event, challenge, name: str, people, *, title: str | None = None, 
 
 
 @pytest.fixture
-def organiser(db):
-    return make_person("Federation Organiser", "organiser@example.org", timezone="Europe/Brussels")
-
-
-@pytest.fixture
-def federation(organiser):
-    return coop_of(
-        organiser,
-        "Federation of Cooperatives",
-        legal_form="federation",
-        country="BE",
-        sector="federation",
-        is_organiser=True,
-    )
-
-
-@pytest.fixture
 def event(organiser, federation):
     event = event_actions.create_event(
         actor=organiser, organiser=federation, title="Virtual coop-a-thon", **PHASES, **RULES
