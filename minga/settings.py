@@ -73,6 +73,8 @@ INSTALLED_APPS = [
     "minga.challenges",
     "minga.events",
     "minga.judging",
+    "minga.decisions",
+    "minga.credentials",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -12,6 +12,9 @@ urlpatterns = [
     path("needs/", include("minga.challenges.urls")),
     path("events/", include("minga.events.urls")),
     path("events/", include("minga.judging.urls")),
+    path("decisions/", include("minga.decisions.urls")),
+    path("channels/", include("minga.channels.urls")),
+    path("credentials/", include("minga.credentials.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
