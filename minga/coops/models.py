@@ -84,6 +84,8 @@ class Membership(models.Model):
         SECRETARY = "secretary", _("Secretary")
         TREASURER = "treasurer", _("Treasurer")
         ADMIN = "admin", _("Administrator")
+        # Reads and comments in the cooperative's discussions, but does not vote.
+        ASSOCIATE = "associate", _("Associate member (no vote)")
 
     class Status(models.TextChoices):
         ACTIVE = "active", _("Active")
@@ -122,6 +124,39 @@ class Membership(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+
+class Affiliation(models.Model):
+    """A cooperative's membership of a federation or union (a secondary cooperative)."""
+
+    federation = models.ForeignKey(
+        Cooperative,
+        on_delete=models.CASCADE,
+        related_name="affiliations",
+        verbose_name=_("federation"),
+    )
+    member = models.ForeignKey(
+        Cooperative,
+        on_delete=models.CASCADE,
+        related_name="federations",
+        verbose_name=_("member cooperative"),
+    )
+    is_active = models.BooleanField(_("active"), default=True)
+    joined_at = models.DateTimeField(_("joined at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["member__name"]
+        verbose_name = _("affiliation")
+        verbose_name_plural = _("affiliations")
+        constraints = [
+            models.UniqueConstraint(fields=["federation", "member"], name="one_affiliation"),
+            models.CheckConstraint(
+                condition=~models.Q(federation=models.F("member")), name="no_self_affiliation"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member} in {self.federation}"
 
 
 class MembershipChange(models.Model):
