@@ -345,3 +345,6 @@ class Credential(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+
+from .models_trainings import *  # noqa: E402, F403
