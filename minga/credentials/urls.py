@@ -1,5 +1,34 @@
-from django.urls import path  # noqa: F401
+from django.urls import include, path
+
+from . import training_urls, views
 
 app_name = "credentials"
 
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.mine, name="mine"),
+    path("issuers/<slug:slug>/", views.achievement_list, name="achievements"),
+    path(
+        "issuers/<slug:slug>/achievements/new/", views.achievement_create, name="achievement-create"
+    ),
+    path("achievements/<uuid:uuid>/", views.achievement_detail, name="achievement"),
+    path("achievements/<uuid:uuid>/image", views.achievement_image, name="achievement-image"),
+    path("achievements/<uuid:uuid>/edit/", views.achievement_edit, name="achievement-edit"),
+    path("achievements/<uuid:uuid>/issue/", views.achievement_issue, name="achievement-issue"),
+    path(
+        "status/<slug:slug>/<str:purpose>/<int:number>",
+        views.status_list,
+        name="status-list",
+    ),
+    # A credential's id is this URL, without a trailing slash.
+    path("<uuid:uuid>", views.credential_detail, name="detail"),
+    path("<uuid:uuid>.json", views.credential_json, name="json"),
+    path("<uuid:uuid>/print/", views.credential_print, name="print"),
+    path("<uuid:uuid>/certificate.pdf", views.credential_pdf, name="pdf"),
+    path("<uuid:uuid>/<str:change>/", views.credential_status, name="status"),
+]
+
+# Trainings and public profiles (their own module, in this namespace).
+urlpatterns += [
+    path("trainings/", include(training_urls.training_patterns)),
+    path("", include(training_urls.profile_patterns)),
+]

@@ -1,0 +1,648 @@
+"""Every change to achievements and credentials: atomic, audited, notified on commit.
+
+Permission is checked by the callers (views, the API, the training and judging actions):
+a trainer closing a training and an organiser announcing results both issue credentials
+without being the issuing cooperative's administrators.
+
+Each issuance is recorded in the audit log as ``credential.issue`` with the SHA-256 of the
+RFC 8785 form of the signed document, so anyone holding the credential can find its entry
+and check it was not altered or back-dated. Status changes are ``credential.revoke``,
+``credential.suspend`` and ``credential.reinstate``, each with its public reason.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import phonenumbers
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.core.validators import validate_email
+from django.db import IntegrityError, transaction
+from django.db.models import F, Max
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from minga import audit
+from minga.accounts.models import User
+from minga.coops.models import Cooperative
+from minga.identity.keys import KeyUnavailable
+
+from . import credential as documents
+from .models import (
+    Achievement,
+    AchievementTranslation,
+    AchievementType,
+    Alignment,
+    Credential,
+    StatusList,
+    StatusPurpose,
+)
+
+LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
+MAX_REASON = 500
+
+
+def _achievement_subject(achievement: Achievement) -> str:
+    return f"achievement:{achievement.uuid}"
+
+
+def _credential_subject(credential: Credential) -> str:
+    return f"credential:{credential.uuid}"
+
+
+# --- achievements ---
+
+
+def _clean_text(value: str, *, field: str, limit: int) -> str:
+    value = (value or "").strip()
+    if not value:
+        raise ValidationError(_("Fill in the %(field)s.") % {"field": field}, code="required")
+    if len(value) > limit:
+        raise ValidationError(
+            _("The %(field)s can be at most %(limit)d characters.")
+            % {"field": field, "limit": limit},
+            code="too_long",
+        )
+    return value
+
+
+def _check_language(language: str) -> None:
+    if language not in LANGUAGE_CODES:
+        raise ValidationError(
+            _("“%(language)s” is not one of the languages of this site.") % {"language": language},
+            code="language",
+        )
+
+
+def _replace_translations(
+    achievement: Achievement, translations: Iterable[Mapping[str, str]]
+) -> None:
+    achievement.translations.all().delete()
+    seen = {achievement.language}
+    for item in translations:
+        language = item.get("language", "")
+        _check_language(language)
+        if language in seen:
+            raise ValidationError(_("Each language can be given once."), code="duplicate_language")
+        seen.add(language)
+        AchievementTranslation.objects.create(
+            achievement=achievement,
+            language=language,
+            name=_clean_text(item.get("name", ""), field=_("name"), limit=200),
+            description=_clean_text(
+                item.get("description", ""), field=_("description"), limit=3000
+            ),
+            criteria=_clean_text(item.get("criteria", ""), field=_("criteria"), limit=3000),
+        )
+
+
+def _replace_alignments(achievement: Achievement, alignments: Iterable[Mapping[str, str]]) -> None:
+    achievement.alignments.all().delete()
+    for position, item in enumerate(alignments, start=1):
+        alignment = Alignment(achievement=achievement, position=position, **dict(item))
+        alignment.full_clean(exclude=["achievement"])
+        alignment.save()
+
+
+def _achievement_data(achievement: Achievement) -> dict[str, Any]:
+    return {
+        "achievement": documents.achievement_url(achievement),
+        "type": achievement.achievement_type,
+        "name": achievement.name,
+        "languages": achievement.languages(),
+    }
+
+
+@transaction.atomic
+def define_achievement(
+    *,
+    coop: Cooperative,
+    actor: User | None,
+    name: str,
+    description: str,
+    criteria: str,
+    achievement_type: str = AchievementType.BADGE,
+    language: str = "en",
+    translations: Sequence[Mapping[str, str]] = (),
+    alignments: Sequence[Mapping[str, str]] = (),
+    image: Any = None,
+    key: str = "",
+) -> Achievement:
+    """Define what `coop` recognises, in `language` and in each of `translations`."""
+    _check_language(language)
+    if achievement_type not in AchievementType.values:
+        raise ValidationError(_("Choose a type from the list."), code="achievement_type")
+    achievement = Achievement.objects.create(
+        coop=coop,
+        achievement_type=achievement_type,
+        language=language,
+        name=_clean_text(name, field=_("name"), limit=200),
+        description=_clean_text(description, field=_("description"), limit=3000),
+        criteria=_clean_text(criteria, field=_("criteria"), limit=3000),
+        key=key,
+        created_by=actor,
+    )
+    if image:
+        achievement.image = image
+        achievement.save(update_fields=["image"])
+    _replace_translations(achievement, translations)
+    _replace_alignments(achievement, alignments)
+    audit.record(
+        "achievement.defined",
+        _achievement_subject(achievement),
+        _achievement_data(achievement),
+        actor,
+    )
+    return achievement
+
+
+@transaction.atomic
+def update_achievement(
+    *,
+    achievement: Achievement,
+    actor: User,
+    name: str,
+    description: str,
+    criteria: str,
+    achievement_type: str,
+    language: str,
+    translations: Sequence[Mapping[str, str]] = (),
+    alignments: Sequence[Mapping[str, str]] = (),
+    image: Any = None,
+    is_active: bool = True,
+) -> Achievement:
+    """Change an achievement's words; credentials already issued keep the words they were
+    signed with (that is the point of signing them)."""
+    achievement = Achievement.objects.select_for_update().get(pk=achievement.pk)
+    _check_language(language)
+    if achievement_type not in AchievementType.values:
+        raise ValidationError(_("Choose a type from the list."), code="achievement_type")
+    achievement.name = _clean_text(name, field=_("name"), limit=200)
+    achievement.description = _clean_text(description, field=_("description"), limit=3000)
+    achievement.criteria = _clean_text(criteria, field=_("criteria"), limit=3000)
+    achievement.achievement_type = achievement_type
+    achievement.language = language
+    achievement.is_active = is_active
+    if image:
+        achievement.image = image
+    achievement.updated_at = timezone.now()
+    achievement.save()
+    _replace_translations(achievement, translations)
+    _replace_alignments(achievement, alignments)
+    audit.record(
+        "achievement.updated",
+        _achievement_subject(achievement),
+        {**_achievement_data(achievement), "active": is_active},
+        actor,
+    )
+    return achievement
+
+
+# --- status lists ---
+
+
+def _signed_list_document(status_list: StatusList, now: datetime.datetime) -> str:
+    field = (
+        "revocation_entries"
+        if status_list.purpose == StatusPurpose.REVOCATION
+        else ("suspension_entries")
+    )
+    wanted = (
+        Credential.Status.REVOKED
+        if status_list.purpose == StatusPurpose.REVOCATION
+        else Credential.Status.SUSPENDED
+    )
+    index_field = (
+        "revocation_index"
+        if status_list.purpose == StatusPurpose.REVOCATION
+        else "suspension_index"
+    )
+    indexes = getattr(status_list, field).filter(status=wanted).values_list(index_field, flat=True)
+    unsigned = documents.status_list_document(
+        status_list,
+        encoded_list=documents.encoded_list(indexes, status_list.size),
+        valid_from=now,
+    )
+    return documents.dumps(documents.sign(unsigned, status_list.coop, now))
+
+
+def _refresh_list(status_list: StatusList, now: datetime.datetime) -> None:
+    """Re-sign a list from the credentials' statuses, holding its lock so no change is lost."""
+    status_list = (
+        StatusList.objects.select_for_update().select_related("coop").get(pk=status_list.pk)
+    )
+    status_list.document = _signed_list_document(status_list, now)
+    status_list.updated_at = now
+    status_list.save(update_fields=["document", "updated_at"])
+
+
+def _new_list(coop: Cooperative, purpose: str, now: datetime.datetime) -> None:
+    number = (
+        StatusList.objects.filter(coop=coop, purpose=purpose).aggregate(n=Max("number"))["n"] or 0
+    ) + 1
+    try:
+        with transaction.atomic():
+            status_list = StatusList.objects.create(coop=coop, purpose=purpose, number=number)
+            status_list.document = _signed_list_document(status_list, now)
+            status_list.save(update_fields=["document"])
+    except IntegrityError:
+        pass  # another issuance opened this list first; the caller takes an index from it
+
+
+def _allocate(coop: Cooperative, purpose: str, now: datetime.datetime) -> tuple[StatusList, int]:
+    """The next free index of the cooperative's open list, taken under the list's row lock."""
+    while True:
+        status_list = (
+            StatusList.objects.select_for_update()
+            .filter(coop=coop, purpose=purpose, next_index__lt=F("size"))
+            .order_by("number")
+            .first()
+        )
+        if status_list is None:
+            _new_list(coop, purpose, now)
+            continue
+        index = status_list.next_index
+        StatusList.objects.filter(pk=status_list.pk).update(next_index=F("next_index") + 1)
+        status_list.coop = coop
+        return status_list, index
+
+
+# --- issuing ---
+
+
+def _normalise_phone(phone: str) -> str:
+    try:
+        number = phonenumbers.parse(phone, None)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise ValidationError(
+            _("“%(phone)s” is not a phone number in international form (+…).") % {"phone": phone},
+            code="phone",
+        )
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def _recipient_identity(
+    recipient: User | None,
+    recipient_email: str | None,
+    recipient_phone: str | None,
+    recipient_did: str | None,
+) -> tuple[str, str, str, str]:
+    """(identity type, value to hash or DID, salt, recipient identity) for the subject."""
+    if recipient_did:
+        if not recipient_did.startswith("did:") or len(recipient_did) > 300:
+            raise ValidationError(_("The recipient's DID is not a DID."), code="did")
+        return Credential.IdentityType.DID, recipient_did, "", recipient_did
+    email = recipient_email or (recipient.email if recipient and not recipient_phone else None)
+    phone = recipient_phone or (recipient.phone if recipient and not email else None)
+    salt = documents.new_salt()
+    if email:
+        email = email.strip().lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            raise ValidationError(
+                _("“%(email)s” is not an e-mail address.") % {"email": email}, code="email"
+            ) from None
+        return (
+            Credential.IdentityType.EMAIL,
+            email,
+            salt,
+            documents.identity_hash(email, salt),
+        )
+    if phone:
+        phone = _normalise_phone(phone)
+        return (
+            Credential.IdentityType.PHONE,
+            phone,
+            salt,
+            documents.identity_hash(phone, salt),
+        )
+    raise ValidationError(
+        _("Give the recipient's e-mail address, phone number or DID."), code="no_recipient"
+    )
+
+
+def _signing_ready(coop: Cooperative) -> None:
+    """Give a cooperative created before keys existed its first key; refuse clearly otherwise."""
+    from minga.identity.actions import generate_coop_key
+    from minga.identity.models import Key
+
+    if not Key.objects.filter(coop=coop, is_active=True).exists():
+        generate_coop_key(coop=coop, actor=None)
+
+
+@transaction.atomic
+def issue_credential(
+    *,
+    achievement: Achievement,
+    recipient: User | None = None,
+    recipient_email: str | None = None,
+    recipient_phone: str | None = None,
+    recipient_did: str | None = None,
+    recipient_name: str = "",
+    evidence: Sequence[Mapping[str, str]] = (),
+    results: Sequence[Mapping[str, str]] = (),
+    valid_from: datetime.datetime | None = None,
+    valid_until: datetime.datetime | None = None,
+    language: str | None = None,
+    source: str = "",
+    actor: User | None,
+) -> Credential:
+    """Sign and record an Open Badges 3.0 credential for one person.
+
+    The subject is `recipient_did`, else a salted hash of the e-mail address or phone
+    number (given, or the recipient's own). `source` names what it was earned for: issuing
+    again for the same source returns the credential already issued.
+    """
+    if source:
+        existing = Credential.objects.filter(source=source).first()
+        if existing is not None:
+            return existing
+    if not achievement.is_active:
+        raise ValidationError(
+            _("“%(name)s” can no longer be issued.") % {"name": achievement.name},
+            code="inactive",
+        )
+    now = timezone.now()
+    valid_from = valid_from or now
+    if valid_until is not None and valid_until <= valid_from:
+        raise ValidationError(
+            _("A credential must be valid until after it becomes valid."), code="valid_until"
+        )
+    identity_type, value, salt, identity = _recipient_identity(
+        recipient, recipient_email, recipient_phone, recipient_did
+    )
+    if language is None:
+        language = recipient.preferred_language if recipient else achievement.language
+    if language not in LANGUAGE_CODES:
+        language = achievement.language
+    coop = achievement.coop
+    _signing_ready(coop)
+    revocation = _allocate(coop, StatusPurpose.REVOCATION, now)
+    suspension = _allocate(coop, StatusPurpose.SUSPENSION, now)
+    row = Credential(
+        achievement=achievement,
+        coop=coop,
+        recipient=recipient,
+        recipient_name=(recipient_name or (recipient.name if recipient else ""))[:150],
+        identity_type=identity_type,
+        recipient_identity=identity,
+        identity_salt=salt,
+        language=language,
+        revocation_list=revocation[0],
+        revocation_index=revocation[1],
+        suspension_list=suspension[0],
+        suspension_index=suspension[1],
+        valid_from=valid_from,
+        valid_until=valid_until,
+        source=source,
+        issued_by=actor,
+        issued_at=now,
+    )
+    identifier = None
+    if identity_type != Credential.IdentityType.DID:
+        identifier = {
+            "type": "IdentityObject",
+            "identityHash": identity,
+            "identityType": identity_type,
+            "hashed": True,
+            "salt": salt,
+        }
+    unsigned = documents.credential_document(
+        uuid=row.uuid,
+        achievement=achievement,
+        language=language,
+        subject_id=value if identity_type == Credential.IdentityType.DID else None,
+        identifier=identifier,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        evidence=evidence,
+        results=results,
+        status=documents.status_entries(revocation, suspension),
+    )
+    try:
+        signed = documents.sign(unsigned, coop, now)
+    except KeyUnavailable as error:
+        raise ValidationError(
+            _("%(coop)s cannot sign credentials right now: %(reason)s")
+            % {"coop": coop.name, "reason": error},
+            code="key_unavailable",
+        ) from None
+    row.document = documents.dumps(signed)
+    row.sha256 = documents.canonical_sha256(signed)
+    try:
+        with transaction.atomic():
+            row.save()
+    except IntegrityError:
+        if source and (existing := Credential.objects.filter(source=source).first()):
+            return existing  # issued by a concurrent request for the same source
+        raise
+    audit.record(
+        "credential.issue",
+        _credential_subject(row),
+        {
+            "credential": signed["id"],
+            "sha256": row.sha256,
+            "issuer": signed["issuer"]["id"],
+            "achievement": signed["credentialSubject"]["achievement"]["id"],
+        },
+        actor,
+        private={"recipient": f"person:{recipient.pk}"} if recipient else None,
+        owner=recipient,
+    )
+    if recipient is not None:
+        transaction.on_commit(lambda: _tell_recipient(row))
+    return row
+
+
+def _tell_recipient(credential: Credential) -> None:
+    person = credential.recipient
+    if person is None:
+        return
+    link = documents.absolute(f"/credentials/{credential.uuid}/")
+    with translation.override(person.preferred_language):
+        values = {
+            "name": person.name,
+            "achievement": credential.achievement.in_language(person.preferred_language).name,
+            "coop": credential.coop.name,
+            "link": link,
+        }
+        subject = _("%(coop)s gave you a credential: %(achievement)s") % values
+        body = (
+            _(
+                "Hello %(name)s,\n\n%(coop)s gave you a credential: %(achievement)s.\n\n"
+                "See it, print it or save it to your wallet here:\n\n%(link)s\n"
+            )
+            % values
+        )
+        sms = _("Minga: %(coop)s gave you a credential, %(achievement)s. %(link)s") % values
+    if person.email:
+        send_mail(subject, body, None, [person.email])
+    elif person.phone:
+        send_sms(to=person.phone, text=sms[:300])
+
+
+def send_sms(*, to: str, text: str) -> None:
+    from minga.channels.sms import send_sms as send
+
+    send(to=to, text=text)
+
+
+# --- revocation and suspension ---
+
+
+def _clean_reason(reason: str) -> str:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(_("Give a reason: it is published with the change."), code="reason")
+    if len(reason) > MAX_REASON:
+        raise ValidationError(
+            _("A reason can be at most %(limit)d characters.") % {"limit": MAX_REASON},
+            code="reason_too_long",
+        )
+    return reason
+
+
+def _change_status(
+    credential: Credential, *, to: str, allowed_from: set[str], kind: str, reason: str, actor: User
+) -> Credential:
+    reason = _clean_reason(reason)
+    credential = Credential.objects.select_for_update().get(pk=credential.pk)
+    if credential.status not in allowed_from:
+        messages = {
+            Credential.Status.REVOKED: _("This credential was revoked; revocation is final."),
+            Credential.Status.SUSPENDED: _("This credential is already suspended."),
+            Credential.Status.ACTIVE: _("This credential is not suspended."),
+        }
+        raise ValidationError(messages[credential.status], code="status")
+    now = timezone.now()
+    credential.status = to
+    credential.status_reason = reason if to != Credential.Status.ACTIVE else ""
+    credential.status_changed_at = now
+    credential.save(update_fields=["status", "status_reason", "status_changed_at"])
+    _refresh_list(credential.revocation_list, now)
+    _refresh_list(credential.suspension_list, now)
+    audit.record(
+        kind,
+        _credential_subject(credential),
+        {"credential": documents.credential_url(credential.uuid), "reason": reason},
+        actor,
+    )
+    return credential
+
+
+@transaction.atomic
+def revoke_credential(*, credential: Credential, reason: str, actor: User) -> Credential:
+    """Revoke for good: the revocation list's bit is set and the list re-signed."""
+    return _change_status(
+        credential,
+        to=Credential.Status.REVOKED,
+        allowed_from={Credential.Status.ACTIVE, Credential.Status.SUSPENDED},
+        kind="credential.revoke",
+        reason=reason,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def suspend_credential(*, credential: Credential, reason: str, actor: User) -> Credential:
+    """Suspend until reinstated: the suspension list's bit is set."""
+    return _change_status(
+        credential,
+        to=Credential.Status.SUSPENDED,
+        allowed_from={Credential.Status.ACTIVE},
+        kind="credential.suspend",
+        reason=reason,
+        actor=actor,
+    )
+
+
+@transaction.atomic
+def reinstate_credential(*, credential: Credential, reason: str, actor: User) -> Credential:
+    """Lift a suspension (a revoked credential stays revoked)."""
+    return _change_status(
+        credential,
+        to=Credential.Status.ACTIVE,
+        allowed_from={Credential.Status.SUSPENDED},
+        kind="credential.reinstate",
+        reason=reason,
+        actor=actor,
+    )
+
+
+# --- coop-a-thon awards ---
+
+
+def _event_achievement(event: Any, kind: str) -> Achievement:
+    """The organiser's achievement for one kind of award of `event`, defined on first use."""
+    from .awards import achievement_texts
+
+    key = f"event:{event.pk}:{kind}"
+    existing = Achievement.objects.filter(coop=event.organiser, key=key).first()
+    if existing is not None:
+        return existing
+    texts = achievement_texts(event, kind)
+    default = settings.LANGUAGE_CODE
+    return define_achievement(
+        coop=event.organiser,
+        actor=None,
+        key=key,
+        language=default,
+        achievement_type=texts["type"],
+        name=texts[default]["name"],
+        description=texts[default]["description"],
+        criteria=texts[default]["criteria"],
+        translations=[
+            {"language": code, **texts[code]} for code in LANGUAGE_CODES if code != default
+        ],
+    )
+
+
+@transaction.atomic
+def issue_event_awards(*, event: Any, actor: User | None) -> list[Credential]:
+    """Issue a credential for each award of `event` that has none yet (safe to run again).
+
+    Participants, winners (with their rank and prize as results), jurors and challenge
+    owners each get the organiser's credential, with the team's proposal or the challenge
+    as evidence.
+    """
+    from minga.judging.models import Award
+
+    from .awards import award_evidence, award_results
+
+    issued = []
+    awards = list(
+        Award.objects.filter(event=event)
+        .select_related("person", "team", "challenge", "event")
+        .order_by("kind", "rank", "pk")
+    )
+    done = set(
+        Credential.objects.filter(source__in=[f"award:{award.pk}" for award in awards]).values_list(
+            "source", flat=True
+        )
+    )
+    for award in awards:
+        source = f"award:{award.pk}"
+        if source in done or not (award.person.email or award.person.phone):
+            continue
+        person = award.person
+        with translation.override(person.preferred_language):
+            results = award_results(award)
+            evidence = award_evidence(award)
+        issued.append(
+            issue_credential(
+                achievement=_event_achievement(event, award.kind),
+                recipient=person,
+                evidence=evidence,
+                results=results,
+                source=source,
+                actor=actor,
+            )
+        )
+    return issued

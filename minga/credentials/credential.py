@@ -1,0 +1,294 @@
+"""Building the Open Badges 3.0 documents this instance signs, and the URLs they name.
+
+Everything a verifier needs is in the document: the issuer is the cooperative's did:web
+(its profile embedded), the subject is the person's DID or a salted hash of their e-mail
+address or phone number (OB3 `IdentityObject`, so the document names no one in clear), and
+`credentialStatus` points at the cooperative's two Bitstring Status Lists.
+
+Short signed digest (the `d` of a printed certificate's QR code): the first 10 bytes of the
+platform key's Ed25519 signature over ``"minga credential qr\\n" + <sha256 hex>``, in
+base32 without padding (16 characters). Ed25519 signatures are deterministic, so the
+server recomputes it to check a printed certificate; it is short enough for a basic
+phone's browser and cannot be forged without the platform's private key.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+import secrets
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import UTC, datetime
+from typing import TYPE_CHECKING, Any
+
+import rfc8785
+from django.urls import reverse
+
+from minga.identity.dids import coop_did, public_url
+
+if TYPE_CHECKING:
+    from minga.coops.models import Cooperative
+
+    from .models import Achievement, StatusList
+
+VC_V2_CONTEXT = "https://www.w3.org/ns/credentials/v2"
+OB_V3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
+CONTEXTS = [VC_V2_CONTEXT, OB_V3_CONTEXT]
+CREDENTIAL_TYPES = ["VerifiableCredential", "OpenBadgeCredential"]
+QR_DIGEST_PREFIX = b"minga credential qr\n"
+
+
+def absolute(path: str) -> str:
+    return public_url().rstrip("/") + path
+
+
+def credential_url(uuid: object) -> str:
+    """The credential's `id`: ``https://<host>/credentials/<uuid>``."""
+    return absolute(reverse("credentials:detail", args=[str(uuid)]))
+
+
+def achievement_url(achievement: Achievement) -> str:
+    return absolute(reverse("credentials:achievement", args=[str(achievement.uuid)]))
+
+
+def status_list_url(status_list: StatusList) -> str:
+    return absolute(
+        reverse(
+            "credentials:status-list",
+            args=[status_list.coop.slug, status_list.purpose, status_list.number],
+        )
+    )
+
+
+def timestamp(moment: datetime) -> str:
+    """XML Schema dateTime in UTC, to the second (what VC 2.0 and the proofs expect)."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def canonical_sha256(document: Mapping[str, Any]) -> str:
+    """Hex SHA-256 of the RFC 8785 canonical JSON: the digest the audit log records."""
+    return hashlib.sha256(rfc8785.dumps(document)).hexdigest()
+
+
+def dumps(document: Mapping[str, Any]) -> str:
+    """The stored and served text of a document (stable key order, readable)."""
+    return json.dumps(document, ensure_ascii=False, indent=2)
+
+
+def identity_hash(value: str, salt: str) -> str:
+    """OB3 `identityHash`: ``sha256$`` + hex SHA-256 of the identity followed by its salt."""
+    return "sha256$" + hashlib.sha256((value + salt).encode()).hexdigest()
+
+
+def new_salt() -> str:
+    return secrets.token_hex(16)
+
+
+def issuer_profile(coop: Cooperative) -> dict[str, Any]:
+    profile: dict[str, Any] = {
+        "id": coop_did(coop),
+        "type": ["Profile"],
+        "name": coop.name,
+        "url": absolute(coop.get_absolute_url()),
+    }
+    if coop.description:
+        profile["description"] = coop.description[:500]
+    return profile
+
+
+def achievement_document(achievement: Achievement, language: str) -> dict[str, Any]:
+    text = achievement.in_language(language)
+    document: dict[str, Any] = {
+        "id": achievement_url(achievement),
+        "type": ["Achievement"],
+        "achievementType": achievement.achievement_type,
+        "name": text.name,
+        "description": text.description,
+        "criteria": {"narrative": text.criteria},
+        "inLanguage": text.language,
+        "creator": issuer_profile(achievement.coop),
+    }
+    if achievement.image:
+        document["image"] = {
+            "id": absolute(reverse("credentials:achievement-image", args=[str(achievement.uuid)])),
+            "type": "Image",
+            "caption": text.name,
+        }
+    alignments = []
+    for alignment in achievement.alignments.all():
+        entry = {
+            "type": ["Alignment"],
+            "targetName": alignment.target_name,
+            "targetUrl": alignment.target_url,
+        }
+        optional = {
+            "targetDescription": alignment.target_description,
+            "targetFramework": alignment.target_framework,
+            "targetCode": alignment.target_code,
+            "targetType": alignment.target_type,
+        }
+        entry.update({key: value for key, value in optional.items() if value})
+        alignments.append(entry)
+    if alignments:
+        document["alignment"] = alignments
+    return document
+
+
+def status_entries(
+    revocation: tuple[StatusList, int], suspension: tuple[StatusList, int]
+) -> list[dict[str, str]]:
+    """Two `BitstringStatusListEntry` objects; the index is a string, as the spec requires."""
+    entries = []
+    for status_list, index in (revocation, suspension):
+        url = status_list_url(status_list)
+        entries.append(
+            {
+                "id": f"{url}#{index}",
+                "type": "BitstringStatusListEntry",
+                "statusPurpose": status_list.purpose,
+                "statusListIndex": str(index),
+                "statusListCredential": url,
+            }
+        )
+    return entries
+
+
+def credential_document(
+    *,
+    uuid: object,
+    achievement: Achievement,
+    language: str,
+    subject_id: str | None,
+    identifier: Mapping[str, Any] | None,
+    valid_from: datetime,
+    valid_until: datetime | None,
+    evidence: Sequence[Mapping[str, str]],
+    results: Sequence[Mapping[str, str]],
+    status: list[dict[str, str]],
+) -> dict[str, Any]:
+    """The unsigned `OpenBadgeCredential`.
+
+    `results` are ``{"name", "value", "type"}`` mappings: each becomes a `ResultDescription`
+    of the achievement (``<achievement id>#result-<n>``) and a `Result` of the subject that
+    points at it. `evidence` are ``{"id", "name", "description"}`` mappings.
+    """
+    achievement_doc = achievement_document(achievement, language)
+    subject: dict[str, Any] = {"type": ["AchievementSubject"]}
+    if subject_id:
+        subject["id"] = subject_id
+    if identifier:
+        subject["identifier"] = [dict(identifier)]
+    if results:
+        descriptions, values = [], []
+        for number, result in enumerate(results, start=1):
+            description_id = f"{achievement_doc['id']}#result-{number}"
+            descriptions.append(
+                {
+                    "id": description_id,
+                    "type": ["ResultDescription"],
+                    "name": str(result["name"]),
+                    "resultType": str(result.get("type") or "Result"),
+                }
+            )
+            values.append(
+                {
+                    "type": ["Result"],
+                    "resultDescription": description_id,
+                    "value": str(result["value"]),
+                }
+            )
+        achievement_doc["resultDescription"] = descriptions
+        subject["result"] = values
+    subject["achievement"] = achievement_doc
+    document: dict[str, Any] = {
+        "@context": list(CONTEXTS),
+        "id": credential_url(uuid),
+        "type": list(CREDENTIAL_TYPES),
+        "issuer": issuer_profile(achievement.coop),
+        "validFrom": timestamp(valid_from),
+        "name": achievement_doc["name"],
+        "credentialSubject": subject,
+    }
+    if valid_until is not None:
+        document["validUntil"] = timestamp(valid_until)
+    if evidence:
+        document["evidence"] = [_evidence(item) for item in evidence]
+    document["credentialStatus"] = status
+    return document
+
+
+def _evidence(item: Mapping[str, str]) -> dict[str, Any]:
+    entry: dict[str, Any] = {"type": ["Evidence"]}
+    for key in ("id", "name", "description", "narrative", "genre"):
+        if item.get(key):
+            entry[key] = str(item[key])
+    return entry
+
+
+def status_list_document(
+    status_list: StatusList, *, encoded_list: str, valid_from: datetime
+) -> dict[str, Any]:
+    """The unsigned `BitstringStatusListCredential` of one list."""
+    url = status_list_url(status_list)
+    return {
+        "@context": [VC_V2_CONTEXT],
+        "id": url,
+        "type": ["VerifiableCredential", "BitstringStatusListCredential"],
+        "issuer": coop_did(status_list.coop),
+        "validFrom": timestamp(valid_from),
+        "credentialSubject": {
+            "id": f"{url}#list",
+            "type": "BitstringStatusList",
+            "statusPurpose": status_list.purpose,
+            "encodedList": encoded_list,
+        },
+    }
+
+
+def sign(document: dict[str, Any], coop: Cooperative, created: datetime) -> dict[str, Any]:
+    """Sign `document` with the cooperative's active key (eddsa-rdfc-2022)."""
+    from minga.identity.keys import coop_signing_key
+
+    from . import dataintegrity
+
+    verification_method, private_key = coop_signing_key(coop)
+    return dataintegrity.sign(
+        document,
+        private_key=private_key,
+        verification_method=verification_method,
+        created=timestamp(created),
+    )
+
+
+def encoded_list(indexes: Iterable[int], size: int) -> str:
+    from . import statuslist
+
+    return statuslist.encode(set(indexes), size=size)
+
+
+# --- the short signed digest printed in QR codes ---
+
+
+def qr_digest(sha256_hex: str) -> str:
+    from minga.identity.keys import platform_signing_key
+
+    _name, key = platform_signing_key()
+    signature = key.sign(QR_DIGEST_PREFIX + sha256_hex.encode("ascii"))
+    return base64.b32encode(signature[:10]).decode("ascii")
+
+
+def check_qr_digest(sha256_hex: str, digest: str) -> bool:
+    """Whether `digest` (as read from a QR code, any case) is the digest of `sha256_hex`."""
+    return hmac.compare_digest(qr_digest(sha256_hex), digest.strip().upper())
+
+
+def verify_url(credential_id: str, digest: str) -> str:
+    from urllib.parse import urlencode
+
+    return (
+        absolute(reverse("credentials:verify"))
+        + "?"
+        + urlencode({"id": credential_id, "d": digest})
+    )

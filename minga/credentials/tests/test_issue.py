@@ -1,0 +1,153 @@
+import json
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+
+from minga.audit.models import Entry
+from minga.credentials import actions, dataintegrity, statuslist
+from minga.credentials import credential as documents
+from minga.credentials.models import STATUS_LIST_SIZE, Credential, StatusList
+from minga.identity import didkey
+from minga.identity.models import Key
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def achievement(coop, owner):
+    return actions.define_achievement(
+        coop=coop,
+        actor=owner,
+        name="Bookkeeping basics",
+        description="Keeps a cooperative's books by double entry.",
+        criteria="Attend four sessions and pass the assessment.",
+        achievement_type="CertificateOfCompletion",
+        translations=[
+            {
+                "language": "es",
+                "name": "Contabilidad básica",
+                "description": "Lleva los libros de una cooperativa por partida doble.",
+                "criteria": "Asistir a cuatro sesiones y aprobar la evaluación.",
+            }
+        ],
+        alignments=[{"target_name": "Bookkeeping", "target_url": "https://example.org/skills/1"}],
+    )
+
+
+def _public_key(coop) -> Ed25519PublicKey:
+    key = Key.objects.get(coop=coop, is_active=True)
+    return Ed25519PublicKey.from_public_bytes(didkey.decode_multikey(key.public_key_multibase))
+
+
+def test_it_signs_an_open_badge_that_verifies(achievement, member, owner, coop):
+    credential = actions.issue_credential(achievement=achievement, recipient=member, actor=owner)
+    document = json.loads(credential.document)
+    assert document["type"] == ["VerifiableCredential", "OpenBadgeCredential"]
+    assert document["id"].endswith(f"/credentials/{credential.uuid}")
+    assert document["issuer"]["id"].endswith(f":coops:{coop.slug}")
+    assert document["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
+    subject = document["credentialSubject"]
+    identity = subject["identifier"][0]
+    assert identity["hashed"] is True
+    assert identity["identityHash"] == documents.identity_hash(
+        "member@example.org", identity["salt"]
+    )
+    assert "member@example.org" not in credential.document
+    assert subject["achievement"]["name"] == "Bookkeeping basics"
+    assert subject["achievement"]["alignment"][0]["targetName"] == "Bookkeeping"
+    dataintegrity.verify(document, public_key=_public_key(coop))
+
+
+def test_it_writes_in_the_recipients_language(achievement, outsider, owner):
+    credential = actions.issue_credential(achievement=achievement, recipient=outsider, actor=owner)
+    achievement_doc = json.loads(credential.document)["credentialSubject"]["achievement"]
+    assert achievement_doc["name"] == "Contabilidad básica"
+    assert achievement_doc["inLanguage"] == "es"
+
+
+def test_it_records_the_issuance_with_the_canonical_digest(achievement, member, owner):
+    credential = actions.issue_credential(achievement=achievement, recipient=member, actor=owner)
+    entry = Entry.objects.get(kind="credential.issue", subject=f"credential:{credential.uuid}")
+    data = json.loads(entry.body)["data"]
+    document = json.loads(credential.document)
+    assert data["sha256"] == documents.canonical_sha256(document) == credential.sha256
+    assert data["credential"] == document["id"]
+    assert data["issuer"] == document["issuer"]["id"]
+    assert data["achievement"] == document["credentialSubject"]["achievement"]["id"]
+
+
+def test_it_gives_each_credential_its_own_status_entries(achievement, member, outsider, owner):
+    first = actions.issue_credential(achievement=achievement, recipient=member, actor=owner)
+    second = actions.issue_credential(achievement=achievement, recipient=outsider, actor=owner)
+    assert (first.revocation_index, second.revocation_index) == (0, 1)
+    status = json.loads(second.document)["credentialStatus"]
+    assert [entry["statusPurpose"] for entry in status] == ["revocation", "suspension"]
+    assert status[0]["statusListIndex"] == "1"
+    status_list = StatusList.objects.get(pk=second.revocation_list_id)
+    assert status_list.size == STATUS_LIST_SIZE and status_list.next_index == 2
+
+
+def test_it_identifies_a_phone_only_person_by_a_hash_of_the_number(achievement, owner):
+    credential = actions.issue_credential(
+        achievement=achievement, recipient_phone="+250 788 123 456", actor=owner
+    )
+    identity = json.loads(credential.document)["credentialSubject"]["identifier"][0]
+    assert identity["identityType"] == "phoneNumber"
+    assert identity["identityHash"] == documents.identity_hash("+250788123456", identity["salt"])
+
+
+def test_it_uses_a_did_as_the_subject_when_given(achievement, owner):
+    did = "did:key:z6MkhaXgBZDvotDkL5257faiztiGiC2QtKLGpbnnEGta2doK"
+    credential = actions.issue_credential(achievement=achievement, recipient_did=did, actor=owner)
+    subject = json.loads(credential.document)["credentialSubject"]
+    assert subject["id"] == did and "identifier" not in subject
+
+
+def test_it_returns_the_first_credential_for_the_same_source(achievement, member, owner):
+    first = actions.issue_credential(
+        achievement=achievement, recipient=member, source="training:1:person:1", actor=owner
+    )
+    again = actions.issue_credential(
+        achievement=achievement, recipient=member, source="training:1:person:1", actor=owner
+    )
+    assert first.pk == again.pk and Credential.objects.count() == 1
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {},
+        {"recipient_email": "not-an-address"},
+        {"recipient_phone": "12"},
+        {"recipient_did": "mailto:x@example.org"},
+    ],
+)
+def test_it_refuses_a_bad_recipient_and_changes_nothing(achievement, owner, kwargs):
+    from django.core.exceptions import ValidationError
+
+    before = Entry.objects.count()
+    with pytest.raises(ValidationError):
+        actions.issue_credential(achievement=achievement, actor=owner, **kwargs)
+    assert Credential.objects.count() == 0
+    assert Entry.objects.count() == before
+    assert not StatusList.objects.filter(next_index__gt=0).exists()
+
+
+def test_it_refuses_a_validity_that_ends_before_it_starts(achievement, member, owner):
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    now = timezone.now()
+    with pytest.raises(ValidationError):
+        actions.issue_credential(
+            achievement=achievement, recipient=member, valid_from=now, valid_until=now, actor=owner
+        )
+    assert Credential.objects.count() == 0
+
+
+def test_it_publishes_an_empty_signed_status_list(achievement, member, owner, coop):
+    credential = actions.issue_credential(achievement=achievement, recipient=member, actor=owner)
+    document = json.loads(credential.revocation_list.document)
+    assert document["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
+    assert not statuslist.is_set(document["credentialSubject"]["encodedList"], 0)
+    dataintegrity.verify(document, public_key=_public_key(coop))

@@ -1,0 +1,243 @@
+"""Achievements, issuing, a credential's page, its JSON, printable form and PDF, status lists."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import cache_control
+from django.views.decorators.http import require_GET
+
+from minga.coops.models import Cooperative
+
+from . import actions, paper
+from .forms import AchievementForm, IssueForm, StatusForm
+from .models import Credential, StatusList, StatusPurpose
+from .permissions import can_issue, get_achievement, get_credential, get_issuer
+
+PER_PAGE = 50
+JSON_LD = "application/ld+json"
+JSON_TYPES = (JSON_LD, "application/vc+ld+json", "application/vc", "application/json")
+
+
+def _fail(request, error: ValidationError) -> None:
+    for message in error.messages:
+        messages.error(request, message)
+
+
+@login_required
+def mine(request):
+    credentials = Credential.objects.filter(recipient=request.user).select_related(
+        "achievement", "coop"
+    )
+    page = Paginator(credentials, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "credentials/credential_list.html", {"credentials": page})
+
+
+@login_required
+def achievement_list(request, slug):
+    coop = get_issuer(request.user, slug)
+    achievements = coop.achievements.prefetch_related("translations")
+    issued = Paginator(coop.issued_credentials.select_related("achievement"), PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "credentials/achievement_list.html",
+        {"coop": coop, "achievements": achievements, "issued": issued},
+    )
+
+
+def _achievement_form(request, coop, achievement=None):
+    initial = AchievementForm.initial_for(achievement) if achievement else None
+    form = AchievementForm(request.POST or None, request.FILES or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        fields = {
+            "name": data["name"],
+            "description": data["description"],
+            "criteria": data["criteria"],
+            "achievement_type": data["achievement_type"],
+            "language": data["language"],
+            "translations": form.translations(),
+            "alignments": form.alignments(),
+            "image": data.get("image"),
+        }
+        try:
+            if achievement is None:
+                achievement = actions.define_achievement(coop=coop, actor=request.user, **fields)
+            else:
+                achievement = actions.update_achievement(
+                    achievement=achievement,
+                    actor=request.user,
+                    is_active=data["is_active"],
+                    **fields,
+                )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("credentials:achievement", uuid=achievement.uuid)
+    return render(
+        request,
+        "credentials/achievement_form.html",
+        {"coop": coop, "form": form, "achievement": achievement},
+    )
+
+
+@login_required
+def achievement_create(request, slug):
+    return _achievement_form(request, get_issuer(request.user, slug))
+
+
+@login_required
+def achievement_edit(request, uuid):
+    achievement = get_achievement(request.user, uuid, manage=True)
+    return _achievement_form(request, achievement.coop, achievement)
+
+
+def achievement_detail(request, uuid):
+    achievement = get_achievement(request.user, uuid)
+    return render(
+        request,
+        "credentials/achievement_detail.html",
+        {
+            "achievement": achievement,
+            "text": achievement.in_language(get_language()),
+            "alignments": achievement.alignments.all(),
+            "can_issue": can_issue(request.user, achievement.coop),
+        },
+    )
+
+
+@require_GET
+@cache_control(public=True, max_age=86400)
+def achievement_image(request, uuid):
+    achievement = get_achievement(request.user, uuid)
+    if not achievement.image:
+        raise Http404
+    extension = achievement.image.name.rsplit(".", 1)[-1].lower()
+    content_type = "image/png" if extension == "png" else "image/jpeg"
+    with achievement.image.open("rb") as handle:
+        return HttpResponse(handle.read(), content_type=content_type)
+
+
+@login_required
+def achievement_issue(request, uuid):
+    achievement = get_achievement(request.user, uuid, manage=True)
+    form = IssueForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            credential = actions.issue_credential(
+                achievement=achievement,
+                recipient_email=data["email"] or None,
+                recipient_phone=data["phone"] or None,
+                recipient_name=data["name"],
+                valid_until=data["valid_until"],
+                actor=request.user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Credential issued and signed."))
+            return redirect(credential_path(credential))
+    return render(
+        request, "credentials/achievement_issue.html", {"achievement": achievement, "form": form}
+    )
+
+
+def credential_path(credential: Credential) -> str:
+    from django.urls import reverse
+
+    return reverse("credentials:detail", args=[credential.uuid])
+
+
+def _wants_json(request) -> bool:
+    accept = request.headers.get("Accept", "")
+    return any(kind in accept for kind in JSON_TYPES) and "text/html" not in accept
+
+
+def credential_detail(request, uuid):
+    """The credential's own URL (its `id`): a page for people, the document for programs."""
+    credential = get_credential(request.user, uuid)
+    if _wants_json(request):
+        return _document_response(credential)
+    return render(request, "credentials/credential_detail.html", paper.context(request, credential))
+
+
+def _document_response(credential: Credential, *, download: bool = False) -> HttpResponse:
+    response = HttpResponse(credential.document, content_type=f"{JSON_LD}; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    if download:
+        response["Content-Disposition"] = (
+            f'attachment; filename="credential-{credential.uuid}.json"'
+        )
+    return response
+
+
+@require_GET
+def credential_json(request, uuid):
+    return _document_response(get_credential(request.user, uuid), download=True)
+
+
+@require_GET
+def credential_print(request, uuid):
+    credential = get_credential(request.user, uuid)
+    return render(request, "credentials/credential_print.html", paper.context(request, credential))
+
+
+@require_GET
+def credential_pdf(request, uuid):
+    credential = get_credential(request.user, uuid)
+    response = HttpResponse(paper.pdf(request, credential), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="certificate-{credential.uuid}.pdf"'
+    return response
+
+
+CHANGES = {
+    "revoke": actions.revoke_credential,
+    "suspend": actions.suspend_credential,
+    "reinstate": actions.reinstate_credential,
+}
+
+
+@login_required
+def credential_status(request, uuid, change):
+    credential = get_credential(request.user, uuid, manage=True)
+    if change not in CHANGES:
+        raise Http404
+    form = StatusForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            CHANGES[change](
+                credential=credential, reason=form.cleaned_data["reason"], actor=request.user
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Done: the status list was signed again."))
+            return redirect(credential_path(credential))
+    return render(
+        request,
+        "credentials/credential_status.html",
+        {"credential": credential, "change": change, "form": form},
+    )
+
+
+@require_GET
+@cache_control(public=True, max_age=300)
+def status_list(request, slug, purpose, number):
+    """A cooperative's signed `BitstringStatusListCredential`, cacheable for five minutes."""
+    if purpose not in StatusPurpose.values:
+        raise Http404
+    coop = get_object_or_404(Cooperative, slug=slug)
+    status_list = get_object_or_404(StatusList, coop=coop, purpose=purpose, number=number)
+    if not status_list.document:
+        raise Http404
+    response = HttpResponse(status_list.document, content_type=f"{JSON_LD}; charset=utf-8")
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
