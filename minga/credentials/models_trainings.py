@@ -79,7 +79,7 @@ class Training(models.Model):
         _("status"), max_length=12, choices=Status.choices, default=Status.OPEN
     )
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), default=now)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
@@ -163,7 +163,7 @@ class Enrolment(models.Model):
     name = models.CharField(_("name"), max_length=150)
     phone = models.CharField(_("phone number"), max_length=20, blank=True)
     enrolled_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     enrolled_at = models.DateTimeField(_("enrolled at"), default=now)
     score = models.PositiveSmallIntegerField(
@@ -173,7 +173,7 @@ class Enrolment(models.Model):
         validators=[MaxValueValidator(100)],
     )
     assessed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
     outcome = models.CharField(
@@ -221,7 +221,7 @@ class Attendance(models.Model):
     )
     enrolment = models.ForeignKey(Enrolment, on_delete=models.CASCADE, related_name="attendances")
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     recorded_at = models.DateTimeField(_("recorded at"), default=now)
 
