@@ -1,0 +1,612 @@
+"""Every change to discussions, polls and ballots: atomic, audited, checked against the clock.
+
+A poll goes draft -> open (the electorate is frozen) -> closed (counted, the salt wiped, the
+closing recorded in the audit log) or cancelled. `cast_ballot` is the one way any vote gets in,
+whatever the channel (web, API, USSD, SMS, proxy, agent), so its checks hold everywhere.
+"""
+
+from __future__ import annotations
+
+import datetime
+import random
+import secrets
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import UploadedFile
+from django.db import connection, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from minga import audit
+from minga.coops.models import Affiliation, Cooperative, Membership
+from minga.events.uploads import check_upload
+
+from . import counting, secrecy
+from .models import Ballot, Comment, Discussion, Elector, Option, Participation, Poll
+
+if TYPE_CHECKING:
+    from minga.accounts.models import User
+
+CONSENT_CODES = ("agree", "abstain", "disagree", "block")
+RANKED_KINDS = {
+    Poll.Kind.IRV,
+    Poll.Kind.STV_SCOTTISH,
+    Poll.Kind.STV_MEEK,
+    Poll.Kind.SCHULZE,
+}
+MAX_OPTIONS = 100
+MAX_SCORE = 100
+
+
+class BallotError(ValidationError):
+    """A ballot that cannot be accepted; the message is for the voter, in their language."""
+
+
+def _consent_labels() -> dict[str, str]:
+    return {
+        "agree": _("Agree"),
+        "abstain": _("Abstain"),
+        "disagree": _("Disagree"),
+        "block": _("Block"),
+    }
+
+
+# --- discussions -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start_discussion(*, coop: Cooperative, actor: User, title: str, body: str = "") -> Discussion:
+    title = title.strip()
+    if not title:
+        raise ValidationError(_("Give the discussion a title."))
+    discussion = Discussion.objects.create(coop=coop, title=title, body=body.strip(), author=actor)
+    audit.record(
+        "discussion.started",
+        f"discussion:{discussion.pk}",
+        {"coop": coop.slug, "title": discussion.title},
+        actor,
+    )
+    return discussion
+
+
+@transaction.atomic
+def add_comment(
+    *,
+    discussion: Discussion,
+    actor: User,
+    body: str,
+    parent: Comment | None = None,
+    attachment: UploadedFile | None = None,
+) -> Comment:
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("Write something before sending the comment."))
+    if discussion.is_closed:
+        raise ValidationError(_("This discussion is closed to new comments."))
+    if parent is not None and parent.discussion_id != discussion.pk:
+        raise ValidationError(_("You can only reply to a comment in the same discussion."))
+    if attachment is not None:
+        check_upload(attachment)
+    comment = Comment(discussion=discussion, parent=parent, author=actor, body=body)
+    if attachment is not None:
+        comment.attachment.save(attachment.name or "attachment", attachment, save=False)
+    comment.save()
+    audit.record(
+        "discussion.commented",
+        f"discussion:{discussion.pk}",
+        {"comment": comment.pk, "reply_to": parent.pk if parent else None},
+        actor,
+    )
+    return comment
+
+
+# --- polls -------------------------------------------------------------------------------------
+
+
+def _check_rules(poll: Poll, labels: list[str]) -> None:
+    if not poll.title.strip():
+        raise ValidationError(_("Write the question the poll asks."))
+    if poll.kind not in Poll.Kind.values:
+        raise ValidationError(_("Choose a kind of vote."))
+    if poll.kind != Poll.Kind.CONSENT and len(labels) < 2:
+        raise ValidationError(_("A poll needs at least two options."))
+    if len(labels) > MAX_OPTIONS:
+        raise ValidationError(_("A poll can have at most %(max)s options.") % {"max": MAX_OPTIONS})
+    if len(set(labels)) != len(labels):
+        raise ValidationError(_("Two options have the same text."))
+    if poll.kind in (Poll.Kind.STV_SCOTTISH, Poll.Kind.STV_MEEK):
+        if not 1 <= poll.seats < len(labels):
+            raise ValidationError(
+                _("An election fills at least one seat and fewer seats than there are candidates.")
+            )
+    else:
+        poll.seats = 1
+    if poll.kind == Poll.Kind.SCORE and not 1 <= poll.score_max <= MAX_SCORE:
+        raise ValidationError(
+            _("The highest score must be between 1 and %(max)s.") % {"max": MAX_SCORE}
+        )
+    if poll.kind == Poll.Kind.CONSENT:
+        poll.threshold = Poll.Threshold.CONSENT
+    elif poll.threshold == Poll.Threshold.CONSENT:
+        raise ValidationError(_("Only a consent proposal passes by consent."))
+    if poll.quorum_kind == Poll.QuorumKind.PERCENT and not 1 <= poll.quorum_value <= 100:
+        raise ValidationError(_("A quorum as a share of the electorate is between 1 and 100%."))
+    if poll.quorum_kind == Poll.QuorumKind.NUMBER and poll.quorum_value < 1:
+        raise ValidationError(_("A quorum as a number of voters must be at least 1."))
+    if poll.quorum_kind == Poll.QuorumKind.NONE:
+        poll.quorum_value = 0
+    if (
+        poll.electorate != Poll.Electorate.MEMBER
+        and not poll.coop.affiliations.filter(is_active=True).exists()
+    ):
+        raise ValidationError(
+            _("Only a federation with member cooperatives can give a vote to each of them.")
+        )
+
+
+@transaction.atomic
+def create_poll(
+    *,
+    discussion: Discussion,
+    actor: User,
+    title: str,
+    kind: str,
+    closes_at: datetime.datetime,
+    options: list[str] | None = None,
+    details: str = "",
+    seats: int = 1,
+    score_max: int = 5,
+    is_secret: bool = True,
+    results_visibility: str = Poll.ResultsVisibility.AFTER_CLOSE,
+    electorate: str = Poll.Electorate.MEMBER,
+    quorum_kind: str = Poll.QuorumKind.NONE,
+    quorum_value: int = 0,
+    threshold: str = Poll.Threshold.PLURALITY,
+    now: datetime.datetime | None = None,
+) -> Poll:
+    """A draft poll in `discussion`; consent proposals get the four fixed positions."""
+    now = now or timezone.now()
+    if closes_at <= now:
+        raise ValidationError(_("The closing time must be in the future."))
+    labels = [label.strip() for label in (options or []) if label.strip()]
+    poll = Poll(
+        coop=discussion.coop,
+        discussion=discussion,
+        title=title.strip(),
+        details=details.strip(),
+        kind=kind,
+        seats=seats,
+        score_max=score_max,
+        is_secret=is_secret,
+        results_visibility=results_visibility,
+        electorate=electorate,
+        quorum_kind=quorum_kind,
+        quorum_value=quorum_value,
+        threshold=threshold,
+        closes_at=closes_at,
+        created_by=actor,
+    )
+    if kind == Poll.Kind.CONSENT:
+        labels = []
+    _check_rules(poll, labels)
+    poll.save()
+    if kind == Poll.Kind.CONSENT:
+        consent = _consent_labels()
+        rows = [
+            Option(poll=poll, position=i, label=str(consent[code]), code=code)
+            for i, code in enumerate(CONSENT_CODES)
+        ]
+    else:
+        rows = [Option(poll=poll, position=i, label=label) for i, label in enumerate(labels)]
+    Option.objects.bulk_create(rows)
+    audit.record("poll.created", f"poll:{poll.pk}", _rules_data(poll, rows), actor)
+    return poll
+
+
+def _rules_data(poll: Poll, options: list[Option]) -> dict[str, Any]:
+    return {
+        "coop": poll.coop.slug,
+        "title": poll.title,
+        "kind": poll.kind,
+        "seats": poll.seats,
+        "options": [option.label for option in options],
+        "secret": poll.is_secret,
+        "electorate": poll.electorate,
+        "quorum": [poll.quorum_kind, poll.quorum_value],
+        "threshold": poll.threshold,
+        "closes_at": poll.closes_at.isoformat(),
+    }
+
+
+def _snapshot(poll: Poll) -> list[Elector]:
+    if poll.electorate == Poll.Electorate.MEMBER:
+        people = (
+            Membership.objects.filter(coop=poll.coop, status=Membership.Status.ACTIVE)
+            .exclude(role=Membership.Role.ASSOCIATE)
+            .order_by("person_id")
+            .values_list("person_id", flat=True)
+        )
+        return [Elector(poll=poll, person_id=person) for person in people]
+    affiliations = (
+        Affiliation.objects.filter(federation=poll.coop, is_active=True)
+        .select_related("member")
+        .order_by("member_id")
+    )
+    weighted = poll.electorate == Poll.Electorate.WEIGHTED
+    return [
+        Elector(
+            poll=poll,
+            member_coop_id=affiliation.member_id,
+            weight=max(affiliation.member.member_count or 1, 1) if weighted else 1,
+        )
+        for affiliation in affiliations
+    ]
+
+
+@transaction.atomic
+def open_poll(*, poll: Poll, actor: User, now: datetime.datetime | None = None) -> Poll:
+    """Freeze the electorate (active members, associates left out) and start accepting votes."""
+    now = now or timezone.now()
+    poll = Poll.objects.select_for_update().select_related("coop").get(pk=poll.pk)
+    if poll.status != Poll.Status.DRAFT:
+        raise ValidationError(_("Only a draft poll can be opened."))
+    if poll.closes_at <= now:
+        raise ValidationError(_("The closing time has passed; set a later one first."))
+    electors = _snapshot(poll)
+    if not electors:
+        raise ValidationError(_("Nobody could vote in this poll: the electorate is empty."))
+    Elector.objects.bulk_create(electors, batch_size=2000)
+    poll.electorate_size = len(electors)
+    poll.electorate_weight = sum(elector.weight for elector in electors)
+    poll.ballot_salt = secrecy.new_salt() if poll.is_secret else b""
+    poll.status = Poll.Status.OPEN
+    poll.opened_at = now
+    poll.save(
+        update_fields=[
+            "electorate_size",
+            "electorate_weight",
+            "ballot_salt",
+            "status",
+            "opened_at",
+        ]
+    )
+    audit.record(
+        "poll.opened",
+        f"poll:{poll.pk}",
+        {
+            **_rules_data(poll, list(poll.options.all())),
+            "electorate_size": poll.electorate_size,
+            "electorate_weight": poll.electorate_weight,
+        },
+        actor,
+    )
+    return poll
+
+
+@transaction.atomic
+def update_closing(
+    *, poll: Poll, actor: User, closes_at: datetime.datetime, now: datetime.datetime | None = None
+) -> Poll:
+    """Move the closing time of a draft or open poll (never into the past)."""
+    now = now or timezone.now()
+    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    if poll.status not in (Poll.Status.DRAFT, Poll.Status.OPEN):
+        raise ValidationError(_("This poll is no longer open."))
+    if closes_at <= now:
+        raise ValidationError(_("The closing time must be in the future."))
+    poll.closes_at = closes_at
+    poll.save(update_fields=["closes_at"])
+    audit.record("poll.rescheduled", f"poll:{poll.pk}", {"closes_at": closes_at.isoformat()}, actor)
+    return poll
+
+
+@transaction.atomic
+def cancel_poll(*, poll: Poll, actor: User, reason: str = "") -> Poll:
+    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    if poll.status not in (Poll.Status.DRAFT, Poll.Status.OPEN):
+        raise ValidationError(_("Only a draft or open poll can be cancelled."))
+    poll.status = Poll.Status.CANCELLED
+    poll.closed_at = timezone.now()
+    poll.ballot_salt = b""
+    poll.save(update_fields=["status", "closed_at", "ballot_salt"])
+    audit.record("poll.cancelled", f"poll:{poll.pk}", {"reason": reason.strip()}, actor)
+    return poll
+
+
+# --- ballots -----------------------------------------------------------------------------------
+
+
+def _positions(value: Any, count: int) -> int:
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise BallotError(_("This ballot names an option that is not on the ballot."))
+    try:
+        position = int(value)
+    except ValueError:
+        raise BallotError(_("This ballot names an option that is not on the ballot.")) from None
+    if not 0 <= position < count:
+        raise BallotError(_("This ballot names an option that is not on the ballot."))
+    return position
+
+
+def clean_choice(poll: Poll, choice: Any, option_count: int, reason: str = "") -> dict[str, Any]:
+    """The canonical form of `choice` for `poll` (see `Ballot.choice`), or a BallotError."""
+    if not isinstance(choice, dict):
+        raise BallotError(_("This ballot is empty."))
+    kind = poll.kind
+    if kind == Poll.Kind.CONSENT:
+        position = choice.get("consent")
+        if position not in CONSENT_CODES:
+            raise BallotError(_("Choose agree, abstain, disagree or block."))
+        text = str(choice.get("reason") or reason or "").strip()[:2000]
+        if position == "block" and not text:
+            raise BallotError(_("A block needs a reason: say what would have to change."))
+        return {"consent": position, "reason": text}
+    if kind == Poll.Kind.SINGLE:
+        if choice.get("choice") in (None, ""):
+            raise BallotError(_("Choose one option."))
+        return {"choice": _positions(choice.get("choice"), option_count)}
+    if kind == Poll.Kind.APPROVAL:
+        approved = choice.get("approve")
+        if not isinstance(approved, list | tuple) or not approved:
+            raise BallotError(_("Approve at least one option."))
+        cleaned = sorted({_positions(value, option_count) for value in approved})
+        if len(cleaned) != len(approved):
+            raise BallotError(_("An option was approved twice."))
+        return {"approve": cleaned}
+    if kind == Poll.Kind.SCORE:
+        scores = choice.get("scores")
+        if not isinstance(scores, dict) or not scores:
+            raise BallotError(_("Give each option a score."))
+        cleaned_scores: dict[str, int] = {}
+        for key, value in scores.items():
+            position = _positions(key, option_count)
+            if isinstance(value, bool) or not isinstance(value, int | str):
+                raise BallotError(_("A score must be a whole number."))
+            try:
+                score = int(value)
+            except ValueError:
+                raise BallotError(_("A score must be a whole number.")) from None
+            if not 0 <= score <= poll.score_max:
+                raise BallotError(_("Scores go from 0 to %(max)s.") % {"max": poll.score_max})
+            cleaned_scores[str(position)] = score
+        return {"scores": {key: cleaned_scores[key] for key in sorted(cleaned_scores, key=int)}}
+    # Ranked kinds: a list of ranks, each a list of positions; equal ranks only for Schulze.
+    ranking = choice.get("ranking")
+    if not isinstance(ranking, list | tuple) or not ranking:
+        raise BallotError(_("Rank at least one option."))
+    seen: set[int] = set()
+    ranks: list[list[int]] = []
+    for rank in ranking:
+        members = rank if isinstance(rank, list | tuple) else [rank]
+        if not members:
+            raise BallotError(_("Rank at least one option."))
+        if len(members) > 1 and kind != Poll.Kind.SCHULZE:
+            raise BallotError(_("Give each option a different rank."))
+        positions = sorted(_positions(value, option_count) for value in members)
+        if seen.intersection(positions) or len(set(positions)) != len(positions):
+            raise BallotError(_("An option was ranked twice."))
+        seen.update(positions)
+        ranks.append(positions)
+    return {"ranking": ranks}
+
+
+def _lock_poll_row(poll_id: int) -> tuple[str, datetime.datetime, bytes, str, int, bool]:
+    """The poll's live state, share-locked on PostgreSQL so a closing waits for ballots in flight
+    (and a ballot arriving during the closing sees it closed). SQLite writes are serial anyway."""
+    table = connection.ops.quote_name(Poll._meta.db_table)
+    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT status, closes_at, ballot_salt, kind, score_max, is_secret "  # noqa: S608
+            f"FROM {table} WHERE id = %s{lock}",
+            [poll_id],
+        )
+        row = cursor.fetchone()
+    if row is None:
+        raise BallotError(_("This poll does not exist."))
+    status, closes_at, salt, kind, score_max, is_secret = row
+    if not isinstance(closes_at, datetime.datetime):
+        closes_at = datetime.datetime.fromisoformat(str(closes_at))
+    if timezone.is_naive(closes_at):
+        closes_at = timezone.make_aware(closes_at, datetime.UTC)
+    return status, closes_at, bytes(salt or b""), kind, score_max, bool(is_secret)
+
+
+@transaction.atomic
+def cast_ballot(
+    *,
+    poll: Poll,
+    elector: Elector,
+    choice: dict,
+    reason: str = "",
+    channel: str,
+    actor: User | None,
+    recorded_by: User | None = None,
+    witness: str = "",
+    now: datetime.datetime | None = None,
+) -> str:
+    """Accept `elector`'s ballot in `poll` and return its receipt code (ten digits).
+
+    The last ballot counts until the poll closes: a new one replaces the previous. The elector's
+    row is locked first, so any number of simultaneous requests for one elector leave one
+    participation and one ballot. For secret polls the ballot row carries no voter, no time and
+    only the HMAC token, and the audit entry holds the commitment alone, with no actor.
+    """
+    now = now or timezone.now()
+    if elector.poll_id != poll.pk:
+        raise BallotError(_("This vote belongs to another poll."))
+    status, closes_at, salt, kind, score_max, is_secret = _lock_poll_row(poll.pk)
+    if status != Poll.Status.OPEN or now >= closes_at:
+        raise BallotError(_("This poll is not accepting votes."))
+    poll.kind, poll.score_max = kind, score_max
+    option_count = poll.options.count() if kind != Poll.Kind.CONSENT else len(CONSENT_CODES)
+    cleaned = clean_choice(poll, choice, option_count, reason)
+    if connection.vendor == "postgresql":
+        list(Elector.objects.select_for_update().filter(pk=elector.pk).values_list("pk"))
+    code = secrecy.new_receipt()
+    ballot_id = uuid.uuid4()
+    commitment = secrecy.commitment(code, ballot_id, cleaned)
+    if is_secret:
+        token = secrecy.ballot_token(salt, elector.pk)
+        Ballot.objects.filter(poll_id=poll.pk, token=token).delete()
+        Ballot.objects.create(
+            id=ballot_id,
+            poll_id=poll.pk,
+            token=token,
+            weight=elector.weight,
+            choice=cleaned,
+            commitment=commitment,
+        )
+    else:
+        Ballot.objects.filter(elector_id=elector.pk).delete()
+        Ballot.objects.create(
+            id=ballot_id,
+            poll_id=poll.pk,
+            elector_id=elector.pk,
+            weight=elector.weight,
+            choice=cleaned,
+            reason=(reason or cleaned.get("reason", "")).strip()[:2000],
+            commitment=commitment,
+        )
+    updated = Participation.objects.filter(elector_id=elector.pk).update(
+        changes=F("changes") + 1,
+        channel=channel,
+        recorded_by=recorded_by,
+        witness=witness[:200],
+    )
+    if not updated:
+        Participation.objects.create(
+            poll_id=poll.pk,
+            elector_id=elector.pk,
+            channel=channel,
+            recorded_by=recorded_by,
+            witness=witness[:200],
+        )
+    if is_secret:
+        audit.record("ballot.cast", f"poll:{poll.pk}", {"commitment": commitment}, None)
+    else:
+        data: dict[str, Any] = {"commitment": commitment, "choice": cleaned, "channel": channel}
+        if elector.member_coop_id:
+            data["member_coop"] = elector.member_coop_id
+        audit.record("ballot.cast", f"poll:{poll.pk}", data, actor)
+    return code
+
+
+# --- closing -----------------------------------------------------------------------------------
+
+
+def _shuffle_rewrite(poll: Poll) -> None:
+    """Rewrite a secret poll's ballots and participations in random order.
+
+    Rows keep the order they were inserted in (SQLite's rowid, PostgreSQL's physical order and
+    transaction ids, sequence-assigned keys), and the audit log keeps the order the commitments
+    arrived in: together they could pair a voter with a ballot. Rewriting both tables in one
+    transaction, in an order nobody can predict, leaves no trace of the arrival order.
+    """
+    rng = random.SystemRandom()
+    ballots = list(Ballot.objects.filter(poll=poll))
+    rng.shuffle(ballots)
+    participations = list(Participation.objects.filter(poll=poll))
+    rng.shuffle(participations)
+    Ballot.objects.filter(poll=poll).delete()
+    Participation.objects.filter(poll=poll).delete()
+    Ballot.objects.bulk_create(ballots, batch_size=2000)
+    for participation in participations:
+        participation.pk = None
+    Participation.objects.bulk_create(participations, batch_size=2000)
+
+
+@transaction.atomic
+def close_poll(
+    *, poll: Poll, actor: User | None = None, now: datetime.datetime | None = None
+) -> Poll:
+    """Count, store the result, wipe the secret-ballot salt and record the closing in the log."""
+    now = now or timezone.now()
+    poll = Poll.objects.select_for_update().select_related("coop").get(pk=poll.pk)
+    if poll.status != Poll.Status.OPEN:
+        raise ValidationError(_("Only an open poll can be closed."))
+    poll.result = counting.count_poll(poll)
+    poll.is_quorate = poll.result["quorum"]["reached"]
+    poll.has_passed = poll.result["passed"]
+    poll.status = Poll.Status.CLOSED
+    poll.closed_at = now
+    poll.ballot_salt = b""
+    if poll.is_secret:
+        _shuffle_rewrite(poll)
+    commitments = sorted(Ballot.objects.filter(poll=poll).values_list("commitment", flat=True))
+    entry = audit.record(
+        "poll.closed",
+        f"poll:{poll.pk}",
+        {
+            "coop": poll.coop.slug,
+            "title": poll.title,
+            "kind": poll.kind,
+            "electorate_size": poll.electorate_size,
+            "voters": poll.result["quorum"]["voters"],
+            "quorate": poll.is_quorate,
+            "passed": poll.has_passed,
+            "summary": counting.summary(poll.result),
+            "ballots_digest": counting.digest(commitments),
+        },
+        actor,
+    )
+    poll.closing_log_index = entry.index
+    poll.save(
+        update_fields=[
+            "result",
+            "is_quorate",
+            "has_passed",
+            "status",
+            "closed_at",
+            "ballot_salt",
+            "closing_log_index",
+        ]
+    )
+    return poll
+
+
+def close_due_polls(*, now: datetime.datetime | None = None) -> list[Poll]:
+    """Close every open poll whose closing time has passed; safe to run again at any time."""
+    now = now or timezone.now()
+    closed = []
+    due = Poll.objects.filter(status=Poll.Status.OPEN, closes_at__lte=now).values_list(
+        "pk", flat=True
+    )
+    for pk in list(due):
+        try:
+            closed.append(close_poll(poll=Poll(pk=pk), actor=None, now=now))
+        except ValidationError:
+            continue  # closed meanwhile by someone else
+    return closed
+
+
+@transaction.atomic
+def record_outcome(*, poll: Poll, actor: User, outcome: str) -> Poll:
+    """What the cooperative decided to do with the result, written after closing."""
+    outcome = outcome.strip()
+    if not outcome:
+        raise ValidationError(_("Write the outcome before saving it."))
+    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    if poll.status != Poll.Status.CLOSED:
+        raise ValidationError(_("An outcome is recorded once the poll has closed."))
+    poll.outcome = outcome
+    poll.outcome_at = timezone.now()
+    poll.save(update_fields=["outcome", "outcome_at"])
+    audit.record("poll.outcome", f"poll:{poll.pk}", {"outcome": outcome}, actor)
+    return poll
+
+
+def check_receipt(*, poll: Poll, code: str) -> bool:
+    """Whether a ballot opened by receipt `code` is among the poll's ballots (no choice shown)."""
+    cleaned = secrecy.clean_receipt(code)
+    if cleaned is None:
+        raise ValidationError(_("A receipt is ten digits, like 04719 88231."))
+    for ballot_id, choice, commitment in Ballot.objects.filter(poll=poll).values_list(
+        "id", "choice", "commitment"
+    ):
+        if secrets.compare_digest(secrecy.commitment(cleaned, ballot_id, choice), commitment):
+            return True
+    return False

@@ -1,0 +1,201 @@
+"""From stored ballots to a result: build the tally library's election, count, apply the rules.
+
+The counting itself is `minga.decisions.tally` (pure, tested against real elections); this module
+turns `Ballot.choice` into tally ballots, counts consent proposals (a tally of positions), checks
+the quorum and the threshold, and keeps everything the results page and the minutes show in one
+JSON value (`Poll.result`), so a closed poll is never recounted differently.
+
+Ties the rules leave to chance are broken by an order drawn at random when the poll closes and
+stored with the result (`tie_order`), so anyone can recount and get the same answer.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+from collections.abc import Iterable
+from decimal import Decimal
+from typing import Any
+
+from django.db.models import Sum
+
+from . import tally
+from .models import Ballot, Participation, Poll
+from .tally.model import Ballot as TallyBallot
+from .tally.model import Election, Result
+
+METHODS = {
+    Poll.Kind.SINGLE: "plurality",
+    Poll.Kind.APPROVAL: "approval",
+    Poll.Kind.SCORE: "score",
+    Poll.Kind.IRV: "irv",
+    Poll.Kind.STV_SCOTTISH: "stv-scottish",
+    Poll.Kind.STV_MEEK: "stv-meek",
+    Poll.Kind.SCHULZE: "schulze",
+}
+CONSENT_CODES = ("agree", "abstain", "disagree", "block")
+
+
+def _run(method: str, election: Election, seats: int) -> Result:
+    count = getattr(tally, "count", None)
+    if count is not None:
+        return count(method, election, seats=seats)
+    from .tally import approval, irv, meek, plurality, schulze, scottish
+
+    functions = {
+        "plurality": plurality.plurality,
+        "approval": approval.approval,
+        "irv": irv.irv,
+        "stv-scottish": scottish.scottish,
+        "stv-meek": meek.meek,
+        "schulze": schulze.schulze,
+    }
+    return functions[method](election, seats)
+
+
+def _ranking_of(kind: str, choice: dict[str, Any]) -> tuple:
+    if kind == Poll.Kind.SINGLE:
+        return (int(choice["choice"]),)
+    if kind == Poll.Kind.APPROVAL:
+        approved = [int(c) for c in choice["approve"]]
+        return (approved[0],) if len(approved) == 1 else (frozenset(approved),)
+    ranks = []
+    for rank in choice["ranking"]:
+        ranks.append(int(rank[0]) if len(rank) == 1 else frozenset(int(c) for c in rank))
+    return tuple(ranks)
+
+
+def count_choices(
+    poll: Poll,
+    labels: list[str],
+    ballots: Iterable[tuple[dict[str, Any], int]],
+    tie_order: list[int] | None = None,
+) -> dict[str, Any]:
+    """Count `(choice, weight)` pairs under `poll`'s kind; the JSON part of a result."""
+    kind = poll.kind
+    ballots = list(ballots)
+    if kind == Poll.Kind.CONSENT:
+        positions = dict.fromkeys(CONSENT_CODES, 0)
+        reasons = []
+        for choice, weight in ballots:
+            positions[choice["consent"]] += weight
+            if choice.get("reason"):
+                reasons.append({"position": choice["consent"], "reason": choice["reason"]})
+        reasons.sort(key=lambda r: (CONSENT_CODES.index(r["position"]), r["reason"]))
+        return {
+            "method": "consent",
+            "candidates": labels,
+            "totals": [positions[code] for code in CONSENT_CODES],
+            "consent": positions,
+            "reasons": reasons,
+            "elected": [],
+            "ranking": None,
+            "rounds": [],
+        }
+    seats = poll.seats
+    if kind == Poll.Kind.SCORE:
+        from .tally.score import score
+
+        # A weighted ballot (a member cooperative's) counts its scores `weight` times.
+        scored = [
+            {int(k): v * weight for k, v in choice["scores"].items()} for choice, weight in ballots
+        ]
+        result = score(labels, scored, seats=seats, tie_order=tie_order)
+        result.ballots = sum(weight for _, weight in ballots)
+    else:
+        election = Election(
+            candidates=list(labels),
+            seats=seats,
+            ballots=[TallyBallot(weight, _ranking_of(kind, choice)) for choice, weight in ballots],
+            tie_order=tuple(tie_order) if tie_order else None,
+        )
+        result = _run(METHODS[kind], election, seats)
+    out = result.as_json()
+    if kind in (Poll.Kind.SINGLE, Poll.Kind.APPROVAL, Poll.Kind.SCORE):
+        votes = result.rounds[0].votes if result.rounds else {}
+        out["totals"] = [_plain(votes.get(i, 0)) for i in range(len(labels))]
+    return out
+
+
+def _plain(value: Any) -> int | str:
+    return str(value) if isinstance(value, Decimal) else int(value)
+
+
+def count_poll(poll: Poll, *, tie_order: list[int] | None = None) -> dict[str, Any]:
+    """The full result of `poll` from its stored ballots, with quorum and threshold applied."""
+    labels = list(poll.options.order_by("position").values_list("label", flat=True))
+    rows = Ballot.objects.filter(poll=poll).values_list("choice", "weight")
+    if tie_order is None:
+        tie_order = list(range(len(labels)))
+        random.SystemRandom().shuffle(tie_order)
+    out = count_choices(poll, labels, rows, tie_order)
+    voters = Participation.objects.filter(poll=poll)
+    voter_count = voters.count()
+    voter_weight = voters.aggregate(total=Sum("elector__weight"))["total"] or 0
+    ballot_weight = sum(weight for _, weight in rows)
+    reached = quorum_reached(poll, voter_count, voter_weight)
+    out.update(
+        {
+            "kind": poll.kind,
+            "tie_order": tie_order,
+            "weight": ballot_weight,
+            "quorum": {
+                "kind": poll.quorum_kind,
+                "value": poll.quorum_value,
+                "voters": voter_count,
+                "voters_weight": voter_weight,
+                "electorate": poll.electorate_size,
+                "electorate_weight": poll.electorate_weight,
+                "reached": reached,
+            },
+            "threshold": poll.threshold,
+        }
+    )
+    out["passed"] = reached and threshold_met(poll, out)
+    return out
+
+
+def quorum_reached(poll: Poll, voters: int, weight: int) -> bool:
+    if poll.quorum_kind == Poll.QuorumKind.PERCENT:
+        return weight * 100 >= poll.quorum_value * poll.electorate_weight
+    if poll.quorum_kind == Poll.QuorumKind.NUMBER:
+        return voters >= poll.quorum_value
+    return True
+
+
+def threshold_met(poll: Poll, out: dict[str, Any]) -> bool:
+    """Whether the result clears the poll's threshold (a result exists for plurality)."""
+    if poll.kind == Poll.Kind.CONSENT:
+        positions = out["consent"]  # consent proposals always pass by consent: no block
+        return positions["block"] == 0 and positions["agree"] > 0
+    if not out["elected"]:
+        return False
+    if poll.threshold in (Poll.Threshold.MAJORITY, Poll.Threshold.TWO_THIRDS) and "totals" in out:
+        total = out["weight"]
+        top = max(int(Decimal(str(value))) for value in out["totals"])
+        if poll.kind == Poll.Kind.SCORE:
+            total = total * poll.score_max
+        if poll.threshold == Poll.Threshold.MAJORITY:
+            return top * 2 > total
+        return top * 3 >= total * 2
+    if poll.threshold in (Poll.Threshold.MAJORITY, Poll.Threshold.TWO_THIRDS) and out["rounds"]:
+        last = out["rounds"][-1].get("votes") or {}
+        winner = out["elected"][0]
+        top = Decimal(str(last.get(winner, 0)))
+        total = Decimal(out["weight"])
+        if poll.threshold == Poll.Threshold.MAJORITY:
+            return top * 2 > total
+        return top * 3 >= total * 2
+    return True
+
+
+def summary(result: dict[str, Any]) -> str:
+    """One line for the audit log: elected names, or a consent proposal's positions."""
+    if result.get("method") == "consent":
+        return ", ".join(f"{code} {value}" for code, value in result["consent"].items())
+    return "; ".join(result.get("elected") or [])
+
+
+def digest(commitments: list[str]) -> str:
+    """SHA-256 over the sorted ballot commitments, one per line: what the receipts page lists."""
+    return hashlib.sha256("".join(f"{c}\n" for c in sorted(commitments)).encode()).hexdigest()

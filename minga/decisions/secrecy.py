@@ -1,0 +1,68 @@
+"""Secret ballots: the token that finds a voter's ballot while a poll is open, and receipts.
+
+The token is HMAC-SHA256 of the elector's id under a per-poll key, itself an HMAC of the poll's
+`ballot_salt` under the platform's master key. The master key never enters the database, and
+closing a poll wipes its salt, so after closing nobody (not even someone holding the master key
+and a copy of the database) can recompute which ballot belongs to whom.
+
+A receipt is ten random digits, typable on any phone keypad and short enough for an SMS or a
+USSD screen. The ballot's public commitment is SHA-256 over the receipt, the ballot's random id
+and the canonical choice: the receipt proves a ballot is among those counted, but the public
+list of commitments alone cannot be searched for a choice (the ballot id stays private), so a
+receipt handed to someone else does not show how its holder voted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import re
+import secrets
+import uuid
+from typing import Any
+
+from minga.identity.keys import master_key
+
+SALT_SIZE = 32
+RECEIPT_DIGITS = 10
+_NOT_DIGITS = re.compile(r"[\s\-.]")
+
+
+def new_salt() -> bytes:
+    return secrets.token_bytes(SALT_SIZE)
+
+
+def poll_key(salt: bytes, key: bytes | None = None) -> bytes:
+    """The key that links ballots to voters in one poll; gone once the salt is wiped."""
+    if len(salt) != SALT_SIZE:
+        raise ValueError("this poll has no ballot salt: it is not open")
+    return hmac.new(key or master_key(), b"minga ballot key\n" + bytes(salt), "sha256").digest()
+
+
+def ballot_token(salt: bytes, elector_id: int, key: bytes | None = None) -> bytes:
+    return hmac.new(poll_key(salt, key), f"elector:{elector_id}".encode(), "sha256").digest()
+
+
+def new_receipt() -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(RECEIPT_DIGITS))
+
+
+def format_receipt(code: str) -> str:
+    """Ten digits shown as two groups of five, e.g. 04719 88231."""
+    return f"{code[:5]} {code[5:]}"
+
+
+def clean_receipt(text: str) -> str | None:
+    """The ten digits of a receipt as typed (spaces and dashes ignored), or None."""
+    code = _NOT_DIGITS.sub("", text or "")
+    return code if len(code) == RECEIPT_DIGITS and code.isdigit() else None
+
+
+def canonical(choice: dict[str, Any]) -> str:
+    return json.dumps(choice, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def commitment(code: str, ballot_id: uuid.UUID, choice: dict[str, Any]) -> str:
+    text = f"minga ballot v1\n{code}\n{ballot_id}\n{canonical(choice)}"
+    return hashlib.sha256(text.encode()).hexdigest()
