@@ -24,8 +24,11 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from cachetools import LRUCache
 from pyld import jsonld
 from pyld.canon import URDNA2015
+from pyld.context_resolver import ContextResolver
+from pyld.resolved_context import ResolvedContext
 
 __all__ = [
     "CONTEXTS",
@@ -95,17 +98,82 @@ def _load_index(directory: Path) -> dict[str, dict[str, Any]]:
 CONTEXTS: Mapping[str, dict[str, Any]] = _load_index(CONTEXTS_DIR)
 
 
-def bundled_loader(extra: Mapping[str, dict[str, Any]] | None = None) -> Loader:
-    """A pyld document loader serving the bundled contexts (plus ``extra``), nothing else."""
-    documents = {**CONTEXTS, **(extra or {})}
+class _Resolver(ContextResolver):
+    """pyld's context resolver, remembering the bundled contexts for good.
 
-    def load(url: str, options: object = None) -> dict[str, Any]:
-        document = documents.get(url)
+    pyld deep-copies a context each time it loads one, and keys every embedded
+    (scoped) context by its RFC 8785 text, recomputed on each use: most of the
+    time spent verifying a credential. The bundled contexts never change, so
+    each is resolved once per loader and kept, and the objects nested in it are
+    keyed by identity (they are kept alive, so identities are never reused);
+    their processed forms then carry over from one document to the next.
+    """
+
+    def __init__(self, loader: _BundledLoader) -> None:
+        super().__init__(loader.cache, loader)
+        self.bundled = loader
+
+    def resolve(self, active_ctx, context, base, cycles=None):  # type: ignore[no-untyped-def]
+        inner = context
+        if isinstance(inner, dict) and "@context" in inner:
+            inner = inner["@context"]
+        if isinstance(inner, dict) and id(inner) in self.bundled.nested:
+            resolved = self.bundled.nested[id(inner)]
+            if resolved is None:
+                resolved = self.bundled.nested[id(inner)] = ResolvedContext(inner)
+            return [resolved]
+        return super().resolve(active_ctx, context, base, cycles)
+
+    def _resolve_remote_context(self, active_ctx, url, base, cycles):  # type: ignore[no-untyped-def]
+        kept = self.bundled.by_url.get(url)
+        if kept is not None:
+            return kept
+        resolved = super()._resolve_remote_context(active_ctx, url, base, cycles)
+        if url in self.bundled.documents:
+            self.bundled.keep(url, resolved)
+        return resolved
+
+
+class _BundledLoader:
+    """A pyld document loader serving a fixed set of contexts, with its own caches.
+
+    Each loader has its own caches, so a context one loader knows can never be
+    served, from a shared cache, by another that does not.
+    """
+
+    def __init__(self, documents: Mapping[str, dict[str, Any]]) -> None:
+        self.documents = dict(documents)
+        self.cache: LRUCache[Any, Any] = LRUCache(maxsize=256)
+        self.by_url: dict[str, Any] = {}
+        self.nested: dict[int, ResolvedContext | None] = {}
+
+    def keep(self, url: str, resolved: Any) -> None:
+        """Keep the resolved context of ``url``, and index the objects nested in it."""
+        self.by_url[url] = resolved
+        stack: list[Any] = [r.document for r in resolved]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, dict):
+                nested = item.get("@context")
+                if isinstance(nested, dict):
+                    self.nested.setdefault(id(nested), None)
+                stack.extend(item.values())
+            elif isinstance(item, list):
+                stack.extend(item)
+
+    def __call__(self, url: str, options: object = None) -> dict[str, Any]:
+        document = self.documents.get(url)
         if document is None:
             raise UnknownContext(url)
         return {"contextUrl": None, "documentUrl": url, "document": document}
 
-    return load
+    def resolver(self) -> ContextResolver:
+        return _Resolver(self)
+
+
+def bundled_loader(extra: Mapping[str, dict[str, Any]] | None = None) -> Loader:
+    """A pyld document loader serving the bundled contexts (plus ``extra``), nothing else."""
+    return _BundledLoader({**CONTEXTS, **(extra or {})})
 
 
 _DEFAULT_LOADER = bundled_loader()
@@ -226,12 +294,15 @@ def canonize(
 ) -> str:
     """The RDFC-1.0 canonical N-Quads of a JSON-LD document, within the module's limits."""
     deadline = time.monotonic() + seconds
-    options = {
+    loader = loader or _DEFAULT_LOADER
+    options: dict[str, Any] = {
         "algorithm": "URDNA2015",
-        "documentLoader": loader or _DEFAULT_LOADER,
+        "documentLoader": loader,
         "produceGeneralizedRdf": False,
         "base": "",
     }
+    if isinstance(loader, _BundledLoader):
+        options["contextResolver"] = loader.resolver()
     try:
         dataset = jsonld.to_rdf(dict(document), options)
     except RecursionError:
