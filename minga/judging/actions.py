@@ -492,4 +492,8 @@ def record_awards(*, event: Event, actor: User) -> list[Award]:
             owner=people[award.person_id],
         )
         created.append(award)
+    # Certificates follow the awards in the same transaction (idempotent, like the awards).
+    from minga.credentials.actions import issue_event_awards
+
+    issue_event_awards(event=event, actor=actor)
     return created
