@@ -22,7 +22,7 @@ from django.db.models import Sum
 from . import tally
 from .models import Ballot, Participation, Poll
 from .tally.model import Ballot as TallyBallot
-from .tally.model import Election, Result
+from .tally.model import Election
 
 METHODS = {
     Poll.Kind.SINGLE: "plurality",
@@ -34,23 +34,6 @@ METHODS = {
     Poll.Kind.SCHULZE: "schulze",
 }
 CONSENT_CODES = ("agree", "abstain", "disagree", "block")
-
-
-def _run(method: str, election: Election, seats: int) -> Result:
-    count = getattr(tally, "count", None)
-    if count is not None:
-        return count(method, election, seats=seats)
-    from .tally import approval, irv, meek, plurality, schulze, scottish
-
-    functions = {
-        "plurality": plurality.plurality,
-        "approval": approval.approval,
-        "irv": irv.irv,
-        "stv-scottish": scottish.scottish,
-        "stv-meek": meek.meek,
-        "schulze": schulze.schulze,
-    }
-    return functions[method](election, seats)
 
 
 def _ranking_of(kind: str, choice: dict[str, Any]) -> tuple:
@@ -91,16 +74,17 @@ def count_choices(
             "elected": [],
             "ranking": None,
             "rounds": [],
+            "chart": tally.svg.bar_chart(
+                labels, [positions[code] for code in CONSENT_CODES], poll.title
+            ),
         }
     seats = poll.seats
     if kind == Poll.Kind.SCORE:
-        from .tally.score import score
-
         # A weighted ballot (a member cooperative's) counts its scores `weight` times.
         scored = [
             {int(k): v * weight for k, v in choice["scores"].items()} for choice, weight in ballots
         ]
-        result = score(labels, scored, seats=seats, tie_order=tie_order)
+        result = tally.score(labels, scored, seats=seats, tie_order=tie_order)
         result.ballots = sum(weight for _, weight in ballots)
     else:
         election = Election(
@@ -109,8 +93,10 @@ def count_choices(
             ballots=[TallyBallot(weight, _ranking_of(kind, choice)) for choice, weight in ballots],
             tie_order=tuple(tie_order) if tie_order else None,
         )
-        result = _run(METHODS[kind], election, seats)
+        result = tally.count(METHODS[kind], election, seats)
+    result.title = poll.title
     out = result.as_json()
+    out["chart"] = tally.svg.rounds_chart(result)
     if kind in (Poll.Kind.SINGLE, Poll.Kind.APPROVAL, Poll.Kind.SCORE):
         votes = result.rounds[0].votes if result.rounds else {}
         out["totals"] = [_plain(votes.get(i, 0)) for i in range(len(labels))]

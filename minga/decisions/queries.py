@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from minga.coops.models import Cooperative, Membership
 
@@ -98,3 +99,124 @@ def results_visible(poll: Poll, user, electors: list[Elector] | None = None) -> 
     if electors is None:
         electors = electors_for(user, poll)
     return bool(electors) and bool(voted_electors(electors))
+
+
+def rules_in_words(poll: Poll) -> list[str]:
+    """The rules of `poll` as plain sentences, shown on the ballot and in the minutes."""
+    lines = []
+    kind_rules = {
+        Poll.Kind.CONSENT: _(
+            "Say whether you agree, abstain, disagree or block. A block stops "
+            "the proposal; give your reason."
+        ),
+        Poll.Kind.SINGLE: _("Choose one option."),
+        Poll.Kind.APPROVAL: _("Approve every option you can accept; the most approved wins."),
+        Poll.Kind.SCORE: _("Give each option a score from 0 to %(max)s; the highest total wins.")
+        % {"max": poll.score_max},
+        Poll.Kind.IRV: _(
+            "Number the options in order of preference, 1 for your first choice. "
+            "The option with fewest first choices is dropped and its votes go to "
+            "the next choice, until one option has more than half."
+        ),
+        Poll.Kind.STV_SCOTTISH: _(
+            "Number the candidates in order of preference, 1 for your "
+            "first choice. %(seats)s seats are filled by single "
+            "transferable vote (Scottish rules): a candidate who reaches "
+            "the quota is elected and surplus votes pass on to next "
+            "choices."
+        )
+        % {"seats": poll.seats},
+        Poll.Kind.STV_MEEK: _(
+            "Number the candidates in order of preference, 1 for your first "
+            "choice. %(seats)s seats are filled by single transferable vote "
+            "(Meek's method): surplus votes pass on to next choices, even "
+            "past candidates already elected."
+        )
+        % {"seats": poll.seats},
+        Poll.Kind.SCHULZE: _(
+            "Number the options in order of preference; equal numbers mean "
+            "equal preference. The option that beats every other one head to "
+            "head wins (Schulze method)."
+        ),
+    }
+    lines.append(str(kind_rules[Poll.Kind(poll.kind)]))
+    if poll.electorate == Poll.Electorate.MEMBER:
+        lines.append(
+            _(
+                "One member, one vote. Associate members take part in the discussion "
+                "but do not vote."
+            )
+        )
+    elif poll.electorate == Poll.Electorate.COOP:
+        lines.append(_("One vote per member cooperative, cast by its administrators."))
+    else:
+        lines.append(
+            _(
+                "Each member cooperative votes with the weight of its number of "
+                "members, cast by its administrators."
+            )
+        )
+    if poll.electorate_size:
+        lines.append(
+            _("The electorate was fixed when the poll opened: %(size)s voters.")
+            % {"size": poll.electorate_size}
+        )
+    if poll.quorum_kind == Poll.QuorumKind.PERCENT:
+        lines.append(
+            _("The vote counts only if at least %(value)s%% of the electorate votes.")
+            % {"value": poll.quorum_value}
+        )
+    elif poll.quorum_kind == Poll.QuorumKind.NUMBER:
+        lines.append(
+            _("The vote counts only if at least %(value)s voters take part.")
+            % {"value": poll.quorum_value}
+        )
+    else:
+        lines.append(_("There is no quorum."))
+    thresholds = {
+        Poll.Threshold.PLURALITY: _("The option with most votes wins."),
+        Poll.Threshold.MAJORITY: _("To pass, the winner needs more than half of the votes."),
+        Poll.Threshold.TWO_THIRDS: _("To pass, the winner needs at least two thirds of the votes."),
+        Poll.Threshold.CONSENT: _("The proposal passes if nobody blocks it and someone agrees."),
+    }
+    if poll.kind not in (Poll.Kind.STV_SCOTTISH, Poll.Kind.STV_MEEK):
+        lines.append(str(thresholds[Poll.Threshold(poll.threshold)]))
+    if poll.is_secret:
+        lines.append(
+            _(
+                "The ballot is secret: nobody can see how you voted. You get a receipt "
+                "to check that your ballot is counted."
+            )
+        )
+    else:
+        lines.append(_("The ballot is open: members see who voted what, with reasons."))
+    if poll.results_visibility == Poll.ResultsVisibility.AFTER_VOTE:
+        lines.append(_("Results so far are shown to those who have voted."))
+    else:
+        lines.append(_("Results are shown when the poll closes."))
+    lines.append(_("You can change your vote until the poll closes; the last one counts."))
+    return lines
+
+
+def describe_choice(poll: Poll, labels: list[str], choice: dict) -> str:
+    """A ballot in words, for open polls' "who voted what" and agents' read-backs."""
+
+    def label(position) -> str:  # type: ignore[no-untyped-def]
+        position = int(position)
+        return labels[position] if 0 <= position < len(labels) else "?"
+
+    if "consent" in choice:
+        return labels[["agree", "abstain", "disagree", "block"].index(choice["consent"])]
+    if "choice" in choice:
+        return label(choice["choice"])
+    if "approve" in choice:
+        return ", ".join(label(p) for p in choice["approve"])
+    if "scores" in choice:
+        return ", ".join(f"{label(p)}: {s}" for p, s in choice["scores"].items())
+    return " > ".join(" = ".join(label(p) for p in rank) for rank in choice.get("ranking", []))
+
+
+def result_rows(result: dict | None) -> list[tuple[str, object]]:
+    if not result or "totals" not in result:
+        return []
+    return list(zip(result["candidates"], result["totals"], strict=False))

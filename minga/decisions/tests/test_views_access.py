@@ -1,0 +1,93 @@
+"""Every decisions page, for each persona: anonymous, outsider, associate, member, administrator."""
+
+import pytest
+from django.urls import reverse
+
+from conftest import client_for
+from minga.decisions import actions
+from minga.decisions.models import Poll
+
+from .conftest import make_poll
+
+
+@pytest.fixture
+def world(coop, owner, member, associate, discussion):
+    open_poll = make_poll(discussion, owner, kind="single")
+    closed = make_poll(discussion, owner, kind="approval")
+    actions.close_poll(poll=closed)
+    draft = make_poll(discussion, owner, kind="irv", is_open=False)
+    return {"open": open_poll, "closed": Poll.objects.get(pk=closed.pk), "draft": draft}
+
+
+def urls(coop, discussion, world):
+    slug = coop.slug
+    polls = {k: v.pk for k, v in world.items()}
+    return {
+        "index": reverse("decisions:index", args=[slug]),
+        "discussion-new": reverse("decisions:discussion-new", args=[slug]),
+        "discussion": reverse("decisions:discussion", args=[slug, discussion.pk]),
+        "poll-new": reverse("decisions:poll-new", args=[slug, discussion.pk]),
+        "poll-open": reverse("decisions:poll", args=[slug, polls["open"]]),
+        "poll-draft": reverse("decisions:poll", args=[slug, polls["draft"]]),
+        "results-closed": reverse("decisions:poll-results", args=[slug, polls["closed"]]),
+        "results-open": reverse("decisions:poll-results", args=[slug, polls["open"]]),
+        "minutes": reverse("decisions:minutes", args=[slug, polls["closed"]]),
+        "receipts-closed": reverse("decisions:receipts", args=[slug, polls["closed"]]),
+        "receipts-open": reverse("decisions:receipts", args=[slug, polls["open"]]),
+    }
+
+
+# status per page for: anonymous, outsider, associate, member, owner (an administrator)
+EXPECTED = {
+    "index": (404, 403, 200, 200, 200),
+    "discussion-new": (302, 403, 403, 200, 200),
+    "discussion": (404, 403, 200, 200, 200),
+    "poll-new": (404, 403, 403, 403, 200),
+    "poll-open": (404, 403, 200, 200, 200),
+    "poll-draft": (404, 403, 200, 200, 200),
+    "results-closed": (200, 200, 200, 200, 200),
+    "results-open": (404, 403, 404, 404, 404),
+    "minutes": (200, 200, 200, 200, 200),
+    "receipts-closed": (200, 200, 200, 200, 200),
+    "receipts-open": (404, 403, 200, 200, 200),
+}
+
+
+@pytest.mark.parametrize("page", sorted(EXPECTED))
+def test_it_gives_each_persona_the_right_access(
+    client, coop, owner, member, associate, outsider, discussion, world, page
+):
+    url = urls(coop, discussion, world)[page]
+    people = [None, outsider, associate, member, owner]
+    for person, expected in zip(people, EXPECTED[page], strict=True):
+        client.logout()
+        if person is not None:
+            client_for(client, person)
+        response = client.get(url)
+        assert response.status_code == expected, (page, person, response.status_code)
+
+
+@pytest.mark.parametrize("action", ["poll-open", "poll-close", "poll-cancel"])
+def test_members_cannot_manage_polls(member_client, coop, discussion, owner, action):
+    poll = make_poll(discussion, owner, kind="single", is_open=action != "poll-open")
+    before = poll.status
+    response = member_client.post(reverse(f"decisions:{action}", args=[coop.slug, poll.pk]))
+    assert response.status_code == 403
+    assert Poll.objects.get(pk=poll.pk).status == before
+
+
+def test_outsiders_cannot_vote(outsider_client, coop, discussion, owner):
+    poll = make_poll(discussion, owner, kind="single")
+    url = reverse("decisions:poll-vote", args=[coop.slug, poll.pk])
+    assert outsider_client.post(url, {"choice": "0"}).status_code == 403
+    assert not poll.ballots.exists()
+
+
+def test_associates_cannot_vote_but_can_comment(associate_client, coop, discussion, owner):
+    poll = make_poll(discussion, owner, kind="single")
+    url = reverse("decisions:poll-vote", args=[coop.slug, poll.pk])
+    assert associate_client.post(url, {"choice": "0"}).status_code == 403
+    assert not poll.ballots.exists()
+    url = reverse("decisions:comment-add", args=[coop.slug, discussion.pk])
+    associate_client.post(url, {"body": "A question from an associate."})
+    assert discussion.comments.get().body == "A question from an associate."

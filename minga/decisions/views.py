@@ -1,0 +1,346 @@
+"""Decisions pages: short functions that fetch through `permissions`, validate, call one action."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from minga.audit.models import Checkpoint
+
+from . import actions, counting, queries, secrecy
+from .forms import (
+    CommentForm,
+    DiscussionForm,
+    OutcomeForm,
+    PollForm,
+    ReceiptForm,
+    choice_from_post,
+)
+from .models import Ballot, Comment, Poll
+from .permissions import (
+    can_manage,
+    can_read,
+    can_start_discussion,
+    get_coop,
+    get_discussion,
+    get_poll,
+)
+
+RECEIPTS_PER_PAGE = 500
+
+
+def _fail(request, error: ValidationError) -> None:
+    messages.error(request, " ".join(error.messages))
+
+
+def index(request, slug):
+    coop = get_coop(request.user, slug)
+    return render(
+        request,
+        "decisions/discussion_list.html",
+        {
+            "coop": coop,
+            "discussions": queries.discussions_of(coop)[:100],
+            "polls": queries.polls_of(coop)[:100],
+            "can_start": can_start_discussion(request.user, coop),
+            "open_polls": queries.open_polls_for(request.user),
+        },
+    )
+
+
+@login_required
+def discussion_new(request, slug):
+    coop = get_coop(request.user, slug)
+    if not can_start_discussion(request.user, coop):
+        raise PermissionDenied
+    form = DiscussionForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            discussion = actions.start_discussion(
+                coop=coop, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _fail(request, error)
+        else:
+            return redirect(discussion)
+    return render(request, "decisions/discussion_new.html", {"coop": coop, "form": form})
+
+
+def discussion(request, slug, pk):
+    discussion = get_discussion(request.user, slug, pk)
+    comments = list(discussion.comments.select_related("author"))
+    replies: dict[int, list[Comment]] = {}
+    for comment in comments:
+        if comment.parent_id:
+            replies.setdefault(comment.parent_id, []).append(comment)
+    for comment in comments:
+        comment.thread = replies.get(comment.pk, [])
+    return render(
+        request,
+        "decisions/discussion_detail.html",
+        {
+            "coop": discussion.coop,
+            "discussion": discussion,
+            "comments": [c for c in comments if not c.parent_id],
+            "polls": discussion.polls.all(),
+            "form": CommentForm(),
+            "can_manage": can_manage(request.user, discussion.coop),
+        },
+    )
+
+
+@require_POST
+def comment_add(request, slug, pk):
+    discussion = get_discussion(request.user, slug, pk)
+    form = CommentForm(request.POST, request.FILES)
+    if form.is_valid():
+        parent = None
+        if form.cleaned_data["parent"]:
+            parent = Comment.objects.filter(
+                pk=form.cleaned_data["parent"], discussion=discussion
+            ).first()
+        try:
+            actions.add_comment(
+                discussion=discussion,
+                actor=request.user,
+                body=form.cleaned_data["body"],
+                parent=parent,
+                attachment=form.cleaned_data["attachment"],
+            )
+        except ValidationError as error:
+            _fail(request, error)
+        else:
+            messages.success(request, _("Your comment is posted."))
+    else:
+        _fail(request, ValidationError([e for errs in form.errors.values() for e in errs]))
+    return redirect(discussion)
+
+
+def attachment(request, slug, pk, comment):
+    discussion = get_discussion(request.user, slug, pk)
+    found = get_object_or_404(Comment, pk=comment, discussion=discussion)
+    if not found.attachment:
+        raise Http404
+    return FileResponse(found.attachment.open("rb"), as_attachment=True)
+
+
+def poll_new(request, slug, pk):
+    discussion = get_discussion(request.user, slug, pk, need="manage")
+    form = PollForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            poll = actions.create_poll(
+                discussion=discussion, actor=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            _fail(request, error)
+        else:
+            messages.success(request, _("The poll is ready. Open it when members may vote."))
+            return redirect(poll)
+    return render(
+        request,
+        "decisions/poll_new.html",
+        {"coop": discussion.coop, "discussion": discussion, "form": form},
+    )
+
+
+def _open_ballots(poll: Poll, options) -> list[Ballot]:
+    if poll.is_secret:
+        return []
+    labels = [option.label for option in options]
+    ballots = list(queries.open_ballots(poll))
+    for ballot in ballots:
+        ballot.shown = queries.describe_choice(poll, labels, ballot.choice)
+    return ballots
+
+
+def _poll_context(request, poll: Poll, **extra) -> dict:
+    electors = queries.electors_for(request.user, poll)
+    voted = queries.voted_electors(electors) if electors else set()
+    visible = queries.results_visible(poll, request.user, electors)
+    options = list(poll.options.all())
+    result = _result(poll) if visible else None
+    return {
+        "coop": poll.coop,
+        "poll": poll,
+        "options": options,
+        "rules": queries.rules_in_words(poll),
+        "electors": electors,
+        "voted": voted,
+        "accepting": poll.is_accepting_votes(),
+        "can_manage": can_manage(request.user, poll.coop),
+        "results_visible": visible,
+        "result": result,
+        "rows": queries.result_rows(result),
+        "open_ballots": _open_ballots(poll, options) if visible else [],
+        "participation": queries.participation_count(poll),
+        **extra,
+    }
+
+
+def _result(poll: Poll) -> dict | None:
+    if poll.status == Poll.Status.CLOSED:
+        return poll.result
+    if poll.status == Poll.Status.OPEN:
+        return counting.count_poll(poll, tie_order=list(range(poll.options.count())))
+    return None
+
+
+def poll(request, slug, pk):
+    found = get_poll(request.user, slug, pk, need="public")
+    if found.status == Poll.Status.CLOSED and not can_read(request.user, found.coop):
+        return redirect("decisions:poll-results", slug, pk)
+    return render(request, "decisions/poll_detail.html", _poll_context(request, found))
+
+
+@require_POST
+def poll_vote(request, slug, pk):
+    found = get_poll(request.user, slug, pk)
+    electors = queries.electors_for(request.user, found)
+    if not electors:
+        raise PermissionDenied
+    elector = electors[0]
+    if len(electors) > 1:
+        chosen = request.POST.get("elector", "")
+        elector = next((e for e in electors if str(e.pk) == chosen), None)
+        if elector is None:
+            messages.error(request, _("Choose on whose behalf you vote."))
+            return redirect(found)
+    options = list(found.options.all())
+    try:
+        choice = choice_from_post(found, options, request.POST)
+        code = actions.cast_ballot(
+            poll=found,
+            elector=elector,
+            choice=choice,
+            reason=request.POST.get("reason", ""),
+            channel="web",
+            actor=request.user,
+        )
+    except ValidationError as error:
+        _fail(request, error)
+        return redirect(found)
+    messages.success(
+        request,
+        _(
+            "Your ballot is recorded. Your receipt is %(code)s: keep it to check that your "
+            "ballot is counted. You can vote again until the poll closes; the last ballot counts."
+        )
+        % {"code": secrecy.format_receipt(code)},
+    )
+    return redirect(found)
+
+
+def _manage_step(request, slug, pk, step):
+    found = get_poll(request.user, slug, pk, need="manage")
+    try:
+        step(found)
+    except ValidationError as error:
+        _fail(request, error)
+    return redirect(found)
+
+
+@require_POST
+def poll_open(request, slug, pk):
+    return _manage_step(
+        request, slug, pk, lambda poll: actions.open_poll(poll=poll, actor=request.user)
+    )
+
+
+@require_POST
+def poll_close(request, slug, pk):
+    return _manage_step(
+        request, slug, pk, lambda poll: actions.close_poll(poll=poll, actor=request.user)
+    )
+
+
+@require_POST
+def poll_cancel(request, slug, pk):
+    return _manage_step(
+        request, slug, pk, lambda poll: actions.cancel_poll(poll=poll, actor=request.user)
+    )
+
+
+@require_POST
+def poll_outcome(request, slug, pk):
+    found = get_poll(request.user, slug, pk, need="manage")
+    form = OutcomeForm(request.POST)
+    if not form.is_valid():
+        _fail(request, ValidationError(form.errors["outcome"]))
+        return redirect(found)
+    try:
+        actions.record_outcome(poll=found, actor=request.user, outcome=form.cleaned_data["outcome"])
+    except ValidationError as error:
+        _fail(request, error)
+    return redirect("decisions:poll-results", slug, pk)
+
+
+def poll_results(request, slug, pk):
+    found = get_poll(request.user, slug, pk, need="public")
+    context = _poll_context(request, found, outcome_form=OutcomeForm())
+    if not context["results_visible"]:
+        raise Http404
+    return render(request, "decisions/poll_results.html", context)
+
+
+def _checkpoint_for(index: int | None) -> Checkpoint | None:
+    if index is None:
+        return None
+    return Checkpoint.objects.filter(size__gt=index).order_by("size").first()
+
+
+def minutes(request, slug, pk):
+    found = get_poll(request.user, slug, pk, need="public")
+    if found.status != Poll.Status.CLOSED:
+        raise Http404
+    return render(
+        request,
+        "decisions/minutes.html",
+        {
+            "coop": found.coop,
+            "poll": found,
+            "result": found.result,
+            "rows": queries.result_rows(found.result),
+            "rules": queries.rules_in_words(found),
+            "checkpoint": _checkpoint_for(found.closing_log_index),
+            "open_ballots": _open_ballots(found, list(found.options.all())),
+            "printed_at": timezone.now(),
+        },
+    )
+
+
+def receipts(request, slug, pk):
+    found = get_poll(request.user, slug, pk, need="public")
+    if found.status not in (Poll.Status.OPEN, Poll.Status.CLOSED):
+        raise Http404
+    form = ReceiptForm(request.GET or None)
+    checked = None
+    if form.is_bound and form.is_valid():
+        try:
+            checked = actions.check_receipt(poll=found, code=form.cleaned_data["code"])
+        except ValidationError as error:
+            form.add_error("code", error)
+    commitments = Ballot.objects.filter(poll=found).order_by("commitment")
+    listing = commitments.values_list("commitment", flat=True)
+    page = None
+    if found.status == Poll.Status.CLOSED:
+        page = Paginator(listing, RECEIPTS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "decisions/poll_receipts.html",
+        {
+            "coop": found.coop,
+            "poll": found,
+            "form": form,
+            "checked": checked,
+            "page": page,
+            "digest": counting.digest(list(listing)) if page is not None else "",
+        },
+    )
