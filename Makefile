@@ -49,6 +49,7 @@ test-fast: install
 	$(BIN)/pytest -x -q -m "not browser"
 
 bench: install
+	$(BIN)/pip install --quiet -e '.[bench]'
 	DEBUG=1 $(BIN)/python bench/run.py
 
 lint: install
