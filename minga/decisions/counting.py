@@ -185,3 +185,13 @@ def summary(result: dict[str, Any]) -> str:
 def digest(commitments: list[str]) -> str:
     """SHA-256 over the sorted ballot commitments, one per line: what the receipts page lists."""
     return hashlib.sha256("".join(f"{c}\n" for c in sorted(commitments)).encode()).hexdigest()
+
+
+def current_result(poll: Poll) -> dict[str, Any] | None:
+    """The stored result of a closed poll, or the count so far of an open one (ties in ballot
+    order: it is only a preview)."""
+    if poll.status == Poll.Status.CLOSED:
+        return poll.result
+    if poll.status == Poll.Status.OPEN:
+        return count_poll(poll, tie_order=list(range(poll.options.count())))
+    return None

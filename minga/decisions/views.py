@@ -166,7 +166,7 @@ def _poll_context(request, poll: Poll, **extra) -> dict:
     voted = queries.voted_electors(electors) if electors else set()
     visible = queries.results_visible(poll, request.user, electors)
     options = list(poll.options.all())
-    result = _result(poll) if visible else None
+    result = counting.current_result(poll) if visible else None
     return {
         "coop": poll.coop,
         "poll": poll,
@@ -183,14 +183,6 @@ def _poll_context(request, poll: Poll, **extra) -> dict:
         "participation": queries.participation_count(poll),
         **extra,
     }
-
-
-def _result(poll: Poll) -> dict | None:
-    if poll.status == Poll.Status.CLOSED:
-        return poll.result
-    if poll.status == Poll.Status.OPEN:
-        return counting.count_poll(poll, tie_order=list(range(poll.options.count())))
-    return None
 
 
 def poll(request, slug, pk):
