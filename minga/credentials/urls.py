@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import training_urls, views
+from . import training_urls, verify_views, views
 
 app_name = "credentials"
 
@@ -19,6 +19,7 @@ urlpatterns = [
         views.status_list,
         name="status-list",
     ),
+    path("verify/", verify_views.verify, name="verify"),
     # A credential's id is this URL, without a trailing slash.
     path("<uuid:uuid>", views.credential_detail, name="detail"),
     path("<uuid:uuid>.json", views.credential_json, name="json"),

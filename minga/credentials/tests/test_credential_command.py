@@ -1,0 +1,77 @@
+"""`minga credential verify FILE`: a JSON report; exit 0 if valid, 1 if not, 2 if unreadable."""
+
+import io
+import json
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from minga.audit.log import create_checkpoint
+from minga.credentials import actions
+from minga.credentials.verification import STATUS_LIST_CACHE
+
+from .test_issue import achievement  # noqa: F401  (fixture)
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def _fresh_status_cache():
+    STATUS_LIST_CACHE.clear()
+
+
+@pytest.fixture
+def issued(achievement, member, owner):  # noqa: F811
+    credential = actions.issue_credential(achievement=achievement, recipient=member, actor=owner)
+    create_checkpoint()
+    return credential
+
+
+def _run(path) -> tuple[int, dict]:
+    out = io.StringIO()
+    try:
+        call_command("credential", "verify", str(path), stdout=out)
+        code = 0
+    except SystemExit as exit:
+        code = exit.code
+    return code, json.loads(out.getvalue())
+
+
+def test_a_valid_credential_exits_0_with_its_report(tmp_path, issued):
+    path = tmp_path / "badge.json"
+    path.write_text(issued.document)
+    code, report = _run(path)
+    assert code == 0
+    assert report["verified"] is True and report["problems"] == []
+    assert [c["check"] for c in report["checks"]] == [
+        "structure",
+        "issuer",
+        "signature",
+        "validity",
+        "status",
+        "log",
+    ]
+
+
+def test_a_tampered_credential_exits_1_with_its_problems(tmp_path, issued):
+    document = json.loads(issued.document)
+    document["validFrom"] = "2020-01-01T00:00:00Z"
+    path = tmp_path / "badge.json"
+    path.write_text(json.dumps(document))
+    code, report = _run(path)
+    assert code == 1 and report["verified"] is False
+    assert report["problems"][0]["type"].endswith("PROOF_VERIFICATION_ERROR")
+
+
+@pytest.mark.parametrize("content", [b"{broken", b"\x00\xff", b"[" * 10_000])
+def test_malformed_files_exit_1_with_a_problem(tmp_path, content):
+    path = tmp_path / "bad.json"
+    path.write_bytes(content)
+    code, report = _run(path)
+    assert code == 1 and report["problems"]
+
+
+def test_an_unreadable_file_is_an_error(tmp_path):
+    with pytest.raises(CommandError) as caught:
+        call_command("credential", "verify", str(tmp_path / "missing.json"))
+    assert caught.value.returncode == 2
