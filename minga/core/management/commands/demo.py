@@ -22,7 +22,12 @@ PASSWORD = "minga-demo-2026"
 
 # Apps that add to the demo world, in dependency order. Each has a `demo.py` with an
 # idempotent `load(*, people, coops, stdout)`; people and coops are keyed as below.
-DEMO_MODULES = ["minga.challenges.demo", "minga.events.demo", "minga.judging.demo"]
+DEMO_MODULES = [
+    "minga.challenges.demo",
+    "minga.events.demo",
+    "minga.judging.demo",
+    "minga.credentials.demo_trainings",
+]
 
 # (key, name, email, phone, preferred language, time zone, languages, skills, roles)
 PEOPLE = [
