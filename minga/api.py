@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from minga.challenges.api import router as needs_router
 from minga.coops.api import router as coops_router
+from minga.credentials.api import router as vc_router
 from minga.decisions.api import router as decisions_router
 from minga.events.api import router as events_router
 from minga.judging.api import router as results_router
@@ -22,3 +23,4 @@ api.add_router("/needs", needs_router)
 api.add_router("/events", events_router)
 api.add_router("/results", results_router)
 api.add_router("/decisions", decisions_router)
+api.add_router("/vc", vc_router)

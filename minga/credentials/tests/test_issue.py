@@ -10,28 +10,14 @@ from minga.credentials.models import STATUS_LIST_SIZE, Credential, StatusList
 from minga.identity import didkey
 from minga.identity.models import Key
 
+from .issuing_setup import define_bookkeeping
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def achievement(coop, owner):
-    return actions.define_achievement(
-        coop=coop,
-        actor=owner,
-        name="Bookkeeping basics",
-        description="Keeps a cooperative's books by double entry.",
-        criteria="Attend four sessions and pass the assessment.",
-        achievement_type="CertificateOfCompletion",
-        translations=[
-            {
-                "language": "es",
-                "name": "Contabilidad básica",
-                "description": "Lleva los libros de una cooperativa por partida doble.",
-                "criteria": "Asistir a cuatro sesiones y aprobar la evaluación.",
-            }
-        ],
-        alignments=[{"target_name": "Bookkeeping", "target_url": "https://example.org/skills/1"}],
-    )
+    return define_bookkeeping(coop, owner)
 
 
 def _public_key(coop) -> Ed25519PublicKey:

@@ -9,13 +9,18 @@ from minga.audit.models import Entry
 from minga.credentials import actions, statuslist
 from minga.credentials.models import Credential
 
-from .test_issue import achievement  # noqa: F401  (fixture)
+from .issuing_setup import define_bookkeeping
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def issued(achievement, member, owner):  # noqa: F811
+def achievement(coop, owner):
+    return define_bookkeeping(coop, owner)
+
+
+@pytest.fixture
+def issued(achievement, member, owner):
     return actions.issue_credential(achievement=achievement, recipient=member, actor=owner)
 
 
@@ -53,7 +58,7 @@ def test_it_suspends_and_reinstates(issued, owner):
     assert _entry("credential.reinstate", issued)["reason"] == "Review done."
 
 
-def test_it_keeps_other_credentials_bits(issued, achievement, outsider, owner):  # noqa: F811
+def test_it_keeps_other_credentials_bits(issued, achievement, outsider, owner):
     other = actions.issue_credential(achievement=achievement, recipient=outsider, actor=owner)
     actions.revoke_credential(credential=other, reason="Withdrawn.", actor=owner)
     actions.revoke_credential(credential=issued, reason="Withdrawn too.", actor=owner)

@@ -1,0 +1,49 @@
+"""The printable certificate and its PDF."""
+
+import pytest
+from django.urls import reverse
+
+from minga.credentials import actions
+
+from .issuing_setup import define_bookkeeping
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def achievement(coop, owner):
+    return define_bookkeeping(coop, owner)
+
+
+@pytest.fixture
+def issued(achievement, member, owner):
+    return actions.issue_credential(achievement=achievement, recipient=member, actor=owner)
+
+
+def test_it_renders_a_pdf_certificate(client, issued):
+    response = client.get(reverse("credentials:pdf", args=[issued.uuid]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF-")
+    assert len(response.content) > 2000
+
+
+def test_the_printable_page_names_the_recipient_and_carries_the_qr_code(client, issued):
+    html = client.get(reverse("credentials:print", args=[issued.uuid])).content.decode()
+    assert "Coop Member" in html and "Bookkeeping basics" in html
+    assert "<svg" in html and "@page" in html
+
+
+def test_the_pdf_fetches_nothing_it_is_not_meant_to(issued, rf):
+    from minga.credentials.paper import _fetcher
+
+    fetcher = _fetcher()
+    for url in ["file:///etc/passwd", "http://169.254.169.254/latest", "https://example.org/x.png"]:
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+
+
+def test_the_printable_page_shows_a_revocation(client, issued, owner):
+    actions.revoke_credential(credential=issued, reason="Issued in error.", actor=owner)
+    html = client.get(reverse("credentials:print", args=[issued.uuid])).content.decode()
+    assert "Revoked" in html and "Issued in error." in html
