@@ -1,0 +1,52 @@
+"""The result charts: well-formed, accessible, escaped, small, no script."""
+
+import xml.etree.ElementTree as ET
+
+from minga.decisions import tally
+from minga.decisions.tally import svg
+
+from .conftest import GLASGOW
+
+NS = "{http://www.w3.org/2000/svg}"
+
+
+def parse(text: str) -> ET.Element:
+    root = ET.fromstring(text)
+    assert root.tag == f"{NS}svg"
+    assert root.get("role") == "img"
+    title, desc = root.find(f"{NS}title"), root.find(f"{NS}desc")
+    assert title is not None and title.text
+    assert desc is not None and desc.text
+    assert root.get("aria-labelledby") == f"{title.get('id')} {desc.get('id')}"
+    assert "<script" not in text and "style=" not in text and "href" not in text
+    return root
+
+
+def test_it_draws_every_round_of_a_glasgow_ward():
+    calton = next(p for p in GLASGOW if p.name.startswith("Calton"))
+    result = tally.count("stv-scottish", tally.blt.read_file(calton))
+    chart = svg.rounds_chart(result, ident="calton")
+    root = parse(chart)
+    texts = [t.text for t in root.iter(f"{NS}text")]
+    for r in result.rounds:
+        assert any(text and text.startswith(f"Round {r.number}:") for text in texts)
+    assert "George Redmond" in texts
+    assert len(list(root.iter(f"{NS}line"))) == len(result.rounds)  # the quota in each round
+    assert (
+        "Elected: George Redmond, Alison E Thewliss, Ruth Simpson." in root.find(f"{NS}desc").text
+    )
+    assert len(chart.encode()) < 40_000
+
+
+def test_it_draws_one_round_methods_and_schulze_as_one_bar_chart():
+    e = tally.Election(["A", "B"], 1, [tally.Ballot(2, (0, 1)), tally.Ballot(1, (1,))])
+    for method in ("plurality", "schulze"):
+        root = parse(svg.rounds_chart(tally.count(method, e)))
+        assert len(list(root.iter(f"{NS}rect"))) == 2
+
+
+def test_it_escapes_every_text():
+    chart = svg.bar_chart(["<b>&", "B"], [3, 1], 'Votes "<here>"', highlight=[0])
+    root = parse(chart)
+    assert root.find(f"{NS}title").text == 'Votes "<here>"'
+    assert "<b>" not in chart
