@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from minga.accounts.models import User
@@ -232,7 +233,11 @@ def complete(request, pk):
         else:
             messages.success(
                 request,
-                _("The training is closed; %(count)s certificates were issued.")
+                ngettext(
+                    "The training is closed; %(count)s certificate was issued.",
+                    "The training is closed; %(count)s certificates were issued.",
+                    len(issued),
+                )
                 % {"count": len(issued)},
             )
             return redirect(training)

@@ -272,7 +272,7 @@ def test_it_closes_the_training_and_issues_certificates(client, trainer, trainin
     with at(AFTER):
         assert "certified" in client.get(url).content.decode()
         response = client.post(url, follow=True)
-    assert "1 certificates were issued" in response.content.decode()
+    assert "1 certificate was issued" in response.content.decode()
     enrolment.refresh_from_db()
     assert enrolment.credential is not None
     participants = client.get(_url("training-participants", training)).content.decode()
