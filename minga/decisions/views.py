@@ -140,7 +140,7 @@ def poll_new(request, slug, pk):
                 discussion=discussion, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _fail(request, error)
+            form.add_error(None, error)
         else:
             messages.success(request, _("The poll is ready. Open it when members may vote."))
             return redirect(poll)
