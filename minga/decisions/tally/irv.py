@@ -63,6 +63,7 @@ def irv(election: Election, seats: int = 1) -> Result:
     total = sum(votes)
     positions = election.tie_positions()
     continuing = [c for c in range(n) if live[c]]
+    standing = list(continuing)
     exhausted = 0
     history: list[list[int]] = []
     rounds: list[Round] = []
@@ -76,7 +77,7 @@ def irv(election: Election, seats: int = 1) -> Result:
             len(rounds) + 1,
             action,
             subject=subject,
-            votes={c: votes[c] for c in continuing},
+            votes={c: votes[c] for c in standing},
             exhausted=exhausted,
             excluded=list(subject),
             tie=tie,

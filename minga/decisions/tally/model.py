@@ -131,10 +131,11 @@ def rank_members(rank: Rank) -> Iterable[int]:
 class Round:
     """One step of a count, as it stood when the step was done.
 
-    `votes` holds the tally of every continuing or elected candidate after the step (for
-    Schulze: empty, the matrices are in `detail`). `exhausted` is the value of ballots that could
-    go no further, `lost` what truncation of transfer values discarded (Scottish STV) or what is
-    held by no candidate (Meek's excess). In every round of IRV and STV,
+    `votes` holds the tally of every candidate standing (withdrawn ones aside; excluded ones
+    at 0) after the step; for Schulze it is empty and the matrices are in `detail`.
+    `exhausted` is the value of ballots that could go no further, `lost` what truncation of
+    transfer values discarded (Scottish STV) or what is held by no candidate (Meek's excess and
+    display rounding). In every round of IRV and STV,
     sum(votes) + exhausted + lost == the total number of ballots, exactly.
     """
 

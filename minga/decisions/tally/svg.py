@@ -23,6 +23,7 @@ LABEL = 200  # width of the name column
 VALUE = 90  # width of the value column
 BAR = WIDTH - LABEL - VALUE - 10
 ROW = 18
+MAX_LABEL = 28  # characters that fit in the name column at 12 px
 HEAD = 24
 COLOURS = {"elected": "#25703a", "continuing": "#3c5f94", "excluded": "#a3a3a3"}
 _ids = itertools.count(1)
@@ -48,19 +49,25 @@ def _open(height: int, title: str, desc: str, ident: str | None) -> list[str]:
     ]
 
 
+def _label(label: str) -> str:
+    """Names longer than the name column are cut, with an ellipsis."""
+    return escape(label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "\u2026")
+
+
 def _bars(
     y: int,
-    rows: Sequence[tuple[str, Tally | float, str]],
+    rows: Sequence[tuple[str, Tally | float | str, str]],
     scale: float,
 ) -> list[str]:
     out = []
     for label, value, status in rows:
-        length = round(float(value) * scale, 1)
+        length = 0.0 if isinstance(value, str) else round(float(value) * scale, 1)
+        shown = escape(value) if isinstance(value, str) else _text(value)
         out.append(
-            f'<text x="{LABEL - 6}" y="{y + 13}" text-anchor="end">{escape(label)}</text>'
+            f'<text x="{LABEL - 6}" y="{y + 13}" text-anchor="end">{_label(label)}</text>'
             f'<rect x="{LABEL}" y="{y + 3}" width="{length}" height="{ROW - 5}" '
             f'fill="{COLOURS[status]}"/>'
-            f'<text x="{LABEL + length + 4:.1f}" y="{y + 13}">{_text(value)}</text>'
+            f'<text x="{LABEL + length + 4:.1f}" y="{y + 13}">{shown}</text>'
         )
         y += ROW
     return out
@@ -83,7 +90,7 @@ def bar_chart(
     parts = ", ".join(f"{label}: {_text(v)}" for label, v in zip(labels, values, strict=True))
     out = _open(height, title, f"{title}. {parts}.", ident)
     out.append(f'<text x="0" y="16" font-weight="bold">{escape(title)}</text>')
-    rows = [
+    rows: list[tuple[str, Tally | float | str, str]] = [
         (label, value, "elected" if i in highlight else "continuing")
         for i, (label, value) in enumerate(zip(labels, values, strict=True))
     ]
@@ -144,15 +151,17 @@ def rounds_chart(result: Result, *, ident: str | None = None) -> str:
             f'<text x="0" y="{y + 16}" font-weight="bold">{escape(_round_heading(result, r))}'
             "</text>"
         )
-        excluded.update(r.excluded)
-        rows = []
+        rows: list[tuple[str, Tally | float | str, str]] = []
         for c, value in r.votes.items():
-            status = "continuing"
-            if c in elected or c in r.elected:
-                status = "elected"
-            elif c in excluded:
-                status = "excluded"
-            rows.append((result.candidates[c], value, status))
+            if c in excluded:
+                continue  # excluded in an earlier round: nothing more to show
+            if c in r.excluded:
+                rows.append((result.candidates[c], "excluded", "excluded"))
+            elif c in elected or c in r.elected:
+                rows.append((result.candidates[c], value, "elected"))
+            else:
+                rows.append((result.candidates[c], value, "continuing"))
+        excluded.update(r.excluded)
         top = y + HEAD
         blocks += _bars(top, rows, scale)
         if r.quota is not None:

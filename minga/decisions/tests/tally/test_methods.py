@@ -111,7 +111,7 @@ def test_it_runs_instant_runoff_rounds():
     result = tally.count("irv", e)
     assert result.elected_names == ["Knoxville"]
     assert [r.excluded for r in result.rounds] == [[], [2], [1]]
-    assert result.rounds[-1].votes == {0: 42, 3: 58}
+    assert result.rounds[-1].votes == {0: 42, 1: 0, 2: 0, 3: 58}
 
 
 def test_it_excludes_by_earlier_rounds_before_the_tie_order():

@@ -50,3 +50,18 @@ def test_it_escapes_every_text():
     root = parse(chart)
     assert root.find(f"{NS}title").text == 'Votes "<here>"'
     assert "<b>" not in chart
+
+
+def test_it_cuts_long_names_and_drops_candidates_once_excluded():
+    long = "A candidate whose name is far too long for the column"
+    e = tally.Election(
+        [long, "B", "C"],
+        1,
+        [tally.Ballot(4, (0,)), tally.Ballot(3, (1,)), tally.Ballot(2, (2, 1))],
+    )
+    result = tally.count("irv", e)
+    root = parse(svg.rounds_chart(result))
+    texts = [t.text for t in root.iter(f"{NS}text")]
+    assert "A candidate whose name is f\u2026" in texts
+    assert texts.count("C") == 2  # round 1, and round 2 where it is excluded
+    assert "excluded" in texts
