@@ -1,6 +1,6 @@
 """Decisions pages under /decisions/<coop>/."""
 
-from django.urls import path
+from django.urls import include, path
 
 from . import views
 
@@ -26,4 +26,5 @@ urlpatterns = [
     path("<slug:slug>/polls/<int:pk>/results/", views.poll_results, name="poll-results"),
     path("<slug:slug>/polls/<int:pk>/minutes/", views.minutes, name="minutes"),
     path("<slug:slug>/polls/<int:pk>/receipts/", views.receipts, name="receipts"),
+    path("", include("minga.decisions.delegation_urls")),
 ]

@@ -1,0 +1,809 @@
+"""Voting for others and by other means: statutes, voting PINs, proxies, agents, paper counts.
+
+Every change here is atomic and audited, like `actions.py`; the votes themselves always go
+through `actions.cast_ballot`, so its checks hold whoever records the vote.
+
+Rules, as the statutes and the issue set them:
+
+- **Voting PIN.** Four to six digits, hashed with Django's password hashers. Five wrong tries
+  lock it for fifteen minutes; a right one clears the count.
+- **Proxies.** A member appoints another elector of the same poll. The holder may hold at most
+  the statutes' `max_proxies_per_holder` live proxies in that poll (pending ones count, so
+  confirmations can never overshoot); the holder's elector row is locked while counting, so
+  simultaneous appointments cannot pass the cap together. No chains: someone who gave their
+  vote away cannot hold proxies, and a holder cannot give theirs away. A member with a phone
+  confirms by SMS ("PROXY <code>") or on USSD; one without a phone confirms by signing in, which
+  is their only factor. The member may revoke until the poll closes. The member's own vote
+  always wins: once they voted themselves the holder can no longer vote for them, and if the
+  holder voted first, the member's later vote replaces the holder's (the last ballot counts).
+  Revoking after the holder voted stops the holder from voting again but does not remove the
+  ballot already cast (in a secret poll nobody may look at it); the member removes it by
+  voting themselves before the close.
+- **Agents.** Registered by a cooperative's administrators, for members without a phone (an
+  agent cannot vote for someone who has a phone: that member votes themselves). The agent
+  names a witness present at the vote, and the receipt code is the confirmation the member
+  keeps: the agent writes it on a paper slip or reads it out, and when the member gives a
+  relative's number, an SMS sends it there too. With it the member checks that their ballot is
+  counted (the poll's receipt check), and until the close they can change the vote through any
+  channel (another agent, a proxy, their own sign-in): the last ballot counts. The agent, the
+  member, the witness and the relative's number are in the audit log as commitments.
+- **Paper counts.** One teller (an administrator, secretary or board member) enters a
+  meeting's counts and its attendance register (the electors who voted on paper); another
+  teller confirms or rejects it. Electors who already voted online cannot be on the register,
+  and at confirmation each of them gets a paper participation, so they cannot vote online
+  afterwards; the count becomes `Ballot(is_paper=True)` rows, one per option (or per ranking)
+  with the count as weight, never more ballots than people on the register.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import secrets
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from django.contrib.auth.hashers import check_password, make_password
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from minga import audit
+from minga.coops.models import Cooperative, Membership
+
+from . import secrecy
+from .actions import RANKED_KINDS, BallotError, cast_ballot, clean_choice
+from .models import (
+    Agent,
+    Ballot,
+    Channel,
+    Elector,
+    PaperCount,
+    Participation,
+    Poll,
+    Proxy,
+    Statutes,
+    VotingPin,
+)
+
+if TYPE_CHECKING:
+    from minga.accounts.models import User
+
+PIN_ATTEMPTS = 5
+PIN_LOCK = datetime.timedelta(minutes=15)
+PIN_PATTERN = re.compile(r"^[0-9]{4,6}$")
+PROXY_CODE_DIGITS = 6
+TELLER_ROLES = {Membership.Role.ADMIN, Membership.Role.SECRETARY, Membership.Role.BOARD}
+LIVE_PROXY = (Proxy.Status.PENDING, Proxy.Status.CONFIRMED, Proxy.Status.USED)
+PHONE_PATTERN = re.compile(r"^\+[0-9]{7,15}$")
+
+# SMS texts, translated when sent, in the recipient's language.
+SMS_PROXY_CONFIRM = gettext_noop(
+    "Minga: you give your vote in '%(poll)s' to %(holder)s. To confirm, reply PROXY %(code)s "
+    "or use the USSD menu. Not you? Ignore this message."
+)
+SMS_PROXY_HOLDER = gettext_noop(
+    "Minga: %(member)s gave you their vote in '%(poll)s'. Vote for them on the poll's page."
+)
+SMS_AGENT_VOTE = gettext_noop(
+    "Minga: agent %(agent)s recorded the vote of %(member)s in '%(poll)s' (witness: "
+    "%(witness)s). Code %(code)s. They can change it until the poll closes."
+)
+
+
+class DelegationError(ValidationError):
+    """A request that cannot be done; the message is for the person who asked."""
+
+
+# --- statutes ----------------------------------------------------------------------------------
+
+
+def statutes_of(coop: Cooperative) -> Statutes:
+    """The cooperative's statutes, or the defaults (unsaved) when none were set."""
+    found = Statutes.objects.filter(coop=coop).first()
+    return found or Statutes(coop=coop)
+
+
+@transaction.atomic
+def update_statutes(
+    *,
+    coop: Cooperative,
+    actor: User,
+    max_proxies_per_holder: int,
+    allow_agents: bool,
+    electorate: str,
+    quorum_kind: str,
+    quorum_value: int,
+) -> Statutes:
+    if not 0 <= max_proxies_per_holder <= 100:
+        raise DelegationError(_("A member may hold between 0 and 100 proxies."))
+    if electorate not in Poll.Electorate.values:
+        raise DelegationError(_("Choose who votes."))
+    if quorum_kind not in Poll.QuorumKind.values:
+        raise DelegationError(_("Choose a kind of quorum."))
+    if quorum_kind == Poll.QuorumKind.PERCENT and not 1 <= quorum_value <= 100:
+        raise DelegationError(_("A quorum as a share of the electorate is between 1 and 100%."))
+    if quorum_kind == Poll.QuorumKind.NUMBER and quorum_value < 1:
+        raise DelegationError(_("A quorum as a number of voters must be at least 1."))
+    if quorum_kind == Poll.QuorumKind.NONE:
+        quorum_value = 0
+    statutes, _created = Statutes.objects.select_for_update().get_or_create(coop=coop)
+    statutes.max_proxies_per_holder = max_proxies_per_holder
+    statutes.allow_agents = allow_agents
+    statutes.electorate = electorate
+    statutes.quorum_kind = quorum_kind
+    statutes.quorum_value = quorum_value
+    statutes.updated_at = timezone.now()
+    statutes.save()
+    audit.record(
+        "statutes.updated",
+        f"coop:{coop.slug}",
+        {
+            "max_proxies_per_holder": max_proxies_per_holder,
+            "allow_agents": allow_agents,
+            "electorate": electorate,
+            "quorum": [quorum_kind, quorum_value],
+        },
+        actor,
+    )
+    return statutes
+
+
+# --- voting PIN --------------------------------------------------------------------------------
+
+
+def check_pin_format(pin: str) -> None:
+    if not PIN_PATTERN.match(pin or ""):
+        raise DelegationError(_("A voting PIN is 4 to 6 digits."))
+    if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":
+        raise DelegationError(_("This PIN is too easy to guess: avoid repeated or running digits."))
+
+
+@transaction.atomic
+def set_voting_pin(*, person: User, pin: str, actor: User) -> VotingPin:
+    """Set or change the PIN `person` types on USSD to vote; clears any lock."""
+    if actor.pk != person.pk:
+        raise DelegationError(_("Only the member sets their own voting PIN."))
+    check_pin_format(pin)
+    record, created = VotingPin.objects.select_for_update().get_or_create(
+        person=person, defaults={"pin_hash": make_password(pin)}
+    )
+    if not created:
+        record.pin_hash = make_password(pin)
+        record.failed_attempts = 0
+        record.locked_until = None
+        record.updated_at = timezone.now()
+        record.save()
+    audit.record("voting_pin.set", "voting-pin", {"changed": not created}, actor)
+    return record
+
+
+class PinCheck:
+    OK = "ok"
+    WRONG = "wrong"
+    LOCKED = "locked"
+    MISSING = "missing"
+
+
+@transaction.atomic
+def check_voting_pin(
+    *, person: User, pin: str, now: datetime.datetime | None = None
+) -> tuple[str, int, datetime.datetime | None]:
+    """(`PinCheck` outcome, tries left, locked until). A wrong PIN is counted and kept."""
+    now = now or timezone.now()
+    record = VotingPin.objects.select_for_update().filter(person=person).first()
+    if record is None:
+        return PinCheck.MISSING, 0, None
+    if record.locked_until and record.locked_until > now:
+        return PinCheck.LOCKED, 0, record.locked_until
+    if record.locked_until:  # the lock has run out: a fresh set of tries
+        record.failed_attempts = 0
+        record.locked_until = None
+    if PIN_PATTERN.match(pin or "") and check_password(pin, record.pin_hash):
+        record.failed_attempts = 0
+        record.save(update_fields=["failed_attempts", "locked_until"])
+        return PinCheck.OK, PIN_ATTEMPTS, None
+    record.failed_attempts += 1
+    if record.failed_attempts >= PIN_ATTEMPTS:
+        record.locked_until = now + PIN_LOCK
+        record.save(update_fields=["failed_attempts", "locked_until"])
+        return PinCheck.LOCKED, 0, record.locked_until
+    record.save(update_fields=["failed_attempts", "locked_until"])
+    return PinCheck.WRONG, PIN_ATTEMPTS - record.failed_attempts, None
+
+
+# --- helpers -----------------------------------------------------------------------------------
+
+
+def _accepting(poll: Poll, now: datetime.datetime) -> None:
+    if not poll.is_accepting_votes(now):
+        raise DelegationError(_("This poll is not accepting votes."))
+
+
+def voted_on_paper(elector: Elector) -> bool:
+    return Participation.objects.filter(elector=elector, channel=Channel.PAPER).exists()
+
+
+def own_elector(person: User, poll: Poll) -> Elector | None:
+    return Elector.objects.filter(poll=poll, person=person).first()
+
+
+def is_teller(user, coop: Cooperative) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Membership.objects.filter(
+        coop=coop, person=user, status=Membership.Status.ACTIVE, role__in=TELLER_ROLES
+    ).exists()
+
+
+def active_agent(user, coop: Cooperative) -> Agent | None:
+    if not getattr(user, "is_authenticated", False):
+        return None
+    return Agent.objects.filter(
+        coop=coop,
+        person=user,
+        is_active=True,
+        person__memberships__coop=coop,
+        person__memberships__status=Membership.Status.ACTIVE,
+    ).first()
+
+
+def _sms_in_language(person: User | None, phone: str, message: str, values: dict) -> None:
+    """Queue one SMS for after the commit, written in `person`'s language."""
+    from minga.channels.sms import send_sms
+
+    language = person.preferred_language if person else None
+
+    def send() -> None:
+        with translation.override(language):
+            send_sms(to=phone, text=_(message) % values)
+
+    transaction.on_commit(send)
+
+
+# --- proxies -----------------------------------------------------------------------------------
+
+
+def _live_held(poll: Poll, holder: User, exclude: int | None = None) -> int:
+    proxies = Proxy.objects.filter(poll=poll, holder=holder, status__in=LIVE_PROXY)
+    if exclude is not None:
+        proxies = proxies.exclude(pk=exclude)
+    return proxies.count()
+
+
+@transaction.atomic
+def appoint_proxy(
+    *, poll: Poll, actor: User, holder: User, now: datetime.datetime | None = None
+) -> tuple[Proxy, str]:
+    """`actor` gives their vote in `poll` to `holder`; returns the proxy and its code.
+
+    The code goes to the member by SMS (they confirm with it, or on USSD); a member without a
+    phone is confirmed at once, having signed in to appoint.
+    """
+    now = now or timezone.now()
+    poll = Poll.objects.select_related("coop").get(pk=poll.pk)
+    _accepting(poll, now)
+    limit = statutes_of(poll.coop).max_proxies_per_holder
+    if limit == 0:
+        raise DelegationError(_("The statutes of this cooperative allow no proxies."))
+    elector = own_elector(actor, poll)
+    if elector is None:
+        raise DelegationError(_("You have no vote in this poll to give."))
+    if holder.pk == actor.pk:
+        raise DelegationError(_("Choose someone else as your proxy."))
+    holder_elector = own_elector(holder, poll)
+    if holder_elector is None:
+        raise DelegationError(_("Your proxy must be someone who votes in this poll."))
+    # Serialises every appointment to this holder, so the cap holds under concurrency.
+    Elector.objects.select_for_update().filter(pk=holder_elector.pk).first()
+    if Participation.objects.filter(elector=elector).exclude(channel=Channel.PROXY).exists():
+        raise DelegationError(_("You have already voted in this poll."))
+    if Proxy.objects.filter(elector=elector, status__in=LIVE_PROXY).exists():
+        raise DelegationError(_("You already have a proxy in this poll; revoke it first."))
+    if Proxy.objects.filter(elector=holder_elector, status__in=LIVE_PROXY).exists():
+        raise DelegationError(_("This person has given their own vote to a proxy."))
+    if Proxy.objects.filter(poll=poll, holder=actor, status__in=LIVE_PROXY).exists():
+        raise DelegationError(_("You hold proxies in this poll, so you cannot give yours away."))
+    if _live_held(poll, holder) >= limit:
+        raise DelegationError(
+            _("This person already holds the most proxies the statutes allow (%(limit)s).")
+            % {"limit": limit}
+        )
+    code = "".join(secrets.choice("0123456789") for _ in range(PROXY_CODE_DIGITS))
+    has_phone = bool(actor.phone)
+    proxy = Proxy.objects.create(
+        poll=poll,
+        elector=elector,
+        holder=holder,
+        status=Proxy.Status.PENDING if has_phone else Proxy.Status.CONFIRMED,
+        code_hash=make_password(code),
+        created_by=actor,
+        created_at=now,
+        confirmed_at=None if has_phone else now,
+    )
+    audit.record(
+        "proxy.appointed",
+        f"poll:{poll.pk}",
+        {"proxy": proxy.pk, "status": proxy.status},
+        actor,
+        private={"holder": f"person:{holder.pk}"},
+    )
+    if has_phone:
+        _sms_in_language(
+            actor,
+            actor.phone,
+            SMS_PROXY_CONFIRM,
+            {"poll": poll.title[:60], "holder": holder.name[:40], "code": code},
+        )
+    else:
+        _notify_holder(proxy)
+    return proxy, code
+
+
+def _notify_holder(proxy: Proxy) -> None:
+    holder = proxy.holder
+    if holder.phone:
+        _sms_in_language(
+            holder,
+            holder.phone,
+            SMS_PROXY_HOLDER,
+            {"member": proxy.elector.person.name[:40], "poll": proxy.poll.title[:60]},
+        )
+
+
+@transaction.atomic
+def confirm_proxy(
+    *, proxy: Proxy, actor: User, now: datetime.datetime | None = None, channel: str = "web"
+) -> Proxy:
+    now = now or timezone.now()
+    proxy = (
+        Proxy.objects.select_for_update()
+        .select_related("poll", "poll__coop", "elector__person", "holder")
+        .get(pk=proxy.pk)
+    )
+    if proxy.elector.person_id != actor.pk:
+        raise DelegationError(_("Only the member who gives their vote confirms the proxy."))
+    if proxy.status != Proxy.Status.PENDING:
+        raise DelegationError(_("This proxy is not waiting for a confirmation."))
+    _accepting(proxy.poll, now)
+    holder_elector = own_elector(proxy.holder, proxy.poll)
+    if holder_elector is not None:
+        Elector.objects.select_for_update().filter(pk=holder_elector.pk).first()
+    limit = statutes_of(proxy.poll.coop).max_proxies_per_holder
+    if _live_held(proxy.poll, proxy.holder, exclude=proxy.pk) >= limit:
+        raise DelegationError(
+            _("This person already holds the most proxies the statutes allow (%(limit)s).")
+            % {"limit": limit}
+        )
+    proxy.status = Proxy.Status.CONFIRMED
+    proxy.confirmed_at = now
+    proxy.save(update_fields=["status", "confirmed_at"])
+    audit.record(
+        "proxy.confirmed", f"poll:{proxy.poll_id}", {"proxy": proxy.pk, "by": channel}, actor
+    )
+    _notify_holder(proxy)
+    return proxy
+
+
+def confirm_proxy_by_code(
+    *, person: User, code: str, now: datetime.datetime | None = None, channel: str = "sms"
+) -> Proxy:
+    """Confirm the pending proxy of `person` whose code is `code` (the SMS confirmation)."""
+    code = (code or "").strip()
+    if not (len(code) == PROXY_CODE_DIGITS and code.isascii() and code.isdigit()):
+        raise DelegationError(
+            _("A proxy code is %(digits)s digits.") % {"digits": PROXY_CODE_DIGITS}
+        )
+    for proxy in pending_proxies_of(person, now=now):
+        if check_password(code, proxy.code_hash):
+            return confirm_proxy(proxy=proxy, actor=person, now=now, channel=channel)
+    raise DelegationError(_("No proxy waiting for your confirmation has this code."))
+
+
+def pending_proxies_of(person: User, now: datetime.datetime | None = None) -> list[Proxy]:
+    now = now or timezone.now()
+    return list(
+        Proxy.objects.filter(
+            elector__person=person,
+            status=Proxy.Status.PENDING,
+            poll__status=Poll.Status.OPEN,
+            poll__closes_at__gt=now,
+        )
+        .select_related("poll", "holder")
+        .order_by("poll__closes_at", "pk")
+    )
+
+
+@transaction.atomic
+def revoke_proxy(*, proxy: Proxy, actor: User, now: datetime.datetime | None = None) -> Proxy:
+    """Take the vote back, until the poll closes (see the module docstring for a used proxy)."""
+    now = now or timezone.now()
+    proxy = Proxy.objects.select_for_update().select_related("poll", "elector").get(pk=proxy.pk)
+    if proxy.elector.person_id != actor.pk:
+        raise DelegationError(_("Only the member who gave their vote can revoke the proxy."))
+    if proxy.status not in LIVE_PROXY:
+        raise DelegationError(_("This proxy is already revoked."))
+    _accepting(proxy.poll, now)
+    was_used = proxy.status == Proxy.Status.USED
+    proxy.status = Proxy.Status.REVOKED
+    proxy.revoked_at = now
+    proxy.save(update_fields=["status", "revoked_at"])
+    audit.record(
+        "proxy.revoked", f"poll:{proxy.poll_id}", {"proxy": proxy.pk, "after_use": was_used}, actor
+    )
+    return proxy
+
+
+@transaction.atomic
+def vote_as_proxy(
+    *,
+    proxy: Proxy,
+    holder: User,
+    choice: dict[str, Any],
+    reason: str = "",
+    now: datetime.datetime | None = None,
+) -> str:
+    """The holder votes for the member; returns the receipt (which the holder passes on)."""
+    now = now or timezone.now()
+    proxy = (
+        Proxy.objects.select_for_update()
+        .select_related("poll", "elector", "elector__person")
+        .get(pk=proxy.pk)
+    )
+    if proxy.holder_id != holder.pk:
+        raise DelegationError(_("Only the proxy's holder votes with it."))
+    if proxy.status == Proxy.Status.PENDING:
+        raise DelegationError(_("The member has not confirmed this proxy yet."))
+    if proxy.status not in (Proxy.Status.CONFIRMED, Proxy.Status.USED):
+        raise DelegationError(_("This proxy was revoked."))
+    _accepting(proxy.poll, now)
+    own = Participation.objects.filter(elector=proxy.elector).exclude(channel=Channel.PROXY)
+    if own.exists():
+        raise DelegationError(_("The member has voted themselves; their own vote counts."))
+    code = cast_ballot(
+        poll=proxy.poll,
+        elector=proxy.elector,
+        choice=choice,
+        reason=reason,
+        channel=Channel.PROXY,
+        actor=holder,
+        recorded_by=holder,
+        now=now,
+    )
+    if proxy.status != Proxy.Status.USED:
+        proxy.status = Proxy.Status.USED
+        proxy.save(update_fields=["status"])
+    return code
+
+
+def proxies_held(holder: User, poll: Poll) -> list[Proxy]:
+    return list(
+        Proxy.objects.filter(
+            poll=poll, holder=holder, status__in=(Proxy.Status.CONFIRMED, Proxy.Status.USED)
+        ).select_related("elector__person")
+    )
+
+
+# --- agents ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def register_agent(*, coop: Cooperative, person: User, actor: User) -> Agent:
+    if not Membership.objects.filter(
+        coop=coop, person=person, status=Membership.Status.ACTIVE
+    ).exists():
+        raise DelegationError(_("An agent must be an active member of the cooperative."))
+    agent, created = Agent.objects.select_for_update().get_or_create(
+        coop=coop, person=person, defaults={"registered_by": actor}
+    )
+    if not created:
+        if agent.is_active:
+            raise DelegationError(_("This person is already an agent."))
+        agent.is_active = True
+        agent.registered_by = actor
+        agent.registered_at = timezone.now()
+        agent.save()
+    audit.record(
+        "agent.registered",
+        f"coop:{coop.slug}",
+        {"agent": agent.pk},
+        actor,
+        private={"person": f"person:{person.pk}"},
+    )
+    return agent
+
+
+@transaction.atomic
+def deregister_agent(*, agent: Agent, actor: User) -> Agent:
+    agent = Agent.objects.select_for_update().select_related("coop").get(pk=agent.pk)
+    if not agent.is_active:
+        raise DelegationError(_("This agent is already removed."))
+    agent.is_active = False
+    agent.save(update_fields=["is_active"])
+    audit.record("agent.removed", f"coop:{agent.coop.slug}", {"agent": agent.pk}, actor)
+    return agent
+
+
+def phoneless_electors(poll: Poll):  # type: ignore[no-untyped-def]
+    """The electors an agent may vote for: people without a phone number on their account."""
+    return (
+        Elector.objects.filter(poll=poll, person__isnull=False)
+        .filter(person__phone__isnull=True)
+        .select_related("person")
+        .order_by("person__name", "pk")
+    )
+
+
+@transaction.atomic
+def record_agent_vote(
+    *,
+    poll: Poll,
+    elector: Elector,
+    actor: User,
+    choice: dict[str, Any],
+    witness: str,
+    reason: str = "",
+    relative_phone: str = "",
+    now: datetime.datetime | None = None,
+) -> str:
+    """An agent records the vote of a member without a phone; returns the confirmation code."""
+    now = now or timezone.now()
+    poll = Poll.objects.select_related("coop").get(pk=poll.pk)
+    if active_agent(actor, poll.coop) is None:
+        raise DelegationError(_("Only a registered agent of this cooperative records votes."))
+    if not statutes_of(poll.coop).allow_agents:
+        raise DelegationError(_("The statutes of this cooperative do not allow agents."))
+    _accepting(poll, now)
+    elector = Elector.objects.select_related("person").get(pk=elector.pk)
+    if elector.poll_id != poll.pk or elector.person is None:
+        raise DelegationError(_("This member does not vote in this poll."))
+    if elector.person.phone:
+        raise DelegationError(_("This member has a phone and votes themselves."))
+    if elector.person_id == actor.pk:
+        raise DelegationError(_("An agent does not record their own vote."))
+    witness = " ".join((witness or "").split())
+    if len(witness) < 2:
+        raise DelegationError(_("Name the witness present at the vote."))
+    if witness.casefold() in {actor.name.casefold(), elector.person.name.casefold()}:
+        raise DelegationError(_("The witness must be someone other than the agent and the member."))
+    relative_phone = (relative_phone or "").replace(" ", "")
+    if relative_phone and not PHONE_PATTERN.match(relative_phone):
+        raise DelegationError(
+            _("Enter the relative's number in international format, e.g. +250788123456.")
+        )
+    if voted_on_paper(elector):
+        raise DelegationError(_("This member voted on paper at a meeting."))
+    code = cast_ballot(
+        poll=poll,
+        elector=elector,
+        choice=choice,
+        reason=reason,
+        channel=Channel.AGENT,
+        actor=actor,
+        recorded_by=actor,
+        witness=witness,
+        now=now,
+    )
+    private = {"member": f"person:{elector.person_id}", "witness": witness}
+    if relative_phone:
+        private["relative_phone"] = relative_phone
+    audit.record("agent.vote_recorded", f"poll:{poll.pk}", {}, actor, private=private)
+    if relative_phone:
+        _sms_in_language(
+            elector.person,
+            relative_phone,
+            SMS_AGENT_VOTE,
+            {
+                "agent": actor.name[:30],
+                "member": elector.person.name[:30],
+                "poll": poll.title[:50],
+                "witness": witness[:30],
+                "code": secrecy.format_receipt(code),
+            },
+        )
+    return code
+
+
+# --- paper counts ------------------------------------------------------------------------------
+
+
+def paper_choices(poll: Poll, counts: Any, option_count: int) -> list[tuple[dict, int]]:
+    """The paper count as (choice, number of ballots) pairs, each choice checked like a ballot.
+
+    `counts` is a list of numbers by option position for consent, single-choice and approval
+    polls (each ballot approving one option), or a list of `[number, ranking]` for ranked polls.
+    """
+    if poll.kind == Poll.Kind.SCORE:
+        raise DelegationError(_("Score polls cannot take a paper count; enter each ballot online."))
+    pairs: list[tuple[dict, int]] = []
+    if poll.kind in RANKED_KINDS:
+        if not isinstance(counts, list):
+            raise DelegationError(_("Enter the ballots as lines of a number and a ranking."))
+        for entry in counts:
+            if not (isinstance(entry, list | tuple) and len(entry) == 2):
+                raise DelegationError(_("Enter the ballots as lines of a number and a ranking."))
+            number, ranking = entry
+            if not isinstance(number, int) or number < 0:
+                raise DelegationError(_("A count is a whole number, 0 or more."))
+            if number:
+                pairs.append((clean_choice(poll, {"ranking": ranking}, option_count), number))
+        return pairs
+    if not isinstance(counts, list) or len(counts) != option_count:
+        raise DelegationError(_("Enter one count for each option."))
+    for position, number in enumerate(counts):
+        if not isinstance(number, int) or isinstance(number, bool) or number < 0:
+            raise DelegationError(_("A count is a whole number, 0 or more."))
+        if not number:
+            continue
+        if poll.kind == Poll.Kind.CONSENT:
+            code = ("agree", "abstain", "disagree", "block")[position]
+            choice = {"consent": code, "reason": _("Counted on paper.") if code == "block" else ""}
+        elif poll.kind == Poll.Kind.SINGLE:
+            choice = {"choice": position}
+        else:
+            choice = {"approve": [position]}
+        pairs.append((clean_choice(poll, choice, option_count), number))
+    return pairs
+
+
+def _option_count(poll: Poll) -> int:
+    return 4 if poll.kind == Poll.Kind.CONSENT else poll.options.count()
+
+
+def _check_register(poll: Poll, electors: list[Elector], pairs: list[tuple[dict, int]]) -> None:
+    if not electors:
+        raise DelegationError(_("Tick the electors who voted on paper (the attendance register)."))
+    if any(elector.poll_id != poll.pk for elector in electors):
+        raise DelegationError(_("Someone on the register does not vote in this poll."))
+    already = Participation.objects.filter(elector__in=electors).select_related(
+        "elector__person", "elector__member_coop"
+    )
+    if already:
+        names = ", ".join(sorted(str(p.elector) for p in already)[:10])
+        raise DelegationError(
+            _("These electors already voted, so they cannot be on the paper register: %(names)s.")
+            % {"names": names}
+        )
+    ballots = sum(number for _choice, number in pairs)
+    if ballots > len(electors):
+        raise DelegationError(
+            _("The count has %(ballots)s ballots but only %(people)s people on the register.")
+            % {"ballots": ballots, "people": len(electors)}
+        )
+
+
+@transaction.atomic
+def enter_paper_count(
+    *,
+    poll: Poll,
+    actor: User,
+    meeting: str,
+    counts: Any,
+    electors: list[Elector],
+    note: str = "",
+    now: datetime.datetime | None = None,
+) -> PaperCount:
+    now = now or timezone.now()
+    poll = Poll.objects.select_related("coop").get(pk=poll.pk)
+    if not is_teller(actor, poll.coop):
+        raise DelegationError(_("Only a teller (administrator, secretary or board member) counts."))
+    _accepting(poll, now)
+    meeting = meeting.strip()
+    if not meeting:
+        raise DelegationError(_("Name the meeting where the paper ballots were cast."))
+    try:
+        pairs = paper_choices(poll, counts, _option_count(poll))
+    except BallotError as error:
+        raise DelegationError(error.messages[0]) from None
+    _check_register(poll, electors, pairs)
+    pending = PaperCount.objects.filter(
+        poll=poll, status=PaperCount.Status.ENTERED, electors__in=electors
+    )
+    if pending.exists():
+        raise DelegationError(
+            _("Someone on this register is already in a count waiting for confirmation.")
+        )
+    paper = PaperCount.objects.create(
+        poll=poll, meeting=meeting, counts=counts, entered_by=actor, entered_at=now, note=note
+    )
+    paper.electors.set(electors)
+    audit.record(
+        "paper_count.entered",
+        f"poll:{poll.pk}",
+        {"paper_count": paper.pk, "meeting": meeting, "counts": counts, "register": len(electors)},
+        actor,
+    )
+    return paper
+
+
+@transaction.atomic
+def confirm_paper_count(
+    *, paper: PaperCount, actor: User, now: datetime.datetime | None = None
+) -> PaperCount:
+    """The second teller confirms: the register's electors get paper participations and the
+    counts become paper ballots, merged with the online ones in the count."""
+    now = now or timezone.now()
+    paper = (
+        PaperCount.objects.select_for_update().select_related("poll", "poll__coop").get(pk=paper.pk)
+    )
+    poll = paper.poll
+    _check_teller_pair(paper, actor)
+    _accepting(poll, now)
+    electors = list(
+        Elector.objects.select_for_update()
+        .filter(pk__in=paper.electors.values("pk"))
+        .order_by("pk")
+    )
+    try:
+        pairs = paper_choices(poll, paper.counts, _option_count(poll))
+    except BallotError as error:
+        raise DelegationError(error.messages[0]) from None
+    _check_register(poll, electors, pairs)
+    Participation.objects.bulk_create(
+        [
+            Participation(poll=poll, elector=elector, channel=Channel.PAPER, recorded_by=actor)
+            for elector in electors
+        ]
+    )
+    ballots = []
+    for choice, number in pairs:
+        ballot_id = uuid.uuid4()
+        commitment = secrecy.commitment(secrecy.new_receipt(), ballot_id, choice)
+        ballots.append(
+            Ballot(
+                id=ballot_id,
+                poll=poll,
+                weight=number,
+                choice=choice,
+                commitment=commitment,
+                is_paper=True,
+            )
+        )
+    Ballot.objects.bulk_create(ballots)
+    paper.status = PaperCount.Status.CONFIRMED
+    paper.confirmed_by = actor
+    paper.confirmed_at = now
+    paper.save(update_fields=["status", "confirmed_by", "confirmed_at"])
+    audit.record(
+        "paper_count.confirmed",
+        f"poll:{poll.pk}",
+        {
+            "paper_count": paper.pk,
+            "ballots": sum(number for _choice, number in pairs),
+            "commitments": sorted(ballot.commitment for ballot in ballots),
+        },
+        actor,
+    )
+    return paper
+
+
+def _check_teller_pair(paper: PaperCount, actor: User) -> None:
+    if not is_teller(actor, paper.poll.coop):
+        raise DelegationError(_("Only a teller (administrator, secretary or board member) counts."))
+    if paper.entered_by_id == actor.pk:
+        raise DelegationError(_("A second teller, not the one who entered it, checks the count."))
+    if paper.status != PaperCount.Status.ENTERED:
+        raise DelegationError(_("This count was already confirmed or rejected."))
+
+
+@transaction.atomic
+def reject_paper_count(*, paper: PaperCount, actor: User, note: str) -> PaperCount:
+    paper = PaperCount.objects.select_for_update().select_related("poll__coop").get(pk=paper.pk)
+    _check_teller_pair(paper, actor)
+    note = note.strip()
+    if not note:
+        raise DelegationError(_("Say what is wrong with the count, so it can be entered again."))
+    paper.status = PaperCount.Status.REJECTED
+    paper.confirmed_by = actor
+    paper.confirmed_at = timezone.now()
+    paper.note = f"{paper.note}\n{note}".strip()[:2000]
+    paper.save(update_fields=["status", "confirmed_by", "confirmed_at", "note"])
+    audit.record(
+        "paper_count.rejected",
+        f"poll:{paper.poll_id}",
+        {"paper_count": paper.pk, "reason": note},
+        actor,
+    )
+    return paper
