@@ -248,6 +248,14 @@ if SMS_PROVIDER == "africastalking" and not (AFRICASTALKING_USERNAME and AFRICAS
     )
 if SMS_PROVIDER not in {"console", "africastalking"}:
     raise ImproperlyConfigured("SMS_PROVIDER must be 'console' or 'africastalking'.")
+# Inbound callbacks (USSD, SMS): optionally a shared secret the callback URLs carry as
+# ?token=..., and/or the only addresses they may come from.
+AFRICASTALKING_CALLBACK_TOKEN = env_str("AFRICASTALKING_CALLBACK_TOKEN")
+AFRICASTALKING_CALLBACK_IPS = env_list("AFRICASTALKING_CALLBACK_IPS", [])
+# A USSD session older than this is stale: its later steps answer "dial again" and change nothing.
+MINGA_USSD_SESSION_SECONDS = env_int("MINGA_USSD_SESSION_SECONDS", 180)
+# The USSD code members dial (e.g. *384*123#), printed in vote notices; empty leaves it out.
+MINGA_USSD_CODE = env_str("MINGA_USSD_CODE")
 
 # Security. Behind a TLS-terminating proxy set SECURE_PROXY_SSL_HEADER_ENABLED=1.
 _secure = not DEBUG

@@ -1,0 +1,128 @@
+"""Votes and proxy confirmations by SMS: "YES 42", "NO 42", "ABSTAIN 42", "PROXY 123456".
+
+`42` is the poll's short code (its number), printed in the notice SMS. SMS votes work on
+consent proposals (YES agree, NO disagree, ABSTAIN abstain, BLOCK with a reason) and on single-
+choice polls whose two options are yes and no.
+
+Security trade-off: an SMS vote needs no PIN. The sender's number comes from the mobile network
+through the provider (like the number of a USSD session), but a text message stays in the
+phone's sent folder and in the provider's logs, so a PIN typed there would be exposed to
+anyone who picks up the phone, and with it the USSD PIN. Instead an SMS vote is accepted only
+from the number on the elector's account, for a poll they vote in; the answer confirms what was
+recorded with the receipt, and says that a later vote (by USSD with the PIN, or on the web)
+replaces it, the last vote counting. Cooperatives that need more than possession of the phone
+use USSD, which asks for the PIN. An SMS vote in a secret poll is also visible to the
+provider that carries it: the notice says so by pointing to USSD for a secret vote.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from minga.accounts.models import User
+
+from . import delegation, secrecy, smsparse
+from .actions import BallotError, cast_ballot
+from .delegation import DelegationError
+from .models import Channel, Poll
+from .ussd import CONSENT as CONSENT_LABELS
+
+YES_WORDS = {"yes", "si", "sí", "oui", "sim"}
+NO_WORDS = {"no", "non", "não", "nao"}
+CONSENT = {"yes": "agree", "no": "disagree", "abstain": "abstain", "block": "block"}
+
+
+def help_text() -> str:
+    return _(
+        "Minga: to vote, send YES, NO or ABSTAIN and the vote's code, e.g. YES 42. To confirm "
+        "a proxy, send PROXY and your code."
+    )
+
+
+def respond(*, phone: str, text: str) -> str | None:
+    """The answer to one inbound SMS (sent back by SMS), after acting on it."""
+    person = User.objects.filter(phone=phone, is_active=True).first()
+    if person is None:
+        with translation.override(settings.LANGUAGE_CODE):
+            return _("Minga: this number is not registered. Ask your cooperative to add it.")
+    with translation.override(person.preferred_language):
+        command = smsparse.parse(text)
+        if command is None:
+            return help_text()
+        if isinstance(command, smsparse.ProxyConfirmation):
+            try:
+                proxy = delegation.confirm_proxy_by_code(
+                    person=person, code=command.code, channel=Channel.SMS
+                )
+            except DelegationError as error:
+                return _("Minga: %(error)s Nothing was changed.") % {"error": error.messages[0]}
+            return _(
+                "Minga: proxy confirmed. %(holder)s can vote for you in '%(poll)s'. If you vote "
+                "yourself, your vote counts instead."
+            ) % {"holder": proxy.holder.name[:40], "poll": proxy.poll.title[:60]}
+        return _vote(person, command)
+
+
+def _yes_no(poll: Poll) -> tuple[int, int] | None:
+    """The positions of the yes and the no option of a two-option single-choice poll."""
+    if poll.kind != Poll.Kind.SINGLE:
+        return None
+    labels = [option.label.strip().casefold() for option in poll.options.order_by("position")]
+    if len(labels) != 2:
+        return None
+    yes = [i for i, label in enumerate(labels) if label in YES_WORDS]
+    no = [i for i, label in enumerate(labels) if label in NO_WORDS]
+    return (yes[0], no[0]) if len(yes) == 1 and len(no) == 1 else None
+
+
+def answerable(poll: Poll) -> bool:
+    """Whether members can answer `poll` by SMS."""
+    return poll.kind == Poll.Kind.CONSENT or _yes_no(poll) is not None
+
+
+def _choice(poll: Poll, vote: smsparse.Vote) -> dict | None:
+    if poll.kind == Poll.Kind.CONSENT:
+        return {"consent": CONSENT[vote.position], "reason": vote.reason}
+    positions = _yes_no(poll)
+    if positions is not None and vote.position in ("yes", "no"):
+        return {"choice": positions[0] if vote.position == "yes" else positions[1]}
+    return None
+
+
+def _summary(poll: Poll, choice: dict) -> str:
+    if "consent" in choice:
+        labels = dict((code, str(label)) for code, label in CONSENT_LABELS)
+        return labels[choice["consent"]]
+    return poll.options.get(position=choice["choice"]).label[:30]
+
+
+def _vote(person: User, vote: smsparse.Vote) -> str:
+    poll = Poll.objects.filter(pk=vote.poll).first()
+    elector = delegation.own_elector(person, poll) if poll else None
+    if poll is None or elector is None:
+        return _("Minga: you have no vote in a poll with the code %(code)s.") % {"code": vote.poll}
+    if not poll.is_accepting_votes():
+        return _("Minga: '%(poll)s' is not accepting votes.") % {"poll": poll.title[:60]}
+    choice = _choice(poll, vote)
+    if choice is None:
+        return _("Minga: '%(poll)s' cannot be answered by SMS. Use the USSD menu.") % {
+            "poll": poll.title[:60]
+        }
+    if delegation.voted_on_paper(elector):
+        return _("Minga: you voted on paper at a meeting; that vote counts.")
+    try:
+        code = cast_ballot(
+            poll=poll, elector=elector, choice=choice, channel=Channel.SMS, actor=person
+        )
+    except BallotError as error:
+        return _("Minga: %(error)s Nothing was recorded.") % {"error": error.messages[0]}
+    return _(
+        "Minga: your vote (%(vote)s) on '%(poll)s' is recorded. Receipt %(code)s. Not you? Vote "
+        "again by USSD: the last vote counts."
+    ) % {
+        "vote": _summary(poll, choice),
+        "poll": poll.title[:60],
+        "code": secrecy.format_receipt(code),
+    }

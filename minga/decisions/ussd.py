@@ -1,0 +1,502 @@
+"""The USSD voting menu: a state machine rebuilt from the inputs at every step.
+
+Africa's Talking sends the whole input of the session at each step (`1*2*1234`), so the menu
+keeps no state of its own: it replays the inputs from the first screen. The screens:
+
+    open polls (1..n, 99 more, 0 proxy requests)
+      -> the ballot: consent (1-4), single choice (a number), approval (numbers tick and untick,
+         0 when done), score (one screen per option), ranked (type an order: "2 1 3" or "213")
+      -> a block asks for a reason
+      -> confirmation: the vote in words, "enter your PIN" (0 cancels)
+      -> END with the receipt code
+    proxy requests -> the request -> PIN -> END
+
+Only the last input ever acts, and only when it answers the PIN prompt: the menu checks that
+the confirmation screen it rebuilt is the one the member saw at the previous step (stored by
+`minga.channels.inbound`), so a list that changed in between (a poll closed) cannot turn a
+confirmation into a vote for something else. Wrong input redraws the screen with a short
+error; nothing changes until a PIN is accepted. Every screen fits in 182 characters.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import zoneinfo
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from minga.accounts.models import User
+from minga.channels.inbound import Reply
+
+from . import delegation, secrecy
+from .actions import BallotError, cast_ballot
+from .delegation import DelegationError, PinCheck
+from .models import Channel, Elector, Option, Poll, Proxy, VotingPin
+from .queries import open_polls_for
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+LIMIT = 182
+MORE = "99"
+PAGE = 4
+MAX_INPUTS = 60
+MAX_TEXT = 400
+_SPLIT = re.compile(r"[\s,.#-]+")
+CONSENT = (
+    ("agree", gettext_lazy("Agree")),
+    ("abstain", gettext_lazy("Abstain")),
+    ("disagree", gettext_lazy("Disagree")),
+    ("block", gettext_lazy("Block")),
+)
+
+
+def fit(kind: str, lines: Sequence[str], cuttable: set[int] | None = None) -> str:
+    """`kind` ("CON"/"END") and the lines, the longest cuttable lines shortened to fit."""
+    lines = [" ".join(line.split()) for line in lines]
+    can_cut = set(range(len(lines))) if cuttable is None else set(cuttable)
+    while len(kind) + 1 + sum(len(line) + 1 for line in lines) - 1 > LIMIT:
+        candidates = [i for i in can_cut if len(lines[i]) > 8] or [
+            i for i in range(len(lines)) if len(lines[i]) > 3
+        ]
+        if not candidates:
+            break
+        longest = max(candidates, key=lambda i: len(lines[i]))
+        lines[longest] = lines[longest][: len(lines[longest]) - 3].rstrip() + ".."
+    return f"{kind} " + "\n".join(lines)
+
+
+def end(*lines: str) -> Reply:
+    return Reply(fit("END", lines))
+
+
+def short_time(value: datetime.datetime, zone: str) -> str:
+    local = timezone.localtime(value, zoneinfo.ZoneInfo(zone))
+    return f"{local:%d/%m %H:%M} {local.tzname()}"
+
+
+@dataclass
+class Context:
+    person: User
+    now: datetime.datetime
+    previous: str | None
+    polls: list[tuple[Poll, Elector]] = field(default_factory=list)
+    proxies: list[Proxy] = field(default_factory=list)
+
+
+@dataclass
+class Screen:
+    """One screen; `step` returns the next screen, or a final `Reply` when acting is allowed."""
+
+    ctx: Context
+    error: str = ""
+
+    def lines(self) -> tuple[list[str], set[int]]:
+        raise NotImplementedError
+
+    def show(self) -> Reply:
+        lines, cuttable = self.lines()
+        if self.error:
+            lines = [self.error, *lines]
+            cuttable = {i + 1 for i in cuttable}
+        return Reply(fit("CON", lines, cuttable), asks_secret=self.asks_secret)
+
+    asks_secret = False
+
+    def step(self, token: str, last: bool) -> Screen | Reply:
+        raise NotImplementedError
+
+    def wrong(self, message: str | None = None) -> Screen:
+        return replace(self, error=message or _("Invalid choice."))
+
+
+def _numbered(items: Sequence[str], page: int) -> tuple[list[str], bool]:
+    start = page * PAGE
+    shown = [f"{start + i + 1} {label}" for i, label in enumerate(items[start : start + PAGE])]
+    return shown, len(items) > start + PAGE or page > 0
+
+
+def _pick(token: str, count: int) -> int | None:
+    if token.isascii() and token.isdigit() and 1 <= int(token) <= count:
+        return int(token) - 1
+    return None
+
+
+@dataclass
+class Home(Screen):
+    page: int = 0
+
+    def lines(self) -> tuple[list[str], set[int]]:
+        titles = [poll.title for poll, _elector in self.ctx.polls]
+        shown, paged = _numbered(titles, self.page)
+        lines = [_("Minga: open votes") if titles else _("Minga: no open votes for you."), *shown]
+        cuttable = set(range(1, len(lines)))
+        if paged:
+            lines.append(f"{MORE} " + _("More"))
+        if self.ctx.proxies:
+            lines.append("0 " + _("Proxy requests (%(count)s)") % {"count": len(self.ctx.proxies)})
+        return lines, cuttable
+
+    def step(self, token: str, last: bool) -> Screen | Reply:
+        if token == MORE and len(self.ctx.polls) > PAGE:
+            pages = (len(self.ctx.polls) + PAGE - 1) // PAGE
+            return replace(self, page=(self.page + 1) % pages, error="")
+        if token == "0" and self.ctx.proxies:
+            return ProxyList(self.ctx)
+        index = _pick(token, len(self.ctx.polls))
+        if index is None:
+            return self.wrong()
+        poll, elector = self.ctx.polls[index]
+        if delegation.voted_on_paper(elector):
+            return end(_("You voted on paper at a meeting; that vote counts."))
+        return ballot_screen(self.ctx, poll, elector)
+
+
+def _options(poll: Poll) -> list[Option]:
+    return list(poll.options.order_by("position"))
+
+
+def ballot_screen(ctx: Context, poll: Poll, elector: Elector) -> Screen:
+    if poll.kind == Poll.Kind.CONSENT:
+        return Consent(ctx, poll=poll, elector=elector)
+    if poll.kind == Poll.Kind.SINGLE:
+        return Single(ctx, poll=poll, elector=elector)
+    if poll.kind == Poll.Kind.APPROVAL:
+        return Approval(ctx, poll=poll, elector=elector)
+    if poll.kind == Poll.Kind.SCORE:
+        return Score(ctx, poll=poll, elector=elector)
+    return Ranked(ctx, poll=poll, elector=elector)
+
+
+@dataclass
+class BallotScreen(Screen):
+    poll: Poll | None = None
+    elector: Elector | None = None
+    page: int = 0
+
+    @property
+    def labels(self) -> list[str]:
+        return [option.label for option in _options(self.poll)]  # type: ignore[arg-type]
+
+    def title(self) -> str:
+        return self.poll.title  # type: ignore[union-attr]
+
+    def confirm(self, choice: dict[str, Any], summary: str) -> Screen:
+        return Confirm(
+            self.ctx, poll=self.poll, elector=self.elector, choice=choice, summary=summary
+        )
+
+    def paged(self, labels: list[str], instruction: str, marks: set[int] | None = None):  # type: ignore[no-untyped-def]
+        shown, paged = _numbered(
+            [("+" if marks and i in marks else "") + label for i, label in enumerate(labels)],
+            self.page,
+        )
+        lines = [self.title(), *shown]
+        cuttable = set(range(len(lines)))
+        if paged:
+            lines.append(f"{MORE} " + _("More"))
+        lines.append(instruction)
+        return lines, cuttable
+
+    def next_page(self, count: int) -> Screen:
+        pages = (count + PAGE - 1) // PAGE
+        return replace(self, page=(self.page + 1) % pages, error="")
+
+
+@dataclass
+class Consent(BallotScreen):
+    def lines(self) -> tuple[list[str], set[int]]:
+        return [self.title(), *(f"{i + 1} {label}" for i, (_c, label) in enumerate(CONSENT))], {0}
+
+    def step(self, token: str, last: bool) -> Screen | Reply:
+        index = _pick(token, 4)
+        if index is None:
+            return self.wrong()
+        code, label = CONSENT[index]
+        if code == "block":
+            return Reason(self.ctx, poll=self.poll, elector=self.elector)
+        return self.confirm({"consent": code}, str(label))
+
+
+@dataclass
+class Reason(BallotScreen):
+    def lines(self) -> tuple[list[str], set[int]]:
+        return [self.title(), _("A block needs a reason. Type it:")], {0}
+
+    def step(self, token: str, last: bool) -> Screen | Reply:
+        reason = " ".join(token.split())
+        if len(reason) < 3:
+            return self.wrong(_("Type a reason of a few words."))
+        summary = _("Block: %(reason)s") % {"reason": reason}
+        return self.confirm({"consent": "block", "reason": reason[:2000]}, summary)
+
+
+@dataclass
+class Single(BallotScreen):
+    def lines(self) -> tuple[list[str], set[int]]:
+        return self.paged(self.labels, _("Choose one"))
+
+    def step(self, token: str, last: bool) -> Screen | Reply:
+        labels = self.labels
+        if token == MORE and len(labels) > PAGE:
+            return self.next_page(len(labels))
+        index = _pick(token, len(labels))
+        if index is None:
+            return self.wrong()
+        return self.confirm({"choice": index}, labels[index])
+
+
+@dataclass
+class Approval(BallotScreen):
+    ticked: frozenset[int] = frozenset()
+
+    def lines(self) -> tuple[list[str], set[int]]:
+        return self.paged(self.labels, _("Number: tick/untick. 0 Done"), set(self.ticked))
+
+    def step(self, token: str, last: bool) -> Screen | Reply:
+        labels = self.labels
+        if token == MORE and len(labels) > PAGE:
+            return self.next_page(len(labels))
+        if token == "0":
+            if not self.ticked:
+                return self.wrong(_("Tick at least one option."))
+            chosen = sorted(self.ticked)
+            return self.confirm({"approve": chosen}, ", ".join(labels[i] for i in chosen))
+        index = _pick(token, len(labels))
+        if index is None:
+            return self.wrong()
+        return replace(self, ticked=self.ticked ^ {index}, error="")
+
+
+@dataclass
+class Score(BallotScreen):
+    scores: tuple[int, ...] = ()
+
+    def lines(self) -> tuple[list[str], set[int]]:
+        labels = self.labels
+        index = len(self.scores)
+        head = _("Score %(n)s of %(total)s") % {"n": index + 1, "total": len(labels)}
+        top = self.poll.score_max  # type: ignore[union-attr]
+        return [self.title(), f"{head}: {labels[index]}", _("Type 0 to %(max)s") % {"max": top}], {
+            0,
+            1,
+        }
+
+    def step(self, token: str, last: bool) -> Screen | Reply:
+        labels = self.labels
+        top = self.poll.score_max  # type: ignore[union-attr]
+        if not (token.isascii() and token.isdigit() and 0 <= int(token) <= top):
+            return self.wrong(_("Type a number from 0 to %(max)s.") % {"max": top})
+        scores = (*self.scores, int(token))
+        if len(scores) < len(labels):
+            return replace(self, scores=scores, error="")
+        summary = " ".join(f"{labels[i][:12]}:{s}" for i, s in enumerate(scores))
+        return self.confirm({"scores": {str(i): s for i, s in enumerate(scores)}}, summary)
+
+
+def parse_ranking(token: str, count: int) -> list[int] | None:
+    """Positions (0-based) in the order typed: "2 1 3", "2,1,3" or, up to 9 options, "213"."""
+    parts = [part for part in _SPLIT.split(token.strip()) if part]
+    if len(parts) == 1 and count <= 9 and len(parts[0]) > 1:
+        parts = list(parts[0])
+    if not parts or not all(part.isascii() and part.isdigit() for part in parts):
+        return None
+    order = [int(part) - 1 for part in parts]
+    if any(not 0 <= i < count for i in order) or len(set(order)) != len(order):
+        return None
+    return order
+
+
+@dataclass
+class Ranked(BallotScreen):
+    def lines(self) -> tuple[list[str], set[int]]:
+        return self.paged(self.labels, _("Type your order, e.g. 2 1 3"))
+
+    def step(self, token: str, last: bool) -> Screen | Reply:
+        labels = self.labels
+        if token == MORE and len(labels) > PAGE:
+            return self.next_page(len(labels))
+        order = parse_ranking(token, len(labels))
+        if order is None:
+            return self.wrong(_("Type option numbers, each once, e.g. 2 1 3."))
+        summary = " ".join(f"{rank + 1}.{labels[i][:14]}" for rank, i in enumerate(order))
+        return self.confirm({"ranking": [[i] for i in order]}, summary)
+
+
+def _check_pin(ctx: Context, pin: str) -> Reply | None:
+    """None when the PIN is right, else the END message (the failure is counted)."""
+    outcome, left, until = delegation.check_voting_pin(person=ctx.person, pin=pin, now=ctx.now)
+    if outcome == PinCheck.OK:
+        return None
+    if outcome == PinCheck.MISSING:
+        return end(_("Set a voting PIN on the website first. Nothing was recorded."))
+    if outcome == PinCheck.LOCKED:
+        return end(
+            _("Too many wrong PINs. Try again after %(time)s. Nothing was recorded.")
+            % {"time": short_time(until, ctx.person.timezone)}  # type: ignore[arg-type]
+        )
+    return end(
+        _("Wrong PIN. %(left)s tries left. Nothing was recorded. Please dial again.")
+        % {"left": left}
+    )
+
+
+@dataclass
+class PinPrompt(Screen):
+    asks_secret = True
+
+    def act(self) -> Reply:
+        raise NotImplementedError
+
+    def step(self, token: str, last: bool) -> Screen | Reply:
+        if not last:
+            return end(_("This session has ended. Please dial again."))
+        if token == "0":
+            return end(_("Cancelled. Nothing was recorded."))
+        if self.ctx.previous != self.show().text:
+            return end(
+                _("The menu changed while you were in it. Nothing was recorded. Dial again.")
+            )
+        refused = _check_pin(self.ctx, token)
+        return refused or self.act()
+
+
+@dataclass
+class Confirm(PinPrompt):
+    poll: Poll | None = None
+    elector: Elector | None = None
+    choice: dict[str, Any] = field(default_factory=dict)
+    summary: str = ""
+
+    def lines(self) -> tuple[list[str], set[int]]:
+        poll = self.poll
+        return [
+            poll.title,  # type: ignore[union-attr]
+            _("Your vote: %(summary)s") % {"summary": self.summary},
+            _("Enter your PIN to confirm (0 cancels)"),
+        ], {0, 1}
+
+    def act(self) -> Reply:
+        poll, elector, person = self.poll, self.elector, self.ctx.person
+        assert poll is not None and elector is not None  # noqa: S101 (set by every ballot screen)
+        if delegation.voted_on_paper(elector):
+            return end(_("You voted on paper at a meeting; that vote counts."))
+        try:
+            code = cast_ballot(
+                poll=poll,
+                elector=elector,
+                choice=self.choice,
+                channel=Channel.USSD,
+                actor=person,
+                now=self.ctx.now,
+            )
+        except BallotError as error:
+            return end(error.messages[0], _("Nothing was recorded."))
+        return end(
+            _("Vote recorded. Receipt: %(code)s") % {"code": secrecy.format_receipt(code)},
+            _("You can change it until %(time)s.")
+            % {"time": short_time(poll.closes_at, person.timezone)},
+        )
+
+
+@dataclass
+class ProxyList(Screen):
+    def lines(self) -> tuple[list[str], set[int]]:
+        items = [
+            _("%(holder)s for %(poll)s") % {"holder": p.holder.name, "poll": p.poll.title}
+            for p in self.ctx.proxies[:PAGE]
+        ]
+        shown, _paged = _numbered(items, 0)
+        return [_("Proxy requests"), *shown], set(range(1, len(shown) + 1))
+
+    def step(self, token: str, last: bool) -> Screen | Reply:
+        index = _pick(token, min(len(self.ctx.proxies), PAGE))
+        if index is None:
+            return self.wrong()
+        return ProxyConfirm(self.ctx, proxy=self.ctx.proxies[index])
+
+
+@dataclass
+class ProxyConfirm(PinPrompt):
+    proxy: Proxy | None = None
+
+    def lines(self) -> tuple[list[str], set[int]]:
+        proxy = self.proxy
+        assert proxy is not None  # noqa: S101
+        return [
+            _("Give your vote in %(poll)s to %(holder)s?")
+            % {"poll": proxy.poll.title, "holder": proxy.holder.name},
+            _("Enter your PIN to confirm (0 cancels)"),
+        ], {0}
+
+    def act(self) -> Reply:
+        proxy = self.proxy
+        assert proxy is not None  # noqa: S101
+        try:
+            delegation.confirm_proxy(
+                proxy=proxy, actor=self.ctx.person, now=self.ctx.now, channel=Channel.USSD
+            )
+        except DelegationError as error:
+            return end(error.messages[0], _("Nothing was changed."))
+        return end(
+            _("Proxy confirmed: %(holder)s can vote for you.") % {"holder": proxy.holder.name},
+            _("If you vote yourself, your vote counts instead."),
+        )
+
+
+def _context(person: User, now: datetime.datetime, previous: str | None) -> Context:
+    polls = []
+    for poll in open_polls_for(person, now=now):
+        elector = delegation.own_elector(person, poll)
+        if elector is not None:
+            polls.append((poll, elector))
+    proxies = delegation.pending_proxies_of(person, now=now)
+    return Context(person=person, now=now, previous=previous, polls=polls, proxies=proxies)
+
+
+def respond(
+    *, phone: str, text: str, previous: str | None, now: datetime.datetime | None = None
+) -> Reply:
+    """The answer to one USSD step of the member whose phone is `phone`."""
+    now = now or timezone.now()
+    person = User.objects.filter(phone=phone, is_active=True).first()
+    if person is None:
+        return end(_("This number is not registered on Minga. Ask your cooperative to add it."))
+    with translation.override(person.preferred_language):
+        return _respond(person, text, previous, now)
+
+
+def _respond(person: User, text: str, previous: str | None, now: datetime.datetime) -> Reply:
+    tokens = text.split("*") if text else []
+    if len(text) > MAX_TEXT or len(tokens) > MAX_INPUTS:
+        return end(_("Too many inputs. Nothing was recorded. Please dial again."))
+    if not VotingPin.objects.filter(person=person).exists():
+        return end(
+            _("You have no voting PIN yet. Set one at %(url)s or ask your cooperative.")
+            % {"url": pin_url()}
+        )
+    ctx = _context(person, now, previous)
+    if not ctx.polls and not ctx.proxies:
+        return end(_("Minga: no open votes for you."))
+    screen: Screen | Reply = Home(ctx)
+    for position, token in enumerate(tokens):
+        assert isinstance(screen, Screen)  # noqa: S101 (a Reply ends the loop below)
+        screen = screen.step(token.strip(), last=position == len(tokens) - 1)
+        if isinstance(screen, Reply):
+            if position != len(tokens) - 1:
+                return end(_("This session has ended. Please dial again."))
+            return screen
+    assert isinstance(screen, Screen)  # noqa: S101
+    return screen.show()
+
+
+def pin_url() -> str:
+    from django.urls import reverse
+
+    return settings.MINGA_PUBLIC_URL.split("://", 1)[-1] + reverse("decisions:pin")
