@@ -20,6 +20,7 @@ from __future__ import annotations
 import hashlib
 import json
 import time
+import uuid
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -134,6 +135,63 @@ class _Resolver(ContextResolver):
         return resolved
 
 
+class _Processor(jsonld.JsonLdProcessor):
+    """pyld's processor, reusing the processed scoped contexts of the bundled contexts.
+
+    A type-scoped context (``Achievement``, ``Profile``...) is processed again for
+    every node of that type, and pyld cannot cache it across documents because it
+    stamps each such active context with a new identifier. Processing depends only
+    on the active context and the (immutable, bundled) local context, so the
+    result is kept per loader, keyed by both.
+    """
+
+    def __init__(self, loader: _BundledLoader) -> None:
+        super().__init__()
+        self.bundled = loader
+
+    def _process_context(  # type: ignore[no-untyped-def]
+        self,
+        active_ctx,
+        local_ctx,
+        options,
+        override_protected=False,
+        propagate=True,
+        validate_scoped=True,
+        cycles=None,
+    ):
+        active_id = active_ctx.get("_uuid") if isinstance(active_ctx, Mapping) else None
+        if (
+            active_id is None
+            or not isinstance(local_ctx, dict)
+            or id(local_ctx) not in self.bundled.nested
+        ):
+            return super()._process_context(
+                active_ctx,
+                local_ctx,
+                options,
+                override_protected,
+                propagate,
+                validate_scoped,
+                cycles,
+            )
+        key = (active_id, id(local_ctx), override_protected, propagate, validate_scoped)
+        processed = self.bundled.processed.get(key)
+        if processed is None:
+            processed = super()._process_context(
+                active_ctx,
+                local_ctx,
+                options,
+                override_protected,
+                propagate,
+                validate_scoped,
+                cycles,
+            )
+            if isinstance(processed, dict) and "_uuid" not in processed:
+                processed["_uuid"] = str(uuid.uuid1())
+            self.bundled.processed[key] = processed
+        return processed
+
+
 class _BundledLoader:
     """A pyld document loader serving a fixed set of contexts, with its own caches.
 
@@ -146,6 +204,7 @@ class _BundledLoader:
         self.cache: LRUCache[Any, Any] = LRUCache(maxsize=256)
         self.by_url: dict[str, Any] = {}
         self.nested: dict[int, ResolvedContext | None] = {}
+        self.processed: LRUCache[Any, Any] = LRUCache(maxsize=1024)
 
     def keep(self, url: str, resolved: Any) -> None:
         """Keep the resolved context of ``url``, and index the objects nested in it."""
@@ -303,8 +362,11 @@ def canonize(
     }
     if isinstance(loader, _BundledLoader):
         options["contextResolver"] = loader.resolver()
+    processor = (
+        _Processor(loader) if isinstance(loader, _BundledLoader) else jsonld.JsonLdProcessor()
+    )
     try:
-        dataset = jsonld.to_rdf(dict(document), options)
+        dataset = processor.to_rdf(dict(document), options)
     except RecursionError:
         raise CanonicalizationError("The document is nested too deeply to canonicalise.") from None
     except Exception as error:  # pyld raises JsonLdError, and TypeError/ValueError on odd input

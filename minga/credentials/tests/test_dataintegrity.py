@@ -324,3 +324,54 @@ def test_any_json_is_a_problem_never_a_crash(document, suite):
             dataintegrity.verify(candidate, public_key=public_key)
         except dataintegrity.ProofError as error:
             assert error.problem.type.uri and error.problem.detail
+
+
+def test_the_context_caches_change_nothing_in_the_output():
+    """Canonical N-Quads with the cached contexts equal pyld's own, document after document."""
+    from pyld import jsonld as pyld
+
+    def plain_loader(url, options=None):
+        return {"contextUrl": None, "documentUrl": url, "document": jsonld.CONTEXTS[url]}
+
+    signed = _json(VECTORS / "eddsa-rdfc-2022" / "signedDataInt.json")
+    badge = {
+        "@context": [
+            "https://www.w3.org/ns/credentials/v2",
+            "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+        ],
+        "id": "https://example.org/credentials/1",
+        "type": ["VerifiableCredential", "OpenBadgeCredential"],
+        "issuer": {"id": "did:web:example.org", "type": ["Profile"], "name": "Kahawa"},
+        "validFrom": "2026-01-01T00:00:00Z",
+        "credentialSubject": {
+            "type": ["AchievementSubject"],
+            "achievement": {
+                "id": "https://example.org/achievements/1",
+                "type": ["Achievement"],
+                "name": "Bookkeeping",
+                "description": "Books.",
+                "criteria": {"narrative": "Attend."},
+                "creator": {"id": "did:web:example.org", "type": ["Profile"]},
+            },
+            "result": [{"type": ["Result"], "value": "92"}],
+        },
+        "credentialStatus": [
+            {
+                "id": "https://example.org/status/1#3",
+                "type": "BitstringStatusListEntry",
+                "statusPurpose": "revocation",
+                "statusListIndex": "3",
+                "statusListCredential": "https://example.org/status/1",
+            }
+        ],
+    }
+    for document in [signed, badge, signed, badge, {**badge, "name": "Again"}]:
+        expected = pyld.normalize(
+            document,
+            {
+                "algorithm": "URDNA2015",
+                "format": "application/n-quads",
+                "documentLoader": plain_loader,
+            },
+        )
+        assert jsonld.canonize(document) == expected

@@ -1,0 +1,196 @@
+"""Credential verification and issuance throughput, and the weight of the verification page.
+
+Sets up a throwaway instance (bench/settings_bench.py: SQLite under a temporary
+MINGA_VAR_DIR, DEBUG off), where a cooperative defines an achievement and issues
+Open Badges 3.0 credentials through the real `issue_credential` action (eddsa-rdfc-2022,
+two status list entries, an audit entry each). Measured in one process, so per core:
+
+- `credential-verifications-per-core`: full `verify_credential` runs per second on one
+  credential: structure, the issuer's did:web from the database, the signature (RDFC-1.0
+  canonicalisation of the document and of the proof options), dates, both status lists
+  (read in-process from the status list view), and the audit log's inclusion proof against
+  the latest signed checkpoint. Budget >= 200/s (DESIGN.md).
+- `credential-issuances-per-core`: `issue_credential` calls per second, each its own
+  transaction. Budget >= 200/s.
+- `credential-verify-page-first-visit` / `-repeat-visit`: gzip weight of the verification
+  page showing a full report (HTML + the stylesheet on a first visit). Budgets 50 KB / 15 KB.
+
+Exits 1 when a budget fails, 2 when the measurement could not be made.
+"""
+
+from __future__ import annotations
+
+import gzip
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = sys.executable
+sys.path.insert(0, str(ROOT))
+
+from bench.bench_pages import BenchError, budget_line, make_env  # noqa: E402
+
+VERIFY_BUDGET = 200
+ISSUE_BUDGET = 200
+FIRST_VISIT_KB, REPEAT_VISIT_KB = 50, 15
+SECONDS = 5.0
+ISSUANCES = 400
+
+
+def _rate(step, seconds: float = SECONDS) -> tuple[float, int]:
+    """Calls of ``step`` per second over about ``seconds`` (after two warm-up calls)."""
+    step()
+    step()
+    count, started = 0, time.perf_counter()
+    while (elapsed := time.perf_counter() - started) < seconds:
+        step()
+        count += 1
+    return count / elapsed, count
+
+
+def child() -> int:
+    import django
+
+    django.setup()
+    from django.contrib.staticfiles import finders
+    from django.core.management import call_command
+    from django.test import Client
+
+    from minga.accounts.models import User
+    from minga.audit.log import create_checkpoint
+    from minga.coops import actions as coop_actions
+    from minga.credentials import actions
+    from minga.credentials.verification import verify_credential
+
+    call_command("migrate", verbosity=0)
+    call_command("collectstatic", "--noinput", verbosity=0)
+    owner = User.objects.create_user(email="owner@bench.example", name="Owner", password=None)
+    coop = coop_actions.create_cooperative(
+        actor=owner,
+        name="Bench Coffee Cooperative",
+        legal_form="primary",
+        country="RW",
+        sector="agriculture",
+        description="Coffee growers.",
+    )
+    achievement = actions.define_achievement(
+        coop=coop,
+        actor=owner,
+        name="Bookkeeping basics",
+        description="Keeps a cooperative's books by double entry.",
+        criteria="Attend four sessions and pass the assessment.",
+        achievement_type="CertificateOfCompletion",
+        alignments=[{"target_name": "Bookkeeping", "target_url": "https://example.org/skills/1"}],
+    )
+    counter = iter(range(10**9))
+
+    def issue():
+        return actions.issue_credential(
+            achievement=achievement,
+            recipient_email=f"member{next(counter)}@bench.example",
+            results=[{"name": "Assessment score", "value": "92", "type": "Percent"}],
+            evidence=[{"id": "https://example.org/evidence/1", "name": "Final ledger"}],
+            actor=owner,
+        )
+
+    issue()
+    issue()
+    started = time.perf_counter()
+    for _ in range(ISSUANCES):
+        issue()
+    issue_rate = ISSUANCES / (time.perf_counter() - started)
+
+    credential = issue()
+    create_checkpoint()
+    report = verify_credential(credential.document)
+    if not report.is_valid or any(c.status != "passed" for c in report.checks):
+        raise BenchError(f"the bench credential does not verify: {report.as_json()}")
+    verify_rate, runs = _rate(lambda: verify_credential(credential.document))
+
+    client = Client()
+    page = client.post("/credentials/verify/", {"credential": credential.document})
+    if page.status_code != 200 or "This credential is valid." not in page.content.decode():
+        raise BenchError(f"the verification page answered {page.status_code}")
+    html = len(gzip.compress(page.content))
+    css = len(gzip.compress(Path(finders.find("minga.css")).read_bytes()))
+    first_kb, repeat_kb = (html + css) / 1024, html / 1024
+
+    print(
+        f"{runs} verifications of a {len(credential.document)}-byte credential; "
+        f"{ISSUANCES} issuances ({coop.name})."
+    )
+    lines = [
+        (
+            "credential-verifications-per-core",
+            f"{verify_rate:.0f}",
+            "/s",
+            ">=",
+            VERIFY_BUDGET,
+            verify_rate >= VERIFY_BUDGET,
+        ),
+        (
+            "credential-issuances-per-core",
+            f"{issue_rate:.0f}",
+            "/s",
+            ">=",
+            ISSUE_BUDGET,
+            issue_rate >= ISSUE_BUDGET,
+        ),
+        (
+            "credential-verify-page-first-visit",
+            f"{first_kb:.1f}",
+            "KB",
+            "<=",
+            FIRST_VISIT_KB,
+            first_kb <= FIRST_VISIT_KB,
+        ),
+        (
+            "credential-verify-page-repeat-visit",
+            f"{repeat_kb:.1f}",
+            "KB",
+            "<=",
+            REPEAT_VISIT_KB,
+            repeat_kb <= REPEAT_VISIT_KB,
+        ),
+    ]
+    for name, figure, unit, op, limit, ok in lines:
+        print(budget_line(name, figure, unit, op, str(limit), ok))
+    return 0 if all(line[-1] for line in lines) else 1
+
+
+def main() -> int:
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the cleanup below
+    tmp = Path(tempfile.mkdtemp(prefix="minga-bench-credentials-"))
+    try:
+        env = make_env(tmp)
+        env["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
+        done = subprocess.run(
+            [PYTHON, str(Path(__file__).resolve()), "--child"],
+            env=env,
+            cwd=ROOT,
+            timeout=int(os.environ.get("BENCH_TIMEOUT", "600")),
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        print("bench_credentials: could not measure: timed out", file=sys.stderr)
+        return 2
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return done.returncode
+
+
+if __name__ == "__main__":
+    if sys.argv[1:] == ["--child"]:
+        try:
+            sys.exit(child())
+        except BenchError as error:
+            print(f"bench_credentials: could not measure: {error}", file=sys.stderr)
+            sys.exit(2)
+    else:
+        sys.exit(main())
