@@ -1,0 +1,164 @@
+"""Inbound callbacks: stored raw first, deduplicated, answered once, guarded by the settings."""
+
+import datetime
+
+import pytest
+import time_machine
+from django.test import override_settings
+from django.utils import timezone
+
+from minga.channels import inbound
+from minga.channels.inbound import Reply
+from minga.channels.models import InboundMessage, OutboundMessage
+
+pytestmark = pytest.mark.django_db
+PHONE = "+250788000999"
+
+
+class Menu:
+    """A stand-in menu that counts its calls and can ask for a secret or fail."""
+
+    def __init__(self, reply="CON Hello", asks_secret=False, fails=False):
+        self.calls, self.reply, self.asks_secret, self.fails = [], reply, asks_secret, fails
+
+    def __call__(self, *, phone, text, previous):
+        self.calls.append((phone, text, previous))
+        if self.fails:
+            raise RuntimeError("boom")
+        return Reply(self.reply, asks_secret=self.asks_secret)
+
+
+def ussd(menu, text, session="S1"):
+    return inbound.receive_ussd(
+        provider="test",
+        session_id=session,
+        phone=PHONE,
+        text=text,
+        payload={"sessionId": session, "phoneNumber": PHONE, "text": text},
+        menu=menu,
+    )
+
+
+def test_it_stores_each_step_before_answering():
+    menu = Menu()
+    assert ussd(menu, "") == "CON Hello"
+    row = InboundMessage.objects.get()
+    assert row.status == InboundMessage.Status.HANDLED
+    assert row.payload["phoneNumber"] == PHONE
+    assert row.response == "CON Hello"
+    assert row.key != ""  # a keyed hash, not the text
+
+
+def test_a_retried_step_gets_the_stored_answer_and_the_menu_runs_once():
+    menu = Menu()
+    ussd(menu, "")
+    ussd(menu, "1")
+    menu.reply = "CON Something else"
+    assert ussd(menu, "1") == "CON Hello"
+    assert len(menu.calls) == 2
+    assert InboundMessage.objects.count() == 2
+
+
+def test_the_menu_sees_the_previous_answer():
+    menu = Menu()
+    ussd(menu, "")
+    ussd(menu, "1")
+    assert menu.calls[-1] == (PHONE, "1", "CON Hello")
+
+
+def test_the_input_after_a_pin_prompt_is_masked():
+    ussd(Menu(asks_secret=True), "")
+    ussd(Menu(asks_secret=True), "1")
+    ussd(Menu(reply="END Done"), "1*1234")
+    texts = [row.payload["text"] for row in InboundMessage.objects.order_by("pk")]
+    assert texts == ["", "****", "1*****"]
+
+
+@override_settings(MINGA_USSD_SESSION_SECONDS=60)
+def test_a_stale_session_is_told_to_dial_again():
+    menu = Menu()
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        ussd(menu, "")
+    with time_machine.travel(start + datetime.timedelta(seconds=61), tick=False):
+        assert "expired" in ussd(menu, "1")
+    assert len(menu.calls) == 1
+
+
+def test_a_failing_menu_answers_clearly_and_keeps_the_raw_step():
+    answer = ussd(Menu(fails=True), "")
+    assert answer.startswith("END ") and "Nothing was changed" in answer
+    assert InboundMessage.objects.get().status == InboundMessage.Status.FAILED
+
+
+def test_an_sms_is_stored_once_per_provider_id_and_answered_once(
+    django_capture_on_commit_callbacks,
+):
+    calls = []
+
+    def handler(*, phone, text):
+        calls.append(text)
+        return "Thanks"
+
+    for _ in range(3):
+        with django_capture_on_commit_callbacks(execute=True):
+            inbound.receive_sms(
+                provider="test",
+                message_id="ATXid_1",
+                phone=PHONE,
+                text="YES 1",
+                payload={"id": "ATXid_1", "text": "YES 1"},
+                handler=handler,
+            )
+    assert calls == ["YES 1"]
+    assert InboundMessage.objects.get().response == "Thanks"
+    assert OutboundMessage.objects.get().text == "Thanks"
+
+
+def test_an_sms_without_id_is_deduplicated_by_content():
+    calls = []
+
+    def handler(*, phone, text):
+        calls.append(text)
+
+    for _ in range(2):
+        inbound.receive_sms(
+            provider="test",
+            message_id="",
+            phone=PHONE,
+            text="NO 1",
+            payload={"date": "2026-11-23 10:00:00", "text": "NO 1"},
+            handler=handler,
+        )
+    assert calls == ["NO 1"]
+    assert not OutboundMessage.objects.exists()
+
+
+def post_ussd(client, url="/channels/africastalking/ussd", **extra):
+    data = {"sessionId": "S9", "phoneNumber": PHONE, "text": "", "serviceCode": "*1#"}
+    return client.post(url, data, **extra)
+
+
+@override_settings(AFRICASTALKING_CALLBACK_TOKEN="s3cret-token")
+def test_a_configured_token_is_required(client):
+    assert post_ussd(client).status_code == 403
+    assert post_ussd(client, "/channels/africastalking/ussd?token=wrong").status_code == 403
+    assert not InboundMessage.objects.exists()
+    assert post_ussd(client, "/channels/africastalking/ussd?token=s3cret-token").status_code == 200
+
+
+@override_settings(AFRICASTALKING_CALLBACK_IPS=["10.1.0.0/16"])
+def test_a_configured_address_list_is_enforced(client):
+    assert post_ussd(client, REMOTE_ADDR="192.0.2.1").status_code == 403
+    assert post_ussd(client, REMOTE_ADDR="10.1.2.3").status_code == 200
+
+
+def test_sms_callbacks_are_checked_and_stored(client):
+    url = "/channels/africastalking/sms"
+    assert client.post(url, {"from": "nobody", "text": "YES 1"}).status_code == 400
+    assert client.get(url).status_code == 405
+    response = client.post(url, {"from": PHONE, "text": "hello", "id": "ATXid_9", "to": "20880"})
+    assert response.status_code == 200
+    row = InboundMessage.objects.get()
+    assert row.kind == "sms" and row.payload["to"] == "20880"
+    assert "not registered" in row.response
