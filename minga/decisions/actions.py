@@ -8,8 +8,8 @@ whatever the channel (web, API, USSD, SMS, proxy, agent), so its checks hold eve
 from __future__ import annotations
 
 import datetime
+import json
 import random
-import secrets
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -21,6 +21,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minga import audit
+from minga.audit.models import Entry
 from minga.coops.models import Affiliation, Cooperative, Membership
 from minga.events.uploads import check_upload
 
@@ -502,15 +503,20 @@ def _shuffle_rewrite(poll: Poll) -> None:
     """Rewrite a secret poll's ballots and participations in random order.
 
     Rows keep the order they were inserted in (SQLite's rowid, PostgreSQL's physical order and
-    transaction ids, sequence-assigned keys), and the audit log keeps the order the commitments
-    arrived in: together they could pair a voter with a ballot. Rewriting both tables in one
-    transaction, in an order nobody can predict, leaves no trace of the arrival order.
+    transaction ids, sequence-assigned keys), and the audit log keeps the order and time the
+    commitments arrived: with a voter's sign-in time they could pair a voter with a ballot.
+    Rewriting both tables in one transaction, in an order nobody can predict, without the token
+    and without the commitment, leaves no path from a voter or a log entry to a ballot; a
+    voter's receipt still finds theirs (see `check_receipt`).
     """
     rng = random.SystemRandom()
     ballots = list(Ballot.objects.filter(poll=poll))
     rng.shuffle(ballots)
     participations = list(Participation.objects.filter(poll=poll))
     rng.shuffle(participations)
+    for ballot in ballots:
+        ballot.token = None  # useless without the salt; dropped so nothing else can match it
+        ballot.commitment = None  # the log keeps it; only a receipt leads from there to here
     Ballot.objects.filter(poll=poll).delete()
     Participation.objects.filter(poll=poll).delete()
     Ballot.objects.bulk_create(ballots, batch_size=2000)
@@ -536,7 +542,6 @@ def close_poll(
     poll.ballot_salt = b""
     if poll.is_secret:
         _shuffle_rewrite(poll)
-    commitments = sorted(Ballot.objects.filter(poll=poll).values_list("commitment", flat=True))
     entry = audit.record(
         "poll.closed",
         f"poll:{poll.pk}",
@@ -549,7 +554,8 @@ def close_poll(
             "quorate": poll.is_quorate,
             "passed": poll.has_passed,
             "summary": counting.summary(poll.result),
-            "ballots_digest": counting.digest(commitments),
+            "ballots": Ballot.objects.filter(poll=poll).count(),
+            "casts": len(logged_commitments(poll)),
         },
         actor,
     )
@@ -599,14 +605,25 @@ def record_outcome(*, poll: Poll, actor: User, outcome: str) -> Poll:
     return poll
 
 
+def logged_commitments(poll: Poll) -> list[str]:
+    """Every ballot commitment the audit log holds for `poll`, in the order they arrived
+    (replaced ballots included: the log never forgets, the count uses the last ballot)."""
+    bodies = (
+        Entry.objects.filter(subject=f"poll:{poll.pk}", kind="ballot.cast")
+        .order_by("index")
+        .values_list("body", flat=True)
+    )
+    return [json.loads(bytes(body))["data"]["commitment"] for body in bodies]
+
+
 def check_receipt(*, poll: Poll, code: str) -> bool:
-    """Whether a ballot opened by receipt `code` is among the poll's ballots (no choice shown)."""
+    """Whether the ballot that receipt `code` opens is counted: its commitment, recomputed from
+    a stored ballot and the code, is in the audit log. Says nothing of the choice."""
     cleaned = secrecy.clean_receipt(code)
     if cleaned is None:
         raise ValidationError(_("A receipt is ten digits, like 04719 88231."))
-    for ballot_id, choice, commitment in Ballot.objects.filter(poll=poll).values_list(
-        "id", "choice", "commitment"
-    ):
-        if secrets.compare_digest(secrecy.commitment(cleaned, ballot_id, choice), commitment):
+    logged = set(logged_commitments(poll))
+    for ballot_id, choice in Ballot.objects.filter(poll=poll).values_list("id", "choice"):
+        if secrecy.commitment(cleaned, ballot_id, choice) in logged:
             return True
     return False

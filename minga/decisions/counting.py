@@ -11,7 +11,6 @@ stored with the result (`tie_order`), so anyone can recount and get the same ans
 
 from __future__ import annotations
 
-import hashlib
 import random
 from collections.abc import Iterable
 from decimal import Decimal
@@ -180,11 +179,6 @@ def summary(result: dict[str, Any]) -> str:
     if result.get("method") == "consent":
         return ", ".join(f"{code} {value}" for code, value in result["consent"].items())
     return "; ".join(result.get("elected") or [])
-
-
-def digest(commitments: list[str]) -> str:
-    """SHA-256 over the sorted ballot commitments, one per line: what the receipts page lists."""
-    return hashlib.sha256("".join(f"{c}\n" for c in sorted(commitments)).encode()).hexdigest()
 
 
 def current_result(poll: Poll) -> dict[str, Any] | None:

@@ -7,7 +7,9 @@ choice. The choice goes into a `Ballot` row with a random id, no timestamp and n
 database) and the poll's `ballot_salt`, so the voter's last ballot can replace the previous
 one until the poll closes; closing wipes the salt, and from then on nobody can recompute the
 link. Each ballot's commitment goes to the audit log, and the voter keeps a receipt code that
-opens it. Open polls keep `Ballot.elector` so everyone sees who voted what, with reasons.
+opens it; closing also drops the commitment and token from secret ballots and rewrites them in
+random order, so neither log times nor row order lead from a voter to a ballot (see
+`actions.close_poll`). Open polls keep `Ballot.elector` so everyone sees who voted what.
 """
 
 import uuid
@@ -330,8 +332,10 @@ class Ballot(models.Model):
     # {"scores": {"0": 5, "1": 2}}, {"choice": 1} or {"consent": "block", "reason": "..."}.
     choice = models.JSONField()
     reason = models.TextField(_("reason"), max_length=2000, blank=True)  # open polls only
-    # SHA-256 over the receipt code and the canonical choice; also in the audit log.
-    commitment = models.CharField(max_length=64, unique=True)
+    # SHA-256 over the receipt code, the ballot id and the canonical choice, as in the audit
+    # log. Wiped from secret ballots at closing: the log's entry times can be near a voter's
+    # sign-in time, so a log commitment must not lead to a ballot without the voter's receipt.
+    commitment = models.CharField(max_length=64, unique=True, null=True, blank=True)
     is_paper = models.BooleanField(default=False)
 
     class Meta:

@@ -9,7 +9,8 @@ A receipt is ten random digits, typable on any phone keypad and short enough for
 USSD screen. The ballot's public commitment is SHA-256 over the receipt, the ballot's random id
 and the canonical choice: the receipt proves a ballot is among those counted, but the public
 list of commitments alone cannot be searched for a choice (the ballot id stays private), so a
-receipt handed to someone else does not show how its holder voted.
+receipt handed to someone else does not show how its holder voted. Closing drops the commitment
+from each secret ballot row: from then on only a receipt leads from the log to a ballot.
 """
 
 from __future__ import annotations

@@ -319,11 +319,12 @@ def receipts(request, slug, pk):
             checked = actions.check_receipt(poll=found, code=form.cleaned_data["code"])
         except ValidationError as error:
             form.add_error("code", error)
-    commitments = Ballot.objects.filter(poll=found).order_by("commitment")
-    listing = commitments.values_list("commitment", flat=True)
     page = None
+    counted = 0
     if found.status == Poll.Status.CLOSED:
+        listing = actions.logged_commitments(found)
         page = Paginator(listing, RECEIPTS_PER_PAGE).get_page(request.GET.get("page"))
+        counted = Ballot.objects.filter(poll=found).count()
     return render(
         request,
         "decisions/poll_receipts.html",
@@ -333,6 +334,6 @@ def receipts(request, slug, pk):
             "form": form,
             "checked": checked,
             "page": page,
-            "digest": counting.digest(list(listing)) if page is not None else "",
+            "counted": counted,
         },
     )
