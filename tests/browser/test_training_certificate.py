@@ -97,8 +97,12 @@ def local(instant: datetime.datetime) -> str:
     return instant.astimezone(KIGALI).strftime("%Y-%m-%dT%H:%M")
 
 
-def test_it_certifies_a_member_who_attended_and_anyone_can_verify_it(new_page, live_server):
+def test_it_certifies_a_member_who_attended_and_anyone_can_verify_it(
+    new_page, live_server, settings
+):
     base = live_server.url
+    # Credential ids and the printed link to the verification page name this server.
+    settings.MINGA_PUBLIC_URL = base
     chair = make_person("Coffee co-op chair", "chair@coffee.example.org", timezone="Africa/Kigali")
     learner = make_person(
         "Coffee co-op bookkeeper", "books@coffee.example.org", timezone="Africa/Kigali"
@@ -192,6 +196,6 @@ def test_it_certifies_a_member_who_attended_and_anyone_can_verify_it(new_page, l
 
     # Her public profile shows the certificate and a score anyone can recompute.
     visitor.goto(f"{base}/credentials/people/{learner.pk}/")
-    expect(visitor.get_by_text("3 points")).to_be_visible()
+    expect(visitor.get_by_text("3 points", exact=True)).to_be_visible()
     published = visitor.request.get(f"{base}/credentials/people/{learner.pk}/reputation.json")
     assert reputation.recompute(published.text()) == published.json()["score"] == 3
