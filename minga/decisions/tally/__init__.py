@@ -123,7 +123,7 @@ def count(method: str, election: Election, seats: int | None = None) -> Result:
         seats = election.seats
     if seats < 1:
         raise TallyError(f"The number of seats must be at least 1, not {seats}.")
-    election.validate()
+    election.check_header()  # the ballots are checked as each method groups them
     if not election.eligible():
         raise TallyError("Every candidate has withdrawn: there is nobody to elect.")
     return counter(election, seats)

@@ -12,9 +12,11 @@ integers for STV (see `stv`). No floating point is used anywhere a result depend
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from operator import attrgetter
 from typing import Any
 
 Rank = int | frozenset[int]
@@ -52,6 +54,10 @@ class Election:
 
     def validate(self) -> None:
         """Raise TallyError if anything would make a count meaningless."""
+        self._grouped()
+
+    def check_header(self) -> None:
+        """Check the candidates, seats, withdrawn and tie order (not the ballots: see validate)."""
         n = len(self.candidates)
         if n == 0:
             raise TallyError("The election has no candidates.")
@@ -62,20 +68,30 @@ class Election:
                 raise TallyError(f"Withdrawn candidate {c} is not one of the {n} candidates.")
         if self.tie_order is not None and sorted(self.tie_order) != list(range(n)):
             raise TallyError("The tie-break order must list every candidate exactly once.")
-        for number, ballot in enumerate(self.ballots, 1):
-            if ballot.weight < 1:
-                raise TallyError(f"Ballot {number} has weight {ballot.weight}; it must be >= 1.")
-            seen: set[int] = set()
-            for rank in ballot.ranking:
-                members = (rank,) if isinstance(rank, int) else tuple(rank)
-                if not members:
-                    raise TallyError(f"Ballot {number} has an empty rank.")
-                for c in members:
-                    if not 0 <= c < n:
-                        raise TallyError(f"Ballot {number} ranks candidate {c}, not one of {n}.")
-                    if c in seen:
-                        raise TallyError(f"Ballot {number} ranks candidate {c} twice.")
-                    seen.add(c)
+
+    def _grouped(self) -> dict[Ranking, int]:
+        """Total weight per distinct ranking, every ballot checked (each ranking once)."""
+        self.check_header()
+        weights = list(map(attrgetter("weight"), self.ballots))
+        groups: dict[Ranking, int]
+        if weights.count(1) == len(weights):  # one ballot per voter: count at C speed
+            groups = Counter(map(attrgetter("ranking"), self.ballots))
+        else:
+            groups = {}
+            get = groups.get
+            for ballot in self.ballots:
+                ranking = ballot.ranking
+                groups[ranking] = get(ranking, 0) + ballot.weight
+        if weights and min(weights) < 1:
+            number, ballot = next((i, b) for i, b in enumerate(self.ballots, 1) if b.weight < 1)
+            raise TallyError(f"Ballot {number} has weight {ballot.weight}; it must be >= 1.")
+        n = len(self.candidates)
+        for ranking in groups:
+            problem = _ranking_problem(ranking, n)
+            if problem:
+                number = next(i for i, b in enumerate(self.ballots, 1) if b.ranking == ranking)
+                raise TallyError(f"Ballot {number} {problem}.")
+        return groups
 
     def tie_positions(self) -> list[int]:
         """Position of each candidate in the tie-break order (lower comes first)."""
@@ -93,18 +109,41 @@ class Election:
 
         Identical rankings are counted once with their total weight: real elections repeat
         rankings a lot, and every method then works per group rather than per voter. Groups keep
-        the order in which each ranking first appears, so counts are reproducible.
+        the order in which each ranking first appears, so counts are reproducible. Raises
+        TallyError on an invalid election (see `validate`).
         """
+        groups = self._grouped()
         withdrawn = self.withdrawn
-        groups: dict[Ranking, int] = {}
-        get = groups.get
-        for ballot in self.ballots:
-            ranking = ballot.ranking
-            if withdrawn:
+        if withdrawn:
+            struck: dict[Ranking, int] = {}
+            for ranking, weight in groups.items():
                 ranking = strike(ranking, withdrawn)
-            if ranking:
-                groups[ranking] = get(ranking, 0) + ballot.weight
-        return [(weight, ranking) for ranking, weight in groups.items()]
+                struck[ranking] = struck.get(ranking, 0) + weight
+            groups = struck
+        return [(weight, ranking) for ranking, weight in groups.items() if ranking]
+
+
+def _ranking_problem(ranking: Ranking, n: int) -> str | None:
+    if not ranking:
+        return None
+    try:  # the common case, a strict ranking, checked at C speed
+        low, high = min(ranking), max(ranking)  # type: ignore[type-var]
+        if low >= 0 and high < n and len(set(ranking)) == len(ranking):  # type: ignore[operator]
+            return None
+    except TypeError:  # equal ranks (frozensets) or something that is not an index
+        pass
+    seen: set[int] = set()
+    for rank in ranking:
+        members = (rank,) if isinstance(rank, int) else tuple(rank)
+        if not members:
+            return "has an empty rank"
+        for c in members:
+            if not isinstance(c, int) or not 0 <= c < n:
+                return f"ranks candidate {c}, not one of {n}"
+            if c in seen:
+                return f"ranks candidate {c} twice"
+            seen.add(c)
+    return None
 
 
 def strike(ranking: Ranking, removed: frozenset[int] | set[int]) -> Ranking:
