@@ -39,6 +39,14 @@ class ProblemOut(Schema):
     detail: str
 
 
+class RefusedOut(Schema):
+    """A refusal: a problem from this API, or the framework's own answer (e.g. CSRF)."""
+
+    type: str | None = None
+    title: str | None = None
+    detail: str
+
+
 class IssueOptions(Schema):
     recipientEmail: str | None = Field(None, max_length=254)
     recipientPhone: str | None = Field(None, max_length=32)
@@ -70,6 +78,17 @@ class VerifyOut(Schema):
     credential: str | None
     checks: list[CheckOut]
     problems: list[dict[str, Any]]
+
+
+# A 400 comes from the NUL guard in front of every view (plain text), from the framework when
+# the body is not JSON ({"detail": ...}), or, for issuing, as a problem of our own.
+BAD_REQUEST = {
+    "description": "Bad input: a problem (type, title, detail), or a plain-text refusal",
+    "content": {
+        "text/plain": {"schema": {"type": "string"}},
+        "application/json": {"schema": {"$ref": "#/components/schemas/RefusedOut"}},
+    },
+}
 
 
 def _problem(kind: str, title: str, detail: str) -> ProblemOut:
@@ -107,9 +126,15 @@ def _instant(value: object, name: str) -> datetime.datetime | None:
 @router.post(
     "/credentials/issue",
     auth=django_auth,
-    response={201: IssueOut, 400: ProblemOut, 403: ProblemOut},
+    response={201: IssueOut, 400: RefusedOut, 403: RefusedOut},
     summary="Issue a signed Open Badge 3.0 credential (a cooperative's administrators)",
-    openapi_extra={"responses": {"401": {"description": "Sign in first"}}},
+    openapi_extra={
+        "responses": {
+            400: BAD_REQUEST,
+            "401": {"description": "Sign in first"},
+            "422": {"description": "The body is not an issue request"},
+        }
+    },
 )
 def issue(request, body: IssueIn):
     credential = body.credential
@@ -169,8 +194,14 @@ def issue(request, body: IssueIn):
 
 @router.post(
     "/credentials/verify",
-    response={200: VerifyOut},
+    response={200: VerifyOut, 400: RefusedOut},
     summary="Verify a credential: structure, issuer, signature, dates, status, audit log",
+    openapi_extra={
+        "responses": {
+            400: BAD_REQUEST,
+            "422": {"description": "The body has no verifiableCredential object"},
+        }
+    },
 )
 def verify(request, body: VerifyIn):
     from .verification import verify_credential

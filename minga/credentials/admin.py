@@ -1,0 +1,57 @@
+"""Read-only admin: achievements, credentials and status lists change only through actions,
+so every change is signed and in the audit log."""
+
+from django.contrib import admin
+
+from .models import Achievement, AchievementTranslation, Alignment, Credential, StatusList
+
+
+class ReadOnly(admin.ModelAdmin):
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class TranslationInline(admin.TabularInline):
+    model = AchievementTranslation
+    extra = 0
+    can_delete = False
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+class AlignmentInline(TranslationInline):
+    model = Alignment
+
+
+@admin.register(Achievement)
+class AchievementAdmin(ReadOnly):
+    list_display = ["name", "coop", "achievement_type", "language", "is_active", "created_at"]
+    list_filter = ["achievement_type", "is_active"]
+    list_select_related = ["coop"]
+    search_fields = ["name", "coop__name"]
+    inlines = [TranslationInline, AlignmentInline]
+
+
+@admin.register(Credential)
+class CredentialAdmin(ReadOnly):
+    list_display = ["uuid", "achievement", "coop", "recipient_name", "status", "issued_at"]
+    list_filter = ["status", "identity_type"]
+    list_select_related = ["achievement", "coop"]
+    search_fields = ["uuid", "recipient_name", "coop__name", "achievement__name"]
+    exclude = ["identity_salt"]
+
+
+@admin.register(StatusList)
+class StatusListAdmin(ReadOnly):
+    list_display = ["coop", "purpose", "number", "next_index", "size", "updated_at"]
+    list_select_related = ["coop"]
