@@ -90,13 +90,13 @@ def glasgow() -> tuple[list[str], bool]:
         names = [collapse(n) for n in e.candidates]
         rankings, counts = [], []
         for weight, ranking in e.prepared():
-            rankings.append({names[c]: i + 1 for i, c in enumerate(ranking)})  # type: ignore[arg-type]
+            rankings.append({names[c]: i + 1 for i, c in enumerate(ranking)})
             counts.append(weight)
         profiles.append((ProfileWithTies(rankings, rcounts=counts, candidates=names), e.seats))
         polls.append(
             (
                 tuple(names),
-                [(tuple(names[c] for c in ranking), w) for w, ranking in e.prepared()],  # type: ignore[index]
+                [(tuple(names[c] for c in ranking), w) for w, ranking in e.prepared()],
                 e.seats,
             )
         )
@@ -120,7 +120,7 @@ def glasgow() -> tuple[list[str], bool]:
     sp_s, sp_r = best_of(5, stvpoll)
     differing = 0
     for i, path in enumerate(WARDS):
-        sets = [ours_r[i], pv_r[i], sp_r[i], references[path.name]]  # type: ignore[index]
+        sets = [ours_r[i], pv_r[i], sp_r[i], references[path.name]]
         if any(s != sets[0] for s in sets):
             differing += 1
             print(f"  {path.name}: ours {sets[0]} pref_voting {sets[1]} stvpoll {sets[2]}")
@@ -181,7 +181,7 @@ def million() -> tuple[list[str], bool]:
     election = tally.Election([f"Candidate {k + 1}" for k in range(CANDIDATES)], 1, ballots)
     distinct = len({b.ranking for b in ballots})
     irv_s, result = best_of(3, lambda: tally.count("irv", election))
-    rounds = len(result.rounds)  # type: ignore[attr-defined]
+    rounds = len(result.rounds)
     print(f"IRV, {MILLION:,} ballots ({distinct:,} distinct; generated in {made:.1f} s):")
     print(
         f"  count (grouping included)  {irv_s:.3f} s  {MILLION / irv_s:,.0f} ballots/s, "
@@ -203,7 +203,7 @@ def million() -> tuple[list[str], bool]:
     if child.returncode != 0:
         raise RuntimeError(f"the memory child failed: {child.stderr.strip()}")
     count, winner, read_s, rss_kb = child.stdout.split()
-    if int(count) != MILLION or int(winner) != result.elected[0]:  # type: ignore[attr-defined]
+    if int(count) != MILLION or int(winner) != result.elected[0]:
         raise RuntimeError("the memory child counted something else")
     rss_mb = int(rss_kb) / 1024
     print(

@@ -214,7 +214,7 @@ class Round:
 
 def _number(value: Tally) -> int | str:
     """Whole numbers stay JSON integers; exact decimals become strings (never floats)."""
-    return str(value) if isinstance(value, Decimal) else value
+    return format(value, "f") if isinstance(value, Decimal) else value
 
 
 @dataclass(slots=True)

@@ -165,3 +165,11 @@ def test_it_prints_the_design_json_shape():
     }
     assert tally.count("schulze", e).as_json()["ranking"] == [["Castor"], ["Pollux"], ["Helen"]]
     json.dumps(tally.count("stv-meek", e).as_json())
+
+
+def test_it_writes_exact_decimals_without_exponents():
+    e = tally.blt.read_file(DROOP / "blt" / "SC-Vm-12.blt")
+    rounds = tally.count("stv-meek", e).as_json()["rounds"]
+    assert rounds[2]["votes"]["Z"] == "0.000000000"
+    assert rounds[2]["votes"]["X"] == "667.166666770"
+    assert all("E" not in v for r in rounds for v in r["votes"].values())
