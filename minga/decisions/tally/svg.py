@@ -6,7 +6,8 @@ written out), and a single bar chart for one-round methods. `bar_chart(labels, v
 draws one round. Both return a string to put inline in a page (mark it safe in a template:
 every text is escaped here). Each SVG has a `<title>` and a `<desc>` that says the outcome in
 words, is `role="img"`, scales to its container (`width="100%"` with a viewBox) and uses only
-presentation attributes, so a strict content security policy allows it.
+presentation attributes, so a strict content security policy allows it. The few words a
+chart writes come from `WORDS`; pass `words=` translated ones (this module cannot translate).
 """
 
 from __future__ import annotations
@@ -99,22 +100,50 @@ def bar_chart(
     return "".join(out)
 
 
-def _round_heading(result: Result, r: Round) -> str:
+WORDS: dict[str, str] = {
+    "title": "{title}: {method}",
+    "untitled": "Election",
+    "round": "Round {number}: {heading}",
+    "first preferences": "first preferences",
+    "surplus": "surplus of {names} transferred",
+    "exclusion": "{names} excluded",
+    "election": "{names} elected",
+    "remaining": "remaining seats filled",
+    "excluded": "excluded",
+    "nobody": "nobody",
+    "single": "{title} (elected: {elected})",
+    "beaten": "{title} (candidates beaten; elected: {elected})",
+    "rounds": "{count} rounds. Elected: {elected}.",
+    "quota": "Quota: {quota} votes (dashed line).",
+    "colours": "Elected candidates are green, excluded ones grey.",
+}
+"""Every word a chart shows, as format strings with named placeholders. This module is pure,
+so it cannot translate: the app passes `words=` with the same keys, translated (for example
+`{key: gettext(text) for key, text in WORDS.items()}` with the strings marked in the app)."""
+
+
+def _round_heading(result: Result, r: Round, words: dict[str, str]) -> str:
     names = ", ".join(result.candidates[c] for c in r.subject)
-    heading = {
-        "first preferences": "first preferences",
-        "surplus": f"surplus of {names} transferred",
-        "exclusion": f"{names} excluded",
-        "election": f"{names} elected",
-        "remaining": "remaining seats filled",
-    }.get(r.action, r.action)
-    return f"Round {r.number}: {heading}"
+    heading = words[r.action].format(names=names) if r.action in words else r.action
+    return words["round"].format(number=r.number, heading=heading)
 
 
-def rounds_chart(result: Result, *, ident: str | None = None) -> str:
-    """Round-by-round bars for IRV/STV; a single bar chart for one-round methods."""
-    title = f"{result.title or 'Election'}: {result.method}"
-    elected_text = ", ".join(result.elected_names) or "nobody"
+def rounds_chart(
+    result: Result,
+    *,
+    ident: str | None = None,
+    title: str | None = None,
+    words: dict[str, str] | None = None,
+) -> str:
+    """Round-by-round bars for IRV/STV; a single bar chart for one-round methods.
+
+    `title` replaces the default "<election title>: <method>"; `words` replaces any of
+    `WORDS` (to translate them); `ident` prefixes the ids of the title and description.
+    """
+    w = {**WORDS, **(words or {})}
+    if title is None:
+        title = w["title"].format(title=result.title or w["untitled"], method=result.method)
+    elected_text = ", ".join(result.elected_names) or w["nobody"]
     if not any(r.votes for r in result.rounds):
         # Schulze: how many candidates each one ranks above (strongest paths).
         paths = result.rounds[0].detail.get("strongest_paths", {}) if result.rounds else {}
@@ -123,7 +152,7 @@ def rounds_chart(result: Result, *, ident: str | None = None) -> str:
         return bar_chart(
             labels,
             wins,
-            f"{title} (candidates beaten; elected: {elected_text})",
+            w["beaten"].format(title=title, elected=elected_text),
             highlight=[i for i, a in enumerate(labels) if a in result.elected_names],
             ident=ident,
         )
@@ -133,7 +162,7 @@ def rounds_chart(result: Result, *, ident: str | None = None) -> str:
         return bar_chart(
             [result.candidates[c] for c in order],
             [r.votes[c] for c in order],
-            f"{title} (elected: {elected_text})",
+            w["single"].format(title=title, elected=elected_text),
             highlight=[i for i, c in enumerate(order) if c in result.elected],
             ident=ident,
         )
@@ -148,15 +177,15 @@ def rounds_chart(result: Result, *, ident: str | None = None) -> str:
     excluded: set[int] = set()
     for r in result.rounds:
         blocks.append(
-            f'<text x="0" y="{y + 16}" font-weight="bold">{escape(_round_heading(result, r))}'
-            "</text>"
+            f'<text x="0" y="{y + 16}" font-weight="bold">'
+            f"{escape(_round_heading(result, r, w))}</text>"
         )
         rows: list[tuple[str, Tally | float | str, str]] = []
         for c, value in r.votes.items():
             if c in excluded:
                 continue  # excluded in an earlier round: nothing more to show
             if c in r.excluded:
-                rows.append((result.candidates[c], "excluded", "excluded"))
+                rows.append((result.candidates[c], w["excluded"], "excluded"))
             elif c in elected or c in r.elected:
                 rows.append((result.candidates[c], value, "elected"))
             else:
@@ -173,9 +202,11 @@ def rounds_chart(result: Result, *, ident: str | None = None) -> str:
         elected.update(r.elected)
         y = top + ROW * len(rows) + 8
     quota = result.rounds[0].quota
-    desc = (
-        f"{len(result.rounds)} rounds. Elected: {elected_text}."
-        + (f" Quota: {_text(quota)} votes (dashed line)." if quota is not None else "")
-        + " Elected candidates are green, excluded ones grey."
+    desc = " ".join(
+        [
+            w["rounds"].format(count=len(result.rounds), elected=elected_text),
+            *([w["quota"].format(quota=_text(quota))] if quota is not None else []),
+            w["colours"],
+        ]
     )
     return "".join([*_open(y, title, desc, ident), *blocks, "</svg>"])

@@ -65,3 +65,14 @@ def test_it_cuts_long_names_and_drops_candidates_once_excluded():
     assert "A candidate whose name is f\u2026" in texts
     assert texts.count("C") == 2  # round 1, and round 2 where it is excluded
     assert "excluded" in texts
+
+
+def test_it_takes_translated_words_and_a_title():
+    e = tally.blt.read_file(GLASGOW[0])
+    result = tally.count("stv-scottish", e)
+    words = {"round": "Ronda {number}: {heading}", "first preferences": "primeras preferencias"}
+    root = parse(svg.rounds_chart(result, title="Barrio", words=words))
+    texts = [t.text for t in root.iter(f"{NS}text")]
+    assert "Ronda 1: primeras preferencias" in texts
+    assert root.find(f"{NS}title").text == "Barrio"
+    assert set(svg.WORDS) >= set(words)
