@@ -102,6 +102,10 @@ class AchievementForm(forms.Form):
                 required=False,
             )
 
+    def main_fields(self):
+        names = ("achievement_type", "language", "name", "description", "criteria", "image")
+        return [self[name] for name in names]
+
     def language_rows(self):
         """(language name, its three bound fields) for every language but the main one."""
         main = self.data.get("language") or self.initial.get("language") or "en"
