@@ -45,7 +45,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.hashers import check_password, make_password
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
@@ -313,16 +313,22 @@ def appoint_proxy(
         )
     code = "".join(secrets.choice("0123456789") for _ in range(PROXY_CODE_DIGITS))
     has_phone = bool(actor.phone)
-    proxy = Proxy.objects.create(
-        poll=poll,
-        elector=elector,
-        holder=holder,
-        status=Proxy.Status.PENDING if has_phone else Proxy.Status.CONFIRMED,
-        code_hash=make_password(code),
-        created_by=actor,
-        created_at=now,
-        confirmed_at=None if has_phone else now,
-    )
+    try:
+        with transaction.atomic():
+            proxy = Proxy.objects.create(
+                poll=poll,
+                elector=elector,
+                holder=holder,
+                status=Proxy.Status.PENDING if has_phone else Proxy.Status.CONFIRMED,
+                code_hash=make_password(code),
+                created_by=actor,
+                created_at=now,
+                confirmed_at=None if has_phone else now,
+            )
+    except IntegrityError:  # the same member, appointing twice at once
+        raise DelegationError(
+            _("You already have a proxy in this poll; revoke it first.")
+        ) from None
     audit.record(
         "proxy.appointed",
         f"poll:{poll.pk}",
@@ -359,7 +365,7 @@ def confirm_proxy(
 ) -> Proxy:
     now = now or timezone.now()
     proxy = (
-        Proxy.objects.select_for_update()
+        Proxy.objects.select_for_update(of=("self",))
         .select_related("poll", "poll__coop", "elector__person", "holder")
         .get(pk=proxy.pk)
     )
@@ -420,7 +426,11 @@ def pending_proxies_of(person: User, now: datetime.datetime | None = None) -> li
 def revoke_proxy(*, proxy: Proxy, actor: User, now: datetime.datetime | None = None) -> Proxy:
     """Take the vote back, until the poll closes (see the module docstring for a used proxy)."""
     now = now or timezone.now()
-    proxy = Proxy.objects.select_for_update().select_related("poll", "elector").get(pk=proxy.pk)
+    proxy = (
+        Proxy.objects.select_for_update(of=("self",))
+        .select_related("poll", "elector")
+        .get(pk=proxy.pk)
+    )
     if proxy.elector.person_id != actor.pk:
         raise DelegationError(_("Only the member who gave their vote can revoke the proxy."))
     if proxy.status not in LIVE_PROXY:
@@ -448,7 +458,7 @@ def vote_as_proxy(
     """The holder votes for the member; returns the receipt (which the holder passes on)."""
     now = now or timezone.now()
     proxy = (
-        Proxy.objects.select_for_update()
+        Proxy.objects.select_for_update(of=("self",))
         .select_related("poll", "elector", "elector__person")
         .get(pk=proxy.pk)
     )
@@ -517,7 +527,7 @@ def register_agent(*, coop: Cooperative, person: User, actor: User) -> Agent:
 
 @transaction.atomic
 def deregister_agent(*, agent: Agent, actor: User) -> Agent:
-    agent = Agent.objects.select_for_update().select_related("coop").get(pk=agent.pk)
+    agent = Agent.objects.select_for_update(of=("self",)).select_related("coop").get(pk=agent.pk)
     if not agent.is_active:
         raise DelegationError(_("This agent is already removed."))
     agent.is_active = False
@@ -726,13 +736,15 @@ def confirm_paper_count(
     counts become paper ballots, merged with the online ones in the count."""
     now = now or timezone.now()
     paper = (
-        PaperCount.objects.select_for_update().select_related("poll", "poll__coop").get(pk=paper.pk)
+        PaperCount.objects.select_for_update(of=("self",))
+        .select_related("poll", "poll__coop")
+        .get(pk=paper.pk)
     )
     poll = paper.poll
     _check_teller_pair(paper, actor)
     _accepting(poll, now)
     electors = list(
-        Elector.objects.select_for_update()
+        Elector.objects.select_for_update(of=("self",))
         .filter(pk__in=paper.electors.values("pk"))
         .order_by("pk")
     )
@@ -790,7 +802,11 @@ def _check_teller_pair(paper: PaperCount, actor: User) -> None:
 
 @transaction.atomic
 def reject_paper_count(*, paper: PaperCount, actor: User, note: str) -> PaperCount:
-    paper = PaperCount.objects.select_for_update().select_related("poll__coop").get(pk=paper.pk)
+    paper = (
+        PaperCount.objects.select_for_update(of=("self",))
+        .select_related("poll__coop")
+        .get(pk=paper.pk)
+    )
     _check_teller_pair(paper, actor)
     note = note.strip()
     if not note:
