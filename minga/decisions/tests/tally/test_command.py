@@ -67,3 +67,17 @@ def test_the_installed_command_writes_one_line_to_stderr(tmp_path):
     assert done.stdout == ""
     assert done.stderr.strip().count("\n") == 0
     assert "bad.blt: line 2: the file ends where a ballot or the 0 that ends" in done.stderr
+
+
+def test_the_installed_command_needs_no_deployment_configuration():
+    minga = os.path.join(os.path.dirname(sys.executable), "minga")
+    env = {k: v for k, v in os.environ.items() if k not in {"DEBUG", "SECRET_KEY"}}
+    done = subprocess.run(
+        [minga, "tally", "--method", "schulze", str(DROOP / "blt" / "42.blt")],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["method"] == "schulze"
