@@ -205,23 +205,22 @@ def update_achievement(
 # --- status lists ---
 
 
+# For each list purpose: the credentials whose bit is set, and which of their indexes it is.
+LIST_BITS = {
+    StatusPurpose.REVOCATION: ("revocation_entries", Credential.Status.REVOKED, "revocation_index"),
+    StatusPurpose.SUSPENSION: (
+        "suspension_entries",
+        Credential.Status.SUSPENDED,
+        "suspension_index",
+    ),
+}
+
+
 def _signed_list_document(status_list: StatusList, now: datetime.datetime) -> str:
-    field = (
-        "revocation_entries"
-        if status_list.purpose == StatusPurpose.REVOCATION
-        else ("suspension_entries")
+    entries, wanted, index_field = LIST_BITS[StatusPurpose(status_list.purpose)]
+    indexes = (
+        getattr(status_list, entries).filter(status=wanted).values_list(index_field, flat=True)
     )
-    wanted = (
-        Credential.Status.REVOKED
-        if status_list.purpose == StatusPurpose.REVOCATION
-        else Credential.Status.SUSPENDED
-    )
-    index_field = (
-        "revocation_index"
-        if status_list.purpose == StatusPurpose.REVOCATION
-        else "suspension_index"
-    )
-    indexes = getattr(status_list, field).filter(status=wanted).values_list(index_field, flat=True)
     unsigned = documents.status_list_document(
         status_list,
         encoded_list=documents.encoded_list(indexes, status_list.size),
@@ -627,17 +626,20 @@ def issue_event_awards(*, event: Any, actor: User | None) -> list[Credential]:
             "source", flat=True
         )
     )
+    achievements: dict[str, Achievement] = {}
     for award in awards:
         source = f"award:{award.pk}"
         if source in done or not (award.person.email or award.person.phone):
             continue
         person = award.person
+        if award.kind not in achievements:
+            achievements[award.kind] = _event_achievement(event, award.kind)
         with translation.override(person.preferred_language):
             results = award_results(award)
             evidence = award_evidence(award)
         issued.append(
             issue_credential(
-                achievement=_event_achievement(event, award.kind),
+                achievement=achievements[award.kind],
                 recipient=person,
                 evidence=evidence,
                 results=results,
