@@ -1,0 +1,97 @@
+"""SMS notices to electors: when a poll opens, and a day before it closes to those who have not
+voted. Run by `minga decisions notify` (once, or `--loop SECONDS` beside the web server).
+
+Each notice is promised once: a `channels.Notice` row keyed by poll, occasion and person is
+written before the message leaves (on commit), and its unique key makes a repeated or
+concurrent run skip it. A reminder is never sent to someone who has voted, by any channel.
+Polls opened more than `GRACE` ago get no opening notice, so a worker started late does not
+announce long-open polls; the reminder still reaches them. A poll open for a day or less gets
+no reminder: its opening notice is one.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
+
+from minga.channels.models import Notice
+from minga.channels.sms import send_sms
+
+from . import sms
+from .models import Elector, Poll
+from .ussd import short_time
+
+GRACE = datetime.timedelta(hours=48)
+REMIND_BEFORE = datetime.timedelta(hours=24)
+
+OPENED = gettext_noop("Minga: vote open in %(coop)s: '%(poll)s'. Closes %(time)s.")
+REMINDER = gettext_noop("Minga: '%(poll)s' closes %(time)s and you have not voted yet.")
+BY_SMS = gettext_noop("Reply YES %(code)s, NO %(code)s or ABSTAIN %(code)s.")
+BY_USSD = gettext_noop("Dial %(ussd)s to vote with your PIN.")
+BY_WEB = gettext_noop("Vote on Minga.")
+
+
+def render(poll: Poll, person, occasion: str) -> str:  # type: ignore[no-untyped-def]
+    """The SMS text, in the person's language and time zone."""
+    with translation.override(person.preferred_language):
+        values = {
+            "coop": poll.coop.name[:40],
+            "poll": poll.title[:60],
+            "time": short_time(poll.closes_at, person.timezone),
+            "code": poll.pk,
+            "ussd": settings.MINGA_USSD_CODE,
+        }
+        parts = [_(OPENED if occasion == "opened" else REMINDER) % values]
+        if sms.answerable(poll):
+            parts.append(_(BY_SMS) % values)
+        if settings.MINGA_USSD_CODE:
+            parts.append(_(BY_USSD) % values)
+        if len(parts) == 1:
+            parts.append(_(BY_WEB))
+        return " ".join(parts)
+
+
+def _electors(poll: Poll, *, not_voted: bool):  # type: ignore[no-untyped-def]
+    electors = Elector.objects.filter(
+        poll=poll, person__isnull=False, person__phone__isnull=False, person__is_active=True
+    ).exclude(person__phone="")
+    if not_voted:
+        electors = electors.filter(participation__isnull=True)
+    return electors.select_related("person").order_by("pk")
+
+
+def notify_poll(poll: Poll, occasion: str) -> int:
+    """Promise and (on commit) send one notice per elector not yet told; returns how many."""
+    sent = 0
+    with transaction.atomic():
+        for elector in _electors(poll, not_voted=occasion == "reminder").iterator():
+            person = elector.person
+            try:
+                with transaction.atomic():
+                    Notice.objects.create(key=f"poll:{poll.pk}:{occasion}:{person.pk}")
+            except IntegrityError:
+                continue
+            text = render(poll, person, occasion)
+            transaction.on_commit(lambda to=person.phone, text=text: send_sms(to=to, text=text))
+            sent += 1
+    return sent
+
+
+def due_notices(now: datetime.datetime | None = None) -> int:
+    """Send every notice due at `now`; safe to run again at any time."""
+    now = now or timezone.now()
+    open_polls = Poll.objects.filter(status=Poll.Status.OPEN, closes_at__gt=now).select_related(
+        "coop"
+    )
+    sent = 0
+    for poll in open_polls.filter(opened_at__gte=now - GRACE).order_by("pk"):
+        sent += notify_poll(poll, "opened")
+    for poll in open_polls.filter(closes_at__lte=now + REMIND_BEFORE).order_by("pk"):
+        if poll.opened_at and poll.closes_at - poll.opened_at > REMIND_BEFORE:
+            sent += notify_poll(poll, "reminder")
+    return sent
