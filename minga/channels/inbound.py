@@ -144,7 +144,7 @@ def _answer_ussd(row, phone, text, previous, menu) -> Reply:  # type: ignore[no-
     if age > datetime.timedelta(seconds=settings.MINGA_USSD_SESSION_SECONDS):
         row.status = InboundMessage.Status.HANDLED
         with translation.override(language_of(phone)):
-            return Reply(_("END This session has expired. Nothing was changed. Please dial again."))
+            return Reply("END " + _("This session has expired. Nothing was changed. Dial again."))
     try:
         with transaction.atomic():
             reply = menu(phone=phone, text=text, previous=previous.response if previous else None)
@@ -154,7 +154,7 @@ def _answer_ussd(row, phone, text, previous, menu) -> Reply:  # type: ignore[no-
         log.exception("USSD step %s failed", row.pk)
         row.status = InboundMessage.Status.FAILED
         with translation.override(language_of(phone)):
-            return Reply(_("END Sorry, something went wrong. Nothing was changed."))
+            return Reply("END " + _("Sorry, something went wrong. Nothing was changed."))
 
 
 def receive_sms(
