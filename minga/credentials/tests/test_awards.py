@@ -65,7 +65,8 @@ def test_it_gives_challenge_owners_and_jurors_their_own_achievement(recorded, ow
 def test_it_defines_the_event_achievements_in_every_language(recorded, event):  # noqa: F811
     achievement = Achievement.objects.get(key=f"event:{event.pk}:participant")
     assert sorted(achievement.languages()) == ["en", "es", "fr", "pt"]
-    assert achievement.in_language("es").name.startswith("Particip")
+    assert achievement.in_language("es").name == f"Participante en {event.title}"
+    assert achievement.in_language("fr").name == f"Participant à {event.title}"
 
 
 def test_it_issues_nothing_twice(recorded, event, organiser):  # noqa: F811

@@ -137,3 +137,17 @@ def test_it_publishes_an_empty_signed_status_list(achievement, member, owner, co
     assert document["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
     assert not statuslist.is_set(document["credentialSubject"]["encodedList"], 0)
     dataintegrity.verify(document, public_key=_public_key(coop))
+
+
+def test_it_passes_every_check_of_the_verifier(achievement, member, owner):
+    from minga.credentials.verification import verify_credential
+
+    credential = actions.issue_credential(achievement=achievement, recipient=member, actor=owner)
+    report = verify_credential(credential.document)
+    assert report.is_valid, report.as_json()
+    actions.suspend_credential(credential=credential, reason="Under review.", actor=owner)
+    report = verify_credential(credential.document)
+    assert not report.is_valid
+    assert "suspended" in {
+        problem["type"].rsplit(":", 1)[-1] for problem in report.as_json()["problems"]
+    }
