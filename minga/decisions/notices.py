@@ -46,7 +46,8 @@ def render(poll: Poll, person, occasion: str) -> str:  # type: ignore[no-untyped
             "code": poll.pk,
             "ussd": settings.MINGA_USSD_CODE,
         }
-        parts = [_(OPENED if occasion == "opened" else REMINDER) % values]
+        message = OPENED if occasion == "opened" else REMINDER
+        parts = [_(message) % values]
         if sms.answerable(poll):
             parts.append(_(BY_SMS) % values)
         if settings.MINGA_USSD_CODE:
