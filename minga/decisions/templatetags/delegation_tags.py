@@ -1,0 +1,34 @@
+"""Links to the proxy, agent, paper-count, statutes and PIN pages, for those who may use them.
+
+Poll and cooperative pages include them with one line: `{% load delegation_tags %}` then
+`{% delegation_links poll %}` or `{% coop_delegation_links coop %}`.
+"""
+
+from django import template
+
+from minga.coops.permissions import can_edit
+from minga.decisions import delegation
+from minga.decisions.models import Poll
+
+register = template.Library()
+
+
+@register.inclusion_tag("decisions/proxy_links.html", takes_context=True)
+def delegation_links(context, poll: Poll) -> dict:
+    user = context["request"].user
+    is_open = poll.status == Poll.Status.OPEN
+    votes = is_open and user.is_authenticated and delegation.own_elector(user, poll) is not None
+    holds = is_open and user.is_authenticated and bool(delegation.proxies_held(user, poll))
+    agent = (
+        is_open
+        and delegation.active_agent(user, poll.coop) is not None
+        and delegation.statutes_of(poll.coop).allow_agents
+    )
+    teller = poll.status != Poll.Status.DRAFT and delegation.is_teller(user, poll.coop)
+    return {"poll": poll, "proxies": votes or holds, "agent": agent, "teller": teller}
+
+
+@register.inclusion_tag("decisions/statutes_links.html", takes_context=True)
+def coop_delegation_links(context, coop) -> dict:  # type: ignore[no-untyped-def]
+    user = context["request"].user
+    return {"coop": coop, "is_admin": can_edit(user, coop), "signed_in": user.is_authenticated}
