@@ -21,8 +21,8 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.core.validators import validate_email
-from django.db import IntegrityError, transaction
-from django.db.models import F, Max
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -252,22 +252,31 @@ def _new_list(coop: Cooperative, purpose: str, now: datetime.datetime) -> None:
         pass  # another issuance opened this list first; the caller takes an index from it
 
 
+# One statement takes the next index: the UPDATE holds the list's row lock until commit, so two
+# issuances at once never read the same value, and a list that filled up meanwhile is skipped
+# (PostgreSQL re-checks the WHERE clause on the locked row) instead of overflowing.
+ALLOCATE_SQL = """
+    UPDATE credentials_statuslist SET next_index = next_index + 1
+    WHERE next_index < size AND id = (
+        SELECT id FROM credentials_statuslist
+        WHERE coop_id = %s AND purpose = %s AND next_index < size
+        ORDER BY number LIMIT 1
+    )
+    RETURNING id, number, next_index - 1
+"""
+
+
 def _allocate(coop: Cooperative, purpose: str, now: datetime.datetime) -> tuple[StatusList, int]:
-    """The next free index of the cooperative's open list, taken under the list's row lock."""
+    """The next free index of the cooperative's open list of `purpose`."""
     while True:
-        status_list = (
-            StatusList.objects.select_for_update()
-            .filter(coop=coop, purpose=purpose, next_index__lt=F("size"))
-            .order_by("number")
-            .first()
-        )
-        if status_list is None:
+        with connection.cursor() as cursor:
+            cursor.execute(ALLOCATE_SQL, [coop.pk, purpose])
+            row = cursor.fetchone()
+        if row is None:
             _new_list(coop, purpose, now)
             continue
-        index = status_list.next_index
-        StatusList.objects.filter(pk=status_list.pk).update(next_index=F("next_index") + 1)
-        status_list.coop = coop
-        return status_list, index
+        pk, number, index = row
+        return StatusList(pk=pk, coop=coop, purpose=purpose, number=number), index
 
 
 # --- issuing ---
@@ -394,9 +403,10 @@ def issue_credential(
         recipient_identity=identity,
         identity_salt=salt,
         language=language,
-        revocation_list=revocation[0],
+        # By id: the allocated lists are partial rows, good for URLs but not to be cached.
+        revocation_list_id=revocation[0].pk,
         revocation_index=revocation[1],
-        suspension_list=suspension[0],
+        suspension_list_id=suspension[0].pk,
         suspension_index=suspension[1],
         valid_from=valid_from,
         valid_until=valid_until,

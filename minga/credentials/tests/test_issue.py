@@ -151,3 +151,17 @@ def test_it_passes_every_check_of_the_verifier(achievement, member, owner):
     assert "suspended" in {
         problem["type"].rsplit(":", 1)[-1] for problem in report.as_json()["problems"]
     }
+
+
+def test_it_opens_the_next_list_when_one_is_full(achievement, member, outsider, owner):
+    first = actions.issue_credential(achievement=achievement, recipient=member, actor=owner)
+    StatusList.objects.filter(pk=first.revocation_list_id).update(next_index=STATUS_LIST_SIZE)
+    second = actions.issue_credential(achievement=achievement, recipient=outsider, actor=owner)
+    assert second.revocation_list.number == 2 and second.revocation_index == 0
+    assert second.suspension_list_id == first.suspension_list_id
+    assert second.suspension_index == 1
+    status = json.loads(second.document)["credentialStatus"][0]
+    assert status["statusListCredential"].endswith("/revocation/2")
+    assert json.loads(second.revocation_list.document)["credentialSubject"]["statusPurpose"] == (
+        "revocation"
+    )
