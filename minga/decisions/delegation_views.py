@@ -25,6 +25,7 @@ from .delegation_forms import (
 )
 from .forms import choice_from_post
 from .models import Agent, Elector, PaperCount, Participation, Poll, Proxy, VotingPin
+from .paper import RANKED_KINDS, confirm_paper_count, enter_paper_count, reject_paper_count
 from .permissions import get_poll
 
 
@@ -306,7 +307,7 @@ def _teller_poll(request, slug, pk) -> Poll:
 
 def _counts_from_post(poll: Poll, data, form: PaperCountForm) -> list:  # type: ignore[no-untyped-def]
     options = list(poll.options.all())
-    if poll.kind in delegation.RANKED_KINDS:
+    if poll.kind in RANKED_KINDS:
         return parse_ranked_lines(form.cleaned_data.get("ballots", ""), len(options))
     counts = []
     for option in options:
@@ -328,7 +329,7 @@ def paper_list(request, slug, pk):
             electors = list(Elector.objects.filter(poll=poll, person__in=people))
             if len(electors) != len(people):
                 raise ValidationError(_("Someone on the register does not vote in this poll."))
-            paper = delegation.enter_paper_count(
+            entered = enter_paper_count(
                 poll=poll,
                 actor=request.user,
                 meeting=form.cleaned_data["meeting"],
@@ -340,13 +341,13 @@ def paper_list(request, slug, pk):
             form.add_error(None, error)
         else:
             messages.success(request, _("The count is entered. A second teller must confirm it."))
-            return redirect("decisions:paper-count", slug, pk, paper.pk)
+            return redirect("decisions:paper-count", slug, pk, entered.pk)
     context = {
         "coop": poll.coop,
         "poll": poll,
         "form": form,
         "options": list(poll.options.all()),
-        "ranked": poll.kind in delegation.RANKED_KINDS,
+        "ranked": poll.kind in RANKED_KINDS,
         "counts": PaperCount.objects.filter(poll=poll).select_related("entered_by", "confirmed_by"),
     }
     status = 400 if request.method == "POST" else 200
@@ -362,10 +363,10 @@ def paper_detail(request, slug, pk, paper_pk):
     if request.method == "POST":
         try:
             if request.POST.get("action") == "confirm":
-                delegation.confirm_paper_count(paper=paper, actor=request.user)
+                confirm_paper_count(paper=paper, actor=request.user)
                 messages.success(request, _("The count is confirmed and merged into the results."))
             else:
-                delegation.reject_paper_count(
+                reject_paper_count(
                     paper=paper, actor=request.user, note=request.POST.get("note", "")
                 )
                 messages.success(request, _("The count is rejected. It can be entered again."))
@@ -374,7 +375,7 @@ def paper_detail(request, slug, pk, paper_pk):
         return redirect("decisions:paper-count", slug, pk, paper.pk)
     options = list(poll.options.all())
     rows = []
-    if poll.kind in delegation.RANKED_KINDS:
+    if poll.kind in RANKED_KINDS:
         for number, ranking in paper.counts:
             rows.append((" > ".join(options[r[0]].label for r in ranking), number))
     else:

@@ -5,6 +5,7 @@ import pytest
 from conftest import client_for, make_person
 from minga.coops.models import Membership
 from minga.decisions import delegation, sms
+from minga.decisions import paper as paper_counts
 from minga.decisions.actions import cast_ballot
 from minga.decisions.delegation import DelegationError
 from minga.decisions.models import Ballot, PaperCount, Participation
@@ -31,7 +32,7 @@ def electors(poll, people):
 
 
 def enter(poll, actor, people, counts):
-    return delegation.enter_paper_count(
+    return paper_counts.enter_paper_count(
         poll=poll,
         actor=actor,
         meeting="General assembly",
@@ -44,8 +45,8 @@ def test_two_tellers_enter_and_confirm(poll, owner, teller, voters):
     paper = enter(poll, owner, voters[:3], [2, 1, 0, 0])
     assert not Ballot.objects.exists()
     with pytest.raises(DelegationError, match="second teller"):
-        delegation.confirm_paper_count(paper=paper, actor=owner)
-    delegation.confirm_paper_count(paper=paper, actor=teller)
+        paper_counts.confirm_paper_count(paper=paper, actor=owner)
+    paper_counts.confirm_paper_count(paper=paper, actor=teller)
     ballots = Ballot.objects.filter(poll=poll, is_paper=True).order_by("-weight")
     assert [(b.choice, b.weight) for b in ballots] == [({"choice": 0}, 2), ({"choice": 1}, 1)]
     assert Participation.objects.filter(channel="paper").count() == 3
@@ -56,11 +57,11 @@ def test_two_tellers_enter_and_confirm(poll, owner, teller, voters):
 def test_a_rejected_count_changes_no_ballot(poll, owner, teller, voters):
     paper = enter(poll, owner, voters[:2], [1, 1, 0, 0])
     with pytest.raises(DelegationError, match="Say what is wrong"):
-        delegation.reject_paper_count(paper=paper, actor=teller, note="")
-    delegation.reject_paper_count(paper=paper, actor=teller, note="Two ballots were missing")
+        paper_counts.reject_paper_count(paper=paper, actor=teller, note="")
+    paper_counts.reject_paper_count(paper=paper, actor=teller, note="Two ballots were missing")
     assert not Ballot.objects.exists() and not Participation.objects.exists()
     with pytest.raises(DelegationError, match="already confirmed or rejected"):
-        delegation.confirm_paper_count(paper=paper, actor=teller)
+        paper_counts.confirm_paper_count(paper=paper, actor=teller)
     enter(poll, owner, voters[:2], [2, 0, 0, 0])  # entered again
 
 
@@ -74,14 +75,14 @@ def test_electors_who_voted_online_cannot_be_on_the_register(poll, owner, teller
     elector = delegation.own_elector(voters[1], poll)
     cast_ballot(poll=poll, elector=elector, choice={"choice": 1}, channel="web", actor=voters[1])
     with pytest.raises(DelegationError, match="already voted"):
-        delegation.confirm_paper_count(paper=paper, actor=teller)
+        paper_counts.confirm_paper_count(paper=paper, actor=teller)
     assert Ballot.objects.filter(is_paper=True).count() == 0
 
 
 def test_paper_voters_cannot_vote_by_phone_afterwards(poll_factory, owner, teller, member, voters):
     poll = poll_factory(kind="consent")
     paper = enter(poll, owner, [member], [1, 0, 0, 0])
-    delegation.confirm_paper_count(paper=paper, actor=teller)
+    paper_counts.confirm_paper_count(paper=paper, actor=teller)
     assert "voted on paper" in sms.respond(phone=member.phone, text=f"NO {poll.pk}")
     assert Ballot.objects.get(poll=poll).choice["consent"] == "agree"
 
@@ -104,7 +105,7 @@ def test_bad_counts_are_refused(poll, owner, voters, counts, message):
 def test_ranked_paper_ballots(poll_factory, owner, teller, voters):
     poll = poll_factory(kind="irv")
     paper = enter(poll, owner, voters[:3], [[2, [[1], [0]]], [1, [[2]]]])
-    delegation.confirm_paper_count(paper=paper, actor=teller)
+    paper_counts.confirm_paper_count(paper=paper, actor=teller)
     weights = sorted(Ballot.objects.filter(is_paper=True).values_list("weight", flat=True))
     assert weights == [1, 2]
     with pytest.raises(DelegationError, match="ranked twice"):
