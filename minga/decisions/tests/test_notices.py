@@ -90,6 +90,7 @@ def test_notices_speak_the_members_language(
     assert f"YES {poll.pk}" not in text  # a ranked poll is not answered by SMS
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_command_runs_once_or_in_a_loop(poll_factory, member):
     poll_factory(kind="consent")
     out = StringIO()
