@@ -239,10 +239,22 @@ def _refresh_list(status_list: StatusList, now: datetime.datetime) -> None:
     status_list.save(update_fields=["document", "updated_at"])
 
 
+def _signing_ready(coop: Cooperative) -> None:
+    """Give a cooperative created before keys existed its first key; refuse clearly otherwise."""
+    from minga.identity.actions import generate_coop_key
+    from minga.identity.models import Key
+
+    if not Key.objects.filter(coop=coop, is_active=True).exists():
+        generate_coop_key(coop=coop, actor=None)
+
+
 def _new_list(coop: Cooperative, purpose: str, now: datetime.datetime) -> None:
     number = (
         StatusList.objects.filter(coop=coop, purpose=purpose).aggregate(n=Max("number"))["n"] or 0
     ) + 1
+    # A cooperative's first list comes with its first issuance: make sure it can sign. (Keys
+    # are rotated, never removed, so a cooperative with lists always has an active key.)
+    _signing_ready(coop)
     try:
         with transaction.atomic():
             status_list = StatusList.objects.create(coop=coop, purpose=purpose, number=number)
@@ -336,15 +348,6 @@ def _recipient_identity(
     )
 
 
-def _signing_ready(coop: Cooperative) -> None:
-    """Give a cooperative created before keys existed its first key; refuse clearly otherwise."""
-    from minga.identity.actions import generate_coop_key
-    from minga.identity.models import Key
-
-    if not Key.objects.filter(coop=coop, is_active=True).exists():
-        generate_coop_key(coop=coop, actor=None)
-
-
 @transaction.atomic
 def issue_credential(
     *,
@@ -391,7 +394,6 @@ def issue_credential(
     if language not in LANGUAGE_CODES:
         language = achievement.language
     coop = achievement.coop
-    _signing_ready(coop)
     revocation = _allocate(coop, StatusPurpose.REVOCATION, now)
     suspension = _allocate(coop, StatusPurpose.SUSPENSION, now)
     row = Credential(

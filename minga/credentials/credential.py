@@ -24,6 +24,7 @@ from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
 import rfc8785
+from django.db.models import prefetch_related_objects
 from django.urls import reverse
 
 from minga.identity.dids import coop_did, public_url
@@ -99,6 +100,9 @@ def issuer_profile(coop: Cooperative) -> dict[str, Any]:
 
 
 def achievement_document(achievement: Achievement, language: str) -> dict[str, Any]:
+    # Callers issuing many credentials pass the same achievement: read its rows once.
+    if not hasattr(achievement, "_prefetched_objects_cache"):
+        prefetch_related_objects([achievement], "translations", "alignments")
     text = achievement.in_language(language)
     document: dict[str, Any] = {
         "id": achievement_url(achievement),

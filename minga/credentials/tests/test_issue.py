@@ -165,3 +165,20 @@ def test_it_opens_the_next_list_when_one_is_full(achievement, member, outsider, 
     assert json.loads(second.revocation_list.document)["credentialSubject"]["statusPurpose"] == (
         "revocation"
     )
+
+
+def test_it_gives_a_cooperative_without_a_key_its_first_one(owner):
+    from minga.coops.models import Cooperative
+
+    bare = Cooperative.objects.create(
+        name="Keyless Cooperative",
+        slug="keyless",
+        legal_form="primary",
+        country="KE",
+        sector="agriculture",
+    )
+    achievement = define_bookkeeping(bare, owner)
+    credential = actions.issue_credential(
+        achievement=achievement, recipient_email="a@example.org", actor=owner
+    )
+    dataintegrity.verify(json.loads(credential.document), public_key=_public_key(bare))
