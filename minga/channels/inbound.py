@@ -65,8 +65,15 @@ def language_of(phone: str) -> str:
 
 
 def callback_allowed(request) -> bool:
-    """The optional shared secret (`?token=`) and address allow-list for provider callbacks."""
+    """The shared secret (`?token=`) and address allow-list for provider callbacks.
+
+    A callback names the phone it comes from, so anyone able to post one could act as any
+    member: outside DEBUG, callbacks are refused until at least one of the two is configured.
+    """
     token = settings.AFRICASTALKING_CALLBACK_TOKEN
+    if not token and not settings.AFRICASTALKING_CALLBACK_IPS and not settings.DEBUG:
+        log.warning("callback refused: set AFRICASTALKING_CALLBACK_TOKEN or _IPS to accept it")
+        return False
     if token and not hmac.compare_digest(request.GET.get("token", ""), token):
         return False
     allowed = settings.AFRICASTALKING_CALLBACK_IPS

@@ -15,6 +15,12 @@ pytestmark = pytest.mark.django_db
 PHONE = "+250788000999"
 
 
+@pytest.fixture(autouse=True)
+def _callbacks_from_the_test_client(settings):
+    """Callbacks are refused until an allow-list or token is set; the test client is local."""
+    settings.AFRICASTALKING_CALLBACK_IPS = ["127.0.0.1/32"]
+
+
 class Menu:
     """A stand-in menu that counts its calls and can ask for a secret or fail."""
 
@@ -139,7 +145,14 @@ def post_ussd(client, url="/channels/africastalking/ussd", **extra):
     return client.post(url, data, **extra)
 
 
-@override_settings(AFRICASTALKING_CALLBACK_TOKEN="s3cret-token")
+@override_settings(DEBUG=False, AFRICASTALKING_CALLBACK_TOKEN="", AFRICASTALKING_CALLBACK_IPS=[])
+def test_unconfigured_callbacks_are_refused_outside_development(client):
+    assert post_ussd(client).status_code == 403
+    assert client.post("/channels/africastalking/sms", {"from": PHONE}).status_code == 403
+    assert not InboundMessage.objects.exists()
+
+
+@override_settings(AFRICASTALKING_CALLBACK_TOKEN="s3cret-token", AFRICASTALKING_CALLBACK_IPS=[])
 def test_a_configured_token_is_required(client):
     assert post_ussd(client).status_code == 403
     assert post_ussd(client, "/channels/africastalking/ussd?token=wrong").status_code == 403

@@ -18,6 +18,12 @@ PIN = "4826"
 PHONE = "+250788000111"  # the member persona's phone
 
 
+@pytest.fixture(autouse=True)
+def _callbacks_from_the_test_client(settings):
+    """Callbacks are refused until an allow-list or token is set; the test client is local."""
+    settings.AFRICASTALKING_CALLBACK_IPS = ["127.0.0.1/32"]
+
+
 class Phone:
     """A phone in one USSD session: each `send` adds an input, as the provider does."""
 
