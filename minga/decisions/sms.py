@@ -10,9 +10,12 @@ phone's sent folder and in the provider's logs, so a PIN typed there would be ex
 anyone who picks up the phone, and with it the USSD PIN. Instead an SMS vote is accepted only
 from the number on the elector's account, for a poll they vote in; the answer confirms what was
 recorded with the receipt, and says that a later vote (by USSD with the PIN, or on the web)
-replaces it, the last vote counting. Cooperatives that need more than possession of the phone
-use USSD, which asks for the PIN. An SMS vote in a secret poll is also visible to the
-provider that carries it: the notice says so by pointing to USSD for a secret vote.
+replaces it, the last vote counting. The callback itself must carry the shared token or come
+from the provider's addresses (`minga.channels.inbound.callback_allowed`), so nobody can post an
+SMS in a member's name. Cooperatives that need more than possession of the phone use USSD,
+which asks for the PIN. In a secret poll the stored ballot is as secret as any other, but the
+message itself passed through the mobile network and the provider; members who mind vote by
+USSD or on the web.
 """
 
 from __future__ import annotations
