@@ -278,11 +278,19 @@ def resolve_did(did: str) -> dict[str, Any]:
     return resolve(did)
 
 
+@functools.lru_cache(maxsize=1024)
+def _ed25519_key(multibase: str) -> Ed25519PublicKey:
+    """The public key a Multikey names (decoded and checked on the curve once per process)."""
+    return Ed25519PublicKey.from_public_bytes(didkey.decode_multikey(multibase))
+
+
 def _public_key_of(method: Mapping[str, Any]) -> Ed25519PublicKey:
     if method.get("type") not in ("Multikey", "Ed25519VerificationKey2020"):
         raise ValueError(f"keys of type {method.get('type')!r} are not supported")
-    raw = didkey.decode_multikey(method.get("publicKeyMultibase"))
-    return Ed25519PublicKey.from_public_bytes(raw)
+    multibase = method.get("publicKeyMultibase")
+    if not isinstance(multibase, str):
+        return Ed25519PublicKey.from_public_bytes(didkey.decode_multikey(multibase))
+    return _ed25519_key(multibase)
 
 
 def _absolute(did: str, reference: object) -> object:
@@ -369,25 +377,31 @@ def issuer_key(
 
 
 class _StatusListCache:
-    """Decoded bitstrings of status list credentials already verified, keyed by their bytes.
+    """Decoded bitstrings of status list credentials already verified.
 
-    The same bytes verify the same way, so a list fetched again unchanged costs no
-    second canonicalisation and signature check.
+    Keyed by the list's URL, the SHA-256 of its bytes and the public key its proof was
+    checked against: the same bytes under the same key verify the same way, so a list
+    fetched again unchanged costs no second canonicalisation and signature check. The
+    key is looked up afresh in the issuer's DID document on every run, so a key removed
+    from it stops a cached list from verifying at once; a list whose bytes changed (a bit
+    set, or a forgery) is a new entry, checked in full.
     """
 
     def __init__(self, size: int = 64) -> None:
         self.size = size
-        self._items: OrderedDict[tuple[str, str], tuple[dict[str, Any], bytes]] = OrderedDict()
+        self._items: OrderedDict[tuple[str, str, bytes], tuple[dict[str, Any], bytes]] = (
+            OrderedDict()
+        )
         self._lock = threading.Lock()
 
-    def get(self, key: tuple[str, str]) -> tuple[dict[str, Any], bytes] | None:
+    def get(self, key: tuple[str, str, bytes]) -> tuple[dict[str, Any], bytes] | None:
         with self._lock:
             value = self._items.get(key)
             if value is not None:
                 self._items.move_to_end(key)
             return value
 
-    def put(self, key: tuple[str, str], value: tuple[dict[str, Any], bytes]) -> None:
+    def put(self, key: tuple[str, str, bytes], value: tuple[dict[str, Any], bytes]) -> None:
         with self._lock:
             self._items[key] = value
             self._items.move_to_end(key)
@@ -470,10 +484,12 @@ def _verified_status_list(
 ) -> tuple[dict[str, Any], bytes]:
     """(status list credential, bitstring), after checking its proof, issuer and dates."""
     body = fetch(url)
-    key = (url, hashlib.sha256(body).hexdigest())
+    document = _parse_status_list(body, url)
+    public_key = _status_list_key(document, url, resolve=resolve)
+    key = (url, hashlib.sha256(body).hexdigest(), public_key.public_bytes_raw())
     cached = STATUS_LIST_CACHE.get(key)
     if cached is None:
-        cached = _check_status_list(body, url, resolve=resolve)
+        cached = _check_status_list(document, url, public_key)
         STATUS_LIST_CACHE.put(key, cached)
     document, bits = cached
     if _issuer_id(document) != issuer:
@@ -501,43 +517,63 @@ def _verified_status_list(
     return document, bits
 
 
-def _check_status_list(
-    body: bytes, url: str, *, resolve: Callable[[str], dict[str, Any]]
-) -> tuple[dict[str, Any], bytes]:
-    def failed(template: str, **params: Any) -> _Failed:
-        return _Failed(problem("STATUS_VERIFICATION_ERROR", template, url=url[:200], **params))
+def _status_list_failure(url: str, template: str, **params: Any) -> _Failed:
+    return _Failed(problem("STATUS_VERIFICATION_ERROR", template, url=url[:200], **params))
 
+
+def _parse_status_list(body: bytes, url: str) -> dict[str, Any]:
+    """The status list credential in ``body``, checked to be one."""
     try:
         document = jsonld.parse_json(body, max_bytes=STATUS_LIST_MAX_BYTES)
     except jsonld.InputError as error:
-        raise failed(
+        raise _status_list_failure(
+            url,
             gettext_noop("The status list %(url)s is not usable JSON: %(reason)s"),
             reason=str(error),
         ) from None
     if not isinstance(document, dict) or "BitstringStatusListCredential" not in _as_list(
         document.get("type")
     ):
-        raise failed(gettext_noop("%(url)s is not a BitstringStatusListCredential."))
+        raise _status_list_failure(
+            url, gettext_noop("%(url)s is not a BitstringStatusListCredential.")
+        )
     subject = document.get("credentialSubject")
     if not isinstance(subject, Mapping) or subject.get("type") != "BitstringStatusList":
-        raise failed(gettext_noop("The status list %(url)s has no BitstringStatusList subject."))
+        raise _status_list_failure(
+            url, gettext_noop("The status list %(url)s has no BitstringStatusList subject.")
+        )
+    return document
+
+
+def _status_list_key(
+    document: Mapping[str, Any], url: str, *, resolve: Callable[[str], dict[str, Any]]
+) -> Ed25519PublicKey:
+    """The key the list's proof names, as its issuer's DID document publishes it now."""
     proof = document.get("proof")
     method = proof.get("verificationMethod") if isinstance(proof, Mapping) else None
     try:
-        public_key = issuer_key(_issuer_id(document), method, resolve=resolve)
-        dataintegrity.verify(document, public_key=public_key)
+        return issuer_key(_issuer_id(document), method, resolve=resolve)
     except _Failed as error:
-        raise failed(
+        raise _status_list_failure(
+            url,
             gettext_noop("The status list %(url)s does not verify: %(reason)s"),
             reason=error.problems[0].detail,
         ) from None
+
+
+def _check_status_list(
+    document: dict[str, Any], url: str, public_key: Ed25519PublicKey
+) -> tuple[dict[str, Any], bytes]:
+    try:
+        dataintegrity.verify(document, public_key=public_key)
     except dataintegrity.ProofError as error:
-        raise failed(
+        raise _status_list_failure(
+            url,
             gettext_noop("The status list %(url)s does not verify: %(reason)s"),
             reason=error.problem.detail,
         ) from None
     try:
-        bits = statuslist.decode(subject.get("encodedList"))
+        bits = statuslist.decode(document["credentialSubject"].get("encodedList"))
     except statuslist.StatusListError as error:
         raise _Failed(error.problem) from None
     return document, bits
@@ -626,10 +662,46 @@ def _open_checkpoint(signed_note: str) -> tuple[int, bytes]:
     return checkpoint.size, checkpoint.root
 
 
+@functools.cache
+def _log_sql() -> tuple[str, str]:
+    """(first issuance entry of a subject, latest checkpoint): plain SQL, because every
+    verification runs both and building them through the ORM costs far more than running
+    them (the audit log's own hot paths do the same)."""
+    from django.db import connection
+
+    from minga.audit.models import Checkpoint, Entry
+
+    quote = connection.ops.quote_name
+    entries, checkpoints = quote(Entry._meta.db_table), quote(Checkpoint._meta.db_table)
+    index, size = quote("index"), quote("size")
+    return (
+        f"SELECT {index}, body FROM {entries} "  # noqa: S608 (constant names)
+        f"WHERE subject = %s AND kind = %s ORDER BY {index} LIMIT 1",
+        f"SELECT {size}, note FROM {checkpoints} ORDER BY {size} DESC LIMIT 1",  # noqa: S608
+    )
+
+
+def _log_rows(subject: str) -> tuple[tuple[int, bytes] | None, tuple[int, str] | None]:
+    """(index, body) of the issuance entry of ``subject`` and (size, note) of the latest
+    checkpoint, each None when there is none."""
+    from django.db import connection
+
+    find_entry, find_checkpoint = _log_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(find_entry, [subject, "credential.issue"])
+        entry = cursor.fetchone()
+        if entry is None:
+            return None, None
+        cursor.execute(find_checkpoint)
+        checkpoint = cursor.fetchone()
+    return (int(entry[0]), bytes(entry[1])), (
+        None if checkpoint is None else (int(checkpoint[0]), str(checkpoint[1]))
+    )
+
+
 def _log_check(report: Report, credential: Mapping[str, Any]) -> None:
     from minga.audit import merkle, note
-    from minga.audit.log import inclusion_proof, latest_checkpoint
-    from minga.audit.models import Entry
+    from minga.audit.log import inclusion_proof
 
     uuid = own_credential_uuid(credential.get("id"))
     if uuid is None:
@@ -639,11 +711,7 @@ def _log_check(report: Report, credential: Mapping[str, Any]) -> None:
             gettext_noop("Issued elsewhere: only credentials issued here are in this audit log."),
         )
         return
-    entry = (
-        Entry.objects.filter(kind="credential.issue", subject=f"credential:{uuid}")
-        .order_by("index")
-        .first()
-    )
+    entry, checkpoint = _log_rows(f"credential:{uuid}")
     if entry is None:
         report._add(
             "log",
@@ -660,7 +728,7 @@ def _log_check(report: Report, credential: Mapping[str, Any]) -> None:
             ],
         )
         return
-    body = bytes(entry.body)
+    entry_index, body = entry
     try:
         recorded = json.loads(body)["data"]["sha256"]
     except (ValueError, KeyError, TypeError):
@@ -677,14 +745,13 @@ def _log_check(report: Report, credential: Mapping[str, Any]) -> None:
                         "Log entry %(index)s records another SHA-256 for this credential: the "
                         "document differs from the one issued."
                     ),
-                    index=entry.index,
+                    index=entry_index,
                 )
             ],
-            index=entry.index,
+            index=entry_index,
         )
         return
-    checkpoint = latest_checkpoint()
-    if checkpoint is None or checkpoint.size <= entry.index:
+    if checkpoint is None or checkpoint[0] <= entry_index:
         report._add(
             "log",
             PENDING,
@@ -692,13 +759,13 @@ def _log_check(report: Report, credential: Mapping[str, Any]) -> None:
                 "Recorded as log entry %(index)s; no signed checkpoint covers it yet (one is "
                 "signed every few seconds)."
             ),
-            index=entry.index,
+            index=entry_index,
         )
         return
     try:
-        size, root = _open_checkpoint(checkpoint.note)
-        proof = inclusion_proof(entry.index, size)
-        merkle.verify_inclusion(merkle.leaf_hash(body), entry.index, size, proof, root)
+        size, root = _open_checkpoint(checkpoint[1])
+        proof = inclusion_proof(entry_index, size)
+        merkle.verify_inclusion(merkle.leaf_hash(body), entry_index, size, proof, root)
     except (merkle.ProofError, note.NoteError) as error:
         report._add(
             "log",
@@ -710,12 +777,12 @@ def _log_check(report: Report, credential: Mapping[str, Any]) -> None:
                     gettext_noop(
                         "Log entry %(index)s is not proven in checkpoint %(size)s: %(reason)s"
                     ),
-                    index=entry.index,
-                    size=checkpoint.size,
+                    index=entry_index,
+                    size=checkpoint[0],
                     reason=str(error)[:200],
                 )
             ],
-            index=entry.index,
+            index=entry_index,
         )
         return
     report._add(
@@ -724,7 +791,7 @@ def _log_check(report: Report, credential: Mapping[str, Any]) -> None:
         gettext_noop(
             "Issuance recorded as log entry %(index)s, included in signed checkpoint %(size)s."
         ),
-        index=entry.index,
+        index=entry_index,
         size=size,
     )
 
@@ -743,7 +810,7 @@ def verify_credential(
     """Verify a credential (JSON text, bytes, or an already parsed object); never raises."""
     report = Report()
     now = now or datetime.datetime.now(datetime.UTC)
-    resolve = resolve or resolve_did
+    resolve = _once_each(resolve or resolve_did)
     fetch = fetch_status or fetch_status_list
     credential = _parse(report, data)
     if credential is None:
@@ -785,6 +852,27 @@ def verify_credential(
                 ],
             )
     return report
+
+
+def _once_each(resolve: Callable[[str], dict[str, Any]]) -> Callable[[str], dict[str, Any]]:
+    """``resolve``, remembering each DID's document (or error) for one verification only: the
+    credential and its status lists name the same issuer, read once, and the next
+    verification reads it again, so a key rotated or removed meanwhile is seen at once."""
+    documents: dict[str, dict[str, Any]] = {}
+    errors: dict[str, DidError] = {}
+
+    def once(did: str) -> dict[str, Any]:
+        if did in errors:
+            raise errors[did]
+        if did not in documents:
+            try:
+                documents[did] = resolve(did)
+            except DidError as error:
+                errors[did] = error
+                raise
+        return documents[did]
+
+    return once
 
 
 def _parse(report: Report, data: object) -> dict[str, Any] | None:

@@ -5,17 +5,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
-from minga.coops.models import Cooperative
-
-from . import actions, paper
+from . import actions, paper, queries
 from .forms import AchievementForm, IssueForm, StatusForm
-from .models import Credential, StatusList, StatusPurpose
+from .models import Credential, StatusPurpose
 from .permissions import can_issue, get_achievement, get_credential, get_issuer
 
 PER_PAGE = 50
@@ -234,10 +232,9 @@ def status_list(request, slug, purpose, number):
     """A cooperative's signed `BitstringStatusListCredential`, cacheable for five minutes."""
     if purpose not in StatusPurpose.values:
         raise Http404
-    coop = get_object_or_404(Cooperative, slug=slug)
-    status_list = get_object_or_404(StatusList, coop=coop, purpose=purpose, number=number)
-    if not status_list.document:
+    document = queries.signed_status_list(slug, purpose, number)
+    if document is None:
         raise Http404
-    response = HttpResponse(status_list.document, content_type=f"{JSON_LD}; charset=utf-8")
+    response = HttpResponse(document, content_type=f"{JSON_LD}; charset=utf-8")
     response["Access-Control-Allow-Origin"] = "*"
     return response

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import functools
+from collections.abc import Iterable
 from typing import Any
+
+from django.db import connection
 
 from minga.coops.models import Cooperative
 
@@ -13,23 +17,48 @@ from .keys import ensure_platform_key
 from .models import Key
 
 
-def _published(keys: list[Key]) -> list[didweb.PublishedKey]:
+@functools.lru_cache(maxsize=1024)
+def _public_bytes(multibase: str) -> bytes:
+    """Raw key bytes of a stored Multikey (checked on the curve once per process, not per read)."""
+    return didkey.decode_multikey(multibase)
+
+
+def _published(keys: Iterable[tuple[str, bool]]) -> list[didweb.PublishedKey]:
     return [
-        didweb.PublishedKey(didkey.decode_multikey(k.public_key_multibase), k.is_active)
-        for k in keys
+        didweb.PublishedKey(_public_bytes(multibase), is_active) for multibase, is_active in keys
     ]
 
 
 def platform_document() -> dict[str, Any]:
     """The platform's DID document: every platform key, rotated ones included."""
     ensure_platform_key()
-    keys = list(Key.objects.filter(coop__isnull=True))
+    keys = Key.objects.filter(coop__isnull=True).values_list("public_key_multibase", "is_active")
     return didweb.build_document(platform_did(), _published(keys))
 
 
 def coop_document(coop: Cooperative) -> dict[str, Any]:
     """A cooperative's DID document: every key it ever had, rotated ones included."""
-    return didweb.build_document(coop_did(coop), _published(list(coop.keys.all())))
+    keys = Key.objects.filter(coop=coop).values_list("public_key_multibase", "is_active")
+    return didweb.build_document(coop_did(coop), _published(keys))
+
+
+@functools.cache
+def _coop_keys_sql() -> str:
+    quote = connection.ops.quote_name
+    coops, keys = quote(Cooperative._meta.db_table), quote(Key._meta.db_table)
+    return (
+        f"SELECT k.public_key_multibase, k.is_active FROM {coops} c "  # noqa: S608
+        f"LEFT JOIN {keys} k ON k.coop_id = c.id WHERE c.slug = %s ORDER BY k.created_at, k.id"
+    )
+
+
+def _coop_key_rows(slug: str) -> list[tuple[str | None, bool | None]]:
+    """The cooperative's keys, oldest first; one empty row if it has none, none if no such
+    cooperative. Plain SQL in one statement: every verification of a credential issued here
+    resolves its issuer, and the ORM would cost more than the query."""
+    with connection.cursor() as cursor:
+        cursor.execute(_coop_keys_sql(), [slug])
+        return cursor.fetchall()
 
 
 def local_document(did: str) -> dict[str, Any]:
@@ -38,7 +67,8 @@ def local_document(did: str) -> dict[str, Any]:
     if path == []:
         return platform_document()
     if path is not None and len(path) == 2 and path[0] == "coops":
-        coop = Cooperative.objects.filter(slug=path[1]).first()
-        if coop is not None:
-            return coop_document(coop)
+        rows = _coop_key_rows(path[1])
+        if rows:
+            keys = [(multibase, bool(active)) for multibase, active in rows if multibase]
+            return didweb.build_document(coop_did(path[1]), _published(keys))
     raise NotFound(f"{did} is not a DID of this instance.")
