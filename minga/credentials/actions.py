@@ -476,7 +476,7 @@ def _tell_recipient(credential: Credential) -> None:
     person = credential.recipient
     if person is None:
         return
-    link = documents.absolute(f"/credentials/{credential.uuid}/")
+    link = documents.credential_url(credential.uuid)
     with translation.override(person.preferred_language):
         values = {
             "name": person.name,

@@ -182,3 +182,18 @@ def test_it_gives_a_cooperative_without_a_key_its_first_one(owner):
         achievement=achievement, recipient_email="a@example.org", actor=owner
     )
     dataintegrity.verify(json.loads(credential.document), public_key=_public_key(bare))
+
+
+def test_it_tells_the_recipient_where_to_find_it(achievement, member, owner, client, mailoutbox):
+    from urllib.parse import urlsplit
+
+    from django.test import TestCase
+
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        credential = actions.issue_credential(
+            achievement=achievement, recipient=member, actor=owner
+        )
+    (message,) = mailoutbox
+    link = documents.credential_url(credential.uuid)
+    assert message.to == ["member@example.org"] and link in message.body
+    assert client.get(urlsplit(link).path).status_code == 200
