@@ -5,15 +5,22 @@ MINGA_VAR_DIR, DEBUG off), where a cooperative defines an achievement and issues
 Open Badges 3.0 credentials through the real `issue_credential` action (eddsa-rdfc-2022,
 two status list entries, an audit entry each). Measured in one process, so per core:
 
-- `credential-verifications-per-core`: full `verify_credential` runs per second on one
-  credential: structure, the issuer's did:web from the database, the signature (RDFC-1.0
-  canonicalisation of the document and of the proof options), dates, both status lists
-  (read in-process from the status list view), and the audit log's inclusion proof against
-  the latest signed checkpoint. Budget >= 200/s (DESIGN.md).
-- `credential-issuances-per-core`: `issue_credential` calls per second, each its own
-  transaction. Budget >= 200/s.
+- `credential-verifications-per-core`: full `verify_credential` runs per CPU-second, over
+  as many different credentials as were issued (each verified in turn, so nothing one
+  credential's verification could keep helps the next of the same credential): structure, the
+  issuer's did:web from the database, the signature (RDFC-1.0 canonicalisation of the document
+  and of the proof options), dates, both status lists (read in-process from the status list
+  view), and the audit log's inclusion proof against the latest signed checkpoint.
+  Budget >= 200/s per core (DESIGN.md).
+- `credential-issuances-per-core`: `issue_credential` calls per CPU-second, each its own
+  transaction. Budget >= 200/s per core.
 - `credential-verify-page-first-visit` / `-repeat-visit`: gzip weight of the verification
   page showing a full report (HTML + the stylesheet on a first visit). Budgets 50 KB / 15 KB.
+
+"Per core" is measured with the process's CPU time (`time.process_time()`; SQLite runs in
+the process, so the database's work counts): the machine may be shared, and wall-clock rates
+then say more about the neighbours than about the code. The wall-clock rates are printed too,
+for information.
 
 Exits 1 when a budget fails, 2 when the measurement could not be made.
 """
@@ -39,19 +46,17 @@ from bench.bench_pages import BenchError, budget_line, make_env  # noqa: E402
 VERIFY_BUDGET = 200
 ISSUE_BUDGET = 200
 FIRST_VISIT_KB, REPEAT_VISIT_KB = 50, 15
-SECONDS = 5.0
 ISSUANCES = 400
+VERIFY_ROUNDS = 3
 
 
-def _rate(step, seconds: float = SECONDS) -> tuple[float, int]:
-    """Calls of ``step`` per second over about ``seconds`` (after two warm-up calls)."""
-    step()
-    step()
-    count, started = 0, time.perf_counter()
-    while (elapsed := time.perf_counter() - started) < seconds:
-        step()
-        count += 1
-    return count / elapsed, count
+def _rates(step, calls: int) -> tuple[float, float]:
+    """(calls per CPU-second, calls per wall-clock second) of ``calls`` calls of ``step(n)``."""
+    cpu, wall = time.process_time(), time.perf_counter()
+    for number in range(calls):
+        step(number)
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return calls / max(cpu, 1e-9), calls / max(wall, 1e-9)
 
 
 def child() -> int:
@@ -101,17 +106,20 @@ def child() -> int:
 
     issue()
     issue()
-    started = time.perf_counter()
-    for _ in range(ISSUANCES):
-        issue()
-    issue_rate = ISSUANCES / (time.perf_counter() - started)
+    issued = []
+    issue_rate, issue_wall = _rates(lambda _: issued.append(issue()), ISSUANCES)
 
-    credential = issue()
     create_checkpoint()
-    report = verify_credential(credential.document)
-    if not report.is_valid or any(c.status != "passed" for c in report.checks):
-        raise BenchError(f"the bench credential does not verify: {report.as_json()}")
-    verify_rate, runs = _rate(lambda: verify_credential(credential.document))
+    documents = [credential.document for credential in issued]
+    for document in documents:  # every one verifies (and warms nothing per credential)
+        report = verify_credential(document)
+        if not report.is_valid or any(c.status != "passed" for c in report.checks):
+            raise BenchError(f"a bench credential does not verify: {report.as_json()}")
+    runs = VERIFY_ROUNDS * len(documents)
+    verify_rate, verify_wall = _rates(
+        lambda number: verify_credential(documents[number % len(documents)]), runs
+    )
+    credential = issued[-1]
 
     client = Client()
     page = client.post("/credentials/verify/", {"credential": credential.document})
@@ -122,8 +130,10 @@ def child() -> int:
     first_kb, repeat_kb = (html + css) / 1024, html / 1024
 
     print(
-        f"{runs} verifications of a {len(credential.document)}-byte credential; "
-        f"{ISSUANCES} issuances ({coop.name})."
+        f"{runs} verifications of {len(documents)} credentials of about "
+        f"{len(credential.document)} bytes, each in turn: {verify_rate:.0f}/s per CPU-second, "
+        f"{verify_wall:.0f}/s wall clock; {ISSUANCES} issuances ({coop.name}): "
+        f"{issue_rate:.0f}/s per CPU-second, {issue_wall:.0f}/s wall clock."
     )
     lines = [
         (
