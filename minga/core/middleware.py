@@ -10,7 +10,7 @@ import urllib.parse
 import zoneinfo
 
 from django.conf import settings
-from django.http import HttpResponseBadRequest
+from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -67,8 +67,9 @@ class RejectNulMiddleware:
         if not has_nul and request.content_type == "application/json":
             has_nul = b"\x00" in request.body or b"\\u0000" in request.body
         if has_nul:
-            return HttpResponseBadRequest(
-                _("The request contains a NUL character, which Minga does not accept."),
-                content_type="text/plain; charset=utf-8",
-            )
+            message = _("The request contains a NUL character, which Minga does not accept.")
+            if request.path_info.startswith("/api/"):
+                # The JSON API's own error shape, so its documented 400s hold for this one too.
+                return JsonResponse({"detail": str(message)}, status=400)
+            return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
