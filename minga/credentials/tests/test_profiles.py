@@ -4,6 +4,7 @@ import datetime
 import json
 
 import pytest
+from django.conf import settings
 from django.core.cache import cache
 from django.urls import reverse
 
@@ -53,6 +54,7 @@ def _person_url(person, json_=False):
 def test_it_shows_a_persons_profile_to_everyone(client, request, certified, member, who):
     if who != "anonymous":
         client.force_login(request.getfixturevalue(who))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # some personas prefer Spanish
     page = client.get(_person_url(member))
     assert page.status_code == 200
     text = page.content.decode()
@@ -130,6 +132,7 @@ def test_it_reads_a_winners_rank_from_the_credential(client, coop, owner, member
 def test_it_shows_a_cooperatives_profile_to_everyone(client, request, certified, coop, who):
     if who != "anonymous":
         client.force_login(request.getfixturevalue(who))
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"  # some personas prefer Spanish
     page = client.get(reverse("credentials:coop", args=[coop.slug]))
     assert page.status_code == 200
     text = page.content.decode()
