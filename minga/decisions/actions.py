@@ -8,6 +8,7 @@ whatever the channel (web, API, USSD, SMS, proxy, agent), so its checks hold eve
 from __future__ import annotations
 
 import datetime
+import functools
 import json
 import random
 import uuid
@@ -16,7 +17,6 @@ from typing import TYPE_CHECKING, Any
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.db import connection, transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -394,26 +394,45 @@ def clean_choice(poll: Poll, choice: Any, option_count: int, reason: str = "") -
     return {"ranking": ranks}
 
 
-def _lock_poll_row(poll_id: int) -> tuple[str, datetime.datetime, bytes, str, int, bool]:
-    """The poll's live state, share-locked on PostgreSQL so a closing waits for ballots in flight
-    (and a ballot arriving during the closing sees it closed). SQLite writes are serial anyway."""
-    table = connection.ops.quote_name(Poll._meta.db_table)
-    lock = " FOR SHARE" if connection.vendor == "postgresql" else ""
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT status, closes_at, ballot_salt, kind, score_max, is_secret "  # noqa: S608
-            f"FROM {table} WHERE id = %s{lock}",
-            [poll_id],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        raise BallotError(_("This poll does not exist."))
-    status, closes_at, salt, kind, score_max, is_secret = row
-    if not isinstance(closes_at, datetime.datetime):
-        closes_at = datetime.datetime.fromisoformat(str(closes_at))
-    if timezone.is_naive(closes_at):
-        closes_at = timezone.make_aware(closes_at, datetime.UTC)
-    return status, closes_at, bytes(salt or b""), kind, score_max, bool(is_secret)
+@functools.cache
+def _ballot_sql(vendor: str) -> dict[str, str]:
+    """The statements of the ballot hot path, in plain SQL: building them with the ORM on every
+    ballot would cost more than running them (see bench/bench_ballots.py)."""
+    q = connection.ops.quote_name
+    poll, option = q(Poll._meta.db_table), q(Option._meta.db_table)
+    ballot, participation = q(Ballot._meta.db_table), q(Participation._meta.db_table)
+    elector = q(Elector._meta.db_table)
+    postgres = vendor == "postgresql"
+    return {
+        # Share-locked on PostgreSQL, so a closing (FOR UPDATE) waits for ballots in flight and
+        # a ballot arriving during a closing sees it closed. SQLite writes are serial anyway.
+        "poll": (
+            "SELECT p.status, p.closes_at, p.ballot_salt, p.kind, p.score_max, p.is_secret, "  # noqa: S608
+            f"(SELECT COUNT(*) FROM {option} o WHERE o.poll_id = p.id) "
+            f"FROM {poll} p WHERE p.id = %s" + (" FOR SHARE OF p" if postgres else "")
+        ),
+        "lock_elector": f"SELECT id FROM {elector} WHERE id = %s FOR UPDATE",  # noqa: S608
+        "drop_secret": f"DELETE FROM {ballot} WHERE poll_id = %s AND token = %s",  # noqa: S608
+        "drop_open": f"DELETE FROM {ballot} WHERE elector_id = %s",  # noqa: S608
+        "insert": (
+            f"INSERT INTO {ballot} (id, poll_id, elector_id, token, weight, choice, reason, "  # noqa: S608
+            "commitment, is_paper) VALUES (%s, %s, %s, %s, %s, "
+            + ("%s::jsonb" if postgres else "%s")
+            + ", %s, %s, %s)"
+        ),
+        "participate": (
+            f"INSERT INTO {participation} (poll_id, elector_id, channel, recorded_by_id, "  # noqa: S608
+            "witness, changes) VALUES (%s, %s, %s, %s, %s, 0) ON CONFLICT (elector_id) DO UPDATE "
+            f"SET changes = {participation}.changes + 1, channel = excluded.channel, "
+            "recorded_by_id = excluded.recorded_by_id, witness = excluded.witness"
+        ),
+    }
+
+
+def _aware(value: Any) -> datetime.datetime:
+    if not isinstance(value, datetime.datetime):
+        value = datetime.datetime.fromisoformat(str(value))
+    return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
 
 
 @transaction.atomic
@@ -439,52 +458,56 @@ def cast_ballot(
     now = now or timezone.now()
     if elector.poll_id != poll.pk:
         raise BallotError(_("This vote belongs to another poll."))
-    status, closes_at, salt, kind, score_max, is_secret = _lock_poll_row(poll.pk)
-    if status != Poll.Status.OPEN or now >= closes_at:
-        raise BallotError(_("This poll is not accepting votes."))
-    poll.kind, poll.score_max = kind, score_max
-    option_count = poll.options.count() if kind != Poll.Kind.CONSENT else len(CONSENT_CODES)
-    cleaned = clean_choice(poll, choice, option_count, reason)
-    if connection.vendor == "postgresql":
-        list(Elector.objects.select_for_update().filter(pk=elector.pk).values_list("pk"))
-    code = secrecy.new_receipt()
-    ballot_id = uuid.uuid4()
-    commitment = secrecy.commitment(code, ballot_id, cleaned)
-    if is_secret:
-        token = secrecy.ballot_token(salt, elector.pk)
-        Ballot.objects.filter(poll_id=poll.pk, token=token).delete()
-        Ballot.objects.create(
-            id=ballot_id,
-            poll_id=poll.pk,
-            token=token,
-            weight=elector.weight,
-            choice=cleaned,
-            commitment=commitment,
+    sql = _ballot_sql(connection.vendor)
+    with connection.cursor() as cursor:
+        cursor.execute(sql["poll"], [poll.pk])
+        row = cursor.fetchone()
+        if row is None:
+            raise BallotError(_("This poll does not exist."))
+        status, closes_at, salt, kind, score_max, is_secret, option_count = row
+        if status != Poll.Status.OPEN or now >= _aware(closes_at):
+            raise BallotError(_("This poll is not accepting votes."))
+        poll.kind, poll.score_max = kind, score_max
+        cleaned = clean_choice(poll, choice, option_count, reason)
+        if connection.vendor == "postgresql":
+            cursor.execute(sql["lock_elector"], [elector.pk])
+        code = secrecy.new_receipt()
+        ballot_id = uuid.uuid4()
+        commitment = secrecy.commitment(code, ballot_id, cleaned)
+        binary = Ballot._meta.get_field("token")
+        if is_secret:
+            token = binary.get_db_prep_value(
+                secrecy.ballot_token(bytes(salt or b""), elector.pk), connection
+            )
+            cursor.execute(sql["drop_secret"], [poll.pk, token])
+            owner, text = None, ""
+        else:
+            token = None
+            cursor.execute(sql["drop_open"], [elector.pk])
+            owner, text = elector.pk, (reason or cleaned.get("reason", "")).strip()[:2000]
+        cursor.execute(
+            sql["insert"],
+            [
+                Ballot._meta.pk.get_db_prep_value(ballot_id, connection),
+                poll.pk,
+                owner,
+                token,
+                elector.weight,
+                json.dumps(cleaned),
+                text,
+                commitment,
+                False,
+            ],
         )
-    else:
-        Ballot.objects.filter(elector_id=elector.pk).delete()
-        Ballot.objects.create(
-            id=ballot_id,
-            poll_id=poll.pk,
-            elector_id=elector.pk,
-            weight=elector.weight,
-            choice=cleaned,
-            reason=(reason or cleaned.get("reason", "")).strip()[:2000],
-            commitment=commitment,
-        )
-    updated = Participation.objects.filter(elector_id=elector.pk).update(
-        changes=F("changes") + 1,
-        channel=channel,
-        recorded_by=recorded_by,
-        witness=witness[:200],
-    )
-    if not updated:
-        Participation.objects.create(
-            poll_id=poll.pk,
-            elector_id=elector.pk,
-            channel=channel,
-            recorded_by=recorded_by,
-            witness=witness[:200],
+        cursor.execute(
+            sql["participate"],
+            [
+                poll.pk,
+                elector.pk,
+                channel,
+                recorded_by.pk if recorded_by else None,
+                witness[:200],
+            ],
         )
     if is_secret:
         audit.record("ballot.cast", f"poll:{poll.pk}", {"commitment": commitment}, None)

@@ -12,7 +12,7 @@ from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import django_auth
 
@@ -172,17 +172,19 @@ def poll_results(request, poll_id: int):
     openapi_extra=documented(404, 422, s404="No poll visible to you has this identifier"),
 )
 def cast(request, poll_id: int, ballot: BallotIn):
-    poll = _poll_for(request.user, poll_id)
-    electors = queries.electors_for(request.user, poll)
+    # The hot path of a vote: who may cast here is one query, and cast_ballot reads (and locks)
+    # the poll's live row itself, so nothing else is fetched before it.
+    electors = queries.electors_for(request.user, Poll(pk=poll_id))
     if ballot.elector is not None:
         electors = [e for e in electors if e.pk == ballot.elector]
     if not electors:
-        return 403, {"detail": _("You are not in this poll's electorate.")}
+        _poll_for(request.user, poll_id)  # 404 when the poll is not visible at all
+        return Status(403, {"detail": _("You are not in this poll's electorate.")})
     if len(electors) > 1:
-        return 400, {"detail": _("Choose on whose behalf you vote.")}
+        return Status(400, {"detail": _("Choose on whose behalf you vote.")})
     try:
         code = actions.cast_ballot(
-            poll=poll,
+            poll=Poll(pk=poll_id),
             elector=electors[0],
             choice=ballot.choice,
             reason=ballot.reason,
@@ -190,5 +192,5 @@ def cast(request, poll_id: int, ballot: BallotIn):
             actor=request.user,
         )
     except ValidationError as error:
-        return 400, {"detail": " ".join(error.messages)}
-    return 201, {"poll": poll.pk, "receipt": code}
+        return Status(400, {"detail": " ".join(error.messages)})
+    return Status(201, {"poll": poll_id, "receipt": code})

@@ -60,7 +60,8 @@ class Command(BaseCommand):
     def handle_close_due(self, *, loop: float, iterations: int, **options: Any) -> None:
         rounds = 0
         while True:
-            close_old_connections()
+            if loop:
+                close_old_connections()  # a long-running worker must not keep a dead one
             closed = actions.close_due_polls(now=timezone.now())
             if closed or not loop:
                 names = ", ".join(f"#{poll.pk}" for poll in closed)
