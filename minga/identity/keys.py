@@ -24,7 +24,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 
 from . import didkey
 from .dids import coop_did, platform_did
@@ -224,7 +224,33 @@ def coop_signing_key(coop) -> tuple[str, Ed25519PrivateKey]:  # type: ignore[no-
 
     The id is the DID URL a proof names (``did:web:<host>:coops:<slug>#z6Mk…``).
     """
-    key = Key.objects.filter(coop=coop, is_active=True).first()
+    key = _active_coop_key(coop.pk)
     if key is None:
         raise KeyUnavailable(f"{coop} has no signing key yet.")
     return f"{coop_did(coop)}#{key.public_key_multibase}", private_key(key)
+
+
+_KEY_FIELDS = ("id", "coop_id", "public_key_multibase", "encrypted_private_key", "master_key_id")
+
+
+@functools.cache
+def _active_coop_key_sql() -> str:
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(name) for name in _KEY_FIELDS)
+    return (
+        f"SELECT {columns} FROM {quote(Key._meta.db_table)} "  # noqa: S608 (constant names)
+        "WHERE coop_id = %s AND is_active = %s"
+    )
+
+
+def _active_coop_key(coop_id: int) -> Key | None:
+    """The cooperative's active key row (just what signing needs). Plain SQL: every issuance
+    reads it, and building the query through the ORM costs more than running it."""
+    with connection.cursor() as cursor:
+        cursor.execute(_active_coop_key_sql(), [coop_id, True])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    found = dict(zip((*_KEY_FIELDS, "is_active"), (*row, True), strict=True))
+    names = [f.attname for f in Key._meta.concrete_fields if f.attname in found]
+    return Key.from_db(connection.alias, names, [found[name] for name in names])
