@@ -44,6 +44,8 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
+from minga.decisions import tally
+
 PLACES = 9  # decimals kept when comparing scores
 
 # Which rule put a standing below the one above it (None: a strictly lower score).
@@ -276,12 +278,35 @@ def _separated_by(above: Standing, below: Standing, submitted: Mapping[int, obje
 
 
 def approval_ranking(counts: Mapping[int, int]) -> list[tuple[int, int, int]]:
-    """(proposal, approvals, rank), most approvals first; equal counts share a rank."""
-    ordered = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+    """(proposal, approvals, rank), most approvals first; equal counts share a rank.
+
+    Counted by the decisions tally engine's approval method, like every other vote on the
+    platform: each proposal's approvals are one weighted ballot for it, proposals are listed by
+    id, so ties are listed lowest id first (the engine's tie-break order).
+    """
+    if not counts:
+        return []
+    proposals = sorted(counts)
+    election = tally.Election(
+        candidates=[str(proposal) for proposal in proposals],
+        seats=1,
+        ballots=[
+            tally.Ballot(counts[proposal], (index,))
+            for index, proposal in enumerate(proposals)
+            if counts[proposal] > 0
+        ],
+    )
+    totals = dict.fromkeys(range(len(proposals)), 0)
+    tiers = [list(range(len(proposals)))]  # nobody approved anything: all share rank 1
+    if election.ballots:
+        counted = tally.count("approval", election)
+        totals.update({index: int(votes) for index, votes in counted.rounds[0].votes.items()})
+        tiers = counted.ranking or []
     result: list[tuple[int, int, int]] = []
-    for position, (proposal, count) in enumerate(ordered):
-        rank = result[-1][2] if result and result[-1][1] == count else position + 1
-        result.append((proposal, count, rank))
+    for tier in tiers:
+        rank = len(result) + 1
+        for index in tier:
+            result.append((proposals[index], totals[index], rank))
     return result
 
 
