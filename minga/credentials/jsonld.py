@@ -316,6 +316,12 @@ class _BoundedURDNA2015(URDNA2015):
         self._check_time()
         return super().hash_n_degree_quads(id_, issuer)
 
+    def modify_first_degree_component(self, id_, component, key):  # type: ignore[no-untyped-def]
+        # pyld deep-copies the component; a blank node component is a flat dict of strings.
+        if component["type"] != "blank node":
+            return component
+        return {**component, "value": "_:a" if component["value"] == id_ else "_:z"}
+
     def create_hash_to_related(self, id_, issuer):  # type: ignore[no-untyped-def]
         self._check_time()
         related = super().create_hash_to_related(id_, issuer)
