@@ -26,6 +26,7 @@ DEMO_MODULES = [
     "minga.challenges.demo",
     "minga.events.demo",
     "minga.judging.demo",
+    "minga.decisions.demo",
     "minga.credentials.demo",
     "minga.credentials.demo_trainings",
 ]
