@@ -23,7 +23,6 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
 
-import rfc8785
 from django.db.models import prefetch_related_objects
 from django.urls import reverse
 
@@ -70,7 +69,9 @@ def timestamp(moment: datetime) -> str:
 
 def canonical_sha256(document: Mapping[str, Any]) -> str:
     """Hex SHA-256 of the RFC 8785 canonical JSON: the digest the audit log records."""
-    return hashlib.sha256(rfc8785.dumps(document)).hexdigest()
+    from .dataintegrity import canonical_json
+
+    return hashlib.sha256(canonical_json(document)).hexdigest()
 
 
 def dumps(document: Mapping[str, Any]) -> str:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -175,7 +176,7 @@ def _canonical(
 ) -> bytes:
     if cryptosuite == JCS:
         try:
-            return rfc8785.dumps(dict(value))
+            return canonical_json(dict(value))
         except (rfc8785.CanonicalizationError, TypeError, ValueError, RecursionError) as error:
             raise _fail(
                 "PROOF_TRANSFORMATION_ERROR",
@@ -202,6 +203,52 @@ def _canonical(
             what=what,
             reason=str(error),
         ) from None
+
+
+_SAFE_INTEGER = 2**53 - 1
+
+
+def _plain_json(value: object) -> bool:
+    """Whether ``json.dumps`` writes ``value`` exactly as RFC 8785 does: only objects with
+    ASCII keys (so code point and UTF-16 order agree), arrays, strings, booleans, null and
+    integers within IEEE 754's exact range (no floats, whose spellings differ)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        if item is None or isinstance(item, str | bool):
+            continue
+        if isinstance(item, int):
+            if -_SAFE_INTEGER <= item <= _SAFE_INTEGER:
+                continue
+            return False
+        if isinstance(item, dict):
+            for key, child in item.items():
+                if not isinstance(key, str) or not key.isascii():
+                    return False
+                stack.append(child)
+        elif isinstance(item, list):
+            stack.extend(item)
+        else:
+            return False
+    return True
+
+
+def canonical_json(value: Any) -> bytes:
+    """RFC 8785 (JCS) bytes of a JSON value.
+
+    For the usual credential (ASCII keys, strings, small integers) the standard library's
+    encoder gives the same bytes, escaping the same characters the same way, many times
+    faster than the pure-Python ``rfc8785``, which writes everything else (and raises on
+    what RFC 8785 refuses). tests/test_dataintegrity_fastpath.py checks both agree.
+    """
+    if _plain_json(value):
+        try:
+            return json.dumps(
+                value, ensure_ascii=False, sort_keys=True, separators=(",", ":")
+            ).encode("utf-8")
+        except (UnicodeEncodeError, RecursionError):  # a lone surrogate; too deep
+            pass
+    return rfc8785.dumps(value)
 
 
 def hash_data(canonical_config: bytes, canonical_doc: bytes) -> bytes:

@@ -34,7 +34,6 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
 
-import rfc8785
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 
@@ -630,7 +629,7 @@ def _status_entry(
 
 def canonical_sha256(credential: Mapping[str, Any]) -> str:
     """Hex SHA-256 of the RFC 8785 form of the signed credential: what the log records."""
-    return hashlib.sha256(rfc8785.dumps(dict(credential))).hexdigest()
+    return hashlib.sha256(dataintegrity.canonical_json(dict(credential))).hexdigest()
 
 
 def own_credential_uuid(credential_id: object) -> str | None:

@@ -5,6 +5,7 @@ instance signs and verifies; everything else must fall back to the full canonica
 """
 
 import pytest
+import rfc8785
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -115,3 +116,72 @@ def test_a_real_proof_configuration_takes_the_short_way():
         proof_purpose="assertionMethod",
     )
     assert dataintegrity.proof_config_nquads(config) == _pyld(config)
+
+
+# --- RFC 8785 JSON ------------------------------------------------------------------------
+
+json_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**60), max_value=2**60)
+    | st.floats(allow_nan=False)
+    | st.text(),
+    lambda children: (
+        st.lists(children, max_size=4) | st.dictionaries(st.text(max_size=6), children, max_size=4)
+    ),
+    max_leaves=20,
+)
+
+
+def _rfc8785(value) -> bytes | type[Exception]:
+    try:
+        return rfc8785.dumps(value)
+    except Exception as error:  # noqa: BLE001 (compared: both must refuse alike)
+        return type(error)
+
+
+@settings(max_examples=1000, deadline=None)
+@given(json_values)
+def test_canonical_json_is_rfc8785(value):
+    expected = _rfc8785(value)
+    if isinstance(expected, bytes):
+        assert dataintegrity.canonical_json(value) == expected
+    else:
+        with pytest.raises(expected):
+            dataintegrity.canonical_json(value)
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    st.dictionaries(
+        st.text(alphabet=st.characters(max_codepoint=127), max_size=8),
+        st.text(
+            alphabet=st.characters(codec="utf-8")
+            | st.sampled_from('"\\\x00\x1f\x7f\b\f\n\r\t\u2028\ue000\U0001f600')
+        ),
+        max_size=6,
+    )
+)
+def test_canonical_json_writes_strings_as_rfc8785_does(value):
+    assert dataintegrity._plain_json(value)
+    assert dataintegrity.canonical_json(value) == rfc8785.dumps(value)
+
+
+def test_canonical_json_of_a_credential_is_rfc8785():
+    credential = {
+        "@context": ["https://www.w3.org/ns/credentials/v2"],
+        "name": "Contabilidad básica — «nivel 1» 😀",
+        "credentialSubject": {"result": [{"value": "92", "rank": 1}], "hashed": True},
+        "validUntil": None,
+    }
+    assert dataintegrity.canonical_json(credential) == rfc8785.dumps(credential)
+
+
+@pytest.mark.parametrize("value", [{"a": "\ud800"}, ["\udfff"], 2**53, {"é": 1.5}])
+def test_canonical_json_refuses_or_writes_what_rfc8785_does(value):
+    expected = _rfc8785(value)
+    if isinstance(expected, bytes):
+        assert dataintegrity.canonical_json(value) == expected
+    else:
+        with pytest.raises(expected):
+            dataintegrity.canonical_json(value)
