@@ -444,16 +444,41 @@ def fetch_status_list(url: str) -> bytes:
         ) from None
 
 
+_ROUTES: OrderedDict[str, tuple[object, Any]] = OrderedDict()
+_ROUTES_LOCK = threading.Lock()
+
+
+def _route(path: str) -> Any:
+    """``django.urls.resolve(path)`` (None for no match), remembered for the current URLconf.
+
+    Every verification routes the same few status list paths; walking the URL patterns
+    each time cost as much as reading the list. An entry is kept with the resolver that
+    produced it, so a changed URLconf (which gets a new resolver) is routed afresh.
+    """
+    from django.urls import Resolver404, get_resolver, get_urlconf
+
+    resolver = get_resolver(get_urlconf())
+    with _ROUTES_LOCK:
+        kept = _ROUTES.get(path)
+    if kept is not None and kept[0] is resolver:
+        return kept[1]
+    try:
+        match = resolver.resolve(path)
+    except Resolver404:
+        match = None
+    with _ROUTES_LOCK:
+        _ROUTES[path] = (resolver, match)
+        while len(_ROUTES) > 256:
+            _ROUTES.popitem(last=False)
+    return match
+
+
 def _fetch_own(path: str) -> bytes:
     """Call this instance's own status list view in-process (no HTTP round trip to ourselves)."""
     from django.http import HttpRequest
-    from django.urls import Resolver404, resolve
 
     path = path.split("#", 1)[0].split("?", 1)[0]
-    try:
-        match = resolve(path)
-    except Resolver404:
-        match = None
+    match = _route(path)
     if match is None or match.view_name != "credentials:status-list":
         raise _status_retrieval(
             gettext_noop("%(path)s is not a status list of this server."), path=path[:200]

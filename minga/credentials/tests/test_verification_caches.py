@@ -118,3 +118,11 @@ def test_a_new_checkpoint_is_used_as_soon_as_it_is_signed(achievement, member, o
     create_checkpoint()
     report = verify_credential(credential.document)
     assert _statuses(report)["log"] == "passed" and report.is_valid
+
+
+def test_a_changed_urlconf_is_routed_afresh(issued, settings):
+    assert verify_credential(issued.document).is_valid
+    settings.ROOT_URLCONF = "minga.credentials.tests.urls_without_status"
+    report = verify_credential(issued.document)
+    assert _statuses(report)["status"] == "failed"
+    assert set(_problems(report)) == {"STATUS_RETRIEVAL_ERROR"}
