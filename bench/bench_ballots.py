@@ -290,6 +290,19 @@ class Voters:
         return time.perf_counter() - started
 
 
+class SignedInHello(Voters):
+    """The reference: a bare view requested by signed-in members through the same middleware
+    (session and person loaded, as for every signed-in page), over the same connections."""
+
+    def request(self, i: int) -> bytes:
+        key, csrf = self.sessions[i]
+        return (
+            f"GET /bench-hello/ HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
+            f"User-Agent: minga-bench\r\nCookie: sessionid={key}; csrftoken={csrf}\r\n"
+            "Accept: text/html\r\nAccept-Language: en\r\n\r\n"
+        ).encode()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--electors", type=int, default=ELECTORS)
@@ -311,6 +324,12 @@ def main() -> int:
         # Warm both workers up with a few reads, so imports and connections are not measured.
         for _ in range(20):
             get(server.port, f"/api/decisions/polls/{setup['poll']}")
+        hello = SignedInHello(server.port, 0, setup["sessions"][: min(n, 3000)])
+        hello_cpu = server.worker_cpu_seconds()
+        hello_elapsed = hello.run()
+        hello_after = server.worker_cpu_seconds()
+        if hello.statuses.count(200) != len(hello.sessions):
+            raise BenchError(f"the reference view failed: {set(hello.statuses)}")
         cpu_before = server.worker_cpu_seconds()
         elapsed = voters.run()
         cpu_after = server.worker_cpu_seconds()
@@ -327,11 +346,18 @@ def main() -> int:
             f" (peer figure about {PEER}/s); other answers {others or 'none'};"
             f" {len(voters.errors)} transport errors"
         )
-        if cpu_before is not None and cpu_after is not None:
+        hello_rate = len(hello.sessions) / hello_elapsed
+        print(
+            f"  reference: a bare view for signed-in members, {hello_rate:.0f} requests/s; "
+            f"ballots/reference = {rate / hello_rate:.2f}"
+        )
+        if None not in (cpu_before, cpu_after, hello_cpu, hello_after):
             per_ballot = (cpu_after - cpu_before) / n
+            per_hello = (hello_after - hello_cpu) / len(hello.sessions)
             print(
-                f"  server CPU {per_ballot * 1e3:.2f} ms per ballot: {WORKERS} busy cores would "
-                f"accept {WORKERS / per_ballot:.0f} ballots/s (client CPU "
+                f"  server CPU {per_ballot * 1e3:.2f} ms per ballot, {per_hello * 1e3:.2f} ms per "
+                f"signed-in bare view: {WORKERS} busy cores would accept "
+                f"{WORKERS / per_ballot:.0f} ballots/s (client CPU "
                 f"{voters.client_cpu / n * 1e3:.2f} ms per ballot, on the same machine)"
             )
         counts = django_script(env, CHECK, str(setup["poll"]))

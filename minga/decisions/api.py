@@ -174,7 +174,8 @@ def poll_results(request, poll_id: int):
 def cast(request, poll_id: int, ballot: BallotIn):
     # The hot path of a vote: who may cast here is one query, and cast_ballot reads (and locks)
     # the poll's live row itself, so nothing else is fetched before it.
-    electors = queries.electors_for(request.user, Poll(pk=poll_id))
+    poll = Poll(pk=poll_id)  # a handle: cast_ballot reads the live row under its lock
+    electors = queries.electors_for(request.user, poll)
     if ballot.elector is not None:
         electors = [e for e in electors if e.pk == ballot.elector]
     if not electors:
@@ -184,7 +185,7 @@ def cast(request, poll_id: int, ballot: BallotIn):
         return Status(400, {"detail": _("Choose on whose behalf you vote.")})
     try:
         code = actions.cast_ballot(
-            poll=Poll(pk=poll_id),
+            poll=poll,
             elector=electors[0],
             choice=ballot.choice,
             reason=ballot.reason,
