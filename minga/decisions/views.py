@@ -23,7 +23,7 @@ from .forms import (
     ReceiptForm,
     choice_from_post,
 )
-from .models import Ballot, Comment, Poll
+from .models import Ballot, Comment, Poll, Statutes
 from .permissions import (
     can_manage,
     can_read,
@@ -131,9 +131,21 @@ def attachment(request, slug, pk, comment):
     return FileResponse(found.attachment.open("rb"), as_attachment=True)
 
 
+def _statutes_defaults(coop) -> dict:
+    """A new poll starts from the rules the cooperative's statutes set, when it has them."""
+    statutes = Statutes.objects.filter(coop=coop).first()
+    if statutes is None:
+        return {}
+    return {
+        "electorate": statutes.electorate,
+        "quorum_kind": statutes.quorum_kind,
+        "quorum_value": statutes.quorum_value,
+    }
+
+
 def poll_new(request, slug, pk):
     discussion = get_discussion(request.user, slug, pk, need="manage")
-    form = PollForm(request.POST or None)
+    form = PollForm(request.POST or None, initial=_statutes_defaults(discussion.coop))
     if request.method == "POST" and form.is_valid():
         try:
             poll = actions.create_poll(

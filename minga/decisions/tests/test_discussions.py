@@ -104,3 +104,12 @@ def test_the_cooperative_page_links_to_decisions_for_members(member_client, clie
     assert link in member_client.get(coop.get_absolute_url()).content.decode()
     client.logout()
     assert link not in client.get(coop.get_absolute_url()).content.decode()
+
+
+def test_a_new_poll_starts_from_the_statutes(owner_client, coop, discussion):
+    from minga.decisions.models import Statutes
+
+    Statutes.objects.create(coop=coop, quorum_kind="percent", quorum_value=30)
+    page = owner_client.get(reverse("decisions:poll-new", args=[coop.slug, discussion.pk]))
+    form = page.context["form"]
+    assert form.initial["quorum_kind"] == "percent" and form.initial["quorum_value"] == 30
