@@ -332,9 +332,10 @@ class Ballot(models.Model):
     # {"scores": {"0": 5, "1": 2}}, {"choice": 1} or {"consent": "block", "reason": "..."}.
     choice = models.JSONField()
     reason = models.TextField(_("reason"), max_length=2000, blank=True)  # open polls only
-    # SHA-256 over the receipt code, the ballot id and the canonical choice, as in the audit
-    # log. Wiped from secret ballots at closing: the log's entry times can be near a voter's
-    # sign-in time, so a log commitment must not lead to a ballot without the voter's receipt.
+    # HMAC-SHA256 (key outside the database) over the receipt code, the ballot id and the
+    # canonical choice, as in the audit log. Wiped from secret ballots at closing: the log's
+    # entry times can be near a voter's sign-in time, so a log commitment must not lead to a
+    # ballot without the voter's receipt.
     commitment = models.CharField(max_length=64, unique=True, null=True, blank=True)
     is_paper = models.BooleanField(default=False)
 

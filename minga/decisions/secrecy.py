@@ -6,16 +6,16 @@ closing a poll wipes its salt, so after closing nobody (not even someone holding
 and a copy of the database) can recompute which ballot belongs to whom.
 
 A receipt is ten random digits, typable on any phone keypad and short enough for an SMS or a
-USSD screen. The ballot's public commitment is SHA-256 over the receipt, the ballot's random id
-and the canonical choice: the receipt proves a ballot is among those counted, but the public
-list of commitments alone cannot be searched for a choice (the ballot id stays private), so a
-receipt handed to someone else does not show how its holder voted. Closing drops the commitment
+USSD screen. The ballot's public commitment is a keyed hash (see `commitment`) of the receipt,
+the ballot's random id and the canonical choice: the receipt proves a ballot is among those
+counted, but the public list of commitments alone cannot be searched for a choice (the ballot
+id and the key stay private), so a receipt handed to someone else does not show how its holder
+voted. Closing drops the commitment
 from each secret ballot row: from then on only a receipt leads from the log to a ballot.
 """
 
 from __future__ import annotations
 
-import hashlib
 import hmac
 import json
 import re
@@ -64,6 +64,17 @@ def canonical(choice: dict[str, Any]) -> str:
     return json.dumps(choice, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
-def commitment(code: str, ballot_id: uuid.UUID, choice: dict[str, Any]) -> str:
+def commitment(
+    code: str, ballot_id: uuid.UUID, choice: dict[str, Any], key: bytes | None = None
+) -> str:
+    """HMAC-SHA256, under a key derived from the master key, of the receipt, the ballot's id
+    and the canonical choice.
+
+    Keyed because a receipt has only ten digits: with a plain hash, anyone holding a copy of
+    the database and the public log could try every receipt against every ballot and pair
+    log entries (whose times may sit next to a voter's sign-in) with ballots. The key stays
+    outside the database, with the master key.
+    """
+    pepper = hmac.new(key or master_key(), b"minga ballot receipts\n", "sha256").digest()
     text = f"minga ballot v1\n{code}\n{ballot_id}\n{canonical(choice)}"
-    return hashlib.sha256(text.encode()).hexdigest()
+    return hmac.new(pepper, text.encode(), "sha256").hexdigest()
