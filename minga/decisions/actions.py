@@ -26,7 +26,7 @@ from minga.coops.models import Affiliation, Cooperative, Membership
 from minga.events.uploads import check_upload
 
 from . import counting, secrecy
-from .models import Ballot, Comment, Discussion, Elector, Option, Participation, Poll
+from .models import Ballot, Channel, Comment, Discussion, Elector, Option, Participation, Poll
 
 if TYPE_CHECKING:
     from minga.accounts.models import User
@@ -424,7 +424,9 @@ def _ballot_sql(vendor: str) -> dict[str, str]:
             f"INSERT INTO {participation} (poll_id, elector_id, channel, recorded_by_id, "  # noqa: S608
             "witness, changes) VALUES (%s, %s, %s, %s, %s, 0) ON CONFLICT (elector_id) DO UPDATE "
             f"SET changes = {participation}.changes + 1, channel = excluded.channel, "
-            "recorded_by_id = excluded.recorded_by_id, witness = excluded.witness"
+            "recorded_by_id = excluded.recorded_by_id, witness = excluded.witness "
+            # A paper vote stands: the update is skipped, no row changes, and cast_ballot refuses.
+            f"WHERE {participation}.channel <> %s"
         ),
     }
 
@@ -471,6 +473,23 @@ def cast_ballot(
         cleaned = clean_choice(poll, choice, option_count, reason)
         if connection.vendor == "postgresql":
             cursor.execute(sql["lock_elector"], [elector.pk])
+        # The participation first: it is the one write that can refuse (a paper vote), and it
+        # must refuse before any ballot is dropped or added.
+        cursor.execute(
+            sql["participate"],
+            [
+                poll.pk,
+                elector.pk,
+                channel,
+                recorded_by.pk if recorded_by else None,
+                witness[:200],
+                Channel.PAPER,
+            ],
+        )
+        if cursor.rowcount == 0:
+            raise BallotError(
+                _("You voted on paper at a meeting; that vote counts and cannot be changed.")
+            )
         code = secrecy.new_receipt()
         ballot_id = uuid.uuid4()
         commitment = secrecy.commitment(code, ballot_id, cleaned)
@@ -497,16 +516,6 @@ def cast_ballot(
                 text,
                 commitment,
                 False,
-            ],
-        )
-        cursor.execute(
-            sql["participate"],
-            [
-                poll.pk,
-                elector.pk,
-                channel,
-                recorded_by.pk if recorded_by else None,
-                witness[:200],
             ],
         )
     if is_secret:
