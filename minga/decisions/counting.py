@@ -5,6 +5,11 @@ turns `Ballot.choice` into tally ballots, counts consent proposals (a tally of p
 the quorum and the threshold, and keeps everything the results page and the minutes show in one
 JSON value (`Poll.result`), so a closed poll is never recounted differently.
 
+The result also says how the votes reached the count (`channels`): voters per channel and
+ballots online or on paper (an in-person meeting's count, entered by two tellers). Open polls
+add the totals per option split online / paper; secret polls keep to the per-channel totals,
+which reveal nobody's choice.
+
 Ties the rules leave to chance are broken by an order drawn at random when the poll closes and
 stored with the result (`tie_order`), so anyone can recount and get the same answer.
 """
@@ -16,10 +21,10 @@ from collections.abc import Iterable
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Count, Sum
 
 from . import tally
-from .models import Ballot, Participation, Poll
+from .models import Ballot, Channel, Participation, Poll
 from .tally.model import Ballot as TallyBallot
 from .tally.model import Election
 
@@ -33,6 +38,8 @@ METHODS = {
     Poll.Kind.SCHULZE: "schulze",
 }
 CONSENT_CODES = ("agree", "abstain", "disagree", "block")
+# Kinds whose results table has votes per option (ranked kinds show rounds instead).
+TOTALLED_KINDS = {Poll.Kind.CONSENT, Poll.Kind.SINGLE, Poll.Kind.APPROVAL, Poll.Kind.SCORE}
 
 
 def _ranking_of(kind: str, choice: dict[str, Any]) -> tuple:
@@ -109,11 +116,13 @@ def _plain(value: Any) -> int | str:
 def count_poll(poll: Poll, *, tie_order: list[int] | None = None) -> dict[str, Any]:
     """The full result of `poll` from its stored ballots, with quorum and threshold applied."""
     labels = list(poll.options.order_by("position").values_list("label", flat=True))
-    rows = Ballot.objects.filter(poll=poll).values_list("choice", "weight")
+    stored = list(Ballot.objects.filter(poll=poll).values_list("choice", "weight", "is_paper"))
+    rows = [(choice, weight) for choice, weight, _paper in stored]
     if tie_order is None:
         tie_order = list(range(len(labels)))
         random.SystemRandom().shuffle(tie_order)
     out = count_choices(poll, labels, rows, tie_order)
+    out["channels"] = channel_split(poll, len(labels), stored)
     voters = Participation.objects.filter(poll=poll)
     voter_count = voters.count()
     voter_weight = voters.aggregate(total=Sum("elector__weight"))["total"] or 0
@@ -138,6 +147,53 @@ def count_poll(poll: Poll, *, tie_order: list[int] | None = None) -> dict[str, A
     )
     out["passed"] = reached and threshold_met(poll, out)
     return out
+
+
+def _option_totals(kind: str, count: int, ballots: Iterable[tuple[dict, int]]) -> list[int]:
+    """Votes per option, as the results table shows them (points for score polls)."""
+    totals = [0] * count
+    for choice, weight in ballots:
+        if kind == Poll.Kind.CONSENT:
+            totals[CONSENT_CODES.index(choice["consent"])] += weight
+        elif kind == Poll.Kind.SINGLE:
+            totals[int(choice["choice"])] += weight
+        elif kind == Poll.Kind.APPROVAL:
+            for position in choice["approve"]:
+                totals[int(position)] += weight
+        else:
+            for position, score in choice["scores"].items():
+                totals[int(position)] += int(score) * weight
+    return totals
+
+
+def channel_split(
+    poll: Poll, option_count: int, ballots: list[tuple[dict[str, Any], int, bool]]
+) -> dict[str, Any]:
+    """How the votes reached the count: voters per channel (in `Channel` order, only those
+    used) and ballots online / on paper; for open polls also each option's votes online / on
+    paper. Secret polls get no per-option split: a channel few people used would show how they
+    voted."""
+    used = dict(
+        Participation.objects.filter(poll=poll)
+        .values_list("channel")
+        .annotate(voters=Count("pk"))
+        .order_by()
+    )
+    split: dict[str, Any] = {
+        "voters": {channel: used[channel] for channel in Channel.values if used.get(channel)},
+        "ballots": {
+            "online": sum(weight for _choice, weight, paper in ballots if not paper),
+            "paper": sum(weight for _choice, weight, paper in ballots if paper),
+        },
+    }
+    if not poll.is_secret and poll.kind in TOTALLED_KINDS:
+        split["totals"] = {
+            "online": _option_totals(
+                poll.kind, option_count, [(c, w) for c, w, p in ballots if not p]
+            ),
+            "paper": _option_totals(poll.kind, option_count, [(c, w) for c, w, p in ballots if p]),
+        }
+    return split
 
 
 def quorum_reached(poll: Poll, voters: int, weight: int) -> bool:

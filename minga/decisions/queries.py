@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from minga.coops.models import Cooperative, Membership
 
-from .models import Ballot, Discussion, Elector, Participation, Poll
+from .models import Ballot, Channel, Discussion, Elector, Participation, Poll
 
 if TYPE_CHECKING:
     from minga.accounts.models import User
@@ -238,7 +238,25 @@ def describe_choice(poll: Poll, labels: list[str], choice: dict) -> str:
     return " > ".join(" = ".join(label(p) for p in rank) for rank in choice.get("ranking", []))
 
 
-def result_rows(result: dict | None) -> list[tuple[str, object]]:
+def result_rows(result: dict | None) -> list[tuple[str, object, object, object]]:
+    """(option, votes, online, on paper) per option; the last two are None unless the result
+    splits its totals by channel (open polls) and some ballots were on paper."""
     if not result or "totals" not in result:
         return []
-    return list(zip(result["candidates"], result["totals"], strict=False))
+    channels = result.get("channels") or {}
+    split = channels.get("totals")
+    if not split or not channels["ballots"]["paper"]:
+        return [
+            (label, total, None, None)
+            for label, total in zip(result["candidates"], result["totals"], strict=False)
+        ]
+    return list(
+        zip(result["candidates"], result["totals"], split["online"], split["paper"], strict=False)
+    )
+
+
+def channel_counts(result: dict | None) -> list[tuple[str, int]]:
+    """Voters per channel, labelled in the reader's language, from a result's `channels`."""
+    voters = ((result or {}).get("channels") or {}).get("voters") or {}
+    labels = dict(Channel.choices)
+    return [(str(labels[channel]), count) for channel, count in voters.items() if channel in labels]
