@@ -171,6 +171,8 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["minga.accounts.backends.EmailOrPhoneBackend"]
+# Django's database sessions (server-side, revocable), loaded with one plain query.
+SESSION_ENGINE = "minga.accounts.sessions"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "core:home"
