@@ -12,6 +12,9 @@ from minga.accounts.models import User
 from minga.coops import actions as coop_actions
 from minga.coops.models import Membership
 
+# The browser journeys' fixtures (`browser`, `new_page`), shared by every journey.
+pytest_plugins = ["tests.browser.support"]
+
 
 @pytest.fixture(autouse=True)
 def _fast_password_hashing(settings):

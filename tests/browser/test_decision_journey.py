@@ -14,30 +14,16 @@ foundation's journey covers those pages).
 import datetime
 import re
 import zoneinfo
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.test import Client
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from conftest import make_person
 from minga.coops import actions as coop_actions
 from minga.coops.models import Membership
 from minga.decisions.models import Ballot, Poll
+from tests.browser.support import PHONE, assert_fits, said
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {"width": 320, "height": 640}
 KIGALI = zoneinfo.ZoneInfo("Africa/Kigali")
 PROPOSAL = "A shared solar dryer for the washing station"
 RECEIPT = re.compile(r"Your receipt is (\d{5} \d{5})")
@@ -47,56 +33,6 @@ pytestmark = [
     pytest.mark.django_db(transaction=True),
     pytest.mark.xdist_group("browser"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"Debian chromium not installed: {CHROMIUM} is missing (`make browser`)")
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-
-
-@pytest.fixture
-def new_page(browser: Browser, live_server):
-    """Open a page in a fresh browser context, signed in as `person`."""
-    contexts = []
-
-    def open_page(person, **options) -> Page:
-        context = browser.new_context(locale="en-GB", **options)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        client = Client()
-        client.force_login(person)
-        cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-        context.add_cookies(
-            [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-        )
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-WIDEST = """() => [...document.querySelectorAll('body *')]
-    .filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth)
-    .map(e => e.tagName + '.' + e.className).slice(0, 5)"""
-
-
-def assert_fits(page: Page, width: int = PHONE["width"]) -> None:
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width, (
-        f"{page.url} scrolls sideways: {scroll_width}px > {width}px: {page.evaluate(WIDEST)}"
-    )
-
-
-def said(page: Page):
-    return page.locator("ul.messages")
 
 
 def people(base_url: str) -> dict:

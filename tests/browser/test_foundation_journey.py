@@ -7,28 +7,16 @@ language switcher turns the directory into French.
 """
 
 import re
-from pathlib import Path
 
 import pytest
 from django.conf import settings
 from django.test import Client
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Page, expect
 
 from minga.coops import actions as coop_actions
 from minga.coops.models import Membership
+from tests.browser.support import PHONE, assert_fits
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-PHONE = {"width": 320, "height": 640}
 PASSWORD = "weaving-baskets-together-42"
 
 pytestmark = [
@@ -37,42 +25,6 @@ pytestmark = [
     # One worker, one browser for the whole module under `pytest -n 2 --dist loadgroup`.
     pytest.mark.xdist_group("browser"),
 ]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if not CHROMIUM.exists():
-        pytest.skip(f"Debian chromium not installed: {CHROMIUM} is missing (`make browser`)")
-    # Playwright's sync API keeps an event loop in this thread, so Django would refuse the
-    # test's own database calls (and pytest-django's flush) without this.
-    with pytest.MonkeyPatch.context() as env:
-        env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-            yield browser
-            browser.close()
-
-
-@pytest.fixture
-def new_page(browser: Browser):
-    """Open a page in a fresh browser context (its own cookies); all closed afterwards."""
-    contexts = []
-
-    def open_page(**options) -> Page:
-        context = browser.new_context(locale="en-GB", **options)
-        context.set_default_timeout(10_000)
-        contexts.append(context)
-        return context.new_page()
-
-    yield open_page
-    for context in contexts:
-        context.close()
-
-
-def assert_fits(page: Page, width: int = PHONE["width"]) -> None:
-    """No horizontal scrolling: nothing on the page is wider than the screen."""
-    scroll_width = page.evaluate("document.documentElement.scrollWidth")
-    assert scroll_width <= width, f"{page.url} scrolls sideways: {scroll_width}px > {width}px"
 
 
 def sign_up(page: Page, base_url: str, *, name: str, email: str, timezone: str) -> None:
