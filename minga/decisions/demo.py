@@ -7,20 +7,26 @@ minutes and receipts can be seen. Its members are now discussing a consent propo
 ballot, so who voted what shows) that closes in a few days. The International Cooperative
 Alliance asks its member cooperatives, one weighted vote each, to choose next year's
 coop-a-thon theme.
+
+The phone-only farmer has a voting PIN, printed with the demo output, so the USSD simulator
+(/channels/ussd/simulator/) works at once; the cooperative always has a secret poll open for
+a month on the day of its next sector meeting, which the farmer has not voted in yet (a new
+one opens when the last has closed).
 """
 
 import contextlib
 import datetime
 from unittest import mock
 
+from django.contrib.auth.hashers import check_password
 from django.utils import timezone
 
 from minga.accounts.models import User
 from minga.coops import actions as coop_actions
 from minga.coops.models import Affiliation, Membership
 
-from . import actions, queries
-from .models import Discussion, Poll
+from . import actions, delegation, queries
+from .models import Discussion, Poll, VotingPin
 
 COFFEE = "twizerane-coffee"
 MEMBERS = 12
@@ -52,6 +58,9 @@ ELECTION = "Board election 2026"
 PROPOSAL = "Buy a second set of raised drying tables"
 THEME = "Theme of the 2027 coop-a-thon"
 FEDERATION_MEMBERS = [COFFEE, "umurenge-sacco-nyamata", "mwangaza-sacco", "kiambu-dairy"]
+MEETING = "Day of the next sector meeting"
+MEETING_DAYS = ["Saturday morning", "Saturday afternoon", "Wednesday evening"]
+USSD_PIN = "2468"
 
 
 @contextlib.contextmanager
@@ -70,10 +79,14 @@ def load(*, people, coops, stdout) -> None:
         _proposal(coffee, people, members)
     if not Discussion.objects.filter(coop=coops["ica"], title=THEME).exists():
         _federation(coops, people)
+    _meeting_day(coffee, people, members)
+    farmer = people["rw-farmer"]
+    _voting_pin(farmer)
     stdout.write(
         f"Decisions: {Poll.objects.filter(status=Poll.Status.CLOSED).count()} closed and "
         f"{Poll.objects.filter(status=Poll.Status.OPEN).count()} open polls."
     )
+    stdout.write(f"USSD simulator (/channels/ussd/simulator/): {farmer.phone}, PIN {USSD_PIN}")
 
 
 def _members(coffee, people) -> list[User]:
@@ -261,3 +274,41 @@ def _federation(coops, people) -> None:
                     channel="web",
                     actor=person,
                 )
+
+
+def _meeting_day(coffee, people, members) -> None:
+    """An open secret poll the farmer can answer on the USSD simulator, opened again after it
+    closes (by `minga decisions close-due`) so the simulator always has something to vote on."""
+    secretary = people["rw-secretary"]
+    discussion = Discussion.objects.filter(coop=coffee, title=MEETING).first()
+    if discussion is None:
+        discussion = actions.start_discussion(
+            coop=coffee,
+            actor=secretary,
+            title=MEETING,
+            body="The sector meets once a quarter. Which day lets most of us come?",
+        )
+    if discussion.polls.filter(status__in=(Poll.Status.DRAFT, Poll.Status.OPEN)).exists():
+        return
+    poll = actions.create_poll(
+        discussion=discussion,
+        actor=secretary,
+        title="Which day suits you for the next sector meeting?",
+        kind=Poll.Kind.SINGLE,
+        options=MEETING_DAYS,
+        closes_at=timezone.now() + datetime.timedelta(days=30),
+    )
+    poll = actions.open_poll(poll=poll, actor=secretary)
+    for person, choice in zip(members[2:5], (0, 2, 0), strict=True):
+        (elector,) = queries.electors_for(person, poll)
+        actions.cast_ballot(
+            poll=poll, elector=elector, choice={"choice": choice}, channel="web", actor=person
+        )
+
+
+def _voting_pin(farmer) -> None:
+    """The demo PIN, set again if it was changed or locked by wrong tries."""
+    pin = VotingPin.objects.filter(person=farmer).first()
+    if pin and pin.locked_until is None and check_password(USSD_PIN, pin.pin_hash):
+        return
+    delegation.set_voting_pin(person=farmer, pin=USSD_PIN, actor=farmer)

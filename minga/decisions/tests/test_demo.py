@@ -1,11 +1,15 @@
 import io
+import re
 
 import pytest
 from django.core.management import call_command
+from django.test import override_settings
 
 from minga.audit import integrity
-from minga.decisions.demo import ELECTION, PROPOSAL, THEME
-from minga.decisions.models import Ballot, Poll
+from minga.audit.models import Entry
+from minga.decisions import actions
+from minga.decisions.demo import ELECTION, MEETING, PROPOSAL, THEME
+from minga.decisions.models import Ballot, Participation, Poll, VotingPin
 
 
 @pytest.mark.django_db
@@ -13,7 +17,7 @@ def test_it_loads_an_election_a_proposal_and_a_federation_poll_idempotently(clie
     call_command("demo", stdout=io.StringIO())
     out = io.StringIO()
     call_command("demo", stdout=out)
-    assert "Decisions: 1 closed and 2 open polls." in out.getvalue()
+    assert "Decisions: 1 closed and 3 open polls." in out.getvalue()
     election = Poll.objects.get(discussion__title=ELECTION)
     assert election.status == "closed" and election.is_quorate and election.has_passed
     assert len(election.result["elected"]) == 3 and len(election.result["rounds"]) > 1
@@ -30,3 +34,44 @@ def test_it_loads_an_election_a_proposal_and_a_federation_poll_idempotently(clie
     assert theme.electorate == "weighted" and theme.electorate_size == 4
     assert Ballot.objects.filter(poll=theme).count() == 4
     integrity.verify_log()
+
+
+def simulate(client, phone, session="", text="", reply="", action="send"):
+    data = {"phone": phone, "session": session, "text": text, "reply": reply, "action": action}
+    page = client.post("/channels/ussd/simulator/", data).content.decode()
+    session = re.search(r'name="session" value="([^"]*)"', page)
+    text = re.search(r'name="text" value="([^"]*)"', page)
+    screen = re.search(r"<pre>(.*?)</pre>", page, re.S).group(1)
+    return screen, session.group(1) if session else "", text.group(1) if text else ""
+
+
+@pytest.mark.django_db
+@override_settings(DEBUG=True)
+def test_the_printed_phone_and_pin_vote_on_the_ussd_simulator(client):
+    out = io.StringIO()
+    call_command("demo", stdout=out)
+    phone, pin = re.search(r"USSD simulator .*: (\+\d+), PIN (\d{4})", out.getvalue()).groups()
+    poll = Poll.objects.get(discussion__title=MEETING, status="open")
+    screen, session, text = simulate(client, phone, action="dial")
+    (number,) = re.findall(r"^(\d) Which day suits you", screen, re.M)
+    screen, session, text = simulate(client, phone, session, text, number)
+    assert "Saturday afternoon" in screen
+    screen, session, text = simulate(client, phone, session, text, "2")
+    screen, session, text = simulate(client, phone, session, text, pin)
+    assert screen.startswith("Vote recorded. Receipt: ")
+    assert Participation.objects.filter(poll=poll, channel="ussd").count() == 1
+
+
+@pytest.mark.django_db
+def test_a_second_run_changes_nothing_and_a_closed_meeting_poll_is_replaced():
+    call_command("demo", stdout=io.StringIO())
+    entries, polls = Entry.objects.count(), Poll.objects.count()
+    pin_hash = VotingPin.objects.get().pin_hash
+    call_command("demo", stdout=io.StringIO())
+    assert Poll.objects.count() == polls
+    assert VotingPin.objects.get().pin_hash == pin_hash
+    assert Entry.objects.count() == entries
+    actions.close_poll(poll=Poll.objects.get(discussion__title=MEETING))
+    call_command("demo", stdout=io.StringIO())
+    meeting = Poll.objects.filter(discussion__title=MEETING)
+    assert meeting.count() == 2 and meeting.filter(status="open").count() == 1
