@@ -3,18 +3,9 @@ so every change is signed and in the audit log."""
 
 from django.contrib import admin
 
+from minga.core.admin import ReadOnlyAdmin as ReadOnly
+
 from .models import Achievement, AchievementTranslation, Alignment, Credential, StatusList
-
-
-class ReadOnly(admin.ModelAdmin):
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
 
 
 class TranslationInline(admin.TabularInline):
