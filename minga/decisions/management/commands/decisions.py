@@ -6,13 +6,12 @@ from a worker loop beside the web server, or by hand, as often as wanted. Other 
 chores add their own sub-command here (`handle_<name>`).
 """
 
-import time
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandParser
-from django.db import close_old_connections
 from django.utils import timezone
 
+from minga.core.management.loop import add_loop_arguments, run_rounds
 from minga.decisions import actions, notices
 
 
@@ -24,16 +23,7 @@ class Command(BaseCommand):
         close = commands.add_parser(
             "close-due", help="Close and count every open poll whose closing time has passed."
         )
-        close.add_argument(
-            "--loop",
-            type=float,
-            default=0,
-            metavar="SECONDS",
-            help="Keep running, checking every SECONDS (default: check once and stop).",
-        )
-        close.add_argument(
-            "--iterations", type=int, default=0, help="With --loop, stop after this many rounds."
-        )
+        add_loop_arguments(close)
         self.add_more_arguments(commands)
 
     def add_more_arguments(self, commands: Any) -> None:
@@ -43,42 +33,22 @@ class Command(BaseCommand):
             help="SMS electors when a poll opens and, a day before it closes, those who have "
             "not voted (each notice once).",
         )
-        notify.add_argument(
-            "--loop",
-            type=float,
-            default=0,
-            metavar="SECONDS",
-            help="Keep running, checking every SECONDS (default: check once and stop).",
-        )
-        notify.add_argument(
-            "--iterations", type=int, default=0, help="With --loop, stop after this many rounds."
-        )
+        add_loop_arguments(notify)
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"handle_{options['action'].replace('-', '_')}")(**options)
 
     def handle_close_due(self, *, loop: float, iterations: int, **options: Any) -> None:
-        rounds = 0
-        while True:
-            if loop:
-                close_old_connections()  # a long-running worker must not keep a dead one
+        def close() -> tuple[int, str]:
             closed = actions.close_due_polls(now=timezone.now())
-            if closed or not loop:
-                names = ", ".join(f"#{poll.pk}" for poll in closed)
-                self.stdout.write(f"{len(closed)} polls closed. {names}".strip())
-            rounds += 1
-            if not loop or (iterations and rounds >= iterations):
-                break
-            time.sleep(loop)
+            names = ", ".join(f"#{poll.pk}" for poll in closed)
+            return len(closed), f"{len(closed)} polls closed. {names}".strip()
+
+        run_rounds(self, close, loop=loop, iterations=iterations)
 
     def handle_notify(self, *, loop: float, iterations: int, **options: Any) -> None:
-        rounds = 0
-        while True:
-            close_old_connections()
+        def notify() -> tuple[int, str]:
             sent = notices.due_notices(timezone.now())
-            if sent or not loop:
-                self.stdout.write(f"{sent} notices sent.")
-            rounds += 1
-            if not loop or (iterations and rounds >= iterations):
-                break
-            time.sleep(loop)
+            return sent, f"{sent} notices sent."
+
+        run_rounds(self, notify, loop=loop, iterations=iterations)
