@@ -23,14 +23,9 @@ when a budget fails, 2 when the measurement could not be made.
 from __future__ import annotations
 
 import datetime
-import os
 import random
-import shutil
-import signal
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 from unittest import mock
@@ -39,7 +34,7 @@ ROOT = Path(__file__).resolve().parent.parent
 PYTHON = sys.executable
 sys.path.insert(0, str(ROOT))
 
-from bench.bench_pages import BenchError, budget_line, make_env  # noqa: E402
+from bench.bench_pages import BenchError, budget_line, run_in_child  # noqa: E402
 
 TIME_BUDGET_MS = 100
 SMALL, LARGE = 50, 500
@@ -505,36 +500,6 @@ def child() -> int:
     return 0 if all(line.endswith(" PASS") for line in lines) else 1
 
 
-# --- the parent: a clean environment and a temporary directory ---------------------------
-
-
-def main() -> int:
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the cleanup below
-    tmp = Path(tempfile.mkdtemp(prefix="minga-bench-events-"))
-    try:
-        env = make_env(tmp)
-        env["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
-        done = subprocess.run(
-            [PYTHON, str(Path(__file__).resolve()), "--child"],
-            env=env,
-            cwd=ROOT,
-            timeout=int(os.environ.get("BENCH_TIMEOUT", "1200")),
-            check=False,
-        )
-    except subprocess.TimeoutExpired:
-        print("bench_events: could not measure: timed out", file=sys.stderr)
-        return 2
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return done.returncode
-
 
 if __name__ == "__main__":
-    if sys.argv[1:] == ["--child"]:
-        try:
-            sys.exit(child())
-        except BenchError as error:
-            print(f"bench_events: could not measure: {error}", file=sys.stderr)
-            sys.exit(2)
-    else:
-        sys.exit(main())
+    sys.exit(run_in_child(__file__, child, timeout=1200))

@@ -117,6 +117,40 @@ def make_env(tmp: Path) -> dict[str, str]:
     return env
 
 
+def run_in_child(script: str, child, *, timeout: int) -> int:  # type: ignore[no-untyped-def]
+    """Run a bench script's `child()` in a fresh process with a clean environment.
+
+    The parent makes a temporary directory, starts the script again with `--child` under
+    `make_env`, and removes the directory whatever happens (SIGTERM included). In the child,
+    `child()` runs and a `BenchError` becomes exit status 2 with the reason on stderr.
+    """
+    name = Path(script).stem
+    if sys.argv[1:] == ["--child"]:
+        try:
+            return child()
+        except BenchError as error:
+            print(f"{name}: could not measure: {error}", file=sys.stderr)
+            return 2
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))  # run the cleanup below
+    tmp = Path(tempfile.mkdtemp(prefix=f"minga-{name.replace('_', '-')}-"))
+    try:
+        env = make_env(tmp)
+        env["ALLOWED_HOSTS"] = "127.0.0.1,testserver"
+        done = subprocess.run(
+            [PYTHON, str(Path(script).resolve()), "--child"],
+            env=env,
+            cwd=ROOT,
+            timeout=int(os.environ.get("BENCH_TIMEOUT", str(timeout))),
+            check=False,
+        )
+    except subprocess.TimeoutExpired:
+        print(f"{name}: could not measure: timed out", file=sys.stderr)
+        return 2
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return done.returncode
+
+
 def minga(env: dict[str, str], *args: str, **extra_env: str) -> str:
     """Run a `minga` command (the console script is `minga.cli:main`)."""
     done = subprocess.run(
