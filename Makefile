@@ -24,9 +24,12 @@ install: $(STAMP)
 demo: install
 	DEBUG=1 $(BIN)/minga migrate --verbosity 0
 	DEBUG=1 $(BIN)/minga demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (the log worker signs checkpoints beside it)"
-	DEBUG=1 $(BIN)/minga log worker & worker=$$!; \
-	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	@echo "Serving on http://$(HOST):$(PORT)/ (beside it, workers sign log checkpoints, close polls on time and send notices)"
+	workers=""; trap 'kill $$workers 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 $(BIN)/minga log worker & workers="$$workers $$!"; \
+	DEBUG=1 $(BIN)/minga decisions close-due --loop 30 & workers="$$workers $$!"; \
+	DEBUG=1 $(BIN)/minga decisions notify --loop 60 & workers="$$workers $$!"; \
+	DEBUG=1 $(BIN)/minga events notify --loop 60 & workers="$$workers $$!"; \
 	DEBUG=1 $(BIN)/minga runserver $(HOST):$(PORT)
 
 # Debian's chromium and chromium-driver drive the browser tests; they skip with a visible
