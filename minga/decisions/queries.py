@@ -83,6 +83,15 @@ def voted_electors(electors: list[Elector]) -> set[int]:
     )
 
 
+def paper_electors(electors: list[Elector]) -> set[int]:
+    """Those of `electors` whose vote was counted on paper at a meeting: it stands."""
+    return set(
+        Participation.objects.filter(elector__in=electors, channel=Channel.PAPER).values_list(
+            "elector_id", flat=True
+        )
+    )
+
+
 def discussions_of(coop: Cooperative) -> QuerySet[Discussion]:
     return Discussion.objects.filter(coop=coop).select_related("author")
 

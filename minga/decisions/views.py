@@ -176,6 +176,7 @@ def _open_ballots(poll: Poll, options) -> list[Ballot]:
 def _poll_context(request, poll: Poll, **extra) -> dict:
     electors = queries.electors_for(request.user, poll)
     voted = queries.voted_electors(electors) if electors else set()
+    on_paper = queries.paper_electors(electors) if voted else set()
     visible = queries.results_visible(poll, request.user, electors)
     options = list(poll.options.all())
     result = counting.current_result(poll) if visible else None
@@ -186,6 +187,7 @@ def _poll_context(request, poll: Poll, **extra) -> dict:
         "rules": queries.rules_in_words(poll),
         "electors": electors,
         "voted": voted,
+        "voted_on_paper": bool(electors) and len(on_paper) == len(electors),
         "accepting": poll.is_accepting_votes(),
         "can_manage": can_manage(request.user, poll.coop),
         "results_visible": visible,

@@ -139,3 +139,13 @@ def test_a_paper_count_confirmed_mid_session_still_wins(
     assert body.startswith("END You voted on paper") and "Nothing was recorded" in body
     assert "Nothing was recorded" in sms.respond(phone=member.phone, text=f"NO {poll.pk}")
     assert state(poll)[:2] == before[:2]
+
+
+def test_the_poll_page_tells_a_paper_voter_instead_of_offering_a_ballot(
+    client, paper_poll, member, owner
+):
+    url = reverse("decisions:poll", args=[paper_poll.coop.slug, paper_poll.pk])
+    page = client_for(client, member).get(url).content.decode()
+    assert PAPER_VOTE in page and "Your ballot" not in page
+    page = client_for(client.__class__(), owner).get(url).content.decode()
+    assert PAPER_VOTE not in page and "Your ballot" in page
