@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import multiprocessing
 import os
 import shutil
 import signal
@@ -24,7 +25,6 @@ import subprocess
 import sys
 import tempfile
 import textwrap
-import threading
 import time
 from pathlib import Path
 
@@ -198,109 +198,182 @@ CHOICES = [
     b'{"choice":{"ranking":[[3]]}}',
     b'{"choice":{"ranking":[[4],[2]]}}',
 ]
+# A ballot every worker refuses (the poll has no option 99): it walks the whole path of a vote
+# (session, person, API, electorate, the poll's row under the write lock) and writes nothing.
+REFUSED = b'{"choice":{"ranking":[[99]]}}'
+WARMUP_HELLOS = 50  # per connection
+WARMUP_REFUSALS = 10
 
 
-class Voters:
-    """Each connection posts its share of the ballots back to back over one kept-alive socket."""
+def ballot_request(port: int, poll: int, session: list[str], body: bytes) -> bytes:
+    key, csrf = session
+    return (
+        f"POST /api/decisions/polls/{poll}/ballots HTTP/1.1\r\n"
+        f"Host: 127.0.0.1:{port}\r\nUser-Agent: minga-bench\r\n"
+        f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
+        f"Cookie: sessionid={key}; csrftoken={csrf}\r\nX-CSRFToken: {csrf}\r\n"
+        "Accept: application/json\r\nAccept-Language: en\r\n\r\n"
+    ).encode() + body
 
-    def __init__(self, port: int, poll: int, sessions: list[list[str]]):
-        self.port, self.poll, self.sessions = port, poll, sessions
+
+def hello_request(port: int, session: list[str], path: str = "/bench-hello/") -> bytes:
+    """The reference: a bare view requested by a signed-in member through the same middleware
+    (session and person loaded, as for every signed-in page), over the same connections."""
+    key, csrf = session
+    return (
+        f"GET {path} HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n"
+        f"User-Agent: minga-bench\r\nCookie: sessionid={key}; csrftoken={csrf}\r\n"
+        "Accept: text/html\r\nAccept-Language: en\r\n\r\n"
+    ).encode()
+
+
+def read_response(sock: socket.socket, buffer: bytes) -> tuple[int, bytes, bool, bytes]:
+    """(status, body, whether the server closes, bytes already read past the body)."""
+    while b"\r\n\r\n" not in buffer:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("connection closed before the response headers")
+        buffer += chunk
+    head, _, buffer = buffer.partition(b"\r\n\r\n")
+    lines = head.split(b"\r\n")
+    status, length, close = int(lines[0].split()[1]), 0, False
+    for line in lines[1:]:
+        name, _, value = line.partition(b":")
+        name = name.strip().lower()
+        if name == b"content-length":
+            length = int(value)
+        elif name == b"connection":
+            close = value.strip().lower() == b"close"
+    while len(buffer) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("connection closed in the middle of a response")
+        buffer += chunk
+    return status, buffer[:length], close, buffer[length:]
+
+
+def connect(port: int) -> socket.socket:
+    sock = socket.create_connection(("127.0.0.1", port), timeout=60)
+    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+    return sock
+
+
+def ask(sock: socket.socket, request: bytes) -> tuple[int, bytes]:
+    sock.sendall(request)
+    status, body, close, rest = read_response(sock, b"")
+    if close or rest:
+        raise BenchError("a warm-up connection was closed or answered out of turn")
+    return status, body
+
+
+def balanced_connections(port: int, workers: int, per_worker: int) -> list[socket.socket]:
+    """Kept-alive connections, `per_worker` to each gunicorn worker.
+
+    A threaded worker serves every connection it accepts, and which worker accepts one is the
+    kernel's choice: left to chance, one worker can hold three of four connections while the
+    other idles half the time. Each new connection asks /bench-worker/ which process serves it,
+    and surplus ones are closed.
+    """
+    kept: dict[int, list[socket.socket]] = {}
+    for _ in range(50 * workers * per_worker):
+        sock = connect(port)
+        status, body = ask(
+            sock, f"GET /bench-worker/ HTTP/1.1\r\nHost: 127.0.0.1:{port}\r\n\r\n".encode()
+        )
+        if status != 200:
+            raise BenchError(f"/bench-worker/ answered {status}")
+        mine = kept.setdefault(int(body), [])
+        if len(mine) < per_worker:
+            mine.append(sock)
+        else:
+            sock.close()
+        if len(kept) == workers and all(len(c) == per_worker for c in kept.values()):
+            return [sock for socks in kept.values() for sock in socks]
+    raise BenchError(f"could not open {per_worker} connections to each of {workers} workers")
+
+
+def warm_up(connections: list[socket.socket], port: int, poll: int, sessions: list[list[str]]):
+    """Every worker serves the measured paths a few times over the measured connections first,
+    so importing modules and opening the database are not measured."""
+    for c, sock in enumerate(connections):
+        for i in range(WARMUP_HELLOS):
+            status, _ = ask(sock, hello_request(port, sessions[(c + i) % len(sessions)]))
+            if status != 200:
+                raise BenchError(f"the reference view answered {status} while warming up")
+        for i in range(WARMUP_REFUSALS):
+            session = sessions[(c + i) % len(sessions)]
+            status, _ = ask(sock, ballot_request(port, poll, session, REFUSED))
+            if status != 400:
+                raise BenchError(f"a refused ballot was answered {status} while warming up")
+
+
+def _client(sock, port, requests, go, results) -> None:  # runs in a child process
+    statuses, receipts, errors, reconnects = [], [], [], 0
+    buffer = b""
+    go.wait()
+    cpu = os.times()
+    for request in requests:
+        try:
+            if sock is None:
+                sock, buffer, reconnects = connect(port), b"", reconnects + 1
+            sock.sendall(request)
+            status, body, close, buffer = read_response(sock, buffer)
+        except OSError as error:
+            # Never resend a ballot whose answer may have been lost: that could hide a double
+            # count. It is reported as an error instead.
+            errors.append(repr(error))
+            status, body, close = 0, b"", True
+        statuses.append(status)
+        if status == 201:
+            receipts.append(json.loads(body)["receipt"])
+        if close and sock is not None:
+            sock.close()
+            sock = None
+    after = os.times()
+    results.put(
+        (statuses, receipts, errors, reconnects, after.user + after.system - cpu.user - cpu.system)
+    )
+
+
+class Run:
+    """One request per item of `requests`, spread over `connections`, each connection driven by
+    its own client process (so no client waits on another's interpreter lock) sending
+    pre-built requests back to back."""
+
+    def __init__(self, port: int, connections: list[socket.socket], requests: list[bytes]):
+        self.port, self.connections, self.requests = port, connections, requests
         self.statuses: list[int] = []
         self.receipts: list[str] = []
         self.errors: list[str] = []
-        self.lock = threading.Lock()
         self.reconnects = 0
-
-    def request(self, i: int) -> bytes:
-        key, csrf = self.sessions[i]
-        body = CHOICES[i % len(CHOICES)]
-        return (
-            f"POST /api/decisions/polls/{self.poll}/ballots HTTP/1.1\r\n"
-            f"Host: 127.0.0.1:{self.port}\r\nUser-Agent: minga-bench\r\n"
-            f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n"
-            f"Cookie: sessionid={key}; csrftoken={csrf}\r\nX-CSRFToken: {csrf}\r\n"
-            "Accept: application/json\r\nAccept-Language: en\r\n\r\n"
-        ).encode() + body
-
-    @staticmethod
-    def response(sock: socket.socket, buffer: bytes) -> tuple[int, bytes, bool, bytes]:
-        """(status, body, whether the server closes, bytes already read past the body)."""
-        while b"\r\n\r\n" not in buffer:
-            chunk = sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("connection closed before the response headers")
-            buffer += chunk
-        head, _, buffer = buffer.partition(b"\r\n\r\n")
-        lines = head.split(b"\r\n")
-        status, length, close = int(lines[0].split()[1]), 0, False
-        for line in lines[1:]:
-            name, _, value = line.partition(b":")
-            name = name.strip().lower()
-            if name == b"content-length":
-                length = int(value)
-            elif name == b"connection":
-                close = value.strip().lower() == b"close"
-        while len(buffer) < length:
-            chunk = sock.recv(65536)
-            if not chunk:
-                raise ConnectionError("connection closed in the middle of a response")
-            buffer += chunk
-        return status, buffer[:length], close, buffer[length:]
-
-    def client(self, share: range) -> None:
-        sock, buffer = None, b""
-        statuses, receipts, errors, reconnects = [], [], [], 0
-        for i in share:
-            try:
-                if sock is None:
-                    sock = socket.create_connection(("127.0.0.1", self.port), timeout=60)
-                    sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
-                    buffer, reconnects = b"", reconnects + 1
-                sock.sendall(self.request(i))
-                status, body, close, buffer = self.response(sock, buffer)
-            except OSError as error:
-                # Never resend a ballot whose answer may have been lost: that could hide a
-                # double count. It is reported as an error instead.
-                errors.append(repr(error))
-                status, body, close = 0, b"", True
-            statuses.append(status)
-            if status == 201:
-                receipts.append(json.loads(body)["receipt"])
-            if close and sock is not None:
-                sock.close()
-                sock = None
-        if sock is not None:
-            sock.close()
-        with self.lock:
-            self.statuses.extend(statuses)
-            self.receipts.extend(receipts)
-            self.errors.extend(errors)
-            self.reconnects += reconnects
+        self.client_cpu = 0.0
 
     def run(self) -> float:
-        n = len(self.sessions)
-        shares = [range(c, n, CONNECTIONS) for c in range(CONNECTIONS)]
-        threads = [threading.Thread(target=self.client, args=(s,)) for s in shares]
-        started, cpu = time.perf_counter(), time.process_time()
-        for thread in threads:
-            thread.start()
-        for thread in threads:
-            thread.join()
-        self.client_cpu = time.process_time() - cpu
-        return time.perf_counter() - started
-
-
-class SignedInHello(Voters):
-    """The reference: a bare view requested by signed-in members through the same middleware
-    (session and person loaded, as for every signed-in page), over the same connections."""
-
-    def request(self, i: int) -> bytes:
-        key, csrf = self.sessions[i]
-        return (
-            f"GET /bench-hello/ HTTP/1.1\r\nHost: 127.0.0.1:{self.port}\r\n"
-            f"User-Agent: minga-bench\r\nCookie: sessionid={key}; csrftoken={csrf}\r\n"
-            "Accept: text/html\r\nAccept-Language: en\r\n\r\n"
-        ).encode()
+        context = multiprocessing.get_context("fork")
+        go, results = context.Event(), context.Queue()
+        k = len(self.connections)
+        children = [
+            context.Process(
+                target=_client, args=(sock, self.port, self.requests[c::k], go, results)
+            )
+            for c, sock in enumerate(self.connections)
+        ]
+        for child in children:
+            child.start()
+        time.sleep(0.2)  # every child is waiting on `go`
+        started = time.perf_counter()
+        go.set()
+        for _ in children:
+            statuses, receipts, errors, reconnects, cpu = results.get(timeout=900)
+            self.statuses += statuses
+            self.receipts += receipts
+            self.errors += errors
+            self.reconnects += reconnects
+            self.client_cpu += cpu
+        elapsed = time.perf_counter() - started
+        for child in children:
+            child.join()
+        return elapsed
 
 
 def main() -> int:
@@ -320,45 +393,58 @@ def main() -> int:
         print(f"Set up {n} members with sessions and an open poll in {took:.0f} s.")
         server = Server(env, tmp)
         server.start()
-        voters = Voters(server.port, setup["poll"], setup["sessions"])
-        # Warm both workers up with a few reads, so imports and connections are not measured.
-        for _ in range(20):
-            get(server.port, f"/api/decisions/polls/{setup['poll']}")
-        hello = SignedInHello(server.port, 0, setup["sessions"][: min(n, 3000)])
+        port, poll, sessions = server.port, setup["poll"], setup["sessions"]
+        connections = balanced_connections(port, WORKERS, max(1, CONNECTIONS // WORKERS))
+        warm_up(connections, port, poll, sessions)
+        load_before = os.getloadavg()[0]
+        hello = Run(port, connections, [hello_request(port, s) for s in sessions[:3000]])
         hello_cpu = server.worker_cpu_seconds()
         hello_elapsed = hello.run()
         hello_after = server.worker_cpu_seconds()
-        if hello.statuses.count(200) != len(hello.sessions):
+        if hello.statuses.count(200) != len(hello.requests):
             raise BenchError(f"the reference view failed: {set(hello.statuses)}")
+        voters = Run(
+            port,
+            connections,
+            [
+                ballot_request(port, poll, session, CHOICES[i % len(CHOICES)])
+                for i, session in enumerate(sessions)
+            ],
+        )
         cpu_before = server.worker_cpu_seconds()
         elapsed = voters.run()
         cpu_after = server.worker_cpu_seconds()
+        for sock in connections:
+            sock.close()
         rate = n / elapsed
         accepted = voters.statuses.count(201)
         others = {s: voters.statuses.count(s) for s in set(voters.statuses) if s != 201}
         print(
             f"Ballots over HTTP: gunicorn, {WORKERS} {WORKER_CLASS} workers x {THREADS} threads, "
-            f"DEBUG off, SQLite; {CONNECTIONS} keep-alive client connections ({voters.reconnects} "
-            f"opened), {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f} after:"
+            f"DEBUG off, SQLite; {len(connections)} keep-alive client connections, as many to each "
+            f"worker, one client process each ({voters.reconnects} reopened); {os.cpu_count()} "
+            f"CPUs, load average {load_before:.1f} before, {os.getloadavg()[0]:.1f} after:"
         )
         print(
             f"  {accepted} of {n} accepted in {elapsed:.2f} s: {rate:.0f} ballots/s"
             f" (peer figure about {PEER}/s); other answers {others or 'none'};"
             f" {len(voters.errors)} transport errors"
         )
-        hello_rate = len(hello.sessions) / hello_elapsed
+        hello_rate = len(hello.requests) / hello_elapsed
         print(
             f"  reference: a bare view for signed-in members, {hello_rate:.0f} requests/s; "
             f"ballots/reference = {rate / hello_rate:.2f}"
         )
         if None not in (cpu_before, cpu_after, hello_cpu, hello_after):
             per_ballot = (cpu_after - cpu_before) / n
-            per_hello = (hello_after - hello_cpu) / len(hello.sessions)
+            per_hello = (hello_after - hello_cpu) / len(hello.requests)
             print(
                 f"  server CPU {per_ballot * 1e3:.2f} ms per ballot, {per_hello * 1e3:.2f} ms per "
                 f"signed-in bare view: {WORKERS} busy cores would accept "
                 f"{WORKERS / per_ballot:.0f} ballots/s (client CPU "
-                f"{voters.client_cpu / n * 1e3:.2f} ms per ballot, on the same machine)"
+                f"{voters.client_cpu / n * 1e3:.2f} ms per ballot, "
+                f"{hello.client_cpu / len(hello.requests) * 1e3:.2f} ms per bare view, "
+                "on the same machine)"
             )
         counts = django_script(env, CHECK, str(setup["poll"]))
         print(

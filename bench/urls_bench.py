@@ -1,4 +1,8 @@
-"""The project's URLs plus /bench-hello/, the smallest Django view there is."""
+"""The project's URLs plus /bench-hello/, the smallest Django view there is, and
+/bench-worker/, which names the server process that answered (so a bench can spread its
+kept-alive connections evenly over the workers)."""
+
+import os
 
 from django.http import HttpResponse
 from django.urls import path
@@ -10,4 +14,8 @@ def hello(request):
     return HttpResponse("Hello, world", content_type="text/plain; charset=utf-8")
 
 
-urlpatterns = [path("bench-hello/", hello), *project_urlpatterns]
+def worker(request):
+    return HttpResponse(str(os.getpid()), content_type="text/plain; charset=utf-8")
+
+
+urlpatterns = [path("bench-hello/", hello), path("bench-worker/", worker), *project_urlpatterns]
