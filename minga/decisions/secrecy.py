@@ -46,7 +46,8 @@ def ballot_token(salt: bytes, elector_id: int, key: bytes | None = None) -> byte
 
 
 def new_receipt() -> str:
-    return "".join(secrets.choice("0123456789") for _ in range(RECEIPT_DIGITS))
+    """Ten random digits, uniformly drawn (one draw from the system's random source)."""
+    return f"{secrets.randbelow(10**RECEIPT_DIGITS):0{RECEIPT_DIGITS}d}"
 
 
 def format_receipt(code: str) -> str:
