@@ -174,7 +174,9 @@ def poll_results(request, poll_id: int):
 def cast(request, poll_id: int, ballot: BallotIn):
     # The hot path of a vote: who may cast here is one query, and cast_ballot reads (and locks)
     # the poll's live row itself, so nothing else is fetched before it.
-    poll = Poll(pk=poll_id)  # a handle: cast_ballot reads the live row under its lock
+    # A handle with only the key (no field defaults computed): cast_ballot reads the live row
+    # under its lock.
+    poll = Poll.from_db(None, ["id"], [poll_id])
     electors = queries.electors_for(request.user, poll)
     if ballot.elector is not None:
         electors = [e for e in electors if e.pk == ballot.elector]
