@@ -2,10 +2,13 @@
 
 Sets up a throwaway instance (SQLite under a temporary MINGA_VAR_DIR, DEBUG off, migrated), a
 cooperative of N members with a signed-in session each, and one open secret poll; serves it with
-gunicorn (2 workers) and, from this process, sends every member's ballot once through the JSON
-API, `POST /api/decisions/polls/<id>/ballots`, with its session cookie and CSRF token, over
-keep-alive connections. Then it checks the database holds exactly N ballots, N participations
-and N commitments in the audit log, and that every answer was a 201 with a distinct receipt.
+gunicorn (2 workers) and sends every member's ballot once through the JSON API,
+`POST /api/decisions/polls/<id>/ballots`, with its session cookie and CSRF token, over kept-alive
+connections spread evenly over the workers, each driven by its own client process with pre-built
+requests. Every worker first serves the measured paths (the reference view, and ballots it
+refuses, which write nothing), so imports are not measured. Then it checks the database holds
+exactly N ballots, N participations and N commitments in the audit log, and that every answer
+was a 201 with a distinct receipt.
 
 The published peer figure is about 500 ballots/s. Prints what it measured, then one `BUDGET`
 line (bench/README.md). Exits 1 when the budget fails, 2 when the measurement could not be made.
