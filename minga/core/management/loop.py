@@ -27,11 +27,13 @@ def run_rounds(
     """Do `work` once, or every `loop` seconds; it returns how much it did and what to say.
 
     In a loop, rounds that did nothing stay quiet, and each round starts on a live database
-    connection (a long-running worker must not keep a dead one).
+    connection (a long-running worker must not keep a dead one). A single run leaves the
+    connection to its caller, which may be inside a transaction.
     """
     rounds = 0
     while True:
-        close_old_connections()
+        if loop:
+            close_old_connections()
         done, message = work()
         if done or not loop:
             command.stdout.write(message)
