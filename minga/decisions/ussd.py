@@ -23,6 +23,7 @@ from __future__ import annotations
 import datetime
 import re
 import zoneinfo
+from abc import ABC, abstractmethod
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -91,14 +92,15 @@ class Context:
 
 
 @dataclass
-class Screen:
+class Screen(ABC):
     """One screen; `step` returns the next screen, or a final `Reply` when acting is allowed."""
 
     ctx: Context
     error: str = ""
 
+    @abstractmethod
     def lines(self) -> tuple[list[str], set[int]]:
-        raise NotImplementedError
+        """The screen's lines, and which of them may be shortened to fit."""
 
     def show(self) -> Reply:
         lines, cuttable = self.lines()
@@ -109,8 +111,9 @@ class Screen:
 
     asks_secret = False
 
+    @abstractmethod
     def step(self, token: str, last: bool) -> Screen | Reply:
-        raise NotImplementedError
+        """Where the member's input `token` leads."""
 
     def wrong(self, message: str | None = None) -> Screen:
         return replace(self, error=message or _("Invalid choice."))
@@ -351,8 +354,9 @@ def _check_pin(ctx: Context, pin: str) -> Reply | None:
 class PinPrompt(Screen):
     asks_secret = True
 
+    @abstractmethod
     def act(self) -> Reply:
-        raise NotImplementedError
+        """What a correct PIN does: cast the ballot, confirm the proxy..."""
 
     def step(self, token: str, last: bool) -> Screen | Reply:
         if not last:
