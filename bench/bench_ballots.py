@@ -39,8 +39,6 @@ from bench.bench_pages import (  # noqa: E402
     PYTHON,
     BenchError,
     budget_line,
-    free_port,
-    get,
     make_env,
     minga,
 )
@@ -145,53 +143,15 @@ def django_script(env: dict[str, str], code: str, *args: str) -> dict:
 class Server(pages.Server):
     """gunicorn with threaded workers, which keep connections alive between requests."""
 
-    def start(self) -> None:
-        self.port = free_port()
-        with open(self.log_path, "wb") as log:
-            self.proc = subprocess.Popen(
-                [
-                    PYTHON,
-                    "-m",
-                    "gunicorn",
-                    "bench.wsgi_bench:application",
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
-                    "--workers",
-                    str(WORKERS),
-                    "--worker-class",
-                    WORKER_CLASS,
-                    "--threads",
-                    str(THREADS),
-                    "--keep-alive",
-                    "30",
-                    "--chdir",
-                    str(ROOT),
-                    "--no-control-socket",
-                    "--backlog",
-                    "2048",
-                    "--timeout",
-                    "60",
-                    "--log-level",
-                    "warning",
-                ],
-                env=self.env,
-                cwd=ROOT,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,  # its own process group, so cleanup reaches workers
-            )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            if self.proc.poll() is not None:
-                raise BenchError(f"gunicorn exited with {self.proc.returncode}:\n{self.log()}")
-            try:
-                workers_up = len(self.worker_pids()) == WORKERS or not Path("/proc").is_dir()
-                if get(self.port, "/health")[0] == 200 and workers_up:
-                    return
-            except OSError:
-                pass
-            time.sleep(0.2)
-        raise BenchError(f"gunicorn did not answer within 30 s:\n{self.log()}")
+    workers = WORKERS
+    worker_options = [
+        "--worker-class",
+        WORKER_CLASS,
+        "--threads",
+        str(THREADS),
+        "--keep-alive",
+        "30",
+    ]
 
 
 CHOICES = [

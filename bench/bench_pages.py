@@ -179,6 +179,10 @@ def free_port() -> int:
 class Server:
     """gunicorn serving bench/wsgi_bench.py: the project plus /bench-hello/."""
 
+    workers = WORKERS
+    # Sync workers: one request at a time each, the connection closed after it.
+    worker_options = ["--worker-class", "sync"]
+
     def __init__(self, env: dict[str, str], tmp: Path):
         self.env = env
         self.log_path = tmp / "gunicorn.log"
@@ -197,9 +201,8 @@ class Server:
                     "--bind",
                     f"127.0.0.1:{self.port}",
                     "--workers",
-                    str(WORKERS),
-                    "--worker-class",
-                    "sync",
+                    str(self.workers),
+                    *self.worker_options,
                     "--chdir",
                     str(ROOT),
                     "--no-control-socket",
@@ -221,7 +224,7 @@ class Server:
             if self.proc.poll() is not None:
                 raise BenchError(f"gunicorn exited with {self.proc.returncode}:\n{self.log()}")
             try:
-                workers_up = len(self.worker_pids()) == WORKERS or not Path("/proc").is_dir()
+                workers_up = len(self.worker_pids()) == self.workers or not Path("/proc").is_dir()
                 if get(self.port, "/health")[0] == 200 and workers_up:
                     return
             except OSError:
