@@ -16,7 +16,6 @@ import datetime
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-import phonenumbers
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
@@ -28,6 +27,7 @@ from django.utils.translation import gettext as _
 
 from minga import audit
 from minga.accounts.models import User
+from minga.accounts.phones import normalize_phone
 from minga.coops.models import Cooperative
 from minga.identity.keys import KeyUnavailable
 
@@ -294,19 +294,6 @@ def _allocate(coop: Cooperative, purpose: str, now: datetime.datetime) -> tuple[
 # --- issuing ---
 
 
-def _normalise_phone(phone: str) -> str:
-    try:
-        number = phonenumbers.parse(phone, None)
-    except phonenumbers.NumberParseException:
-        number = None
-    if number is None or not phonenumbers.is_valid_number(number):
-        raise ValidationError(
-            _("“%(phone)s” is not a phone number in international form (+…).") % {"phone": phone},
-            code="phone",
-        )
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
-
-
 def _recipient_identity(
     recipient: User | None,
     recipient_email: str | None,
@@ -336,7 +323,7 @@ def _recipient_identity(
             documents.identity_hash(email, salt),
         )
     if phone:
-        phone = _normalise_phone(phone)
+        phone = normalize_phone(phone)
         return (
             Credential.IdentityType.PHONE,
             phone,
