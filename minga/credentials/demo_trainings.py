@@ -9,12 +9,12 @@ certificates are signed and logged as on the day. Mwangaza SACCO (Kenya) has an 
 "Governance for board members" training for its members, with sessions ahead.
 """
 
-import contextlib
 import datetime
 import zoneinfo
-from unittest import mock
 
 from django.utils import timezone
+
+from minga.core.demo import replay_at
 
 from .models_trainings import Training
 from .training_actions import (
@@ -38,12 +38,6 @@ BY_PHONE = [
 ]
 
 
-@contextlib.contextmanager
-def _clock(moment: datetime.datetime):
-    with mock.patch.object(timezone, "now", return_value=moment):
-        yield
-
-
 def load(*, people, coops, stdout) -> None:
     coffee = coops.get("twizerane-coffee")
     sacco = coops.get("mwangaza-sacco")
@@ -63,7 +57,7 @@ def _bookkeeping(people, coop) -> Training:
         - 35 * day
     )
     sessions = [first, first + 7 * day, first + 14 * day]
-    with _clock(first - 21 * day):
+    with replay_at(first - 21 * day):
         training = create_training(
             coop=coop,
             actor=trainer,
@@ -90,7 +84,7 @@ def _bookkeeping(people, coop) -> Training:
                 online_url="https://meet.demo.minga.coop/twizerane-books" if number else "",
                 note="Bring the 2024 cash book." if number == 0 else "",
             )
-    with _clock(first - 10 * day):
+    with replay_at(first - 10 * day):
         farmer = add_participant(
             training=training, actor=trainer, name="", phone=people["rw-farmer"].phone
         )
@@ -101,11 +95,11 @@ def _bookkeeping(people, coop) -> Training:
         ]
     attendance = [(farmer, 3, 81), (guest, 2, 92), *by_phone]
     for number, session in enumerate(training.sessions.all()):
-        with _clock(session.starts_at + datetime.timedelta(minutes=20)):
+        with replay_at(session.starts_at + datetime.timedelta(minutes=20)):
             present = [e.pk for e, attended, _score in attendance if number < attended]
             record_attendance(session=session, actor=trainer, present=present)
     last_end = sessions[-1] + datetime.timedelta(hours=3)
-    with _clock(last_end + datetime.timedelta(hours=1)):
+    with replay_at(last_end + datetime.timedelta(hours=1)):
         record_assessment(
             training=training,
             actor=trainer,

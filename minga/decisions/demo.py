@@ -14,9 +14,7 @@ a month on the day of its next sector meeting, which the farmer has not voted in
 one opens when the last has closed).
 """
 
-import contextlib
 import datetime
-from unittest import mock
 
 from django.contrib.auth.hashers import check_password
 from django.utils import timezone
@@ -24,6 +22,7 @@ from django.utils import timezone
 from minga.accounts.models import User
 from minga.coops import actions as coop_actions
 from minga.coops.models import Affiliation, Membership
+from minga.core.demo import replay_at
 
 from . import actions, delegation, queries
 from .models import Discussion, Poll, VotingPin
@@ -61,13 +60,6 @@ FEDERATION_MEMBERS = [COFFEE, "umurenge-sacco-nyamata", "mwangaza-sacco", "kiamb
 MEETING = "Day of the next sector meeting"
 MEETING_DAYS = ["Saturday morning", "Saturday afternoon", "Wednesday evening"]
 USSD_PIN = "2468"
-
-
-@contextlib.contextmanager
-def _clock(moment: datetime.datetime):
-    """Run actions as if it were `moment` (see the module docstring for why)."""
-    with mock.patch.object(timezone, "now", return_value=moment):
-        yield
 
 
 def load(*, people, coops, stdout) -> None:
@@ -120,7 +112,7 @@ def _election(coffee, people, members) -> None:
     secretary = people["rw-secretary"]
     start = timezone.now().replace(hour=7, minute=0, second=0, microsecond=0)
     start -= datetime.timedelta(days=24)
-    with _clock(start):
+    with replay_at(start):
         discussion = actions.start_discussion(
             coop=coffee,
             actor=secretary,
@@ -135,7 +127,7 @@ def _election(coffee, people, members) -> None:
             actor=members[3],
             body="Will the new board publish the washing station's accounts every season?",
         )
-    with _clock(start + datetime.timedelta(days=2)):
+    with replay_at(start + datetime.timedelta(days=2)):
         comment = discussion.comments.first()
         actions.add_comment(
             discussion=discussion,
@@ -156,7 +148,7 @@ def _election(coffee, people, members) -> None:
         )
         poll = actions.open_poll(poll=poll, actor=secretary)
     for n, (person, ranking) in enumerate(zip(members, RANKINGS, strict=False)):
-        with _clock(start + datetime.timedelta(days=3, hours=n * 5)):
+        with replay_at(start + datetime.timedelta(days=3, hours=n * 5)):
             (elector,) = queries.electors_for(person, poll)
             actions.cast_ballot(
                 poll=poll,
@@ -165,9 +157,9 @@ def _election(coffee, people, members) -> None:
                 channel="ussd" if person == people["rw-farmer"] else "web",
                 actor=person,
             )
-    with _clock(start + datetime.timedelta(days=10)):
+    with replay_at(start + datetime.timedelta(days=10)):
         poll = actions.close_poll(poll=poll, actor=None)
-    with _clock(start + datetime.timedelta(days=11)):
+    with replay_at(start + datetime.timedelta(days=11)):
         actions.record_outcome(
             poll=poll,
             actor=secretary,
@@ -182,7 +174,7 @@ def _election(coffee, people, members) -> None:
 def _proposal(coffee, people, members) -> None:
     secretary = people["rw-secretary"]
     start = timezone.now() - datetime.timedelta(days=2)
-    with _clock(start):
+    with replay_at(start):
         discussion = actions.start_discussion(
             coop=coffee,
             actor=secretary,
@@ -224,7 +216,7 @@ def _proposal(coffee, people, members) -> None:
         ("agree", ""),
     ]
     for n, (person, (position, reason)) in enumerate(zip(members[1:], positions, strict=False)):
-        with _clock(start + datetime.timedelta(hours=6 + n * 3)):
+        with replay_at(start + datetime.timedelta(hours=6 + n * 3)):
             (elector,) = queries.electors_for(person, poll)
             actions.cast_ballot(
                 poll=poll,
@@ -241,7 +233,7 @@ def _federation(coops, people) -> None:
     for slug in FEDERATION_MEMBERS:
         Affiliation.objects.get_or_create(federation=ica, member=coops[slug])
     start = timezone.now() - datetime.timedelta(days=1)
-    with _clock(start):
+    with replay_at(start):
         discussion = actions.start_discussion(
             coop=ica,
             actor=organiser,
@@ -266,7 +258,7 @@ def _federation(coops, people) -> None:
     for key, choice in (("rw-secretary", 2), ("ke-treasurer", 0)):
         person = people[key]
         for elector in queries.electors_for(person, poll):
-            with _clock(start + datetime.timedelta(hours=4)):
+            with replay_at(start + datetime.timedelta(hours=4)):
                 actions.cast_ballot(
                     poll=poll,
                     elector=elector,

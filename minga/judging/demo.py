@@ -12,14 +12,13 @@ as it would have been, and the audit log holds an entry for every step, dated wh
 happened.
 """
 
-import contextlib
 import datetime
 import zoneinfo
-from unittest import mock
 
 from django.utils import timezone
 
 from minga.challenges.models import Need
+from minga.core.demo import replay_at
 from minga.events import actions as event_actions
 from minga.events.models import Event, Registration
 
@@ -176,13 +175,6 @@ def _jury_for(event: Event, people) -> None:
         _score(event, people, leave_one_each=True)
 
 
-@contextlib.contextmanager
-def _clock(moment: datetime.datetime):
-    """Run actions as if it were `moment` (see the module docstring for why)."""
-    with mock.patch.object(timezone, "now", return_value=moment):
-        yield
-
-
 def _sprint(people, coops) -> Event:
     organiser = people["organiser"]
     today = timezone.now().astimezone(NAIROBI).replace(hour=9, minute=0, second=0, microsecond=0)
@@ -192,7 +184,7 @@ def _sprint(people, coops) -> Event:
     announcement = judging_ends + datetime.timedelta(days=1)
     day = datetime.timedelta(days=1)
 
-    with _clock(release - 20 * day):
+    with replay_at(release - 20 * day):
         event = event_actions.create_event(
             actor=organiser,
             organiser=coops["ica"],
@@ -230,7 +222,7 @@ def _sprint(people, coops) -> Event:
             event=event, actor=organiser, jurors_per_proposal=3, members_choice=True
         )
 
-    with _clock(release - 12 * day):
+    with replay_at(release - 12 * day):
         event_actions.register_organisation(
             event=event,
             coop=coops["nairobi-tech"],
@@ -240,7 +232,7 @@ def _sprint(people, coops) -> Event:
         for key in ["in-dev", "ar-dev", "br-designer", "ca-dev", "it-social"]:
             event_actions.register_person(event=event, person=people[key])
     teams = []
-    with _clock(release - 10 * day):
+    with replay_at(release - 10 * day):
         for name, lead, others, _coop, _quality, _fields in TEAMS:
             team = event_actions.create_team(
                 registration=Registration.objects.get(event=event, person=people[lead]),
@@ -256,20 +248,20 @@ def _sprint(people, coops) -> Event:
                 )
                 event_actions.accept_request(membership=request, actor=people[lead])
             teams.append(team)
-    with _clock(release - day):
+    with replay_at(release - day):
         for key in JURORS:
             actions.add_juror(event=event, actor=organiser, person=people[key])
     for n, (team, row) in enumerate(zip(teams, TEAMS, strict=True)):
         _name, lead, _others, coop, _quality, fields = row
-        with _clock(release + datetime.timedelta(hours=2 + n)):
+        with replay_at(release + datetime.timedelta(hours=2 + n)):
             event_actions.choose_challenge(
                 team=team, challenge=challenges[coop], actor=people[lead]
             )
-        with _clock(release + 3 * day + datetime.timedelta(hours=n)):
+        with replay_at(release + 3 * day + datetime.timedelta(hours=n)):
             event_actions.save_proposal(team=team, actor=people[lead], fields=fields)
-    with _clock(due + datetime.timedelta(hours=1)):
+    with replay_at(due + datetime.timedelta(hours=1)):
         actions.assign_jurors(event=event, actor=organiser)
-    with _clock(due + day):
+    with replay_at(due + day):
         _score(event, people)
         for key in VOTERS:
             actions.cast_vote(
@@ -279,7 +271,7 @@ def _sprint(people, coops) -> Event:
                 if key == "ke-treasurer"
                 else [teams[1].proposal],
             )
-    with _clock(announcement + datetime.timedelta(hours=2)):
+    with replay_at(announcement + datetime.timedelta(hours=2)):
         actions.record_awards(event=event, actor=organiser)
     return event
 
