@@ -3,7 +3,9 @@ from django.urls import include, path
 
 from minga.api import api
 
+# The JSON API first: its calls (ballots among them) are the most frequent requests.
 urlpatterns = [
+    path("api/", api.urls),
     path("", include("minga.core.urls")),
     path("", include("minga.identity.urls")),
     path("accounts/", include("minga.accounts.urls")),
@@ -15,6 +17,5 @@ urlpatterns = [
     path("decisions/", include("minga.decisions.urls")),
     path("channels/", include("minga.channels.urls")),
     path("credentials/", include("minga.credentials.urls")),
-    path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]

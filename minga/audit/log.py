@@ -20,6 +20,8 @@ from django.db import connection, transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
+from minga.core.jcs import canonical_json
+
 from . import merkle, note
 from .commitments import commit
 from .models import Checkpoint, Entry, LogHead, Secret, Tile
@@ -58,7 +60,7 @@ def entry_body(
 ) -> bytes:
     """The canonical JSON (RFC 8785) bytes of an entry: what is hashed, served and verified."""
     try:
-        body = rfc8785.dumps(
+        body = canonical_json(
             {
                 "v": ENTRY_VERSION,
                 "kind": kind,

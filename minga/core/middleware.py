@@ -10,8 +10,11 @@ import urllib.parse
 import zoneinfo
 
 from django.conf import settings
+from django.contrib.messages import middleware as messages_middleware
+from django.contrib.messages.storage import default_storage
 from django.http import HttpResponseBadRequest, JsonResponse
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 
 TIMEZONE_COOKIE_NAME = "minga_tz"
@@ -73,3 +76,20 @@ class RejectNulMiddleware:
                 return JsonResponse({"detail": str(message)}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+class MessageMiddleware(messages_middleware.MessageMiddleware):
+    """Django's, with the message storage made on first use.
+
+    Most requests (every JSON API call, every USSD step) never read or add a message; they no
+    longer build the cookie and session storages only to find nothing to save.
+    """
+
+    def process_request(self, request):
+        request._messages = SimpleLazyObject(lambda: default_storage(request))
+
+    def process_response(self, request, response):
+        storage = getattr(request, "_messages", None)
+        if isinstance(storage, SimpleLazyObject) and storage._wrapped is empty:
+            return response  # never used: nothing was read, so nothing is left to store
+        return super().process_response(request, response)

@@ -69,7 +69,7 @@ def timestamp(moment: datetime) -> str:
 
 def canonical_sha256(document: Mapping[str, Any]) -> str:
     """Hex SHA-256 of the RFC 8785 canonical JSON: the digest the audit log records."""
-    from .dataintegrity import canonical_json
+    from minga.core.jcs import canonical_json
 
     return hashlib.sha256(canonical_json(document)).hexdigest()
 

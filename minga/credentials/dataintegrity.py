@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime
 import hashlib
-import json
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -26,6 +25,8 @@ import base58
 import rfc8785
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from minga.core.jcs import canonical_json
 
 from . import jsonld
 from .problems import Problem, gettext_noop, problem
@@ -203,52 +204,6 @@ def _canonical(
             what=what,
             reason=str(error),
         ) from None
-
-
-_SAFE_INTEGER = 2**53 - 1
-
-
-def _plain_json(value: object) -> bool:
-    """Whether ``json.dumps`` writes ``value`` exactly as RFC 8785 does: only objects with
-    ASCII keys (so code point and UTF-16 order agree), arrays, strings, booleans, null and
-    integers within IEEE 754's exact range (no floats, whose spellings differ)."""
-    stack = [value]
-    while stack:
-        item = stack.pop()
-        if item is None or isinstance(item, str | bool):
-            continue
-        if isinstance(item, int):
-            if -_SAFE_INTEGER <= item <= _SAFE_INTEGER:
-                continue
-            return False
-        if isinstance(item, dict):
-            for key, child in item.items():
-                if not isinstance(key, str) or not key.isascii():
-                    return False
-                stack.append(child)
-        elif isinstance(item, list):
-            stack.extend(item)
-        else:
-            return False
-    return True
-
-
-def canonical_json(value: Any) -> bytes:
-    """RFC 8785 (JCS) bytes of a JSON value.
-
-    For the usual credential (ASCII keys, strings, small integers) the standard library's
-    encoder gives the same bytes, escaping the same characters the same way, many times
-    faster than the pure-Python ``rfc8785``, which writes everything else (and raises on
-    what RFC 8785 refuses). tests/test_dataintegrity_fastpath.py checks both agree.
-    """
-    if _plain_json(value):
-        try:
-            return json.dumps(
-                value, ensure_ascii=False, sort_keys=True, separators=(",", ":")
-            ).encode("utf-8")
-        except (UnicodeEncodeError, RecursionError):  # a lone surrogate; too deep
-            pass
-    return rfc8785.dumps(value)
 
 
 def hash_data(canonical_config: bytes, canonical_doc: bytes) -> bytes:

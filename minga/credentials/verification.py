@@ -37,6 +37,7 @@ from urllib.parse import urlsplit
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 
+from minga.core.jcs import canonical_json
 from minga.identity import didkey, didweb
 from minga.identity.didcore import DidError
 
@@ -654,7 +655,7 @@ def _status_entry(
 
 def canonical_sha256(credential: Mapping[str, Any]) -> str:
     """Hex SHA-256 of the RFC 8785 form of the signed credential: what the log records."""
-    return hashlib.sha256(dataintegrity.canonical_json(dict(credential))).hexdigest()
+    return hashlib.sha256(canonical_json(dict(credential))).hexdigest()
 
 
 def own_credential_uuid(credential_id: object) -> str | None:

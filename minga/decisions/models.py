@@ -304,8 +304,14 @@ class Participation(models.Model):
     elector = models.OneToOneField(Elector, on_delete=models.CASCADE, related_name="participation")
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
     # Who pressed the button when it was not the elector: a proxy holder, an agent, a teller.
+    # Not indexed: every vote would write the index, and it is read only when someone is deleted.
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,
     )
     witness = models.CharField(_("witness"), max_length=200, blank=True)
     changes = models.PositiveIntegerField(default=0)  # how many times the vote was changed
@@ -322,9 +328,12 @@ class Ballot(models.Model):
     """What was chosen. For secret polls: no elector, no timestamp, a random id (see above)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
-    elector = models.OneToOneField(  # open polls only
-        Elector, on_delete=models.CASCADE, null=True, blank=True, related_name="ballot"
+    # Indexed by the (poll, token) constraint below, which serves every lookup by poll.
+    poll = models.ForeignKey(
+        Poll, on_delete=models.CASCADE, related_name="ballots", db_index=False
+    )
+    elector = models.ForeignKey(  # open polls only: at most one ballot each, see below
+        Elector, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
     )
     token = models.BinaryField(max_length=32, null=True, blank=True)  # secret polls only
     weight = models.PositiveIntegerField(default=1)
@@ -336,17 +345,21 @@ class Ballot(models.Model):
     # canonical choice, as in the audit log. Wiped from secret ballots at closing: the log's
     # entry times can be near a voter's sign-in time, so a log commitment must not lead to a
     # ballot without the voter's receipt.
-    commitment = models.CharField(max_length=64, unique=True, null=True, blank=True)
+    # Not indexed: nothing looks a ballot up by it (a receipt is checked against the log).
+    commitment = models.CharField(max_length=64, null=True, blank=True)
     is_paper = models.BooleanField(default=False)
 
     class Meta:
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
+        # Every index is written by every ballot: these two are all the hot path needs. A
+        # secret ballot writes no elector, so the partial index skips it.
         constraints = [
+            models.UniqueConstraint(fields=["poll", "token"], name="one_secret_ballot_per_token"),
             models.UniqueConstraint(
-                fields=["poll", "token"],
-                condition=Q(token__isnull=False),
-                name="one_secret_ballot_per_token",
+                fields=["elector"],
+                condition=Q(elector__isnull=False),
+                name="one_open_ballot_per_elector",
             ),
         ]
 

@@ -1,4 +1,4 @@
-"""RFC 8785 (JCS) vectors, run through the `rfc8785` package the platform signs with.
+"""RFC 8785 (JCS) vectors, run through the `rfc8785` package and `minga.core.jcs`.
 
 Log entries, DID history and eddsa-jcs-2022 proofs are only verifiable elsewhere
 if our canonical bytes equal everyone else's; these vectors pin that down.
@@ -11,6 +11,8 @@ from pathlib import Path
 
 import pytest
 import rfc8785
+
+from minga.core.jcs import canonical_json
 
 JCS = Path(__file__).parent / "data" / "jcs"
 NAMES = sorted(p.stem for p in (JCS / "input").glob("*.json"))
@@ -25,6 +27,7 @@ def test_it_canonicalizes_the_input_to_the_expected_bytes(name):
     data = json.loads((JCS / "input" / f"{name}.json").read_text(encoding="utf-8"))
     expected = (JCS / "output" / f"{name}.json").read_bytes()
     assert rfc8785.dumps(data) == expected
+    assert canonical_json(data) == expected  # the fast path, where it applies, and the fallback
 
 
 @pytest.mark.parametrize("name", NAMES)
