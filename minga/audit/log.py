@@ -167,13 +167,8 @@ def record(
         actor_field, salt = commit(f"person:{actor.pk}")
         openings.append((actor_field, salt, f"person:{actor.pk}", actor.pk))
     body = entry_body(kind=kind, subject=subject, data=public, actor=actor_field, at=now)
-    entry = Entry(
-        kind=kind,
-        subject=subject,
-        body=body,
-        leaf_hash=merkle.leaf_hash(body),
-        created_at=now,
-    )
+    # Positional, in ENTRY_COLUMNS order (Django's quick path); `_append` gives the index.
+    entry = Entry(None, kind, subject, body, merkle.leaf_hash(body), now)
     _append(entry, openings)
     return entry
 
