@@ -7,7 +7,7 @@ model, so pure modules (`merkle`, `note`, `tiles`, `verifier`) work without Djan
 
 from minga.audit.commitments import commit
 
-__all__ = ["commit", "record"]
+__all__ = ["append", "commit", "prepare", "record"]
 
 
 def record(*args, **kwargs):  # type: ignore[no-untyped-def]
@@ -15,3 +15,17 @@ def record(*args, **kwargs):  # type: ignore[no-untyped-def]
     from minga.audit.log import record as record_entry
 
     return record_entry(*args, **kwargs)
+
+
+def prepare(*args, **kwargs):  # type: ignore[no-untyped-def]
+    """An entry ready to append, built outside any transaction; see `minga.audit.log.prepare`."""
+    from minga.audit.log import prepare as prepare_entry
+
+    return prepare_entry(*args, **kwargs)
+
+
+def append(prepared):  # type: ignore[no-untyped-def]
+    """Append a prepared entry inside the caller's transaction; see `minga.audit.log.append`."""
+    from minga.audit.log import append as append_entry
+
+    return append_entry(prepared)

@@ -129,7 +129,16 @@ def _append_sql(vendor: str) -> tuple[str, str, str]:
     )
 
 
-def record(
+class Prepared:
+    """An entry written and hashed, waiting for its index (see `prepare`)."""
+
+    __slots__ = ("entry", "openings")
+
+    def __init__(self, entry: Entry, openings: list[tuple[str, bytes, str, int | None]]):
+        self.entry, self.openings = entry, openings
+
+
+def prepare(
     kind: str,
     subject: str,
     data: Mapping[str, Any],
@@ -137,15 +146,14 @@ def record(
     *,
     private: Mapping[str, str] | None = None,
     owner: User | None = None,
-) -> Entry:
-    """Append one audited action to the log, inside the caller's transaction.
+) -> Prepared:
+    """Everything of an entry but its index: the canonical body, its leaf hash, the openings.
 
-    `data` is public and must be plain JSON. Personal values go in `private`: each appears in the
-    entry's data only as a salted commitment, and its opening is kept, privately, for `owner`
-    (default: the actor). The actor itself is recorded as a commitment ("system" when None).
+    Needs no transaction. A hot path (a ballot) prepares its entry before its write
+    transaction begins and `append`s it inside, so the database's write lock is held only for
+    the writes. The entry's time is the moment it was prepared: entries of transactions that
+    overlap may be microseconds out of order, as in any log with many writers.
     """
-    if not connection.in_atomic_block:
-        raise LogError("audit.record() must run inside the transaction of the change it audits")
     if not (isinstance(kind, str) and 0 < len(kind) <= 64):
         raise ValueError("an audit kind is a non-empty string of at most 64 characters")
     if not (isinstance(subject, str) and len(subject) <= 200):
@@ -167,10 +175,38 @@ def record(
         actor_field, salt = commit(f"person:{actor.pk}")
         openings.append((actor_field, salt, f"person:{actor.pk}", actor.pk))
     body = entry_body(kind=kind, subject=subject, data=public, actor=actor_field, at=now)
-    # Positional, in ENTRY_COLUMNS order (Django's quick path); `_append` gives the index.
-    entry = Entry(None, kind, subject, body, merkle.leaf_hash(body), now)
-    _append(entry, openings)
-    return entry
+    # Positional, in ENTRY_COLUMNS order (Django's quick path); `append` gives the index.
+    return Prepared(Entry(None, kind, subject, body, merkle.leaf_hash(body), now), openings)
+
+
+def append(prepared: Prepared) -> Entry:
+    """Give a prepared entry the log's next index, inside the caller's transaction."""
+    if not connection.in_atomic_block:
+        raise LogError("audit entries are appended inside the transaction of the change")
+    if prepared.entry.index is not None:
+        raise LogError("this entry is already in the log")
+    _append(prepared.entry, prepared.openings)
+    return prepared.entry
+
+
+def record(
+    kind: str,
+    subject: str,
+    data: Mapping[str, Any],
+    actor: User | None,
+    *,
+    private: Mapping[str, str] | None = None,
+    owner: User | None = None,
+) -> Entry:
+    """Append one audited action to the log, inside the caller's transaction.
+
+    `data` is public and must be plain JSON. Personal values go in `private`: each appears in the
+    entry's data only as a salted commitment, and its opening is kept, privately, for `owner`
+    (default: the actor). The actor itself is recorded as a commitment ("system" when None).
+    """
+    if not connection.in_atomic_block:
+        raise LogError("audit.record() must run inside the transaction of the change it audits")
+    return append(prepare(kind, subject, data, actor, private=private, owner=owner))
 
 
 # --- reading the tree ---------------------------------------------------------------------------

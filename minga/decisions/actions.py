@@ -403,14 +403,15 @@ def _ballot_sql(vendor: str) -> dict[str, str]:
     ballot, participation = q(Ballot._meta.db_table), q(Participation._meta.db_table)
     elector = q(Elector._meta.db_table)
     postgres = vendor == "postgresql"
+    peek = (
+        "SELECT p.status, p.closes_at, p.ballot_salt, p.kind, p.score_max, p.is_secret, "  # noqa: S608
+        f"(SELECT COUNT(*) FROM {option} o WHERE o.poll_id = p.id) FROM {poll} p WHERE p.id = %s"
+    )
     return {
         # Share-locked on PostgreSQL, so a closing (FOR UPDATE) waits for ballots in flight and
         # a ballot arriving during a closing sees it closed. SQLite writes are serial anyway.
-        "poll": (
-            "SELECT p.status, p.closes_at, p.ballot_salt, p.kind, p.score_max, p.is_secret, "  # noqa: S608
-            f"(SELECT COUNT(*) FROM {option} o WHERE o.poll_id = p.id) "
-            f"FROM {poll} p WHERE p.id = %s" + (" FOR SHARE OF p" if postgres else "")
-        ),
+        "peek": peek,
+        "poll": peek + (" FOR SHARE OF p" if postgres else ""),
         "lock_elector": f"SELECT id FROM {elector} WHERE id = %s FOR UPDATE",  # noqa: S608
         "drop_secret": f"DELETE FROM {ballot} WHERE poll_id = %s AND token = %s",  # noqa: S608
         "drop_open": f"DELETE FROM {ballot} WHERE elector_id = %s",  # noqa: S608
@@ -437,7 +438,10 @@ def _aware(value: Any) -> datetime.datetime:
     return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
 
 
-@transaction.atomic
+class _PollChanged(Exception):
+    """The poll's rules changed between preparing a ballot and taking the write lock."""
+
+
 def cast_ballot(
     *,
     poll: Poll,
@@ -456,21 +460,74 @@ def cast_ballot(
     row is locked first, so any number of simultaneous requests for one elector leave one
     participation and one ballot. For secret polls the ballot row carries no voter, no time and
     only the HMAC token, and the audit entry holds the commitment alone, with no actor.
+
+    Everything that needs no lock (checking the choice, the receipt, the commitment, the token,
+    the audit entry) is done before the write transaction begins: the database admits one writer
+    at a time, so the time a ballot holds the lock bounds how many it accepts per second. Under
+    the lock the poll's row is read again; a poll closed meanwhile refuses the ballot, and one
+    whose rules changed meanwhile has it prepared again.
     """
     now = now or timezone.now()
     if elector.poll_id != poll.pk:
         raise BallotError(_("This vote belongs to another poll."))
+    for _attempt in range(3):
+        try:
+            return _cast(poll, elector, choice, reason, channel, actor, recorded_by, witness, now)
+        except _PollChanged:
+            continue
+    raise BallotError(_("This poll is not accepting votes."))
+
+
+def _poll_state(cursor, statement: str, poll: Poll, now: datetime.datetime) -> tuple:  # type: ignore[no-untyped-def]
+    cursor.execute(statement, [poll.pk])
+    row = cursor.fetchone()
+    if row is None:
+        raise BallotError(_("This poll does not exist."))
+    status, closes_at, salt, kind, score_max, is_secret, option_count = row
+    if status != Poll.Status.OPEN or now >= _aware(closes_at):
+        raise BallotError(_("This poll is not accepting votes."))
+    return bytes(salt or b""), kind, score_max, bool(is_secret), option_count
+
+
+def _cast(poll, elector, choice, reason, channel, actor, recorded_by, witness, now) -> str:  # type: ignore[no-untyped-def]
     sql = _ballot_sql(connection.vendor)
+    # Prepared outside the write lock (see cast_ballot).
     with connection.cursor() as cursor:
-        cursor.execute(sql["poll"], [poll.pk])
-        row = cursor.fetchone()
-        if row is None:
-            raise BallotError(_("This poll does not exist."))
-        status, closes_at, salt, kind, score_max, is_secret, option_count = row
-        if status != Poll.Status.OPEN or now >= _aware(closes_at):
-            raise BallotError(_("This poll is not accepting votes."))
-        poll.kind, poll.score_max = kind, score_max
-        cleaned = clean_choice(poll, choice, option_count, reason)
+        rules = _poll_state(cursor, sql["peek"], poll, now)
+    salt, kind, score_max, is_secret, option_count = rules
+    poll.kind, poll.score_max = kind, score_max
+    cleaned = clean_choice(poll, choice, option_count, reason)
+    code = secrecy.new_receipt()
+    ballot_id = uuid.uuid4()
+    commitment = secrecy.commitment(code, ballot_id, cleaned)
+    if is_secret:
+        binary = Ballot._meta.get_field("token")
+        token = binary.get_db_prep_value(secrecy.ballot_token(salt, elector.pk), connection)
+        owner, text = None, ""
+        entry = audit.prepare("ballot.cast", f"poll:{poll.pk}", {"commitment": commitment}, None)
+    else:
+        token = None
+        owner, text = elector.pk, (reason or cleaned.get("reason", "")).strip()[:2000]
+        data: dict[str, Any] = {"commitment": commitment, "choice": cleaned, "channel": channel}
+        if elector.member_coop_id:
+            data["member_coop"] = elector.member_coop_id
+        entry = audit.prepare("ballot.cast", f"poll:{poll.pk}", data, actor)
+    row = [
+        Ballot._meta.pk.get_db_prep_value(ballot_id, connection),
+        poll.pk,
+        owner,
+        token,
+        elector.weight,
+        json.dumps(cleaned),
+        text,
+        commitment,
+        False,
+    ]
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Share-locked on PostgreSQL (see _ballot_sql); on SQLite this transaction already
+        # holds the one write lock.
+        if _poll_state(cursor, sql["poll"], poll, now) != rules:
+            raise _PollChanged
         if connection.vendor == "postgresql":
             cursor.execute(sql["lock_elector"], [elector.pk])
         # The participation first: it is the one write that can refuse (a paper vote), and it
@@ -490,41 +547,12 @@ def cast_ballot(
             raise BallotError(
                 _("You voted on paper at a meeting; that vote counts and cannot be changed.")
             )
-        code = secrecy.new_receipt()
-        ballot_id = uuid.uuid4()
-        commitment = secrecy.commitment(code, ballot_id, cleaned)
-        binary = Ballot._meta.get_field("token")
         if is_secret:
-            token = binary.get_db_prep_value(
-                secrecy.ballot_token(bytes(salt or b""), elector.pk), connection
-            )
             cursor.execute(sql["drop_secret"], [poll.pk, token])
-            owner, text = None, ""
         else:
-            token = None
             cursor.execute(sql["drop_open"], [elector.pk])
-            owner, text = elector.pk, (reason or cleaned.get("reason", "")).strip()[:2000]
-        cursor.execute(
-            sql["insert"],
-            [
-                Ballot._meta.pk.get_db_prep_value(ballot_id, connection),
-                poll.pk,
-                owner,
-                token,
-                elector.weight,
-                json.dumps(cleaned),
-                text,
-                commitment,
-                False,
-            ],
-        )
-    if is_secret:
-        audit.record("ballot.cast", f"poll:{poll.pk}", {"commitment": commitment}, None)
-    else:
-        data: dict[str, Any] = {"commitment": commitment, "choice": cleaned, "channel": channel}
-        if elector.member_coop_id:
-            data["member_coop"] = elector.member_coop_id
-        audit.record("ballot.cast", f"poll:{poll.pk}", data, actor)
+        cursor.execute(sql["insert"], row)
+        audit.append(entry)
     return code
 
 
