@@ -500,6 +500,5 @@ def child() -> int:
     return 0 if all(line.endswith(" PASS") for line in lines) else 1
 
 
-
 if __name__ == "__main__":
     sys.exit(run_in_child(__file__, child, timeout=1200))

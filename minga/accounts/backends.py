@@ -4,6 +4,8 @@ from django.contrib.auth.backends import ModelBackend
 from django.core.exceptions import ValidationError
 from django.db import connections, router
 
+from minga.core.hotsql import hot_cursor
+
 from .models import User
 from .phones import normalize_phone
 
@@ -51,7 +53,7 @@ def person_by_pk(pk: int) -> User | None:
     """
     connection = connections[router.db_for_read(User)]
     sql, names, converters = _person_query(connection.alias)
-    with connection.cursor() as cursor:
+    with hot_cursor(connection) as cursor:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()
     if row is None:

@@ -17,6 +17,8 @@ from django.contrib.sessions.backends.base import CreateError, UpdateError
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
+from minga.core.hotsql import hot_cursor
+
 
 @functools.cache
 def _statements(alias: str) -> dict[str, str]:
@@ -47,7 +49,7 @@ class SessionStore(db.SessionStore):
     def load(self):
         connection = self._connection(write=False)
         now = connection.ops.adapt_datetimefield_value(timezone.now())
-        with connection.cursor() as cursor:
+        with hot_cursor(connection) as cursor:
             cursor.execute(self._sql(connection, "load"), [self.session_key, now])
             row = cursor.fetchone()
         if row is None:

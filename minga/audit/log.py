@@ -20,6 +20,7 @@ from django.db import connection, transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
+from minga.core.hotsql import hot_cursor
 from minga.core.jcs import canonical_json
 
 from . import merkle, note
@@ -90,7 +91,7 @@ def _append(entry: Entry, openings: list[tuple[str, bytes, str, int | None]]) ->
     Plain SQL rather than the ORM keeps appends well above 1,000 per second.
     """
     take_index, insert, keep = _append_sql(connection.vendor)
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(take_index)
         entry.index = cursor.fetchone()[0] - 1
         cursor.execute(

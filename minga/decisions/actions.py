@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 from minga import audit
 from minga.audit.models import Entry
 from minga.coops.models import Affiliation, Cooperative, Membership
+from minga.core.hotsql import hot_cursor
 from minga.events.uploads import check_upload
 
 from . import counting, secrecy
@@ -492,7 +493,7 @@ def _poll_state(cursor, statement: str, poll: Poll, now: datetime.datetime) -> t
 def _cast(poll, elector, choice, reason, channel, actor, recorded_by, witness, now) -> str:  # type: ignore[no-untyped-def]
     sql = _ballot_sql(connection.vendor)
     # Prepared outside the write lock (see cast_ballot).
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         rules = _poll_state(cursor, sql["peek"], poll, now)
     salt, kind, score_max, is_secret, option_count = rules
     poll.kind, poll.score_max = kind, score_max
@@ -523,7 +524,7 @@ def _cast(poll, elector, choice, reason, channel, actor, recorded_by, witness, n
         commitment,
         False,
     ]
-    with transaction.atomic(), connection.cursor() as cursor:
+    with transaction.atomic(), hot_cursor() as cursor:
         # Share-locked on PostgreSQL (see _ballot_sql); on SQLite this transaction already
         # holds the one write lock.
         if _poll_state(cursor, sql["poll"], poll, now) != rules:

@@ -198,5 +198,7 @@ def cast(request, poll_id: int, ballot: BallotIn):
         return Status(400, {"detail": " ".join(error.messages)})
     # ReceiptOut, written directly: two known fields (digits only) need no serialiser.
     return HttpResponse(
-        f'{{"poll":{poll_id},"receipt":"{code}"}}', status=201, content_type="application/json; charset=utf-8"
+        f'{{"poll":{poll_id},"receipt":"{code}"}}',
+        status=201,
+        content_type="application/json; charset=utf-8",
     )

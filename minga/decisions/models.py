@@ -329,9 +329,7 @@ class Ballot(models.Model):
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     # Indexed by the (poll, token) constraint below, which serves every lookup by poll.
-    poll = models.ForeignKey(
-        Poll, on_delete=models.CASCADE, related_name="ballots", db_index=False
-    )
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots", db_index=False)
     elector = models.ForeignKey(  # open polls only: at most one ballot each, see below
         Elector, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
     )

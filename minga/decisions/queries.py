@@ -11,6 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minga.coops.models import Cooperative, Membership
+from minga.core.hotsql import hot_cursor
 
 from .models import Ballot, Channel, Discussion, Elector, Participation, Poll
 
@@ -38,7 +39,7 @@ def electors_for(person: User, poll: Poll) -> list[Elector]:
     """
     if not getattr(person, "is_authenticated", False):
         return []
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_ELECTORS_SQL(), [poll.pk, person.pk, poll.pk, person.pk])
         rows = cursor.fetchall()
     return [
