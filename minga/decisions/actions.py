@@ -439,6 +439,9 @@ def _aware(value: Any) -> datetime.datetime:
     return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
 
 
+_TOKEN = Ballot._meta.get_field("token")
+
+
 class _PollChanged(Exception):
     """The poll's rules changed between preparing a ballot and taking the write lock."""
 
@@ -462,11 +465,11 @@ def cast_ballot(
     participation and one ballot. For secret polls the ballot row carries no voter, no time and
     only the HMAC token, and the audit entry holds the commitment alone, with no actor.
 
-    Everything that needs no lock (checking the choice, the receipt, the commitment, the token,
-    the audit entry) is done before the write transaction begins: the database admits one writer
-    at a time, so the time a ballot holds the lock bounds how many it accepts per second. Under
-    the lock the poll's row is read again; a poll closed meanwhile refuses the ballot, and one
-    whose rules changed meanwhile has it prepared again.
+    Everything that needs no lock (checking the choice, the receipt, the commitment, the audit
+    entry) is done before the write transaction begins: the database admits one writer at a
+    time, so the time a ballot holds the lock bounds how many it accepts per second. Under the
+    lock the poll's row is read: a poll closed meanwhile refuses the ballot, and one whose rules
+    changed meanwhile has it prepared again.
     """
     now = now or timezone.now()
     if elector.poll_id != poll.pk:
@@ -479,35 +482,58 @@ def cast_ballot(
     raise BallotError(_("This poll is not accepting votes."))
 
 
+# A poll's rules (kind, highest score, secrecy, number of options) as last read, per process:
+# a ballot is checked and prepared against them with no read, and the read under the lock
+# (which is authoritative) sends it round again if they changed. The salt is never kept here.
+_RULES: dict[int, tuple] = {}
+_RULES_KEPT = 1024
+
+
 def _poll_state(cursor, statement: str, poll: Poll, now: datetime.datetime) -> tuple:  # type: ignore[no-untyped-def]
+    """(salt, rules) of an open poll from its row; a BallotError once it accepts no votes."""
     cursor.execute(statement, [poll.pk])
     row = cursor.fetchone()
     if row is None:
+        _RULES.pop(poll.pk, None)
         raise BallotError(_("This poll does not exist."))
     status, closes_at, salt, kind, score_max, is_secret, option_count = row
     if status != Poll.Status.OPEN or now >= _aware(closes_at):
+        _RULES.pop(poll.pk, None)
         raise BallotError(_("This poll is not accepting votes."))
-    return bytes(salt or b""), kind, score_max, bool(is_secret), option_count
+    rules = (kind, score_max, bool(is_secret), option_count)
+    if len(_RULES) >= _RULES_KEPT:
+        _RULES.clear()
+    _RULES[poll.pk] = rules
+    return bytes(salt or b""), rules
 
 
 def _cast(poll, elector, choice, reason, channel, actor, recorded_by, witness, now) -> str:  # type: ignore[no-untyped-def]
     sql = _ballot_sql(connection.vendor)
-    # Prepared outside the write lock (see cast_ballot).
-    with hot_cursor() as cursor:
-        rules = _poll_state(cursor, sql["peek"], poll, now)
-    salt, kind, score_max, is_secret, option_count = rules
-    poll.kind, poll.score_max = kind, score_max
-    cleaned = clean_choice(poll, choice, option_count, reason)
+    # Prepared outside the write lock (see cast_ballot), against the rules last seen.
+    rules = _RULES.get(poll.pk)
+    fresh = rules is None
+    if fresh:
+        with hot_cursor() as cursor:
+            rules = _poll_state(cursor, sql["peek"], poll, now)[1]
+    while True:
+        kind, score_max, is_secret, option_count = rules
+        poll.kind, poll.score_max = kind, score_max
+        try:
+            cleaned = clean_choice(poll, choice, option_count, reason)
+            break
+        except BallotError:
+            if fresh:
+                raise
+            # Refused under rules that may be stale: refuse only under the current ones.
+            with hot_cursor() as cursor:
+                rules, fresh = _poll_state(cursor, sql["peek"], poll, now)[1], True
     code = secrecy.new_receipt()
     ballot_id = uuid.uuid4()
     commitment = secrecy.commitment(code, ballot_id, cleaned)
     if is_secret:
-        binary = Ballot._meta.get_field("token")
-        token = binary.get_db_prep_value(secrecy.ballot_token(salt, elector.pk), connection)
         owner, text = None, ""
         entry = audit.prepare("ballot.cast", f"poll:{poll.pk}", {"commitment": commitment}, None)
     else:
-        token = None
         owner, text = elector.pk, (reason or cleaned.get("reason", "")).strip()[:2000]
         data: dict[str, Any] = {"commitment": commitment, "choice": cleaned, "channel": channel}
         if elector.member_coop_id:
@@ -517,7 +543,7 @@ def _cast(poll, elector, choice, reason, channel, actor, recorded_by, witness, n
         Ballot._meta.pk.get_db_prep_value(ballot_id, connection),
         poll.pk,
         owner,
-        token,
+        None,  # the token, from the salt read under the lock
         elector.weight,
         json.dumps(cleaned),
         text,
@@ -527,7 +553,8 @@ def _cast(poll, elector, choice, reason, channel, actor, recorded_by, witness, n
     with transaction.atomic(), hot_cursor() as cursor:
         # Share-locked on PostgreSQL (see _ballot_sql); on SQLite this transaction already
         # holds the one write lock.
-        if _poll_state(cursor, sql["poll"], poll, now) != rules:
+        salt, current = _poll_state(cursor, sql["poll"], poll, now)
+        if current != rules:
             raise _PollChanged
         if connection.vendor == "postgresql":
             cursor.execute(sql["lock_elector"], [elector.pk])
@@ -549,7 +576,8 @@ def _cast(poll, elector, choice, reason, channel, actor, recorded_by, witness, n
                 _("You voted on paper at a meeting; that vote counts and cannot be changed.")
             )
         if is_secret:
-            cursor.execute(sql["drop_secret"], [poll.pk, token])
+            row[3] = _TOKEN.get_db_prep_value(secrecy.ballot_token(salt, elector.pk), connection)
+            cursor.execute(sql["drop_secret"], [poll.pk, row[3]])
         else:
             cursor.execute(sql["drop_open"], [elector.pk])
         cursor.execute(sql["insert"], row)

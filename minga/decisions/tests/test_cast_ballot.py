@@ -109,3 +109,31 @@ def test_a_bad_receipt_is_a_clear_error(poll_factory):
     poll = poll_factory(kind="single")
     with pytest.raises(ValidationError):
         actions.check_receipt(poll=poll, code="12ab")
+
+
+def test_a_ballot_prepared_under_stale_rules_is_judged_by_the_current_ones(poll_factory, member):
+    # Each process remembers a poll's rules to prepare ballots without reading the poll; the
+    # read under the write lock decides. Rules changed behind its back (a database restored,
+    # a key reused) must neither refuse a good ballot nor accept one the poll cannot count.
+    from minga.decisions.models import Poll
+
+    poll = poll_factory(kind="single")
+    vote(poll, member, {"choice": 1})
+    Poll.objects.filter(pk=poll.pk).update(kind="irv")
+    with pytest.raises(BallotError):
+        vote(poll, member, {"choice": 1})  # valid under the remembered rules only
+    vote(poll, member, {"ranking": [[1], [0]]})  # refused by the remembered rules, accepted now
+    assert Ballot.objects.get(poll=poll).choice == {"ranking": [[1], [0]]}
+    Poll.objects.filter(pk=poll.pk).update(is_secret=False)
+    vote(poll, member, {"ranking": [[0]]})  # prepared as secret, sent round again as open
+    assert Ballot.objects.get(poll=poll, elector__isnull=False).elector.person == member
+
+
+def test_a_closed_poll_is_forgotten_with_its_rules(poll_factory, member):
+    poll = poll_factory(kind="single")
+    vote(poll, member, {"choice": 1})
+    assert poll.pk in actions._RULES
+    actions.close_poll(poll=poll)
+    with pytest.raises(BallotError, match="not accepting votes"):
+        vote(poll, member, {"choice": 0})
+    assert poll.pk not in actions._RULES
