@@ -8,6 +8,8 @@ import hashlib
 from django.conf import settings
 from django.core.cache import cache
 
+from minga.core.cache import count_hit
+
 
 def _keys(identifier: str, address: str) -> list[str]:
     ident = hashlib.sha256(identifier.strip().lower().encode()).hexdigest()[:32]
@@ -27,12 +29,7 @@ def is_blocked(identifier: str, address: str) -> bool:
 
 def record_failure(identifier: str, address: str) -> None:
     for key in _keys(identifier, address):
-        if cache.add(key, 1, settings.LOGIN_THROTTLE_SECONDS):
-            continue
-        try:
-            cache.incr(key)
-        except ValueError:
-            cache.set(key, 1, settings.LOGIN_THROTTLE_SECONDS)
+        count_hit(key, settings.LOGIN_THROTTLE_SECONDS)
 
 
 def clear(identifier: str, address: str) -> None:

@@ -43,3 +43,17 @@ def public_page(generation):
         return wrapper
 
     return decorator
+
+
+def count_hit(key: str, seconds: int) -> int:
+    """Add one to a counter that starts when first hit and is gone `seconds` later; the count.
+
+    For throttles: counting costs one cache call, and an expired window starts afresh.
+    """
+    if cache.add(key, 1, seconds):
+        return 1
+    try:
+        return cache.incr(key)
+    except ValueError:  # expired between the two calls
+        cache.set(key, 1, seconds)
+        return 1

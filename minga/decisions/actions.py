@@ -712,7 +712,9 @@ def check_receipt(*, poll: Poll, code: str) -> bool:
     if cleaned is None:
         raise ValidationError(_("A receipt is ten digits, like 04719 88231."))
     logged = set(logged_commitments(poll))
-    for ballot_id, choice in Ballot.objects.filter(poll=poll).values_list("id", "choice"):
-        if secrecy.commitment(cleaned, ballot_id, choice) in logged:
+    pepper = secrecy.receipt_pepper()
+    ballots = Ballot.objects.filter(poll=poll).values_list("id", "choice")
+    for ballot_id, choice in ballots.iterator(chunk_size=5000):
+        if secrecy.commitment(cleaned, ballot_id, choice, pepper=pepper) in logged:
             return True
     return False

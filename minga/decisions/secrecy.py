@@ -65,8 +65,18 @@ def canonical(choice: dict[str, Any]) -> str:
     return json.dumps(choice, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
 
 
+def receipt_pepper(key: bytes | None = None) -> bytes:
+    """The key of ballot commitments (see `commitment`), derived from the master key."""
+    return hmac.new(key or master_key(), b"minga ballot receipts\n", "sha256").digest()
+
+
 def commitment(
-    code: str, ballot_id: uuid.UUID, choice: dict[str, Any], key: bytes | None = None
+    code: str,
+    ballot_id: uuid.UUID,
+    choice: dict[str, Any],
+    key: bytes | None = None,
+    *,
+    pepper: bytes | None = None,
 ) -> str:
     """HMAC-SHA256, under a key derived from the master key, of the receipt, the ballot's id
     and the canonical choice.
@@ -74,8 +84,9 @@ def commitment(
     Keyed because a receipt has only ten digits: with a plain hash, anyone holding a copy of
     the database and the public log could try every receipt against every ballot and pair
     log entries (whose times may sit next to a voter's sign-in) with ballots. The key stays
-    outside the database, with the master key.
+    outside the database, with the master key. `pepper`: `receipt_pepper(key)`, when already
+    derived (checking a receipt against every ballot of a poll).
     """
-    pepper = hmac.new(key or master_key(), b"minga ballot receipts\n", "sha256").digest()
+    pepper = pepper or receipt_pepper(key)
     text = f"minga ballot v1\n{code}\n{ballot_id}\n{canonical(choice)}"
     return hmac.new(pepper, text.encode(), "sha256").hexdigest()

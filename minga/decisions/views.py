@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minga.audit.models import Checkpoint
+from minga.core.cache import count_hit
 
 from . import actions, counting, queries, secrecy
 from .forms import (
@@ -34,6 +35,8 @@ from .permissions import (
 )
 
 RECEIPTS_PER_PAGE = 500
+RECEIPT_CHECKS = 20  # per address, in RECEIPT_CHECK_SECONDS
+RECEIPT_CHECK_SECONDS = 600
 
 
 def _fail(request, error: ValidationError) -> None:
@@ -324,13 +327,25 @@ def minutes(request, slug, pk):
     )
 
 
+def _may_check_receipt(request) -> bool:
+    """A public check recomputes a commitment for every ballot of the poll (about a second at
+    300,000 ballots): each address gets RECEIPT_CHECKS of them per RECEIPT_CHECK_SECONDS."""
+    key = f"receipt-checks:{request.META.get('REMOTE_ADDR', '')}"
+    return count_hit(key, RECEIPT_CHECK_SECONDS) <= RECEIPT_CHECKS
+
+
 def receipts(request, slug, pk):
     found = get_poll(request.user, slug, pk, need="public")
     if found.status not in (Poll.Status.OPEN, Poll.Status.CLOSED):
         raise Http404
     form = ReceiptForm(request.GET or None)
     checked = None
-    if form.is_bound and form.is_valid():
+    if form.is_bound and form.is_valid() and not _may_check_receipt(request):
+        form.add_error(
+            "code",
+            _("Too many receipts were checked from here. Wait a few minutes and try again."),
+        )
+    elif form.is_bound and form.is_valid():
         try:
             checked = actions.check_receipt(poll=found, code=form.cleaned_data["code"])
         except ValidationError as error:

@@ -91,3 +91,23 @@ def test_associates_cannot_vote_but_can_comment(associate_client, coop, discussi
     url = reverse("decisions:comment-add", args=[coop.slug, discussion.pk])
     associate_client.post(url, {"body": "A question from an associate."})
     assert discussion.comments.get().body == "A question from an associate."
+
+
+def test_receipt_checks_are_limited_per_address(client, coop, discussion, world):
+    from django.core.cache import cache
+
+    from minga.decisions import views
+
+    cache.clear()
+    url = urls(coop, discussion, world)["receipts-closed"]
+    try:
+        for _ in range(views.RECEIPT_CHECKS):
+            response = client.get(url, {"code": "04719 88231"})
+            assert "Too many receipts" not in response.content.decode()
+        response = client.get(url, {"code": "04719 88231"}, REMOTE_ADDR="127.0.0.1")
+        assert response.status_code == 200
+        assert "Too many receipts were checked from here" in response.content.decode()
+        other = client.get(url, {"code": "04719 88231"}, REMOTE_ADDR="192.0.2.7")
+        assert "Too many receipts" not in other.content.decode()
+    finally:
+        cache.clear()
