@@ -427,8 +427,9 @@ def _ballot_sql(vendor: str) -> dict[str, str]:
             "witness, changes) VALUES (%s, %s, %s, %s, %s, 0) ON CONFLICT (elector_id) DO UPDATE "
             f"SET changes = {participation}.changes + 1, channel = excluded.channel, "
             "recorded_by_id = excluded.recorded_by_id, witness = excluded.witness "
-            # A paper vote stands: the update is skipped, no row changes, and cast_ballot refuses.
-            f"WHERE {participation}.channel <> %s"
+            # A paper vote stands: the update is skipped, no row comes back, and cast_ballot
+            # refuses. `changes` is 0 for a first vote: no earlier ballot to drop.
+            f"WHERE {participation}.channel <> %s RETURNING changes"
         ),
     }
 
@@ -571,14 +572,17 @@ def _cast(poll, elector, choice, reason, channel, actor, recorded_by, witness, n
                 Channel.PAPER,
             ],
         )
-        if cursor.rowcount == 0:
+        participation = cursor.fetchone()
+        if participation is None:
             raise BallotError(
                 _("You voted on paper at a meeting; that vote counts and cannot be changed.")
             )
+        replacing = participation[0] > 0
         if is_secret:
             row[3] = _TOKEN.get_db_prep_value(secrecy.ballot_token(salt, elector.pk), connection)
-            cursor.execute(sql["drop_secret"], [poll.pk, row[3]])
-        else:
+            if replacing:
+                cursor.execute(sql["drop_secret"], [poll.pk, row[3]])
+        elif replacing:
             cursor.execute(sql["drop_open"], [elector.pk])
         cursor.execute(sql["insert"], row)
         audit.append(entry)
