@@ -29,9 +29,14 @@ def can_read(user, coop: Cooperative) -> bool:
     return user.is_authenticated and (user.is_staff or membership_of(user, coop) is not None)
 
 
-def can_start_discussion(user, coop: Cooperative) -> bool:
+def is_voting_member(user, coop: Cooperative) -> bool:
+    """An active member who is not an associate: votes in the cooperative's polls."""
     membership = membership_of(user, coop)
     return membership is not None and membership.role != Membership.Role.ASSOCIATE
+
+
+def can_start_discussion(user, coop: Cooperative) -> bool:
+    return is_voting_member(user, coop)
 
 
 def can_manage(user, coop: Cooperative) -> bool:

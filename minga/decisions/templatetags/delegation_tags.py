@@ -9,6 +9,7 @@ from django import template
 from minga.coops.permissions import can_edit
 from minga.decisions import delegation
 from minga.decisions.models import Poll
+from minga.decisions.permissions import is_voting_member
 
 register = template.Library()
 
@@ -31,4 +32,6 @@ def delegation_links(context, poll: Poll) -> dict:
 @register.inclusion_tag("decisions/statutes_links.html", takes_context=True)
 def coop_delegation_links(context, coop) -> dict:  # type: ignore[no-untyped-def]
     user = context["request"].user
-    return {"coop": coop, "is_admin": can_edit(user, coop), "signed_in": user.is_authenticated}
+    # The PIN is for voting by USSD: associates, who read and comment, have no use for it.
+    votes = is_voting_member(user, coop)
+    return {"coop": coop, "is_admin": can_edit(user, coop), "votes": votes}

@@ -44,7 +44,7 @@ def persona_clients(client, owner, member, associate, outsider, agent):
 
 # What each persona sees: (poll links, decisions index links).
 EXPECTED = {
-    "associate": ((), (PIN,)),
+    "associate": ((), ()),  # reads and comments, does not vote: no PIN
     "member": ((PROXIES,), (PIN,)),
     "agent": ((PROXIES, AGENT_VOTE), (PIN,)),
     "owner": ((PROXIES, PAPER), (PIN, RULES, AGENTS)),
