@@ -162,17 +162,26 @@ def private_key(key: Key) -> Ed25519PrivateKey:
         )
     if sealed[:1] != _SEAL_VERSION or len(sealed) < 1 + _NONCE_BYTES + 16:
         raise KeyUnavailable(f"Key {key.public_key_multibase} is not in a known sealed format.")
+    return _open(key.public_key_multibase, sealed, master)
+
+
+@functools.lru_cache(maxsize=64)
+def _open(public_key_multibase: str, sealed: bytes, master: bytes) -> Ed25519PrivateKey:
+    """Decrypt and check a sealed key, remembered by exactly these bytes (signing keys stay in
+    a signing server's memory): every credential issued reopened its issuer's key and derived
+    its public half again. A rotated or re-sealed key has other bytes, a deactivated one is
+    refused by `private_key` before it gets here, and a failure is never remembered."""
     nonce, ciphertext = sealed[1 : 1 + _NONCE_BYTES], sealed[1 + _NONCE_BYTES :]
     try:
-        raw = AESGCM(master).decrypt(nonce, ciphertext, _associated_data(key.public_key_multibase))
+        raw = AESGCM(master).decrypt(nonce, ciphertext, _associated_data(public_key_multibase))
     except InvalidTag:
         raise KeyUnavailable(
-            f"Key {key.public_key_multibase} cannot be decrypted: wrong master key, "
+            f"Key {public_key_multibase} cannot be decrypted: wrong master key, "
             "or the stored bytes were altered."
         ) from None
     opened = Ed25519PrivateKey.from_private_bytes(raw)
-    if public_multikey(opened) != key.public_key_multibase:
-        raise KeyUnavailable(f"Key {key.public_key_multibase} does not match its private key.")
+    if public_multikey(opened) != public_key_multibase:
+        raise KeyUnavailable(f"Key {public_key_multibase} does not match its private key.")
     return opened
 
 
