@@ -10,22 +10,15 @@ from minga.audit.commitments import commit
 __all__ = ["append", "commit", "prepare", "record"]
 
 
-def record(*args, **kwargs):  # type: ignore[no-untyped-def]
-    """Append an entry to the log; see `minga.audit.log.record` (imported lazily)."""
-    from minga.audit.log import record as record_entry
-
-    return record_entry(*args, **kwargs)
+_LOG_FUNCTIONS = {"append", "prepare", "record"}
 
 
-def prepare(*args, **kwargs):  # type: ignore[no-untyped-def]
-    """An entry ready to append, built outside any transaction; see `minga.audit.log.prepare`."""
-    from minga.audit.log import prepare as prepare_entry
+def __getattr__(name: str):  # type: ignore[no-untyped-def]
+    """`record`, `prepare` and `append` of `minga.audit.log`, imported on first use (see above)."""
+    if name not in _LOG_FUNCTIONS:
+        raise AttributeError(f"module 'minga.audit' has no attribute {name!r}")
+    from minga.audit import log
 
-    return prepare_entry(*args, **kwargs)
-
-
-def append(prepared):  # type: ignore[no-untyped-def]
-    """Append a prepared entry inside the caller's transaction; see `minga.audit.log.append`."""
-    from minga.audit.log import append as append_entry
-
-    return append_entry(prepared)
+    function = getattr(log, name)
+    globals()[name] = function  # found directly from now on
+    return function

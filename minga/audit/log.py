@@ -191,23 +191,18 @@ def append(prepared: Prepared) -> Entry:
 
 
 def record(
-    kind: str,
-    subject: str,
-    data: Mapping[str, Any],
-    actor: User | None,
-    *,
-    private: Mapping[str, str] | None = None,
-    owner: User | None = None,
+    kind: str, subject: str, data: Mapping[str, Any], actor: User | None, **options: Any
 ) -> Entry:
     """Append one audited action to the log, inside the caller's transaction.
 
-    `data` is public and must be plain JSON. Personal values go in `private`: each appears in the
-    entry's data only as a salted commitment, and its opening is kept, privately, for `owner`
-    (default: the actor). The actor itself is recorded as a commitment ("system" when None).
+    `data` is public and must be plain JSON. Personal values go in `private=`: each appears in
+    the entry's data only as a salted commitment, and its opening is kept, privately, for
+    `owner=` (default: the actor). The actor itself is recorded as a commitment ("system" when
+    None). See `prepare`, which this is followed by `append`.
     """
     if not connection.in_atomic_block:
         raise LogError("audit.record() must run inside the transaction of the change it audits")
-    return append(prepare(kind, subject, data, actor, private=private, owner=owner))
+    return append(prepare(kind, subject, data, actor, **options))
 
 
 # --- reading the tree ---------------------------------------------------------------------------

@@ -516,18 +516,16 @@ def _cast(poll, elector, choice, reason, channel, actor, recorded_by, witness, n
     if fresh:
         with hot_cursor() as cursor:
             rules = _poll_state(cursor, sql["peek"], poll, now)[1]
-    while True:
-        kind, score_max, is_secret, option_count = rules
-        poll.kind, poll.score_max = kind, score_max
-        try:
-            cleaned = clean_choice(poll, choice, option_count, reason)
-            break
-        except BallotError:
-            if fresh:
-                raise
-            # Refused under rules that may be stale: refuse only under the current ones.
-            with hot_cursor() as cursor:
-                rules, fresh = _poll_state(cursor, sql["peek"], poll, now)[1], True
+    kind, score_max, is_secret, option_count = rules
+    poll.kind, poll.score_max = kind, score_max
+    try:
+        cleaned = clean_choice(poll, choice, option_count, reason)
+    except BallotError:
+        if fresh:
+            raise
+        # Refused under rules that may be stale: refuse only under the current ones.
+        _RULES.pop(poll.pk, None)
+        raise _PollChanged from None
     code = secrecy.new_receipt()
     ballot_id = uuid.uuid4()
     commitment = secrecy.commitment(code, ballot_id, cleaned)

@@ -340,13 +340,12 @@ def receipts(request, slug, pk):
         raise Http404
     form = ReceiptForm(request.GET or None)
     checked = None
-    if form.is_bound and form.is_valid() and not _may_check_receipt(request):
-        form.add_error(
-            "code",
-            _("Too many receipts were checked from here. Wait a few minutes and try again."),
-        )
-    elif form.is_bound and form.is_valid():
+    if form.is_bound and form.is_valid():
         try:
+            if not _may_check_receipt(request):
+                raise ValidationError(
+                    _("Too many receipts were checked from here. Wait a few minutes and try again.")
+                )
             checked = actions.check_receipt(poll=found, code=form.cleaned_data["code"])
         except ValidationError as error:
             form.add_error("code", error)
