@@ -24,7 +24,6 @@ import os
 import shutil
 import signal
 import socket
-import subprocess
 import sys
 import tempfile
 import textwrap
@@ -36,11 +35,11 @@ sys.path.insert(0, str(ROOT))
 
 from bench import bench_pages as pages  # noqa: E402  (the repository root is added above)
 from bench.bench_pages import (  # noqa: E402
-    PYTHON,
     BenchError,
     budget_line,
     make_env,
     minga,
+    python_json,
 )
 
 BUDGET = 1_000  # ballots per second
@@ -126,18 +125,7 @@ CHECK = textwrap.dedent(
 
 
 def django_script(env: dict[str, str], code: str, *args: str) -> dict:
-    done = subprocess.run(
-        [PYTHON, "-c", code, *args],
-        env=env,
-        cwd=ROOT,
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
-    if done.returncode != 0:
-        raise BenchError(f"a setup script failed:\n{done.stdout[-2000:]}{done.stderr[-3000:]}")
-    return json.loads(done.stdout)
+    return python_json(env, ["-c", code, *args], "a setup script")
 
 
 class Server(pages.Server):

@@ -170,6 +170,22 @@ def minga(env: dict[str, str], *args: str, **extra_env: str) -> str:
     return done.stdout
 
 
+def python_json(env: dict[str, str], argv: list[str], what: str, timeout: int = 600):  # type: ignore[no-untyped-def]
+    """Run the project's Python with `argv` under `env` and return the JSON it prints."""
+    done = subprocess.run(
+        [PYTHON, *argv],
+        env=env,
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise BenchError(f"{what} failed:\n{done.stdout[-2000:]}{done.stderr[-3000:]}")
+    return json.loads(done.stdout)
+
+
 def free_port() -> int:
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
@@ -695,18 +711,9 @@ def main() -> int:
         minga(env, "migrate", "--verbosity", "0")
         minga(env, "demo", MINGA_BENCH_FAST_PASSWORDS="1")  # see bench/settings_bench.py
         minga(env, "collectstatic", "--noinput", "--verbosity", "0")
-        child = subprocess.run(
-            [PYTHON, str(Path(__file__).resolve()), "--list-routes"],
-            env=env,
-            cwd=ROOT,
-            capture_output=True,
-            text=True,
-            timeout=120,
-            check=False,
+        routes = python_json(
+            env, [str(Path(__file__).resolve()), "--list-routes"], "listing the routes", 120
         )
-        if child.returncode != 0:
-            raise BenchError(f"listing the routes failed:\n{child.stderr[-3000:]}")
-        routes = json.loads(child.stdout)
         if routes["missing"]:
             raise BenchError("the demo has nothing to measure for: " + ", ".join(routes["missing"]))
         print(f"Demo instance ready in {time.monotonic() - started:.0f} s ({tmp}).")
