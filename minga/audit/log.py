@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 import rfc8785
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
@@ -90,26 +90,20 @@ def _append(entry: Entry, openings: list[tuple[str, bytes, str, int | None]]) ->
     already does. A rolled back transaction gives its index back, so indexes never have gaps.
     Plain SQL rather than the ORM keeps appends well above 1,000 per second.
     """
-    take_index, insert, keep = _append_sql(connection.vendor)
-    with hot_cursor() as cursor:
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper, not the proxy (see core.hotsql)
+    take_index, insert, keep = _append_sql(db.vendor)
+    stamp = db.ops.adapt_datetimefield_value(entry.created_at)
+    with hot_cursor(db) as cursor:
         cursor.execute(take_index)
         entry.index = cursor.fetchone()[0] - 1
         cursor.execute(
             insert,
-            [
-                entry.index,
-                entry.kind,
-                entry.subject,
-                entry.body,
-                entry.leaf_hash,
-                connection.ops.adapt_datetimefield_value(entry.created_at),
-            ],
+            [entry.index, entry.kind, entry.subject, entry.body, entry.leaf_hash, stamp],
         )
         if openings:
-            stamp = connection.ops.adapt_datetimefield_value(entry.created_at)
             cursor.executemany(keep, [(*opening, stamp) for opening in openings])
     entry._state.adding = False
-    entry._state.db = connection.alias
+    entry._state.db = db.alias
 
 
 @functools.cache

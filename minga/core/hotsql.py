@@ -15,7 +15,7 @@ import functools
 import re
 from typing import Any
 
-from django.db import connection as default_connection
+from django.db import DEFAULT_DB_ALIAS, connections
 
 _FORMAT = re.compile(r"(?<!%)%s")
 
@@ -72,7 +72,9 @@ class HotCursor:
 
 def hot_cursor(db: Any = None) -> Any:
     """A cursor for `db` (default: the default connection) taking Django-style %s statements."""
-    db = db if db is not None else default_connection
+    # The wrapper itself, not `django.db.connection`: every attribute read through that proxy
+    # looks the connection up again in a context-local store.
+    db = connections[DEFAULT_DB_ALIAS] if db is None else db
     if db.queries_logged:
         return db.cursor()
     return HotCursor(db)

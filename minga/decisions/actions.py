@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import connection, transaction
+from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -509,12 +509,13 @@ def _poll_state(cursor, statement: str, poll: Poll, now: datetime.datetime) -> t
 
 
 def _cast(poll, elector, choice, reason, channel, actor, recorded_by, witness, now) -> str:  # type: ignore[no-untyped-def]
-    sql = _ballot_sql(connection.vendor)
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper, not the proxy (see core.hotsql)
+    sql = _ballot_sql(db.vendor)
     # Prepared outside the write lock (see cast_ballot), against the rules last seen.
     rules = _RULES.get(poll.pk)
     fresh = rules is None
     if fresh:
-        with hot_cursor() as cursor:
+        with hot_cursor(db) as cursor:
             rules = _poll_state(cursor, sql["peek"], poll, now)[1]
     kind, score_max, is_secret, option_count = rules
     poll.kind, poll.score_max = kind, score_max
@@ -539,7 +540,7 @@ def _cast(poll, elector, choice, reason, channel, actor, recorded_by, witness, n
             data["member_coop"] = elector.member_coop_id
         entry = audit.prepare("ballot.cast", f"poll:{poll.pk}", data, actor)
     row = [
-        Ballot._meta.pk.get_db_prep_value(ballot_id, connection),
+        Ballot._meta.pk.get_db_prep_value(ballot_id, db),
         poll.pk,
         owner,
         None,  # the token, from the salt read under the lock
@@ -549,13 +550,13 @@ def _cast(poll, elector, choice, reason, channel, actor, recorded_by, witness, n
         commitment,
         False,
     ]
-    with transaction.atomic(), hot_cursor() as cursor:
+    with transaction.atomic(), hot_cursor(db) as cursor:
         # Share-locked on PostgreSQL (see _ballot_sql); on SQLite this transaction already
         # holds the one write lock.
         salt, current = _poll_state(cursor, sql["poll"], poll, now)
         if current != rules:
             raise _PollChanged
-        if connection.vendor == "postgresql":
+        if db.vendor == "postgresql":
             cursor.execute(sql["lock_elector"], [elector.pk])
         # The participation first: it is the one write that can refuse (a paper vote), and it
         # must refuse before any ballot is dropped or added.
@@ -577,7 +578,7 @@ def _cast(poll, elector, choice, reason, channel, actor, recorded_by, witness, n
             )
         replacing = participation[0] > 0
         if is_secret:
-            row[3] = _TOKEN.get_db_prep_value(secrecy.ballot_token(salt, elector.pk), connection)
+            row[3] = _TOKEN.get_db_prep_value(secrecy.ballot_token(salt, elector.pk), db)
             if replacing:
                 cursor.execute(sql["drop_secret"], [poll.pk, row[3]])
         elif replacing:
