@@ -1,7 +1,7 @@
 #!/usr/bin/env python
 """Development entry point of a checkout: like `minga`, with DEBUG on unless set.
 
-Deployments use the installed `minga` command (and gunicorn), which never default to DEBUG.
+Deployments use the installed `minga` command (and granian), which never default to DEBUG.
 """
 
 import os

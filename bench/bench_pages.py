@@ -1,15 +1,15 @@
 """Page weight and throughput of Minga's public pages.
 
 Sets up a throwaway instance (SQLite under a temporary MINGA_VAR_DIR, `minga migrate`,
-`minga demo`, `minga collectstatic`, DEBUG off), serves it with gunicorn (2 sync workers)
-and measures:
+`minga demo`, `minga collectstatic`, DEBUG off), serves it with granian (2 workers, as in
+production) and measures:
 
 - page weight of every page a visitor reaches without signing in, in every language (with
   the demo's cooperatives, accepted needs and the pages of its announced coop-a-thon):
   first visit = gzip(HTML) + gzip of every same-origin stylesheet, script, image and icon
   it references (and what those stylesheets reference); repeat visit = gzip(HTML) only;
 - throughput of the cooperative directory (/coops/) against a bare Django "hello" view
-  served by the same gunicorn with the same settings and middleware (bench/urls_bench.py).
+  served by the same server with the same settings and middleware (bench/urls_bench.py).
 
 Budgets and the output format: bench/README.md. Exits 1 when a budget fails, 2 when the
 measurement itself could not be made.
@@ -49,6 +49,17 @@ KB = 1000  # bytes: budgets are in SI kilobytes, the stricter reading
 
 GZIP_LEVEL = 6  # what nginx, Apache and most CDNs use
 WORKERS = 2
+# granian as README's Production section runs it: WSGI, one application thread per worker
+# process (the interpreter lock admits one at a time), HTTP handled in its own runtime.
+SERVER_OPTIONS = [
+    "--interface",
+    "wsgi",
+    "--blocking-threads",
+    "1",
+    "--runtime-mode",
+    "st",
+    "--no-ws",
+]
 CONNECTIONS = 4  # concurrent client connections: two per worker, so no worker waits
 WARMUP_SECONDS = 1.0
 MEASURE_SECONDS = 5.0
@@ -193,15 +204,14 @@ def free_port() -> int:
 
 
 class Server:
-    """gunicorn serving bench/wsgi_bench.py: the project plus /bench-hello/."""
+    """The production server, granian (README: Production), serving bench/wsgi_bench.py: the
+    project plus /bench-hello/, in `workers` processes of one application thread each."""
 
     workers = WORKERS
-    # Sync workers: one request at a time each, the connection closed after it.
-    worker_options = ["--worker-class", "sync"]
 
     def __init__(self, env: dict[str, str], tmp: Path):
         self.env = env
-        self.log_path = tmp / "gunicorn.log"
+        self.log_path = tmp / "server.log"
         self.port = 0
         self.proc: subprocess.Popen | None = None
 
@@ -212,22 +222,19 @@ class Server:
                 [
                     PYTHON,
                     "-m",
-                    "gunicorn",
-                    "bench.wsgi_bench:application",
-                    "--bind",
-                    f"127.0.0.1:{self.port}",
+                    "granian",
+                    *SERVER_OPTIONS,
+                    "--host",
+                    "127.0.0.1",
+                    "--port",
+                    str(self.port),
                     "--workers",
                     str(self.workers),
-                    *self.worker_options,
-                    "--chdir",
+                    "--working-dir",
                     str(ROOT),
-                    "--no-control-socket",
-                    "--backlog",
-                    "2048",
-                    "--timeout",
-                    "60",
                     "--log-level",
                     "warning",
+                    "bench.wsgi_bench:application",
                 ],
                 env=self.env,
                 cwd=ROOT,
@@ -238,7 +245,7 @@ class Server:
         deadline = time.monotonic() + 30
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
-                raise BenchError(f"gunicorn exited with {self.proc.returncode}:\n{self.log()}")
+                raise BenchError(f"the server exited with {self.proc.returncode}:\n{self.log()}")
             try:
                 workers_up = len(self.worker_pids()) == self.workers or not Path("/proc").is_dir()
                 if get(self.port, "/health")[0] == 200 and workers_up:
@@ -246,7 +253,7 @@ class Server:
             except OSError:
                 pass
             time.sleep(0.2)
-        raise BenchError(f"gunicorn did not answer within 30 s:\n{self.log()}")
+        raise BenchError(f"the server did not answer within 30 s:\n{self.log()}")
 
     def log(self) -> str:
         try:
@@ -281,7 +288,7 @@ class Server:
         if self.proc is None or self.proc.poll() is not None:
             return
         try:
-            os.killpg(self.proc.pid, signal.SIGINT)  # gunicorn: quick shutdown
+            os.killpg(self.proc.pid, signal.SIGINT)
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             os.killpg(self.proc.pid, signal.SIGKILL)
@@ -541,8 +548,8 @@ def page_weights(port: int, routes: dict) -> list[str]:
 class Load:
     """Keeps `connections` requests in flight for `seconds`, like a small wrk.
 
-    Connections are kept alive when the server allows it; gunicorn's sync workers close
-    every connection after its response, so the client reconnects, as a browser would.
+    Connections are kept alive while the server allows it; when it closes one, the client
+    reconnects, as a browser would.
     """
 
     def __init__(self, port: int, path: str, seconds: float, connections: int = CONNECTIONS):
@@ -659,7 +666,7 @@ def measure(server: Server, path: str, seconds: float, label: str) -> tuple[floa
 
 def throughput(server: Server) -> list[str]:
     print(
-        f"Throughput: gunicorn, {WORKERS} sync workers, DEBUG off, {CONNECTIONS} client "
+        f"Throughput: granian, {WORKERS} workers, DEBUG off, {CONNECTIONS} client "
         f"connections, {MEASURE_SECONDS:.0f} s per run, {os.cpu_count()} CPUs, "
         f"load average {os.getloadavg()[0]:.1f} before:"
     )

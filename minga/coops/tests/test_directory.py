@@ -1,4 +1,9 @@
+import gzip
+
 import pytest
+from django.contrib import messages
+from django.contrib.messages.storage.cookie import CookieStorage
+from django.http import HttpResponse
 from django.urls import reverse
 
 from conftest import make_person
@@ -70,6 +75,27 @@ def test_it_shows_new_cooperatives_at_once_despite_the_cache(client, world, owne
         sector="it",
     )
     assert "Nueva Cooperativa" in client.get(URL).content.decode()
+
+
+@pytest.mark.django_db
+def test_a_cached_page_is_served_compressed_to_those_who_accept_it(client, world):
+    plain = client.get(URL).content  # the first visit fills the cache
+    packed = client.get(URL, HTTP_ACCEPT_ENCODING="gzip, br")
+    again = client.get(URL)
+    assert packed["Content-Encoding"] == "gzip"
+    assert "Accept-Encoding" in packed["Vary"] and "Accept-Encoding" in again["Vary"]
+    assert gzip.decompress(packed.content) == plain
+    assert not again.has_header("Content-Encoding") and again.content == plain
+
+
+@pytest.mark.django_db
+def test_a_waiting_message_is_shown_rather_than_the_cached_page(client, rf, world):
+    client.get(URL)  # cached
+    storage, carrier = CookieStorage(rf.get("/")), HttpResponse()
+    storage.add(messages.SUCCESS, "Your cooperative was saved.")
+    storage.update(carrier)  # the cookie a redirect after saving would have set
+    client.cookies[CookieStorage.cookie_name] = carrier.cookies[CookieStorage.cookie_name].value
+    assert "Your cooperative was saved." in client.get(URL).content.decode()
 
 
 @pytest.mark.django_db
