@@ -26,6 +26,9 @@ from django.utils.text import compress_string
 from django.utils.translation import get_language
 
 CACHE_SECONDS = 600
+# Names the shape of an entry, (page, compressed page, content type): a shared cache (Redis)
+# may still hold entries of an earlier shape from before a deployment, and those are never read.
+KEY_PREFIX = "page:2:"
 
 
 def public_page(generation):
@@ -39,7 +42,7 @@ def public_page(generation):
             ):
                 return view(request, *args, **kwargs)
             raw = "|".join([request.get_full_path(), get_language() or "", str(generation())])
-            key = "page:" + hashlib.sha256(raw.encode()).hexdigest()
+            key = KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
             hit = cache.get(key)
             if hit is not None:
                 return _from_cache(request, *hit)
