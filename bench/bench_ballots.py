@@ -400,7 +400,8 @@ def main() -> int:
             errors += voters.errors
             line = (
                 f"  round {number}: {measured['rate']:.0f} ballots/s ({measured['n']} in "
-                f"{measured['elapsed']:.2f} s); reference {measured['hello_rate']:.0f} requests/s, "
+                f"{measured['elapsed']:.2f} s, {voters.reconnects} connections reopened); "
+                f"reference {measured['hello_rate']:.0f} requests/s, "
                 f"ballots/reference = {measured['rate'] / measured['hello_rate']:.2f}"
             )
             if measured["per_ballot"] is not None:

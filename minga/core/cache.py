@@ -51,10 +51,8 @@ def public_page(generation):
                 if hasattr(response, "render"):
                     response.render()
                 content = response.content
-                compressed = compress_string(content) if len(content) >= 200 else None
-                if compressed is not None and len(compressed) >= len(content):
-                    compressed = None
-                cache.set(key, (content, compressed, response["Content-Type"]), CACHE_SECONDS)
+                entry = (content, _compressed(content), response["Content-Type"])
+                cache.set(key, entry, CACHE_SECONDS)
             return response
 
         return wrapper
@@ -71,13 +69,21 @@ def _may_have_messages(request) -> bool:  # type: ignore[no-untyped-def]
     return bool(len(get_messages(request)))
 
 
+def _compressed(content: bytes) -> bytes | None:
+    """The page gzipped, when Django's gzip middleware would send it so: 200 bytes or more,
+    and smaller compressed."""
+    if len(content) < 200:
+        return None
+    compressed = compress_string(content)
+    return compressed if len(compressed) < len(content) else None
+
+
 def _from_cache(request, content: bytes, compressed: bytes | None, content_type: str):  # type: ignore[no-untyped-def]
-    if compressed is None:
+    if compressed is None:  # as sent uncompressed, the gzip middleware handles it
         return HttpResponse(content, content_type=content_type)
-    if not re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", "")):
-        response = HttpResponse(content, content_type=content_type)
-    else:
-        response = HttpResponse(compressed, content_type=content_type)
+    packed = re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))
+    response = HttpResponse(compressed if packed else content, content_type=content_type)
+    if packed:
         response["Content-Encoding"] = "gzip"
     patch_vary_headers(response, ("Accept-Encoding",))
     return response
