@@ -138,11 +138,14 @@ else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "django.db.backends.sqlite3",
+            "ENGINE": "minga.core.sqlite",  # Django's, beginning transactions directly
             "NAME": VAR_DIR / "minga.sqlite3",
             # Keep connections: opening one re-reads the schema and re-runs the PRAGMAs.
             "CONN_MAX_AGE": 600,
             "CONN_HEALTH_CHECKS": True,
+            # Tests in memory, as Django does for its own SQLite engine (named here because
+            # test runners recognise only that engine's name).
+            "TEST": {"NAME": ":memory:"},
             "OPTIONS": {
                 "timeout": 20,
                 "transaction_mode": "IMMEDIATE",

@@ -30,8 +30,11 @@ class HotCursor:
     __slots__ = ("cursor", "db", "qmark")
 
     def __init__(self, db: Any) -> None:
-        db.close_if_health_check_failed()
-        db.ensure_connection()
+        # Once a request has its connection checked, there is nothing left to check: this
+        # skips the calls (and their event-loop probe) that would find exactly that.
+        if db.connection is None or not db.health_check_done:
+            db.close_if_health_check_failed()
+            db.ensure_connection()
         db.validate_thread_sharing()
         self.db = db
         self.qmark = db.vendor == "sqlite"

@@ -37,6 +37,11 @@ class PreferencesMiddleware:
     def __call__(self, request):
         user = getattr(request, "user", None)
         is_person = user is not None and user.is_authenticated
+        if isinstance(user, SimpleLazyObject):
+            # Loaded just now, for the language and the zone: from here on the request holds
+            # the person itself, and each `request.user.x` is a plain attribute read instead of
+            # a failed lookup on the lazy wrapper followed by the real one.
+            request.user = user = user._wrapped
         if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and is_person:
             preferred = user.preferred_language
             if preferred in self.supported:

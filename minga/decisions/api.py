@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import django_auth
+from pydantic import BaseModel
 
 from minga.coops.models import Cooperative
 from minga.core.api import Pages, documented
@@ -76,7 +77,8 @@ class ResultOut(Schema):
     result: dict[str, Any]
 
 
-class BallotIn(Schema):
+class BallotIn(BaseModel):
+    # A plain model: a request body has no ORM object for Schema's attribute resolving to read.
     choice: dict[str, Any]
     reason: str = ""
     elector: int | None = None

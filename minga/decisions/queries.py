@@ -42,9 +42,9 @@ def electors_for(person: User, poll: Poll) -> list[Elector]:
     with hot_cursor() as cursor:
         cursor.execute(_ELECTORS_SQL(), [poll.pk, person.pk, poll.pk, person.pk])
         rows = cursor.fetchall()
+    # Positional, in the model's field order (Django's quick path for building instances).
     return [
-        Elector(pk=pk, poll_id=poll.pk, person_id=person_id, member_coop_id=coop_id, weight=weight)
-        for pk, person_id, coop_id, weight in rows
+        Elector(pk, poll.pk, person_id, coop_id, weight) for pk, person_id, coop_id, weight in rows
     ]
 
 

@@ -16,6 +16,7 @@ from each secret ballot row: from then on only a receipt leads from the log to a
 
 from __future__ import annotations
 
+import functools
 import hmac
 import json
 import re
@@ -38,6 +39,7 @@ def poll_key(salt: bytes, key: bytes | None = None) -> bytes:
     """The key that links ballots to voters in one poll; gone once the salt is wiped."""
     if len(salt) != SALT_SIZE:
         raise ValueError("this poll has no ballot salt: it is not open")
+    # Derived afresh each time, never remembered: it must be gone once the salt is.
     return hmac.new(key or master_key(), b"minga ballot key\n" + bytes(salt), "sha256").digest()
 
 
@@ -67,7 +69,14 @@ def canonical(choice: dict[str, Any]) -> str:
 
 def receipt_pepper(key: bytes | None = None) -> bytes:
     """The key of ballot commitments (see `commitment`), derived from the master key."""
-    return hmac.new(key or master_key(), b"minga ballot receipts\n", "sha256").digest()
+    return _pepper(key or master_key())
+
+
+@functools.lru_cache(maxsize=4)
+def _pepper(key: bytes) -> bytes:
+    # Remembered per master key: a secret of the same standing as the key itself, which every
+    # process holds anyway, and every ballot needs it.
+    return hmac.new(key, b"minga ballot receipts\n", "sha256").digest()
 
 
 def commitment(
