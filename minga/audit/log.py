@@ -53,7 +53,9 @@ class LogError(Exception):
 
 def format_time(moment: datetime.datetime) -> str:
     """Entry timestamps: UTC, microseconds, 'Z'; one spelling so the bytes are reproducible."""
-    return moment.astimezone(datetime.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
+    # isoformat writes what strftime("%Y-%m-%dT%H:%M:%S.%f") does (for years from 1000), at a
+    # fraction of the cost: every audited action formats one.
+    return moment.astimezone(datetime.UTC).replace(tzinfo=None).isoformat("T", "microseconds") + "Z"
 
 
 def entry_body(

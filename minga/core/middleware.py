@@ -10,10 +10,13 @@ import urllib.parse
 import zoneinfo
 
 from django.conf import settings
+from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib.messages import middleware as messages_middleware
 from django.contrib.messages.storage import default_storage
 from django.http import HttpResponseBadRequest, JsonResponse
+from django.middleware import locale
 from django.utils import timezone, translation
+from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 
@@ -27,6 +30,30 @@ def _zone(name: str | None) -> zoneinfo.ZoneInfo | None:
         return zoneinfo.ZoneInfo(name)
     except (zoneinfo.ZoneInfoNotFoundError, ValueError):
         return None
+
+
+class LocaleMiddleware(locale.LocaleMiddleware):
+    """Django's, without looking for a language in the path where no URL can carry one.
+
+    Minga's URLs name no language (the switcher's cookie, the profile and the browser decide),
+    yet Django's middleware matches every request's path against the language codes on the
+    way in and again on the way out. With language-prefixed patterns in the URLconf it is
+    Django's own.
+    """
+
+    def process_request(self, request):
+        if is_language_prefix_patterns_used(getattr(request, "urlconf", settings.ROOT_URLCONF))[0]:
+            return super().process_request(request)
+        translation.activate(translation.get_language_from_request(request))
+        request.LANGUAGE_CODE = translation.get_language()
+        return None
+
+    def process_response(self, request, response):
+        if is_language_prefix_patterns_used(getattr(request, "urlconf", settings.ROOT_URLCONF))[0]:
+            return super().process_response(request, response)
+        patch_vary_headers(response, ("Accept-Language",))
+        response.headers.setdefault("Content-Language", translation.get_language())
+        return response
 
 
 class PreferencesMiddleware:

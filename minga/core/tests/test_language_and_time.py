@@ -15,6 +15,21 @@ def test_it_follows_the_browser_language(client):
 
 
 @pytest.mark.django_db
+def test_it_names_the_language_and_what_it_depends_on(client):
+    response = client.get(reverse("core:about"), HTTP_ACCEPT_LANGUAGE="es")
+    assert response["Content-Language"] == "es"
+    assert "Accept-Language" in response["Vary"]  # caches keep one copy per language
+    english = client.get(reverse("core:about"), HTTP_ACCEPT_LANGUAGE="sw")  # not offered
+    assert english["Content-Language"] == "en"
+
+
+@pytest.mark.django_db
+def test_it_finds_no_language_in_the_path(client):
+    # Minga's URLs name no language: a path that looks like one is just a path.
+    assert client.get("/fr/about/", HTTP_ACCEPT_LANGUAGE="es").status_code == 404
+
+
+@pytest.mark.django_db
 def test_it_prefers_the_profile_language_to_the_browser(client, outsider):
     client.force_login(outsider)
     response = client.get(reverse("core:about"), HTTP_ACCEPT_LANGUAGE="pt")
