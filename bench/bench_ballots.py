@@ -421,10 +421,14 @@ def main() -> int:
             f"figure about {PEER}/s); {accepted} of {total} accepted, other answers "
             f"{others or 'none'}, {len(errors)} transport errors"
         )
+        # The server's checkpoint threads keep the write-ahead log bounded (minga.core.sqlite).
+        wal = Path(env["MINGA_VAR_DIR"]) / "minga.sqlite3-wal"
+        wal_mb = wal.stat().st_size / 1e6 if wal.exists() else 0.0
         counts = django_script(env, CHECK, str(setup["poll"]))
         print(
             f"  database: {counts['ballots']} ballots, {counts['participations']} participations, "
-            f"{counts['commitments']} commitments in the audit log"
+            f"{counts['commitments']} commitments in the audit log; write-ahead log "
+            f"{wal_mb:.1f} MB after {total} ballots"
         )
         print(f"  {len(set(receipts))} distinct receipts")
         intact = (

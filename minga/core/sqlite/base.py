@@ -25,7 +25,8 @@ database and waits for the disk twice (`fsync`): about every hundredth ballot, i
 stood still for milliseconds. The WSGI entry point calls `checkpoint_in_background()`: from
 then on the connections of that process leave checkpoints to one thread of their own, which
 runs a passive checkpoint (one that never waits for a reader or a writer) every
-`CHECKPOINT_SECONDS`, with the interpreter lock released while it waits for the disk.
+`CHECKPOINT_SECONDS`, with the interpreter lock released while it waits for the disk, and
+cuts the log back to nothing whenever it has grown past `TRUNCATE_PAGES`.
 Commands, tests and the shell keep SQLite's automatic checkpoints. Durability is unchanged:
 the same data reaches the disk at the same points, only from another thread.
 """
@@ -44,6 +45,7 @@ from django.db.backends.sqlite3 import base
 logger = logging.getLogger(__name__)
 
 CHECKPOINT_SECONDS = 0.5
+TRUNCATE_PAGES = 8192  # 32 MB of log at SQLite's default page size
 QUEUE_SECONDS = 20.0  # as long as the busy timeout in settings, before SQLite's own wait
 _FIRST_PAUSE, _LONGEST_PAUSE = 0.00005, 0.001
 
@@ -60,12 +62,17 @@ def checkpoint_in_background() -> None:
 
 def _checkpoint_forever(path: str) -> None:
     # Its own connection, used by this thread only. A passive checkpoint copies what no reader
-    # still needs and never invokes the busy handler; the next one continues from there.
-    connection = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    # still needs and never waits; the next one continues from there. While writers keep
+    # appending, the log is never found fully copied, so it would never start again from
+    # its beginning: once it passes TRUNCATE_PAGES, a truncating checkpoint holds writers
+    # back for the few pages appended since the passive one and cuts the log to nothing.
+    connection = sqlite3.connect(path, timeout=1, isolation_level=None, check_same_thread=False)
     while True:
         time.sleep(CHECKPOINT_SECONDS)
         try:
-            connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+            _busy, pages, _copied = connection.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
+            if pages >= TRUNCATE_PAGES:
+                connection.execute("PRAGMA wal_checkpoint(TRUNCATE)").fetchall()
         except sqlite3.Error:
             logger.exception("background WAL checkpoint of %s failed; trying again", path)
 

@@ -185,3 +185,23 @@ def test_commands_and_tests_keep_sqlites_automatic_checkpoints(path, monkeypatch
         cursor.execute("PRAGMA wal_autocheckpoint")
         assert cursor.fetchone() == (1000,)
     db.close()
+
+
+def test_the_background_thread_cuts_a_long_log_back_to_nothing(path, monkeypatch):
+    monkeypatch.setattr(base, "_background", True)
+    monkeypatch.setattr(base, "CHECKPOINT_SECONDS", 0.05)
+    monkeypatch.setattr(base, "TRUNCATE_PAGES", 20)
+    db = wrapper(path, "server")
+    wal = path.with_name(path.name + "-wal")
+    for n in range(40):  # about two pages each
+        begin(db)
+        db.cursor().execute("INSERT INTO t VALUES (%s, %s)", [n, "x" * 6000])
+        end(db)
+    assert wal.stat().st_size > 40 * 4096
+    deadline = time.monotonic() + 10
+    while wal.stat().st_size > 0 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert wal.stat().st_size == 0
+    count = sqlite3.connect(path).execute("SELECT COUNT(*) FROM t").fetchone()
+    assert count == (40,)  # nothing lost on the way
+    db.close()
