@@ -8,6 +8,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minga.core.rowids import RowIdField
+
 
 class LogHead(models.Model):
     """The sequencer: one row whose lock hands out entry indexes one at a time, without gaps.
@@ -33,7 +35,7 @@ class Entry(models.Model):
     `kind`, `subject` and `created_at` repeat what `body` says, so lists can be filtered.
     """
 
-    index = models.BigIntegerField(_("index"), primary_key=True)
+    index = RowIdField(_("index"), primary_key=True)  # the row id on SQLite (core.rowids)
     kind = models.CharField(_("kind"), max_length=64)
     subject = models.CharField(_("subject"), max_length=200, db_index=True)
     body = models.BinaryField(_("body"))

@@ -8,10 +8,12 @@ Writers queue. SQLite's own wait (the busy timeout) sleeps 1 ms, then 2, 5, 10..
 tries, while a ballot holds the lock for about a tenth of that: a worker that found the lock
 taken slept with its core idle long after the lock was free. Before `BEGIN IMMEDIATE`, a
 connection now takes a lock on a file next to the database (`<name>-writers`), trying again
-every 50 µs to 1 ms, and releases it when its transaction ends. SQLite's lock still decides
-who writes; this only shortens the wait. A writer that waited `QUEUE_SECONDS` goes on to
-SQLite's own wait and its errors, as before, and writers that never queue (a single
-statement outside a transaction, another program) are still kept apart by SQLite.
+every 50 µs for the first `PATIENT_SECONDS` (a queue of a few short transactions), then every
+millisecond, and releases it when its transaction ends. SQLite's lock still decides who
+writes; this only shortens the wait. A writer that waited as long as the database's busy
+timeout (`OPTIONS["timeout"]`) goes on to SQLite's own wait and its errors, as before, and
+writers that never queue (a single statement outside a transaction, another program) are
+still kept apart by SQLite.
 
 Transactions begin on the driver's connection. Django sends `BEGIN IMMEDIATE` through a full
 cursor wrapper (a new cursor, its execute wrappers and the placeholder rewriting), which on
@@ -46,11 +48,12 @@ logger = logging.getLogger(__name__)
 
 CHECKPOINT_SECONDS = 0.5
 TRUNCATE_PAGES = 8192  # 32 MB of log at SQLite's default page size
-QUEUE_SECONDS = 20.0  # as long as the busy timeout in settings, before SQLite's own wait
-_FIRST_PAUSE, _LONGEST_PAUSE = 0.00005, 0.001
+PATIENT_SECONDS = 0.005  # try the queue every SHORT_PAUSE this long, then every LONG_PAUSE
+SHORT_PAUSE, LONG_PAUSE = 0.00005, 0.001
+DEFAULT_TIMEOUT = 5.0  # sqlite3.connect's, when the settings name none
 
 _background = False
-_checkpointers: dict[tuple[int, str], threading.Thread] = {}
+_checkpointers: set[tuple[int, str]] = set()
 _checkpointers_lock = threading.Lock()
 
 
@@ -82,11 +85,10 @@ def _ensure_checkpointer(path: str) -> None:
     with _checkpointers_lock:
         if key in _checkpointers:
             return
-        thread = threading.Thread(
+        _checkpointers.add(key)
+        threading.Thread(
             target=_checkpoint_forever, args=(path,), name="minga-wal-checkpoint", daemon=True
-        )
-        _checkpointers[key] = thread
-        thread.start()
+        ).start()
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
@@ -112,17 +114,17 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _queue(self) -> None:
         """Wait until no other queued connection is writing (see the module's docstring)."""
         descriptor = self._queue_descriptor()
-        pause, deadline = _FIRST_PAUSE, None
+        started = None
         while True:
             try:
                 fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 now = time.monotonic()
-                deadline = deadline or now + QUEUE_SECONDS
-                if now > deadline:
+                started = started or now
+                waited = now - started
+                if waited > self.settings_dict["OPTIONS"].get("timeout", DEFAULT_TIMEOUT):
                     return
-                time.sleep(pause)
-                pause = min(pause * 2, _LONGEST_PAUSE)
+                time.sleep(SHORT_PAUSE if waited < PATIENT_SECONDS else LONG_PAUSE)
             else:
                 self._queued = True
                 return

@@ -18,9 +18,9 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def wrapper(path, alias="queue-test"):
+def wrapper(path, alias="queue-test", timeout=20):
     options = {
-        "timeout": 20,
+        "timeout": timeout,
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
@@ -141,12 +141,11 @@ def test_the_queue_is_left_however_a_transaction_ends(path, how):
     db.close()
 
 
-def test_a_writer_that_waited_too_long_goes_on_to_sqlites_own_wait(path, monkeypatch):
-    monkeypatch.setattr(base, "QUEUE_SECONDS", 0.05)
+def test_a_writer_that_waited_too_long_goes_on_to_sqlites_own_wait(path):
     stuck = os.open(f"{path}-writers", os.O_RDWR | os.O_CREAT)
     fcntl.flock(stuck, fcntl.LOCK_EX)  # a queued writer that never leaves (but writes nothing)
     try:
-        db = wrapper(path)
+        db = wrapper(path, timeout=0.05)  # the queue waits as long as the busy timeout
         started = time.monotonic()
         begin(db)
         assert time.monotonic() - started >= 0.05
