@@ -13,10 +13,12 @@ from __future__ import annotations
 
 import contextlib
 import os
+import platform
 import re
 import signal
 import subprocess
 import sys
+import sysconfig
 import threading
 import time
 from dataclasses import dataclass, field
@@ -137,7 +139,21 @@ def summary(results: list[Result]) -> int:
     return 1 if failed or any(r.failed for r in results) else 0
 
 
+def interpreter() -> str:
+    """Which Python runs the benches, and whether it was built as servers run one."""
+    flags = str(sysconfig.get_config_var("CONFIG_ARGS") or "")
+    optimised = "--enable-optimizations" in flags and "--with-lto" in flags
+    build = (
+        "profile-guided and link-time optimised"
+        if optimised
+        else "NOT optimised (no PGO/LTO), slower than a server's: see bin/optimised-python"
+    )
+    version = f"{platform.python_implementation()} {platform.python_version()}"
+    return f"{version} ({sys.executable}), {build}"
+
+
 def main(argv: list[str]) -> int:
+    print(f"Interpreter: {interpreter()}", flush=True)
     scripts = sorted(BENCH.glob("bench_*.py"))
     if argv:
         scripts = [s for s in scripts if any(word in s.stem for word in argv)]
