@@ -269,11 +269,14 @@ class Credential(models.Model):
     achievement = models.ForeignKey(
         Achievement, on_delete=models.PROTECT, related_name="credentials"
     )
+    # The three keys below have no index of their own: each leads an index that serves its
+    # lookups ((coop, status) and the two unique list entries), and every issuance wrote all.
     coop = models.ForeignKey(
         "coops.Cooperative",
         on_delete=models.PROTECT,
         related_name="issued_credentials",
         verbose_name=_("issuer"),
+        db_index=False,
     )
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -294,11 +297,11 @@ class Credential(models.Model):
     document = models.TextField(_("signed credential (JSON)"))
     sha256 = models.CharField(_("SHA-256 of the canonical JSON"), max_length=64)
     revocation_list = models.ForeignKey(
-        StatusList, on_delete=models.PROTECT, related_name="revocation_entries"
+        StatusList, on_delete=models.PROTECT, related_name="revocation_entries", db_index=False
     )
     revocation_index = models.PositiveIntegerField()
     suspension_list = models.ForeignKey(
-        StatusList, on_delete=models.PROTECT, related_name="suspension_entries"
+        StatusList, on_delete=models.PROTECT, related_name="suspension_entries", db_index=False
     )
     suspension_index = models.PositiveIntegerField()
     status = models.CharField(
