@@ -52,7 +52,7 @@ test-fast: install
 	$(BIN)/pytest -x -q -m "not browser"
 
 # The budgets are measured on CPython built as servers run it (profile-guided, link-time
-# optimised): bin/optimised-python builds one once per machine (about 25 minutes). Where it
+# optimised): bin/optimised-python builds one once per machine (about 20 minutes). Where it
 # cannot, the benchmarks run on the project's interpreter and say so.
 BENCH_VENV := .venv-bench
 bench: install
