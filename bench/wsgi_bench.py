@@ -5,8 +5,8 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
-from minga.core.sqlite.base import checkpoint_in_background
+from minga.core.serving import prepare_server_process
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "bench.settings_bench")
 application = get_wsgi_application()
-checkpoint_in_background()
+prepare_server_process()

@@ -24,11 +24,12 @@ test counting them) it still goes through Django, so it is seen there as before.
 Server processes checkpoint in the background. In WAL mode a commit appends to the log, and
 by default the commit that takes the log past 1,000 pages also copies the log back into the
 database and waits for the disk twice (`fsync`): about every hundredth ballot, its request
-stood still for milliseconds. The WSGI entry point calls `checkpoint_in_background()`: from
-then on the connections of that process leave checkpoints to one thread of their own, which
-runs a passive checkpoint (one that never waits for a reader or a writer) every
-`CHECKPOINT_SECONDS`, with the interpreter lock released while it waits for the disk, and
-cuts the log back to nothing whenever it has grown past `TRUNCATE_PAGES`.
+stood still for milliseconds. The WSGI entry point calls `checkpoint_in_background()`
+(through `minga.core.serving`): from then on the connections of that process leave
+checkpoints to one thread of their own, which runs a passive checkpoint (one that never waits
+for a reader or a writer) every `CHECKPOINT_SECONDS`, with the interpreter lock released
+while it waits for the disk, and cuts the log back to nothing whenever it has grown past
+`TRUNCATE_PAGES`.
 Commands, tests and the shell keep SQLite's automatic checkpoints. Durability is unchanged:
 the same data reaches the disk at the same points, only from another thread.
 """
