@@ -269,8 +269,9 @@ class Credential(models.Model):
     achievement = models.ForeignKey(
         Achievement, on_delete=models.PROTECT, related_name="credentials"
     )
-    # The three keys below have no index of their own: each leads an index that serves its
-    # lookups ((coop, status) and the two unique list entries), and every issuance wrote all.
+    # `coop`, `revocation_list` and `suspension_list` have no index of their own: each leads
+    # one that serves its lookups ((coop, status), the two unique list entries), and every
+    # issuance wrote them all.
     coop = models.ForeignKey(
         "coops.Cooperative",
         on_delete=models.PROTECT,
