@@ -138,7 +138,7 @@ else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
     DATABASES = {
         "default": {
-            "ENGINE": "minga.core.sqlite",  # Django's, beginning transactions directly
+            "ENGINE": "minga.core.sqlite",  # Django's, with a writers queue (see its module)
             "NAME": VAR_DIR / "minga.sqlite3",
             # Keep connections: opening one re-reads the schema and re-runs the PRAGMAs.
             "CONN_MAX_AGE": 600,

@@ -41,15 +41,21 @@ class LocaleMiddleware(locale.LocaleMiddleware):
     Django's own.
     """
 
+    @staticmethod
+    def _prefixed(request) -> bool:
+        """Whether the request's URLconf has language-prefixed patterns (Django's own then)."""
+        urlconf = getattr(request, "urlconf", settings.ROOT_URLCONF)
+        return is_language_prefix_patterns_used(urlconf)[0]
+
     def process_request(self, request):
-        if is_language_prefix_patterns_used(getattr(request, "urlconf", settings.ROOT_URLCONF))[0]:
+        if self._prefixed(request):
             return super().process_request(request)
         translation.activate(translation.get_language_from_request(request))
         request.LANGUAGE_CODE = translation.get_language()
         return None
 
     def process_response(self, request, response):
-        if is_language_prefix_patterns_used(getattr(request, "urlconf", settings.ROOT_URLCONF))[0]:
+        if self._prefixed(request):
             return super().process_response(request, response)
         patch_vary_headers(response, ("Accept-Language",))
         response.headers.setdefault("Content-Language", translation.get_language())
