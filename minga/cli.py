@@ -7,10 +7,11 @@ credential, an altered log), 2 could not run (a setting missing, the database un
 argument). Whatever the configuration, a failure to run is one line on standard error naming
 what to set, never a traceback.
 
-`minga tally` reads only its file: it runs without Django at all (its budget is a few times a
-bare interpreter start). Commands that read only their arguments or another host's documents
-(`did resolve`, `credential verify`, help) start Django with a throwaway secret key, so they run
-on any machine without the deployment's configuration.
+`minga tally` reads only its file and `minga log monitor` only another host's log: they run
+without Django at all (the tally's budget is a few times a bare interpreter start). Commands
+that read only their arguments or another host's documents (`did resolve`, `credential
+verify`, help) start Django with a throwaway secret key, so they run on any machine without
+the deployment's configuration.
 """
 
 from __future__ import annotations
@@ -37,6 +38,10 @@ def main() -> None:
         from minga.decisions.tally.command import main as tally
 
         sys.exit(tally(argv[1:]))
+    if argv[:2] == ["log", "monitor"]:
+        from minga.audit.monitor import main as monitor
+
+        sys.exit(monitor(argv[2:]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minga.settings")
     if needs_no_deployment(argv):
         os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import sys
 import time
 from typing import Any
 
@@ -22,6 +24,13 @@ class Command(BaseCommand):
             help="Recompute every leaf, tile and checkpoint from the database; exit 1 if altered.",
         )
         actions.add_parser("checkpoint", help="Sign a checkpoint now and ask witnesses to cosign.")
+        monitor = actions.add_parser(
+            "monitor",
+            help="Check a log's latest checkpoint against the last one verified "
+            "(see minga.audit.monitor); exit 1 on rollback, fork or missing quorum.",
+            add_help=False,
+        )
+        monitor.add_argument("arguments", nargs=argparse.REMAINDER)
         worker = actions.add_parser("worker", help="Sign checkpoints while entries arrive.")
         worker.add_argument(
             "--interval",
@@ -35,6 +44,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"handle_{options['action']}")(**options)
+
+    def handle_monitor(self, **options: Any) -> None:
+        from minga.audit.monitor import main as monitor
+
+        code = monitor(options["arguments"])
+        if code:
+            sys.exit(code)
 
     def handle_verify(self, **options: Any) -> None:
         try:
