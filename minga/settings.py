@@ -306,6 +306,9 @@ MINGA_WITNESS_NAME = env_str("MINGA_WITNESS_NAME", f"{_LOG_PREFIX}/log/witness")
 # While entries arrive, `minga log worker` signs a checkpoint at least this often.
 MINGA_LOG_CHECKPOINT_SECONDS = env_int("MINGA_LOG_CHECKPOINT_SECONDS", 2)
 MINGA_WITNESS_TIMEOUT = env_int("MINGA_WITNESS_TIMEOUT", 5)
+# Checkpoints are published (served, used for proofs and receipts) only once this many of the
+# MINGA_WITNESS_PEERS have cosigned them. 0 (the demo) publishes at once; production: 2 or more.
+MINGA_LOG_WITNESS_QUORUM = env_int("MINGA_LOG_WITNESS_QUORUM", 0)
 # Peer instances, comma-separated, each "SUBMISSION_URL WITNESS_VKEY [LOG_VKEY]": we ask
 # them to cosign our checkpoints, and we witness the logs whose LOG_VKEY is given.
 MINGA_WITNESS_PEERS: list[dict[str, str]] = []

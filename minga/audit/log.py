@@ -210,7 +210,32 @@ def head_size() -> int:
 
 
 def latest_checkpoint() -> Checkpoint | None:
+    """The latest published checkpoint: the one served, and proved against."""
+    return Checkpoint.objects.filter(published_at__isnull=False).order_by("-size").first()
+
+
+def latest_signed_checkpoint() -> Checkpoint | None:
+    """The latest checkpoint signed, published or still waiting for its witnesses."""
     return Checkpoint.objects.order_by("-size").first()
+
+
+def cosigner_count(checkpoint: Checkpoint) -> int:
+    """How many witnesses cosigned `checkpoint` (each line was verified when it was added)."""
+    if not checkpoint.cosignatures:
+        return 0
+    return len({sig.name for sig in note.parse_signature_lines(checkpoint.cosignatures)})
+
+
+def publish_if_witnessed(checkpoint: Checkpoint) -> bool:
+    """Publish `checkpoint` once MINGA_LOG_WITNESS_QUORUM witnesses cosigned it; whether it is."""
+    if checkpoint.published_at is None:
+        if cosigner_count(checkpoint) < settings.MINGA_LOG_WITNESS_QUORUM:
+            return False
+        checkpoint.published_at = timezone.now()
+        Checkpoint.objects.filter(pk=checkpoint.pk, published_at__isnull=True).update(
+            published_at=checkpoint.published_at
+        )
+    return True
 
 
 def _fetch_tiles(widths: Mapping[TileKey, int]) -> dict[TileKey, bytes]:
@@ -356,7 +381,7 @@ def create_checkpoint() -> Checkpoint | None:
     """Sign a checkpoint over every committed entry; None when the latest already covers them."""
     _lock_checkpoints()
     size = head_size()
-    latest = latest_checkpoint()
+    latest = latest_signed_checkpoint()
     if latest is not None and latest.size >= size:
         if latest.size > size:
             raise LogError(f"the log has {size} entries but checkpoint {latest.size} was signed")
@@ -374,7 +399,11 @@ def create_checkpoint() -> Checkpoint | None:
             ) from None
     body = note.checkpoint_body(settings.MINGA_LOG_ORIGIN, size, root)
     signed = note.sign_note(body, [log_signer()])
-    return Checkpoint.objects.create(size=size, root=root, note=signed, created_at=timezone.now())
+    now = timezone.now()
+    published = now if settings.MINGA_LOG_WITNESS_QUORUM <= 0 else None
+    return Checkpoint.objects.create(
+        size=size, root=root, note=signed, created_at=now, published_at=published
+    )
 
 
 def receipt(entry: Entry, checkpoint: Checkpoint) -> str:

@@ -10,5 +10,6 @@ urlpatterns = [
     path("tile/<path:path>", views.tile, name="tile"),
     re_path(r"^entries/(?P<index>[^/]*)$", views.entry, name="entry"),
     path("proof/consistency", views.consistency, name="consistency-proof"),
+    path("witness", views.witness_state, name="witness-state"),
     path("witness/add-checkpoint", views.witness_add_checkpoint, name="witness-add-checkpoint"),
 ]

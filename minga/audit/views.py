@@ -191,6 +191,14 @@ def consistency(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_GET
+def witness_state(request: HttpRequest) -> HttpResponse:
+    """What this instance, as a witness, cosigned for each log and what it refused, and why."""
+    response = JsonResponse(witness.published_state())
+    response["Cache-Control"] = SHORT
+    return response
+
+
 @csrf_exempt  # a machine protocol: the checkpoint's signature is the authentication
 @require_POST
 def witness_add_checkpoint(request: HttpRequest) -> HttpResponse:

@@ -19,13 +19,18 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from . import log, merkle, note
-from .models import Checkpoint, PeerState, WitnessedLog
+from .models import Checkpoint, PeerState, WitnessedLog, WitnessRefusal
 
 logger = logging.getLogger("minga.audit")
 
 MAX_REQUEST_BYTES = 64 * 1024
 MAX_PROOF_LINES = 63
 SIZE_CONTENT_TYPE = "text/x.tlog.size"
+# Refusals of a checkpoint the log really signed that no honest log causes, published with
+# their reason: a smaller tree than the one cosigned (a rollback, 409 with the size when the
+# log claims an old size it never had cosigned is the protocol's normal retry and is not kept),
+# another root at the same size (a fork) or a failing consistency proof (422).
+PUBLISHED_REFUSALS = {409, 422}
 
 
 class WitnessError(Exception):
@@ -99,17 +104,26 @@ def add_checkpoint(body: bytes) -> str:
         note.verify_note(signed, [verifier])
     except note.NoteError:
         raise WitnessError(403, "The checkpoint is not signed by the log's key.") from None
-    if old_size > checkpoint.size:
-        raise WitnessError(400, "The old size is larger than the checkpoint's size.")
     if old_size == 0 and proof:
         raise WitnessError(400, "A consistency proof from size 0 must be empty.")
     try:
-        with transaction.atomic():
-            return _cosign(old_size, proof, checkpoint, parsed_note)
-    except IntegrityError:
-        # Two first requests for one origin raced to create its row: the loser retries.
-        with transaction.atomic():
-            return _cosign(old_size, proof, checkpoint, parsed_note)
+        try:
+            with transaction.atomic():
+                return _cosign(old_size, proof, checkpoint, parsed_note)
+        except IntegrityError:
+            # Two first requests for one origin raced to create its row: the loser retries.
+            with transaction.atomic():
+                return _cosign(old_size, proof, checkpoint, parsed_note)
+    except WitnessError as error:
+        if error.status in PUBLISHED_REFUSALS and error.content_type != SIZE_CONTENT_TYPE:
+            WitnessRefusal.objects.create(
+                origin=checkpoint.origin,
+                size=checkpoint.size,
+                note=signed,
+                reason=str(error)[:500],
+                created_at=timezone.now(),
+            )
+        raise
 
 
 def _cosign(
@@ -118,6 +132,10 @@ def _cosign(
     """Check against the stored state and move it forward atomically (see the spec's race)."""
     state = WitnessedLog.objects.select_for_update().filter(origin=checkpoint.origin).first()
     known_size = state.size if state else 0
+    if checkpoint.size < known_size:
+        raise WitnessError(409, f"Rollback: {known_size} entries were cosigned before.")
+    if old_size > checkpoint.size:
+        raise WitnessError(400, "The old size is larger than the checkpoint's size.")
     if old_size != known_size:
         raise WitnessError(409, f"{known_size}\n", SIZE_CONTENT_TYPE)
     if state is not None and old_size == checkpoint.size:
@@ -225,4 +243,33 @@ def collect_cosignatures(checkpoint: Checkpoint) -> int:
             locked.cosignatures += "".join(line for line in added if line not in existing)
             locked.save(update_fields=["cosignatures"])
             checkpoint.cosignatures = locked.cosignatures
+    log.publish_if_witnessed(checkpoint)
     return len(added)
+
+
+def published_state(limit: int = 100) -> dict:
+    """What this witness has cosigned (the latest per log) and what it refused, and why."""
+    return {
+        "witness": settings.MINGA_WITNESS_NAME,
+        "witness_vkey": log.witness_vkey(),
+        "cosigned": [
+            {
+                "origin": item.origin,
+                "size": item.size,
+                "root": note.b64encode(bytes(item.root)),
+                "note": item.note,
+                "cosigned_at": item.updated_at.isoformat(),
+            }
+            for item in WitnessedLog.objects.order_by("origin")
+        ],
+        "refused": [
+            {
+                "origin": item.origin,
+                "size": item.size,
+                "reason": item.reason,
+                "note": item.note,
+                "refused_at": item.created_at.isoformat(),
+            }
+            for item in WitnessRefusal.objects.order_by("-created_at", "-pk")[:limit]
+        ],
+    }

@@ -69,7 +69,7 @@ class Command(BaseCommand):
         except log.LogError as error:
             raise CommandError(str(error), returncode=1) from None
         if checkpoint is None:
-            checkpoint = log.latest_checkpoint()
+            checkpoint = log.latest_signed_checkpoint()
             self.stdout.write("No new entries since the latest checkpoint.")
         if checkpoint is not None:
             witness.collect_cosignatures(checkpoint)
@@ -97,6 +97,13 @@ class Command(BaseCommand):
             # A worker outlives a locked database or a bad moment; the next round retries.
             self.stderr.write(f"No checkpoint this round: {error}")
             return
-        if checkpoint is not None:
-            cosigned = witness.collect_cosignatures(checkpoint)
-            self.stdout.write(f"Checkpoint {checkpoint.size} signed, {cosigned} cosignatures.")
+        if checkpoint is None:  # nothing new: a checkpoint may still wait for its witnesses
+            waiting = log.latest_signed_checkpoint()
+            if waiting is not None and waiting.published_at is None:
+                witness.collect_cosignatures(waiting)
+                if waiting.published_at is not None:
+                    self.stdout.write(f"Checkpoint {waiting.size} published.")
+            return
+        cosigned = witness.collect_cosignatures(checkpoint)
+        state = "published" if checkpoint.published_at else "waiting for its witnesses"
+        self.stdout.write(f"Checkpoint {checkpoint.size} signed, {cosigned} cosignatures, {state}.")
