@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,7 @@ from django.utils import timezone
 from minga.core.hotsql import hot_cursor
 from minga.core.jcs import canonical_json
 
-from . import merkle, note
+from . import handover, merkle, note
 from .commitments import commit
 from .models import Checkpoint, Entry, LogHead, Secret, Tile
 from .tiles import (
@@ -440,6 +441,33 @@ def _signer_vkey(signed: str) -> str:
         if verifier.key_id in key_ids:
             return verifier.vkey
     raise LogError("no platform key signed this checkpoint")
+
+
+HANDOVER_KIND = "log.key.handover"
+
+
+def record_key_handover(
+    old_key: Ed25519PrivateKey, new_key: Ed25519PrivateKey, actor: User | None
+) -> str:
+    """Record, in the log itself, the hand-over from the platform's old key to its new one.
+
+    Called by the platform key's rotation, inside its transaction, while the old private key
+    still exists: it is the old key's last signature. See `minga.audit.handover`.
+    """
+    origin = settings.MINGA_LOG_ORIGIN
+    signed = handover.sign_handover(
+        origin, note.Signer(origin, old_key), note.Signer(origin, new_key), head_size()
+    )
+    record(HANDOVER_KIND, "platform", {"note": signed}, actor)
+    return signed
+
+
+def key_handovers() -> list[str]:
+    """Every hand-over of the log's key, oldest first, as recorded in the log."""
+    bodies = (
+        Entry.objects.filter(kind=HANDOVER_KIND).order_by("index").values_list("body", flat=True)
+    )
+    return [json.loads(bytes(body))["data"]["note"] for body in bodies]
 
 
 def witness_vkey() -> str:

@@ -149,6 +149,22 @@ class WitnessedLog(models.Model):
         return f"{self.origin} at {self.size}"
 
 
+class TrustedLogKey(models.Model):
+    """The current key of a log this instance witnesses, reached through its key hand-overs."""
+
+    origin = models.CharField(_("origin"), max_length=255, unique=True)
+    vkey = models.CharField(_("verifier key"), max_length=500)
+    handover = models.TextField(_("key hand-over"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("followed log key")
+        verbose_name_plural = _("followed log keys")
+
+    def __str__(self) -> str:
+        return self.vkey
+
+
 class WitnessRefusal(models.Model):
     """A checkpoint, properly signed by a log this instance witnesses, that it refused to cosign.
 

@@ -15,6 +15,11 @@ machine. Each run it:
    prefix of the new one, checked against the roots it holds, not the ones the log sends;
 4. remembers the new checkpoint only once all of this passed.
 
+When the log's key was rotated, a checkpoint signed by the new key is accepted only if the
+log's published hand-overs (`URL/key-handovers`, see `minga.audit.handover`) lead from the key
+the monitor trusts to the one that signed; the monitor then trusts the new key. A key swapped
+without a hand-over signed by the old one is reported like a forged signature.
+
 Exit status: 0 checked, 1 the log misbehaved (rollback, fork, bad or missing signature, quorum
 not met), 2 the check could not be made (network, bad arguments). Pure of Django: the `minga`
 command runs it without any configuration (see `minga.cli`).
@@ -33,7 +38,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from . import merkle, note
+from . import handover, merkle, note
 
 TIMEOUT = 20
 Fetch = Callable[[str], bytes]  # path relative to the log's URL -> body
@@ -55,6 +60,7 @@ class Seen:
     size: int
     root: str  # base64, as in the checkpoint
     note: str  # the whole signed note, as evidence should the log later deny it
+    log_vkey: str = ""  # the log's key, once hand-overs moved it on from the one given
 
 
 def check(
@@ -68,6 +74,7 @@ def check(
 ) -> tuple[Seen, int]:
     """Judge the signed checkpoint `signed` after `previous`; return it as Seen and how many
     witnesses cosigned it. Raises Misbehaved (or CannotCheck when a proof cannot be had)."""
+    log_key = _current_key(signed, log_key, fetch)
     try:
         checkpoint, _note, verified = note.open_checkpoint(signed, [log_key, *witnesses])
     except note.NoteError as error:
@@ -83,10 +90,34 @@ def check(
             f"missing quorum: {cosigned} of the {quorum} required witnesses cosigned "
             f"checkpoint {checkpoint.size}"
         )
-    seen = Seen(checkpoint.origin, checkpoint.size, note.b64encode(checkpoint.root), signed)
+    seen = Seen(
+        checkpoint.origin, checkpoint.size, note.b64encode(checkpoint.root), signed, log_key.vkey
+    )
     if previous is not None:
         _check_growth(previous, seen, checkpoint.root, fetch)
     return seen, cosigned
+
+
+def _current_key(signed: str, log_key: note.Verifier, fetch: Fetch) -> note.Verifier:
+    """`log_key`, or the key its published hand-overs lead to when another key signed."""
+    try:
+        ids = {(sig.name, sig.key_id) for sig in note.parse_note(signed).signatures}
+    except note.NoteError as error:
+        raise Misbehaved(f"bad checkpoint: {error}") from None
+    if (log_key.name, log_key.key_id) in ids:
+        return log_key
+    try:
+        chain = json.loads(fetch("key-handovers"))["handovers"]
+        new = handover.follow([str(item) for item in chain], log_key)
+    except CannotCheck:
+        return log_key  # no hand-over to be had: judged as signed by the key we hold
+    except (ValueError, KeyError, TypeError) as error:
+        raise Misbehaved(f"the log's key hand-overs do not verify: {error}") from None
+    if (new.name, new.key_id) not in ids:
+        raise Misbehaved(
+            "the checkpoint is signed by a key that no hand-over from the log's key leads to"
+        )
+    return new
 
 
 def _check_growth(previous: Seen, seen: Seen, root: bytes, fetch: Fetch) -> None:
@@ -172,17 +203,22 @@ def main(argv: Sequence[str] | None = None, *, fetch: Fetch | None = None) -> in
     )
     parser.add_argument("--state", type=Path, help="State file (default: under ~/.local/state).")
     options = parser.parse_args(argv)
+    state = options.state or default_state_path(options.url)
     try:
-        log_key = note.parse_vkey(options.log_key)
+        previous = load(state)
+        log_key = note.parse_vkey(
+            previous.log_vkey if previous and previous.log_vkey else options.log_key
+        )
         witnesses = [note.parse_vkey(vkey) for vkey in options.witness]
     except (note.NoteError, ValueError) as error:
         print(f"minga log monitor: a key cannot be read: {error}", file=sys.stderr)
         return 2
+    except CannotCheck as error:
+        print(f"minga log monitor: {error}", file=sys.stderr)
+        return 2
     quorum = len(witnesses) if options.quorum is None else options.quorum
-    state = options.state or default_state_path(options.url)
     fetch = fetch or http_fetcher(options.url)
     try:
-        previous = load(state)
         signed = fetch("checkpoint").decode("utf-8", "replace")
         seen, cosigned = check(
             signed,

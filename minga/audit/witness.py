@@ -18,8 +18,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import log, merkle, note
-from .models import Checkpoint, PeerState, WitnessedLog, WitnessRefusal
+from . import handover, log, merkle, note
+from .models import Checkpoint, PeerState, TrustedLogKey, WitnessedLog, WitnessRefusal
 
 logger = logging.getLogger("minga.audit")
 
@@ -50,20 +50,64 @@ class Peer:
 
 
 def peers() -> list[Peer]:
-    """The configured peer instances (MINGA_WITNESS_PEERS), keys parsed."""
-    return [
-        Peer(
-            url=item["url"].rstrip("/"),
-            witness=note.parse_vkey(item["vkey"]),
-            log=note.parse_vkey(item["log_vkey"]) if item.get("log_vkey") else None,
-        )
-        for item in settings.MINGA_WITNESS_PEERS
-    ]
+    """The configured peer instances (MINGA_WITNESS_PEERS), keys parsed.
+
+    A peer whose log key was handed over (see `accept_handover`) is known by its new key, as a
+    log and as a witness: an instance cosigns with the same key that signs its log.
+    """
+    followed = dict(TrustedLogKey.objects.values_list("origin", "vkey"))
+    found = []
+    for item in settings.MINGA_WITNESS_PEERS:
+        witness = note.parse_vkey(item["vkey"])
+        log_key = note.parse_vkey(item["log_vkey"]) if item.get("log_vkey") else None
+        if log_key is not None and log_key.name in followed:
+            log_key = note.parse_vkey(followed[log_key.name])
+            witness = note.Verifier(witness.name, log_key.public_key, witness.sig_type)
+        found.append(Peer(url=item["url"].rstrip("/"), witness=witness, log=log_key))
+    return found
 
 
 def trusted_logs() -> dict[str, note.Verifier]:
-    """Logs this instance witnesses, by origin (a log's key name is its origin)."""
+    """Logs this instance witnesses, by origin (a log's key name is its origin), each with its
+    current key: the configured one, or the one its hand-overs led to since."""
     return {peer.log.name: peer.log for peer in peers() if peer.log is not None}
+
+
+def accept_handover(body: bytes) -> str:
+    """A log we witness hands its key over: follow it if its current key vouches for the new."""
+    if len(body) > MAX_REQUEST_BYTES:
+        raise WitnessError(413, "The request is too large.")
+    try:
+        signed = body.decode("utf-8")
+        origin = note.parse_note(signed).text.split("\n")[1]
+    except (UnicodeDecodeError, note.NoteError, IndexError):
+        raise WitnessError(400, "Not a key hand-over.") from None
+    with transaction.atomic():
+        current = trusted_logs().get(origin)
+        if current is None:
+            raise WitnessError(404, f"This witness does not follow the log {origin!r}.")
+        try:  # only from the key trusted now (older hand-overs re-sent are refused, harmlessly)
+            new = handover.open_handover(signed, current).new
+        except handover.HandoverError as error:
+            raise WitnessError(403, f"Refused: {error}.") from None
+        TrustedLogKey.objects.update_or_create(
+            origin=origin,
+            defaults={"vkey": new.vkey, "handover": signed, "updated_at": timezone.now()},
+        )
+        return new.vkey + "\n"
+
+
+def announce_handover(signed: str) -> None:
+    """Send a hand-over of our log's key to every peer witness (after the rotation commits)."""
+    for peer in peers():
+        try:
+            status, text = _post(f"{peer.url}/key-handover", signed.encode())
+        except (OSError, ValueError) as error:
+            status, text = 0, str(error)
+        if status != 200:
+            logger.warning(
+                "witness %s did not take the key hand-over: %s %s", peer.url, status, text[:200]
+            )
 
 
 def _parse_request(body: bytes) -> tuple[int, list[bytes], str]:
@@ -178,12 +222,19 @@ def _ask(peer: Peer, checkpoint: Checkpoint) -> note.Signature | None:
         url=peer.url, defaults={"updated_at": timezone.now()}
     )
     old = state.size if state.size <= checkpoint.size else 0
-    for _attempt in range(2):
+    announced = not log.key_handovers()
+    for _attempt in range(3):
         proof = log.consistency_proof(old, checkpoint.size) if old else []
         lines = "".join(note.b64encode(h) + "\n" for h in proof)
         status, text = _post(
             f"{peer.url}/add-checkpoint", f"old {old}\n{lines}\n{checkpoint.note}".encode()
         )
+        if status == 403 and not announced:  # it may have missed a hand-over of our key
+            announced = True
+            for signed in log.key_handovers():
+                _post(f"{peer.url}/key-handover", signed.encode())
+            peer = next((p for p in peers() if p.url == peer.url), peer)  # keys may have moved
+            continue
         if status == 409 and re.fullmatch(r"(0|[1-9][0-9]*)\n", text):
             old = int(text)
             if old > checkpoint.size:
