@@ -13,7 +13,10 @@ import hashlib
 import json
 
 import pytest
+from django.urls import reverse
+from django.utils import timezone
 
+from conftest import make_person
 from minga.credentials import actions
 
 from .issuing_setup import define_bookkeeping
@@ -72,3 +75,35 @@ def test_it_resists_the_attack_on_a_members_credential(achievement, member, owne
     credential = actions.issue_credential(achievement=achievement, recipient=member, actor=owner)
     document = json.loads(credential.document)
     assert _reverse(document, [member.email, member.phone, *PLAN]) is None
+
+
+HOLDER_NOTE = "This credential was issued to you."
+
+
+def _page(client, credential) -> str:
+    return client.get(reverse("credentials:detail", args=[credential.uuid])).content.decode()
+
+
+def test_it_tells_a_signed_in_recipient_the_credential_is_theirs(
+    achievement, member, outsider, owner, client
+):
+    credential = actions.issue_credential(achievement=achievement, recipient=member, actor=owner)
+    assert HOLDER_NOTE not in _page(client, credential)
+    client.force_login(outsider)
+    assert HOLDER_NOTE not in _page(client, credential)
+    client.force_login(member)
+    assert HOLDER_NOTE in _page(client, credential)
+
+
+def test_it_recognises_the_holder_by_the_verified_address_it_was_sent_to(
+    achievement, owner, client
+):
+    credential = actions.issue_credential(
+        achievement=achievement, recipient_email="Amina.Uwase@example.org", actor=owner
+    )
+    amina = make_person("Amina Uwase", "amina.uwase@example.org")
+    client.force_login(amina)
+    assert HOLDER_NOTE not in _page(client, credential)  # anyone can type an address
+    amina.email_verified_at = timezone.now()
+    amina.save(update_fields=["email_verified_at"])
+    assert HOLDER_NOTE in _page(client, credential)
