@@ -641,7 +641,7 @@ def reissue_credential(*, credential: Credential, actor: User | None) -> Credent
     document is no longer served, see `Credential.is_withheld`).
     """
     old = (
-        Credential.objects.select_for_update()
+        Credential.objects.select_for_update(of=("self",))
         .select_related("achievement", "coop", "recipient")
         .get(pk=credential.pk)
     )
