@@ -7,7 +7,9 @@ without being the issuing cooperative's administrators.
 Each issuance is recorded in the audit log as ``credential.issue`` with the SHA-256 of the
 RFC 8785 form of the signed document, so anyone holding the credential can find its entry
 and check it was not altered or back-dated. Status changes are ``credential.revoke``,
-``credential.suspend`` and ``credential.reinstate``, each with its public reason.
+``credential.suspend`` and ``credential.reinstate``, each with its public reason. Replacing
+a credential that carried a hash of a contact is ``credential.reissue`` (old and new ids),
+beside the replacement's ``credential.issue`` and the original's ``credential.revoke``.
 """
 
 from __future__ import annotations
