@@ -39,7 +39,7 @@ class CredentialAdmin(ReadOnly):
     list_filter = ["status", "identity_type"]
     list_select_related = ["achievement", "coop"]
     search_fields = ["uuid", "recipient_name", "coop__name", "achievement__name"]
-    exclude = ["identity_salt"]
+    exclude = ["identity_salt", "contact_hmac"]
 
 
 @admin.register(StatusList)
