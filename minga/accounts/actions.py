@@ -2,6 +2,7 @@
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -9,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from minga import audit
 from minga.channels.sms import send_sms
@@ -46,8 +48,13 @@ def sign_up(
 
 @transaction.atomic
 def update_profile(*, user: User, actor: User, changes: dict) -> User:
-    """Apply validated profile `changes`; a new e-mail address must be verified again."""
-    email_changed = "email" in changes and changes["email"] != user.email
+    """Apply validated profile `changes`; a new e-mail address must be verified again.
+
+    "New" is against the stored address: a model form has already copied the new one onto
+    `user` by the time it is valid.
+    """
+    stored = User.objects.filter(pk=user.pk).values_list("email", flat=True).first()
+    email_changed = "email" in changes and changes["email"] != stored
     for field, value in changes.items():
         setattr(user, field, value)
     if email_changed:
@@ -101,3 +108,64 @@ def send_password_reset(*, user: User, base_url: str, by_phone: bool) -> None:
                 "accounts/email/password_reset_body.txt", {"user": user, "link": link}
             )
             send_mail(subject, body, None, [user.email])
+
+
+def _check_staff_actor(*, person: User, actor: User) -> None:
+    """Staff change other people's accounts; only a superuser changes another staff account."""
+    if not actor.is_active or not actor.is_staff:
+        raise PermissionDenied(_("Only staff may change other people's accounts."))
+    if person.pk == actor.pk:
+        raise PermissionDenied(_("You cannot change your own account this way."))
+    if (person.is_staff or person.is_superuser) and not actor.is_superuser:
+        raise PermissionDenied(_("Only a superuser may change a staff account."))
+
+
+@transaction.atomic
+def deactivate_account(*, person: User, actor: User) -> User:
+    """Stop `person` signing in (their sessions end at their next request); rows stay."""
+    person = User.objects.select_for_update().get(pk=person.pk)
+    _check_staff_actor(person=person, actor=actor)
+    if not person.is_active:
+        raise ValidationError(_("This account is already inactive."), code="inactive")
+    person.is_active = False
+    person.save(update_fields=["is_active"])
+    audit.record("person.deactivated", f"person:{person.pk}", {}, actor)
+    return person
+
+
+@transaction.atomic
+def reactivate_account(*, person: User, actor: User) -> User:
+    person = User.objects.select_for_update().get(pk=person.pk)
+    _check_staff_actor(person=person, actor=actor)
+    if person.is_active:
+        raise ValidationError(_("This account is already active."), code="active")
+    person.is_active = True
+    person.save(update_fields=["is_active"])
+    audit.record("person.reactivated", f"person:{person.pk}", {}, actor)
+    return person
+
+
+@transaction.atomic
+def set_staff_access(
+    *, person: User, actor: User | None, is_staff: bool, is_superuser: bool = False
+) -> User:
+    """Give or take staff access (the admin pages); a superuser is also staff.
+
+    `actor` None is the operator at the command line (the demo); a person needs to be a
+    superuser, and may not change their own access.
+    """
+    if actor is not None and (not actor.is_superuser or actor.pk == person.pk):
+        raise PermissionDenied(_("Only another superuser may change a person's staff access."))
+    is_staff = is_staff or is_superuser
+    person = User.objects.select_for_update().get(pk=person.pk)
+    if (person.is_staff, person.is_superuser) == (is_staff, is_superuser):
+        return person
+    person.is_staff, person.is_superuser = is_staff, is_superuser
+    person.save(update_fields=["is_staff", "is_superuser"])
+    audit.record(
+        "person.staff_access_changed",
+        f"person:{person.pk}",
+        {"staff": is_staff, "superuser": is_superuser},
+        actor,
+    )
+    return person

@@ -3,7 +3,7 @@
 import datetime
 import secrets
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -18,7 +18,16 @@ from minga.accounts.models import User
 from minga.identity.actions import generate_coop_key
 
 from .importer import Row
-from .models import Cooperative, Invitation, Membership, MembershipChange
+from .models import (
+    Affiliation,
+    Cooperative,
+    Invitation,
+    LegalForm,
+    Membership,
+    MembershipChange,
+    Sector,
+)
+from .permissions import can_edit
 
 
 def unique_slug(name: str) -> str:
@@ -60,6 +69,76 @@ def update_cooperative(*, coop: Cooperative, actor: User, changes: dict) -> Coop
     coop.save()
     audit.record("coop.updated", f"coop:{coop.slug}", {"fields": sorted(changes)}, actor)
     return coop
+
+
+FEDERATION_FORMS = {LegalForm.FEDERATION, LegalForm.SECONDARY}
+
+
+def _affiliation_facts(affiliation: Affiliation) -> dict:
+    return {"federation": affiliation.federation.slug, "member": affiliation.member.slug}
+
+
+@transaction.atomic
+def add_affiliation(*, federation: Cooperative, member: Cooperative, actor: User) -> Affiliation:
+    """Record that `member` belongs to `federation` (it then votes in federation polls).
+
+    The federation's administrators (or staff) add its members; an ended affiliation is
+    taken up again rather than duplicated.
+    """
+    if not can_edit(actor, federation):
+        raise PermissionDenied(_("Only an administrator of the federation may add its members."))
+    if federation.pk == member.pk:
+        raise ValidationError(_("A cooperative cannot be a member of itself."), code="self")
+    if federation.legal_form not in FEDERATION_FORMS and federation.sector != Sector.FEDERATION:
+        raise ValidationError(
+            _("Only a federation or a union (secondary cooperative) has member cooperatives."),
+            code="not_federation",
+        )
+    affiliation = (
+        Affiliation.objects.select_for_update().filter(federation=federation, member=member).first()
+    )
+    if affiliation is not None and affiliation.is_active:
+        raise ValidationError(
+            _("%(member)s is already a member of %(federation)s.")
+            % {"member": member, "federation": federation},
+            code="already",
+        )
+    if affiliation is None:
+        affiliation = Affiliation.objects.create(federation=federation, member=member)
+    else:
+        affiliation.is_active, affiliation.joined_at = True, timezone.now()
+        affiliation.save(update_fields=["is_active", "joined_at"])
+    audit.record(
+        "affiliation.added", f"coop:{federation.slug}", _affiliation_facts(affiliation), actor
+    )
+    _touch(federation)
+    return affiliation
+
+
+@transaction.atomic
+def end_affiliation(*, affiliation: Affiliation, actor: User) -> Affiliation:
+    """End a cooperative's membership of a federation; either side's administrators may."""
+    affiliation = (
+        Affiliation.objects.select_for_update()
+        .select_related("federation", "member")
+        .get(pk=affiliation.pk)
+    )
+    if not (can_edit(actor, affiliation.federation) or can_edit(actor, affiliation.member)):
+        raise PermissionDenied(
+            _("Only an administrator of the federation or of the member may end this.")
+        )
+    if not affiliation.is_active:
+        raise ValidationError(_("This affiliation has already ended."), code="ended")
+    affiliation.is_active = False
+    affiliation.save(update_fields=["is_active"])
+    audit.record(
+        "affiliation.ended",
+        f"coop:{affiliation.federation.slug}",
+        _affiliation_facts(affiliation),
+        actor,
+    )
+    _touch(affiliation.federation)
+    return affiliation
 
 
 def _add_member(

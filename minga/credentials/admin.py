@@ -4,23 +4,16 @@ so every change is signed and in the audit log."""
 from django.contrib import admin
 
 from minga.core.admin import ReadOnlyAdmin as ReadOnly
+from minga.core.admin import ReadOnlyInline
 
 from .models import Achievement, AchievementTranslation, Alignment, Credential, StatusList
 
 
-class TranslationInline(admin.TabularInline):
+class TranslationInline(ReadOnlyInline):
     model = AchievementTranslation
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
-class AlignmentInline(TranslationInline):
+class AlignmentInline(ReadOnlyInline):
     model = Alignment
 
 
