@@ -309,6 +309,13 @@ MINGA_WITNESS_TIMEOUT = env_int("MINGA_WITNESS_TIMEOUT", 5)
 # Checkpoints are published (served, used for proofs and receipts) only once this many of the
 # MINGA_WITNESS_PEERS have cosigned them. 0 (the demo) publishes at once; production: 2 or more.
 MINGA_LOG_WITNESS_QUORUM = env_int("MINGA_LOG_WITNESS_QUORUM", 0)
+
+# --- health (/health, minga doctor) ---
+# Out of bounds: a task waiting longer than this, log entries left without a signed checkpoint
+# longer than this, a checkpoint waiting for its witness quorum longer than this (seconds).
+MINGA_HEALTH_QUEUE_SECONDS = env_int("MINGA_HEALTH_QUEUE_SECONDS", 300)
+MINGA_HEALTH_CHECKPOINT_SECONDS = env_int("MINGA_HEALTH_CHECKPOINT_SECONDS", 120)
+MINGA_HEALTH_WITNESS_SECONDS = env_int("MINGA_HEALTH_WITNESS_SECONDS", 600)
 # Peer instances, comma-separated, each "SUBMISSION_URL WITNESS_VKEY [LOG_VKEY]": we ask
 # them to cosign our checkpoints, and we witness the logs whose LOG_VKEY is given.
 MINGA_WITNESS_PEERS: list[dict[str, str]] = []

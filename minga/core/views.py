@@ -1,11 +1,12 @@
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_GET
 
 from minga.coops.queries import generation
 from minga.core.cache import public_page
+from minga.core.health import report
 
 
 @public_page(generation)
@@ -47,5 +48,11 @@ def set_language(request):
     return response
 
 
+@require_GET
 def health(request):
-    return HttpResponse("ok", content_type="text/plain")
+    """The instance's health as JSON (see `minga.core.health`): 200 when every check is within
+    bounds, 503 when one is not. Never cached."""
+    found = report()
+    response = JsonResponse(found, status=200 if found["ok"] else 503)
+    response["Cache-Control"] = "no-store"
+    return response
