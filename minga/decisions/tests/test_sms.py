@@ -8,6 +8,8 @@ from conftest import make_person
 from minga.decisions import delegation, sms, smsparse
 from minga.decisions.models import Ballot, Participation, Proxy
 
+from .conftest import verified
+
 PHONE = "+250788000111"
 
 
@@ -103,7 +105,7 @@ def test_unknown_numbers_polls_and_words_change_nothing(member, poll_factory, co
     assert "not registered" in reply(f"YES {poll.pk}", phone="+254700000000")
     assert "no vote in a poll with the code 999" in reply("YES 999")
     assert reply("hello") == sms.help_text()
-    stranger = make_person("Stranger", phone="+250788000777")
+    stranger = verified(make_person("Stranger", phone="+250788000777"))
     assert "no vote" in reply(f"YES {poll.pk}", phone=stranger.phone)
     assert not Ballot.objects.exists()
 

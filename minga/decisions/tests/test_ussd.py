@@ -12,6 +12,8 @@ from minga.channels.models import InboundMessage
 from minga.decisions import delegation, ussd
 from minga.decisions.models import Ballot, Participation, Poll, Proxy, VotingPin
 
+from .conftest import verified
+
 URL = "/channels/africastalking/ussd"
 pytestmark = pytest.mark.django_db
 PIN = "48265"
@@ -337,7 +339,7 @@ def test_a_member_confirms_a_proxy_on_ussd(phone, pin, poll_factory, member, vot
 
 def test_the_menu_lists_only_the_callers_own_polls(client, pin, poll_factory, coop):
     poll_factory(kind="consent")
-    stranger = make_person("Someone Else", phone="+250788000222")
+    stranger = verified(make_person("Someone Else", phone="+250788000222"))
     delegation.set_voting_pin(person=stranger, pin="59371", actor=stranger)
     body = Phone(client, phone="+250788000222").dial()
     assert body == "END Minga: no open votes for you."
