@@ -20,6 +20,7 @@ class OutboundMessage(models.Model):
         PROXY_CODE = "proxy-code", _("proxy code")
         VERIFICATION_CODE = "verification-code", _("verification code")
         PIN_UNLOCK = "pin-unlock", _("PIN unlock code")
+        INVITATION_LINK = "invitation-link", _("invitation link")
 
     to = models.CharField(_("to"), max_length=20)
     text = models.TextField(_("text"))

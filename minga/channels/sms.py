@@ -2,9 +2,10 @@
 
 Every message says what it is (`kind`). A notice is kept as sent, for support and audits. Any
 other kind carries a secret (a vote receipt, a password reset link, a proxy code, a verification
-code, a PIN unlock code): its text is handed to the provider and never written anywhere, so the
-record keeps the status, the provider's id and a neutral label such as "[vote receipt]". The
-console provider logs such a text only with DEBUG on (the demo reads links there).
+code, a PIN unlock code, an invitation link): its text is handed to the provider and never
+written anywhere, so the record keeps the status, the provider's id and a neutral label such as
+"[vote receipt]". The console provider logs such a text only with DEBUG on (the demo reads links
+there).
 """
 
 from __future__ import annotations

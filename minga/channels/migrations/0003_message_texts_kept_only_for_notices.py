@@ -37,7 +37,7 @@ class Migration(migrations.Migration):
         migrations.AddField(
             model_name='outboundmessage',
             name='kind',
-            field=models.CharField(choices=[('notice', 'notice'), ('vote-receipt', 'vote receipt'), ('password-reset', 'password reset link'), ('proxy-code', 'proxy code'), ('verification-code', 'verification code'), ('pin-unlock', 'PIN unlock code')], default='notice', max_length=20, verbose_name='kind'),
+            field=models.CharField(choices=[('notice', 'notice'), ('vote-receipt', 'vote receipt'), ('password-reset', 'password reset link'), ('proxy-code', 'proxy code'), ('verification-code', 'verification code'), ('pin-unlock', 'PIN unlock code'), ('invitation-link', 'invitation link')], default='notice', max_length=20, verbose_name='kind'),
         ),
         migrations.RunPython(forget_texts, migrations.RunPython.noop, elidable=True),
         migrations.AddIndex(
