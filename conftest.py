@@ -107,3 +107,14 @@ def member_client(client, member):
 @pytest.fixture
 def outsider_client(client, outsider):
     return client_for(client, outsider)
+
+
+@pytest.fixture
+def sms_outbox(settings):
+    """The SMS handed to the provider, texts included (the records keep no secret's text)."""
+    from minga.channels import sms
+
+    settings.SMS_PROVIDER = "memory"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()

@@ -101,7 +101,7 @@ def send_password_reset(*, user: User, base_url: str, by_phone: bool) -> None:
     with translation.override(user.preferred_language):
         if by_phone:
             text = render_to_string("accounts/sms/password_reset.txt", {"link": link}).strip()
-            send_sms(to=user.phone, text=text)
+            send_sms(to=user.phone, text=text, kind="password-reset")
         else:
             subject = render_to_string("accounts/email/password_reset_subject.txt").strip()
             body = render_to_string(

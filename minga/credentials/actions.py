@@ -505,7 +505,7 @@ def _tell_recipient(credential: Credential) -> None:
 def send_sms(*, to: str, text: str) -> None:
     from minga.channels.sms import send_sms as send
 
-    send(to=to, text=text)
+    send(to=to, text=text, kind="notice")
 
 
 # --- revocation and suspension ---

@@ -60,7 +60,7 @@ THEME = "Theme of the 2027 coop-a-thon"
 FEDERATION_MEMBERS = [COFFEE, "umurenge-sacco-nyamata", "mwangaza-sacco", "kiambu-dairy"]
 MEETING = "Day of the next sector meeting"
 MEETING_DAYS = ["Saturday morning", "Saturday afternoon", "Wednesday evening"]
-USSD_PIN = "2468"
+USSD_PIN = "24680"
 BASE_URL = "https://demo.minga.coop"
 
 

@@ -376,6 +376,12 @@ class VotingPin(models.Model):
     pin_hash = models.CharField(max_length=128)
     failed_attempts = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    # How many locks in a row: each lasts longer (see delegation.lock_for).
+    lock_level = models.PositiveSmallIntegerField(default=0)
+    # The code sent to the owner's phone that lifts a lock: hashed, short-lived, three tries.
+    unlock_code_hash = models.CharField(max_length=128, blank=True)
+    unlock_code_expires_at = models.DateTimeField(null=True, blank=True)
+    unlock_code_failures = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -405,6 +411,9 @@ class Proxy(models.Model):
     )
     # Sent by SMS to the member; they confirm with it by SMS or USSD. Stored hashed.
     code_hash = models.CharField(max_length=128, blank=True)
+    # Wrong codes the member sent while this proxy waited; every fifth locks for a while.
+    code_failures = models.PositiveSmallIntegerField(default=0)
+    code_locked_until = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
