@@ -6,3 +6,8 @@ class CoreConfig(AppConfig):
     name = "minga.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from .ids import bound_int_converter
+
+        bound_int_converter()
