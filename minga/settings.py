@@ -87,6 +87,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: an oversized body is refused before anything (CSRF, forms) starts reading it.
+    "minga.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
@@ -224,6 +226,10 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Request bodies larger than this are refused with 413 before they are read. The largest
+# legitimate one is a proposal with its ten attachments of 10 MB each (events.uploads):
+# 128 MiB leaves room for its text and the form's envelope.
+MINGA_MAX_REQUEST_BYTES = env_int("MINGA_MAX_REQUEST_BYTES", 128 * 1024 * 1024)
 
 # E-mail: console by default, SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Minga <minga@localhost>")
