@@ -336,8 +336,14 @@ LOGGING = {
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
     "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    # Everything else that warns or fails (the task worker, libraries) in the same shape.
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
     "loggers": {
-        "minga": {"handlers": ["stderr"], "level": env_str("LOG_LEVEL", "INFO")},
+        "minga": {
+            "handlers": ["stderr"],
+            "level": env_str("LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
         # Server errors (500), which Django's default handlers print only while DEBUG is on.
         "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
     },

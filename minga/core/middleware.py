@@ -157,7 +157,9 @@ class RequestSizeLimitMiddleware:
 
     def _spool(self, request, limit: int) -> bool:
         """Read a body without a length into a file; False once it passes `limit`."""
-        source = request.META["wsgi.input"]
+        source = request.META.get("wsgi.input")
+        if source is None:
+            return True  # not WSGI: the server has read the body and knows its length
         body = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)  # noqa: SIM115
         size = 0
         while chunk := source.read(self.CHUNK):
