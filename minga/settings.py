@@ -97,13 +97,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    # First: an oversized body is refused before anything (CSRF, forms) starts reading it.
-    "minga.core.middleware.RequestSizeLimitMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "minga.core.middleware.LocaleMiddleware",
+    # Before anything reads the body (the NUL check, CSRF, forms): oversized ones are refused.
+    "minga.core.middleware.RequestSizeLimitMiddleware",
     "minga.core.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",

@@ -177,17 +177,16 @@ class RequestSizeLimitMiddleware:
 
     @staticmethod
     def _refuse(request, limit: int) -> HttpResponse:
-        # Before LocaleMiddleware: the visitor's language is chosen here (cookie, browser).
-        with translation.override(translation.get_language_from_request(request)):
-            if request.path_info.startswith("/api/"):
-                message = _("The request is larger than %(limit)s, the most Minga accepts.") % {
-                    "limit": filesizeformat(limit)
-                }
-                return JsonResponse({"detail": message}, status=413)
-            page = render_to_string(
-                "core/request_too_large.html",
-                {"limit": limit, "LANGUAGE_CODE": translation.get_language()},
-            )
+        # In the visitor's language: LocaleMiddleware comes first (it never reads the body).
+        if request.path_info.startswith("/api/"):
+            message = _("The request is larger than %(limit)s, the most Minga accepts.") % {
+                "limit": filesizeformat(limit)
+            }
+            return JsonResponse({"detail": message}, status=413)
+        page = render_to_string(
+            "core/request_too_large.html",
+            {"limit": limit, "LANGUAGE_CODE": translation.get_language()},
+        )
         return HttpResponse(page, status=413)
 
 

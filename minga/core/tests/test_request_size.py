@@ -65,6 +65,7 @@ def test_it_refuses_a_declared_oversized_body_without_reading_it(client):
     )
     assert response.status_code == 413
     assert "128.0\xa0MB" in response.content.decode()
+    assert response["X-Content-Type-Options"] == "nosniff"  # still a page Minga answers
 
 
 @pytest.mark.django_db
