@@ -2,6 +2,7 @@ from django.conf import settings
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
 from django.views.decorators.http import require_GET
 
 from minga.coops.queries import generation
@@ -56,3 +57,10 @@ def health(request):
     response = JsonResponse(found, status=200 if found["ok"] else 503)
     response["Cache-Control"] = "no-store"
     return response
+
+
+def page_not_found(request, exception):
+    """Django's 404 page, or under /api/ the JSON API's own 404 (an id no URL matches)."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": "Not Found"}, status=404)
+    return defaults.page_not_found(request, exception)
