@@ -38,6 +38,18 @@ class UserAdmin(BaseUserAdmin):
             },
         ),
         (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
-        (_("Dates"), {"fields": ["email_verified_at", "last_login", "date_joined"]}),
+        (
+            _("Dates"),
+            {"fields": ["email_verified_at", "phone_verified_at", "last_login", "date_joined"]},
+        ),
     ]
     add_fieldsets = [(None, {"fields": ["email", "phone", "name", "password1", "password2"]})]
+    # Only their owner confirms an address or a number (a link, a code), never an operator.
+    readonly_fields = ["email_verified_at", "phone_verified_at"]
+
+    def save_model(self, request, obj, form, change):
+        if "email" in form.changed_data:
+            obj.email_verified_at = None
+        if "phone" in form.changed_data:
+            obj.phone_verified_at = None
+        super().save_model(request, obj, form, change)

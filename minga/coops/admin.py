@@ -1,22 +1,33 @@
 from django.contrib import admin
 
+from minga.core.admin import ReadOnlyAdmin
+
 from .models import Cooperative, Invitation, Membership, MembershipChange
+
+# Cooperatives, memberships and invitations change only through the actions, which check the
+# roles and write the history and the audit log: the admin shows them, staff act on the site.
 
 
 @admin.register(Cooperative)
-class CooperativeAdmin(admin.ModelAdmin):
+class CooperativeAdmin(ReadOnlyAdmin):
     list_display = ["name", "country", "sector", "member_count"]
     list_filter = ["sector", "country"]
     search_fields = ["name", "region"]
-    prepopulated_fields = {"slug": ["name"]}
 
 
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(ReadOnlyAdmin):
     list_display = ["person", "coop", "role", "status"]
     list_filter = ["role", "status"]
     raw_id_fields = ["person", "coop"]
 
 
-admin.site.register(MembershipChange)
-admin.site.register(Invitation)
+@admin.register(MembershipChange)
+class MembershipChangeAdmin(ReadOnlyAdmin):
+    list_display = ["membership", "new_role", "new_status", "actor", "created_at"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(ReadOnlyAdmin):
+    list_display = ["coop", "role", "created_at", "expires_at", "uses", "max_uses"]
+    exclude = ["token"]

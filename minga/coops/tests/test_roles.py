@@ -134,3 +134,24 @@ def test_it_does_not_lift_a_suspension_through_an_invitation_link(coop, owner, m
         actions.accept_invitation(token=invitation.token, person=member)
     membership.refresh_from_db()
     assert membership.status == "suspended"
+
+
+def test_it_shows_memberships_in_the_admin_without_changing_them(client, coop, member):
+    staff = make_person("Staff", "staff@example.org", is_staff=True, is_superuser=True)
+    client.force_login(staff)
+    membership = Membership.objects.get(coop=coop, person=member)
+    url = reverse("admin:coops_membership_change", args=[membership.pk])
+    assert client.get(url).status_code == 200
+    client.post(
+        url,
+        {
+            "person": member.pk,
+            "coop": coop.pk,
+            "role": "admin",
+            "status": "active",
+            "joined_at_0": "2026-01-01",
+            "joined_at_1": "10:00:00",
+        },
+    )
+    membership.refresh_from_db()
+    assert membership.role == "member"
