@@ -212,6 +212,11 @@ PASSWORD_HASHERS = [
 # Failed sign-ins allowed per identifier and per address before a pause.
 LOGIN_THROTTLE_ATTEMPTS = env_int("LOGIN_THROTTLE_ATTEMPTS", 5)
 LOGIN_THROTTLE_SECONDS = env_int("LOGIN_THROTTLE_SECONDS", 300)
+# Password-reset messages and phone codes asked for per number (or address) and per client
+# address within the window; beyond, nothing is sent and the answer stays the same.
+SMS_THROTTLE_PER_NUMBER = env_int("SMS_THROTTLE_PER_NUMBER", 3)
+SMS_THROTTLE_PER_ADDRESS = env_int("SMS_THROTTLE_PER_ADDRESS", 20)
+SMS_THROTTLE_SECONDS = env_int("SMS_THROTTLE_SECONDS", 3600)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [

@@ -1,5 +1,9 @@
 """Every change to a person's account: atomic, audited, notifications after commit."""
 
+import datetime
+import enum
+import secrets
+
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -8,6 +12,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.crypto import constant_time_compare, salted_hmac
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -15,10 +20,16 @@ from django.utils.translation import gettext as _
 from minga import audit
 from minga.channels.sms import send_sms
 
-from .models import User
+from . import throttle
+from .backends import find_person
+from .models import PhoneCode, User
 
 VERIFY_SALT = "minga.accounts.verify-email"
 VERIFY_MAX_AGE = 3 * 24 * 3600
+PHONE_CODE_SALT = "minga.accounts.phone-code"
+PHONE_CODE_DIGITS = 6
+PHONE_CODE_LIFETIME = datetime.timedelta(minutes=15)
+PHONE_CODE_ATTEMPTS = 5
 
 
 @transaction.atomic
@@ -31,7 +42,9 @@ def sign_up(
     preferred_language: str,
     timezone_name: str,
     base_url: str,
+    address: str = "",
 ) -> User:
+    """Create an account; a confirmation goes to its e-mail address and a code to its phone."""
     user = User.objects.create_user(
         email=email,
         phone=phone,
@@ -43,22 +56,25 @@ def sign_up(
     audit.record("person.joined", f"person:{user.pk}", {}, user)
     if user.email:
         transaction.on_commit(lambda: send_verification_email(user=user, base_url=base_url))
+    if user.phone:
+        send_phone_code(user=user, address=address)
     return user
 
 
 @transaction.atomic
 def update_profile(*, user: User, actor: User, changes: dict) -> User:
-    """Apply validated profile `changes`; a new e-mail address must be verified again.
-
-    "New" is against the stored address: a model form has already copied the new one onto
-    `user` by the time it is valid.
-    """
-    stored = User.objects.filter(pk=user.pk).values_list("email", flat=True).first()
-    email_changed = "email" in changes and changes["email"] != stored
+    """Apply validated profile `changes`; a new e-mail address or phone number must be verified
+    again."""
+    # Compared with the stored row: a ModelForm has already written `changes` on `user`.
+    stored = User.objects.filter(pk=user.pk).values("email", "phone").get()
+    email_changed = "email" in changes and changes["email"] != stored["email"]
+    phone_changed = "phone" in changes and changes["phone"] != stored["phone"]
     for field, value in changes.items():
         setattr(user, field, value)
     if email_changed:
         user.email_verified_at = None
+    if phone_changed:
+        user.phone_verified_at = None
     user.save()
     audit.record("person.profile_updated", f"person:{user.pk}", {"fields": sorted(changes)}, actor)
     return user
@@ -91,6 +107,20 @@ def verify_email(*, token: str) -> User | None:
         user.save(update_fields=["email_verified_at"])
         audit.record("person.email_verified", f"person:{user.pk}", {}, user)
     return user
+
+
+def request_password_reset(*, identifier: str, address: str, base_url: str) -> None:
+    """Send a reset link to the account `identifier` names, if any and not asked too often.
+
+    Nothing tells the caller whether a link left: the same answer for every identifier keeps
+    accounts from being probed, and the limits per identifier and per address hold for all.
+    """
+    identifier = identifier.strip()
+    if not throttle.allow_sms(identifier, address):
+        return
+    user = find_person(identifier)
+    if user is not None and user.is_active:
+        send_password_reset(user=user, base_url=base_url, by_phone="@" not in identifier)
 
 
 def send_password_reset(*, user: User, base_url: str, by_phone: bool) -> None:
@@ -169,3 +199,76 @@ def set_staff_access(
         actor,
     )
     return person
+
+
+def phone_code_hash(code_id: int, phone: str, code: str) -> str:
+    """A keyed hash of a phone code: six digits are quickly tried by anyone holding a plain
+    hash, not without the server's secret key."""
+    return salted_hmac(PHONE_CODE_SALT, f"{code_id}:{phone}:{code}", algorithm="sha256").hexdigest()
+
+
+@transaction.atomic
+def send_phone_code(*, user: User, address: str) -> bool:
+    """Send a fresh code by SMS to the person's phone number; False when too many were asked.
+
+    Earlier codes stop working; only the code's keyed hash is stored.
+    """
+    if not user.phone or not throttle.allow_sms(user.phone, address):
+        return False
+    now = timezone.now()
+    PhoneCode.objects.filter(person=user, used_at__isnull=True).update(used_at=now)
+    code = "".join(secrets.choice("0123456789") for _ in range(PHONE_CODE_DIGITS))
+    record = PhoneCode.objects.create(
+        person=user, phone=user.phone, code_hash="", expires_at=now + PHONE_CODE_LIFETIME
+    )
+    record.code_hash = phone_code_hash(record.pk, record.phone, code)
+    record.save(update_fields=["code_hash"])
+    with translation.override(user.preferred_language):
+        text = render_to_string("accounts/sms/phone_code.txt", {"code": code}).strip()
+    phone = user.phone
+    transaction.on_commit(lambda: send_sms(to=phone, text=text, kind="verification-code"))
+    return True
+
+
+class CodeCheck(enum.Enum):
+    VERIFIED = "verified"
+    WRONG = "wrong"
+    EXPIRED = "expired"  # none sent, used, expired, sent to another number, or out of tries
+
+
+@transaction.atomic
+def confirm_phone(*, user: User, code: str) -> CodeCheck:
+    """Check `code` against the last one sent to the person's current number.
+
+    A wrong try is counted (and kept: this returns rather than raises, so the count is not
+    rolled back); after PHONE_CODE_ATTEMPTS tries the code is spent.
+    """
+    now = timezone.now()
+    record = (
+        PhoneCode.objects.select_for_update()
+        .filter(person=user, used_at__isnull=True, expires_at__gt=now)
+        .first()
+    )
+    if record is None or record.phone != user.phone or record.attempts >= PHONE_CODE_ATTEMPTS:
+        return CodeCheck.EXPIRED
+    record.attempts += 1
+    expected = phone_code_hash(record.pk, record.phone, code.strip())
+    if not constant_time_compare(record.code_hash, expected):
+        record.save(update_fields=["attempts"])
+        return CodeCheck.WRONG
+    record.used_at = now
+    record.save(update_fields=["attempts", "used_at"])
+    record_phone_verified(user=user, actor=user)
+    return CodeCheck.VERIFIED
+
+
+@transaction.atomic
+def record_phone_verified(*, user: User, actor: User | None) -> User:
+    """Mark the person's current phone number verified (after a code, or for the demo's people,
+    whose numbers are made up)."""
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if user.phone and user.phone_verified_at is None:
+        user.phone_verified_at = timezone.now()
+        user.save(update_fields=["phone_verified_at"])
+        audit.record("person.phone_verified", f"person:{user.pk}", {}, actor)
+    return user

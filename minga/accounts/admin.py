@@ -55,7 +55,10 @@ class UserAdmin(ReadOnlyAdmin):
             },
         ),
         (gettext_lazy("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser"]}),
-        (gettext_lazy("Dates"), {"fields": ["email_verified_at", "last_login", "date_joined"]}),
+        (
+            gettext_lazy("Dates"),
+            {"fields": ["email_verified_at", "phone_verified_at", "last_login", "date_joined"]},
+        ),
     ]
 
     def get_urls(self):

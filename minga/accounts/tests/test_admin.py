@@ -101,7 +101,11 @@ def test_it_deactivates_and_reactivates_accounts_through_the_actions(staff_clien
     staff_client.post(url, {"action": "reactivate", "_selected_action": [member.pk]})
     member.refresh_from_db()
     assert member.is_active
-    kinds = list(Entry.objects.filter(kind__startswith="person.").values_list("kind", flat=True))
+    kinds = list(
+        Entry.objects.filter(kind__in=["person.deactivated", "person.reactivated"]).values_list(
+            "kind", flat=True
+        )
+    )
     assert kinds == ["person.deactivated", "person.reactivated"]
 
 
@@ -129,3 +133,12 @@ def test_it_gives_staff_access_only_from_the_command_line_or_another_superuser(o
     member.refresh_from_db()
     assert member.is_staff and not member.is_superuser
     assert Entry.objects.filter(kind="person.staff_access_changed").count() == 2
+
+
+@pytest.mark.django_db
+def test_it_forgets_a_phone_verification_when_staff_change_the_number(staff_client, member):
+    assert member.phone_verified_at is not None
+    url = reverse("admin:accounts_user_contact", args=[member.pk])
+    staff_client.post(url, {"email": member.email, "phone": "+250 788 999 999"})
+    member.refresh_from_db()
+    assert member.phone == "+250788999999" and member.phone_verified_at is None
