@@ -12,6 +12,7 @@ def person_by_verified_phone(phone: str) -> User | None:
     return User.objects.filter(phone=phone, is_active=True, phone_verified_at__isnull=False).first()
 
 
-def has_unverified_phone(phone: str) -> bool:
-    """Whether an active account holds this number without having verified it (to say so)."""
-    return User.objects.filter(phone=phone, is_active=True, phone_verified_at__isnull=True).exists()
+def person_with_unverified_phone(phone: str) -> User | None:
+    """The active person who holds this number without having confirmed it yet, or None: USSD
+    and SMS offer them the code that confirms it, from the phone itself."""
+    return User.objects.filter(phone=phone, is_active=True, phone_verified_at__isnull=True).first()

@@ -30,8 +30,9 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from minga.accounts import actions as account_actions
 from minga.accounts.models import User
-from minga.accounts.queries import has_unverified_phone, person_by_verified_phone
+from minga.accounts.queries import person_by_verified_phone, person_with_unverified_phone
 from minga.channels.inbound import Answer
 from minga.channels.models import OutboundMessage
 
@@ -52,16 +53,28 @@ def help_text() -> str:
     )
 
 
+def _confirm_phone(person: User, text: str) -> str | None:
+    """A number not confirmed yet: a reply of the code confirms it; anything else sends one."""
+    code = text.strip()
+    if code.isdigit() and len(code) == account_actions.PHONE_CODE_DIGITS:
+        result = account_actions.confirm_phone(user=person, code=code)
+        if result is account_actions.CodeCheck.VERIFIED:
+            return _("Minga: your number is confirmed. You can vote by SMS now.")
+        return _("Minga: this code is wrong or has expired. Send any message for a new one.")
+    if not account_actions.send_phone_code(user=person, address="sms"):
+        return None  # too many codes asked: no further SMS to this number for a while
+    return _("Minga: this number is not confirmed yet. Reply with the code we have just sent you.")
+
+
 def respond(*, phone: str, text: str) -> Answer | str | None:
     """The answer to one inbound SMS (sent back by SMS), after acting on it."""
     person = person_by_verified_phone(phone)
     if person is None:
+        unconfirmed = person_with_unverified_phone(phone)
+        if unconfirmed is not None:
+            with translation.override(unconfirmed.preferred_language):
+                return _confirm_phone(unconfirmed, text)
         with translation.override(settings.LANGUAGE_CODE):
-            if has_unverified_phone(phone):
-                return _(
-                    "Minga: this number is not verified yet. Verify it on your profile with the "
-                    "code we send it, then try again."
-                )
             return _("Minga: this number is not registered. Ask your cooperative to add it.")
     with translation.override(person.preferred_language):
         command = smsparse.parse(text)

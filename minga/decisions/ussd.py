@@ -34,8 +34,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minga.accounts import actions as account_actions
 from minga.accounts.models import User
-from minga.accounts.queries import has_unverified_phone, person_by_verified_phone
+from minga.accounts.queries import person_by_verified_phone, person_with_unverified_phone
 from minga.channels.inbound import Reply
 
 from . import delegation, secrecy
@@ -487,16 +488,31 @@ def respond(
     now = now or timezone.now()
     person = person_by_verified_phone(phone)
     if person is None:
-        if has_unverified_phone(phone):
-            return end(
-                _(
-                    "This number is not verified on Minga yet. Verify it on your profile with "
-                    "the code we send it, then dial again."
-                )
-            )
+        unconfirmed = person_with_unverified_phone(phone)
+        if unconfirmed is not None:
+            with translation.override(unconfirmed.preferred_language):
+                return _confirm_phone(unconfirmed, text)
         return end(_("This number is not registered on Minga. Ask your cooperative to add it."))
     with translation.override(person.preferred_language):
         return _respond(person, text, shown, now)
+
+
+def _confirm_phone(person: User, text: str) -> Reply:
+    """A number not confirmed yet (a member added by their cooperative, with a basic phone):
+    the first screen sends a code by SMS, the next takes it back. The code reaching this very
+    phone, typed into a session the network opened for it, is what confirms the number."""
+    if not text:
+        if not account_actions.send_phone_code(user=person, address="ussd"):
+            return end(_("Too many codes were asked for this number. Please try again later."))
+        prompt = _("To confirm this number is yours, enter the code we have just sent you by SMS:")
+        return Reply(fit("CON", [prompt]), asks_secret=True)
+    code = text.split("*")[-1].strip()
+    result = account_actions.confirm_phone(user=person, code=code)
+    if result is account_actions.CodeCheck.VERIFIED:
+        return end(_("Your number is confirmed. Dial again to vote."))
+    if result is account_actions.CodeCheck.WRONG:
+        return end(_("This code is wrong. Dial again to try once more."))
+    return end(_("This code has expired or was used up. Dial again for a new one."))
 
 
 def _respond(
