@@ -185,11 +185,22 @@ CACHES = {
         "LOCATION": "minga",
     }
 }
+# "shared": what every web process and worker must see alike (sign-in and SMS throttles): the
+# database by default (its table is made by `minga migrate`), Redis when REDIS_URL is set.
+CACHES["shared"] = {
+    "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+    "LOCATION": "minga_cache",
+}
 if env_str("REDIS_URL"):
     CACHES["default"] = {
         "BACKEND": "django.core.cache.backends.redis.RedisCache",
         "LOCATION": env_str("REDIS_URL"),
     }
+    CACHES["shared"] = CACHES["default"]
+
+# Reverse proxies whose X-Forwarded-For is believed (addresses or networks, comma-separated):
+# client addresses for throttles and callback allow-lists are read through them.
+MINGA_TRUSTED_PROXIES = env_list("MINGA_TRUSTED_PROXIES", [])
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 

@@ -4,6 +4,8 @@ from django.contrib.auth.forms import AuthenticationForm
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from minga.core.clients import client_address
+
 from . import throttle
 from .models import User
 from .phones import normalize_phone
@@ -104,7 +106,7 @@ class LoginForm(AuthenticationForm):
 
     def clean(self):
         identifier = self.cleaned_data.get("username") or ""
-        address = self.request.META.get("REMOTE_ADDR", "") if self.request else ""
+        address = client_address(self.request) if self.request else ""
         if throttle.is_blocked(identifier, address):
             raise ValidationError(self.error_messages["throttled"], code="throttled")
         try:

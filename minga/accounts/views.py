@@ -8,6 +8,8 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minga.core.clients import client_address
+
 from . import actions
 from .forms import LoginForm, PasswordResetRequestForm, PhoneCodeForm, ProfileForm, SignUpForm
 
@@ -17,7 +19,7 @@ def _base_url(request) -> str:
 
 
 def _address(request) -> str:
-    return request.META.get("REMOTE_ADDR", "")
+    return client_address(request)
 
 
 def signup(request):

@@ -38,6 +38,8 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
+from minga.core.clients import client_address
+
 from .models import InboundMessage, OutboundMessage
 from .sms import send_sms, stored_text
 
@@ -118,7 +120,7 @@ def callback_allowed(request) -> bool:
     allowed = settings.AFRICASTALKING_CALLBACK_IPS
     if allowed:
         try:
-            address = ipaddress.ip_address(request.META.get("REMOTE_ADDR", ""))
+            address = ipaddress.ip_address(client_address(request))
         except ValueError:
             return False
         return any(address in ipaddress.ip_network(net, strict=False) for net in allowed)

@@ -18,7 +18,7 @@ import hashlib
 from django.conf import settings
 from django.contrib.messages import get_messages
 from django.contrib.messages.storage.cookie import CookieStorage
-from django.core.cache import cache
+from django.core.cache import cache, caches
 from django.http import HttpResponse
 from django.middleware.gzip import re_accepts_gzip
 from django.utils.cache import patch_vary_headers
@@ -92,12 +92,14 @@ def _from_cache(request, content: bytes, compressed: bytes | None, content_type:
 def count_hit(key: str, seconds: int) -> int:
     """Add one to a counter that starts when first hit and is gone `seconds` later; the count.
 
-    For throttles: counting costs one cache call, and an expired window starts afresh.
+    For throttles: counting costs one cache call, and an expired window starts afresh. Counted
+    in the "shared" cache, which every process sees (the database's, or Redis).
     """
-    if cache.add(key, 1, seconds):
+    shared = caches["shared"]
+    if shared.add(key, 1, seconds):
         return 1
     try:
-        return cache.incr(key)
+        return shared.incr(key)
     except ValueError:  # expired between the two calls
-        cache.set(key, 1, seconds)
+        shared.set(key, 1, seconds)
         return 1

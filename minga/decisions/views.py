@@ -14,6 +14,7 @@ from django.views.decorators.http import require_POST
 
 from minga.audit.models import Checkpoint
 from minga.core.cache import count_hit
+from minga.core.clients import client_address
 
 from . import actions, counting, queries, secrecy
 from .forms import (
@@ -330,7 +331,7 @@ def minutes(request, slug, pk):
 def _may_check_receipt(request) -> bool:
     """A public check recomputes a commitment for every ballot of the poll (about a second at
     300,000 ballots): each address gets RECEIPT_CHECKS of them per RECEIPT_CHECK_SECONDS."""
-    key = f"receipt-checks:{request.META.get('REMOTE_ADDR', '')}"
+    key = f"receipt-checks:{client_address(request)}"
     return count_hit(key, RECEIPT_CHECK_SECONDS) <= RECEIPT_CHECKS
 
 

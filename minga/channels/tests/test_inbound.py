@@ -207,6 +207,18 @@ def test_a_configured_address_list_is_enforced(client):
     assert post_ussd(client, REMOTE_ADDR="10.1.2.3").status_code == 200
 
 
+@override_settings(
+    AFRICASTALKING_CALLBACK_IPS=["52.48.80.0/24"], MINGA_TRUSTED_PROXIES=["10.0.0.5"]
+)
+def test_the_address_list_sees_the_provider_behind_our_proxy(client):
+    via_proxy = {"REMOTE_ADDR": "10.0.0.5"}
+    assert post_ussd(client, HTTP_X_FORWARDED_FOR="52.48.80.7", **via_proxy).status_code == 200
+    assert post_ussd(client, HTTP_X_FORWARDED_FOR="192.0.2.1", **via_proxy).status_code == 403
+    # Straight to the server, a forged header is not believed.
+    forged = {"REMOTE_ADDR": "192.0.2.1", "HTTP_X_FORWARDED_FOR": "52.48.80.7"}
+    assert post_ussd(client, **forged).status_code == 403
+
+
 def test_sms_callbacks_are_checked_and_stored(client):
     url = "/channels/africastalking/sms"
     assert client.post(url, {"from": "nobody", "text": "YES 1"}).status_code == 400
