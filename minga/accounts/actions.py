@@ -53,7 +53,7 @@ def sign_up(
         preferred_language=preferred_language,
         timezone=timezone_name,
     )
-    audit.record("person.joined", f"person:{user.pk}", {}, user)
+    audit.record("person.joined", "person", {}, user, private={"person": audit.person(user)})
     if user.email:
         transaction.on_commit(lambda: send_verification_email(user=user, base_url=base_url))
     if user.phone:
@@ -76,7 +76,14 @@ def update_profile(*, user: User, actor: User, changes: dict) -> User:
     if phone_changed:
         user.phone_verified_at = None
     user.save()
-    audit.record("person.profile_updated", f"person:{user.pk}", {"fields": sorted(changes)}, actor)
+    audit.record(
+        "person.profile_updated",
+        "person",
+        {"fields": sorted(changes)},
+        actor,
+        private={"person": audit.person(user)},
+        owner=user,
+    )
     return user
 
 
@@ -105,7 +112,9 @@ def verify_email(*, token: str) -> User | None:
     if user.email_verified_at is None:
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email_verified_at"])
-        audit.record("person.email_verified", f"person:{user.pk}", {}, user)
+        audit.record(
+            "person.email_verified", "person", {}, user, private={"person": audit.person(user)}
+        )
     return user
 
 
