@@ -643,7 +643,13 @@ def create_team(
 
 @transaction.atomic
 def update_team(*, team: Team, actor: User, changes: dict) -> Team:
+    """Change a team's details. A team renamed once the results are announced keeps, in the
+    results and its certificates, the name they were announced under."""
     _refuse_if_cancelled(team.event)
+    stored, announced = Team.objects.values_list("name", "announced_name").get(pk=team.pk)
+    renamed = "name" in changes and changes["name"] != stored
+    if renamed and not announced and team.event.are_results_announced(timezone.now()):
+        team.announced_name = stored
     for name, value in changes.items():
         setattr(team, name, value)
     team.full_clean(exclude=["event", "challenge"])
