@@ -168,7 +168,14 @@ def deactivate_account(*, person: User, actor: User) -> User:
         raise ValidationError(_("This account is already inactive."), code="inactive")
     person.is_active = False
     person.save(update_fields=["is_active"])
-    audit.record("person.deactivated", f"person:{person.pk}", {}, actor)
+    audit.record(
+        "person.deactivated",
+        "person",
+        {},
+        actor,
+        private={"person": audit.person(person)},
+        owner=person,
+    )
     return person
 
 
@@ -180,7 +187,14 @@ def reactivate_account(*, person: User, actor: User) -> User:
         raise ValidationError(_("This account is already active."), code="active")
     person.is_active = True
     person.save(update_fields=["is_active"])
-    audit.record("person.reactivated", f"person:{person.pk}", {}, actor)
+    audit.record(
+        "person.reactivated",
+        "person",
+        {},
+        actor,
+        private={"person": audit.person(person)},
+        owner=person,
+    )
     return person
 
 
@@ -203,9 +217,11 @@ def set_staff_access(
     person.save(update_fields=["is_staff", "is_superuser"])
     audit.record(
         "person.staff_access_changed",
-        f"person:{person.pk}",
+        "person",
         {"staff": is_staff, "superuser": is_superuser},
         actor,
+        private={"person": audit.person(person)},
+        owner=person,
     )
     return person
 
