@@ -295,5 +295,12 @@ def record_phone_verified(*, user: User, actor: User | None) -> User:
     if user.phone and user.phone_verified_at is None:
         user.phone_verified_at = timezone.now()
         user.save(update_fields=["phone_verified_at"])
-        audit.record("person.phone_verified", f"person:{user.pk}", {}, actor)
+        audit.record(
+            "person.phone_verified",
+            "person",
+            {},
+            actor,
+            private={"person": audit.person(user)},
+            owner=user,
+        )
     return user
