@@ -53,7 +53,7 @@ def sign_up(
         preferred_language=preferred_language,
         timezone=timezone_name,
     )
-    audit.record("person.joined", f"person:{user.pk}", {}, user)
+    audit.record("person.joined", "person", {}, user, private={"person": audit.person(user)})
     if user.email:
         transaction.on_commit(lambda: send_verification_email(user=user, base_url=base_url))
     if user.phone:
@@ -76,7 +76,14 @@ def update_profile(*, user: User, actor: User, changes: dict) -> User:
     if phone_changed:
         user.phone_verified_at = None
     user.save()
-    audit.record("person.profile_updated", f"person:{user.pk}", {"fields": sorted(changes)}, actor)
+    audit.record(
+        "person.profile_updated",
+        "person",
+        {"fields": sorted(changes)},
+        actor,
+        private={"person": audit.person(user)},
+        owner=user,
+    )
     return user
 
 
@@ -105,7 +112,9 @@ def verify_email(*, token: str) -> User | None:
     if user.email_verified_at is None:
         user.email_verified_at = timezone.now()
         user.save(update_fields=["email_verified_at"])
-        audit.record("person.email_verified", f"person:{user.pk}", {}, user)
+        audit.record(
+            "person.email_verified", "person", {}, user, private={"person": audit.person(user)}
+        )
     return user
 
 
@@ -159,7 +168,14 @@ def deactivate_account(*, person: User, actor: User) -> User:
         raise ValidationError(_("This account is already inactive."), code="inactive")
     person.is_active = False
     person.save(update_fields=["is_active"])
-    audit.record("person.deactivated", f"person:{person.pk}", {}, actor)
+    audit.record(
+        "person.deactivated",
+        "person",
+        {},
+        actor,
+        private={"person": audit.person(person)},
+        owner=person,
+    )
     return person
 
 
@@ -171,7 +187,14 @@ def reactivate_account(*, person: User, actor: User) -> User:
         raise ValidationError(_("This account is already active."), code="active")
     person.is_active = True
     person.save(update_fields=["is_active"])
-    audit.record("person.reactivated", f"person:{person.pk}", {}, actor)
+    audit.record(
+        "person.reactivated",
+        "person",
+        {},
+        actor,
+        private={"person": audit.person(person)},
+        owner=person,
+    )
     return person
 
 
@@ -194,9 +217,11 @@ def set_staff_access(
     person.save(update_fields=["is_staff", "is_superuser"])
     audit.record(
         "person.staff_access_changed",
-        f"person:{person.pk}",
+        "person",
         {"staff": is_staff, "superuser": is_superuser},
         actor,
+        private={"person": audit.person(person)},
+        owner=person,
     )
     return person
 
@@ -270,5 +295,12 @@ def record_phone_verified(*, user: User, actor: User | None) -> User:
     if user.phone and user.phone_verified_at is None:
         user.phone_verified_at = timezone.now()
         user.save(update_fields=["phone_verified_at"])
-        audit.record("person.phone_verified", f"person:{user.pk}", {}, actor)
+        audit.record(
+            "person.phone_verified",
+            "person",
+            {},
+            actor,
+            private={"person": audit.person(user)},
+            owner=user,
+        )
     return user

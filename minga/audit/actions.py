@@ -8,7 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils import timezone
 
-from .log import record
+from .log import person, record
 from .models import Secret
 
 if TYPE_CHECKING:
@@ -27,5 +27,12 @@ def erase_private_values(*, owner: User, actor: User) -> int:
     erased = Secret.objects.filter(owner=owner, erased_at__isnull=True).update(
         value="", salt=b"", erased_at=timezone.now()
     )
-    record("audit.private_values_erased", f"person:{owner.pk}", {"count": erased}, actor)
+    record(
+        "audit.private_values_erased",
+        "person",
+        {"count": erased},
+        actor,
+        private={"person": person(owner)},
+        owner=owner,
+    )
     return erased

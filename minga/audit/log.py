@@ -41,6 +41,7 @@ if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
     from minga.accounts.models import User
+    from minga.coops.models import Cooperative
 
 ENTRY_VERSION = 1
 SYSTEM_ACTOR = "system"
@@ -82,9 +83,12 @@ def entry_body(
 
 
 ENTRY_COLUMNS = ("index", "kind", "subject", "body", "leaf_hash", "created_at")
+# A commitment's private opening as `_append` stores it: (commitment, salt, value, owner id,
+# id of the cooperative whose members may open it, topic).
+Opening = tuple[str, bytes, str, int | None, int | None, str]
 
 
-def _append(entry: Entry, openings: list[tuple[str, bytes, str, int | None]]) -> None:
+def _append(entry: Entry, openings: list[Opening]) -> None:
     """Give `entry` the next index and insert it with its commitments' private openings.
 
     This is the hot path of every audited action. One statement takes the index from the
@@ -123,7 +127,7 @@ def _append_sql(vendor: str) -> tuple[str, str, str]:
         f"INSERT INTO {head} (id, size) VALUES (1, 1) "  # noqa: S608 (constant names)
         f"ON CONFLICT (id) DO UPDATE SET size = {head}.size + 1 RETURNING size",
         insert(Entry, ENTRY_COLUMNS),
-        insert(Secret, ("commitment", "salt", "value", "owner", "created_at")),
+        insert(Secret, ("commitment", "salt", "value", "owner", "coop", "topic", "created_at")),
     )
 
 
@@ -132,8 +136,23 @@ class Prepared:
 
     __slots__ = ("entry", "openings")
 
-    def __init__(self, entry: Entry, openings: list[tuple[str, bytes, str, int | None]]):
+    def __init__(self, entry: Entry, openings: list[Opening]):
         self.entry, self.openings = entry, openings
+
+
+def _private_text(name: str, value: Any) -> str:
+    """What a private value commits to: text as it is, anything else as canonical JSON."""
+    if isinstance(value, str):
+        return value
+    try:
+        return canonical_json(value).decode()
+    except (rfc8785.CanonicalizationError, TypeError) as error:
+        raise ValueError(f"private value {name!r} must be text or plain JSON: {error}") from None
+
+
+def person(who: User | int) -> str:
+    """How a person is named inside a commitment: `person:<id>` (never in the public data)."""
+    return f"person:{who if isinstance(who, int) else who.pk}"
 
 
 def prepare(
@@ -142,8 +161,10 @@ def prepare(
     data: Mapping[str, Any],
     actor: User | None,
     *,
-    private: Mapping[str, str] | None = None,
+    private: Mapping[str, Any] | None = None,
     owner: User | None = None,
+    audience: Cooperative | None = None,
+    topic: str = "",
 ) -> Prepared:
     """Everything of an entry but its index: the canonical body, its leaf hash, the openings.
 
@@ -158,20 +179,30 @@ def prepare(
         raise ValueError("an audit subject is a string of at most 200 characters")
     if actor is not None and actor.pk is None:
         raise ValueError("the actor must be a saved person, or None for the system")
+    if audience is not None and audience.pk is None:
+        raise ValueError("the audience must be a saved cooperative")
+    if len(topic) > 200:
+        raise ValueError("an audit topic is at most 200 characters")
     now = timezone.now()
     public = dict(data)
-    openings: list[tuple[str, bytes, str, int | None]] = []
+    coop_id = audience.pk if audience is not None else None
+    openings: list[Opening] = []
     for name, value in (private or {}).items():
-        if name in public or not isinstance(value, str):
-            raise ValueError(f"{name!r} must be a text value that is not also public")
-        commitment, salt = commit(value)
+        if name in public:
+            raise ValueError(f"{name!r} must be a value that is not also public")
+        text = _private_text(name, value)
+        commitment, salt = commit(text)
         public[name] = commitment
         keeper = owner or actor
-        openings.append((commitment, salt, value, keeper.pk if keeper else None))
+        # People are never disclosed with their matter (see `record`).
+        about = "" if text.startswith("person:") else topic
+        openings.append((commitment, salt, text, keeper.pk if keeper else None, coop_id, about))
     actor_field = SYSTEM_ACTOR
     if actor is not None:
-        actor_field, salt = commit(f"person:{actor.pk}")
-        openings.append((actor_field, salt, f"person:{actor.pk}", actor.pk))
+        # The actor is never disclosed with a topic: a poll's results going public does not
+        # make public who opened it.
+        actor_field, salt = commit(person(actor))
+        openings.append((actor_field, salt, person(actor), actor.pk, coop_id, ""))
     body = entry_body(kind=kind, subject=subject, data=public, actor=actor_field, at=now)
     # Positional, in ENTRY_COLUMNS order (Django's quick path); `append` gives the index.
     return Prepared(Entry(None, kind, subject, body, merkle.leaf_hash(body), now), openings)
@@ -188,18 +219,50 @@ def append(prepared: Prepared) -> Entry:
 
 
 def record(
-    kind: str, subject: str, data: Mapping[str, Any], actor: User | None, **options: Any
+    kind: str,
+    subject: str,
+    data: Mapping[str, Any],
+    actor: User | None,
+    *,
+    disclose: str = "",
+    **options: Any,
 ) -> Entry:
     """Append one audited action to the log, inside the caller's transaction.
 
-    `data` is public and must be plain JSON. Personal values go in `private=`: each appears in
-    the entry's data only as a salted commitment, and its opening is kept, privately, for
-    `owner=` (default: the actor). The actor itself is recorded as a commitment ("system" when
-    None). See `prepare`, which this is followed by `append`.
+    The log is public: anyone, signed in or not, reads every entry, forever (pages, JSON,
+    tiles, mirrors kept by witnesses). So:
+
+    - `data` holds only what anyone may know: facts about public things (a cooperative's
+      name, an event's phases, a closed poll's result), counts, row ids of things that have
+      no public page naming a person. Plain JSON.
+    - `private=` holds everything else; each value appears in the entry only as a salted
+      commitment (`sha256:...`, see `commitments`), and its opening is kept apart:
+      - people, always: `private={"person": audit.person(user)}`, never a person's id, name,
+        e-mail or phone in `data` or in `subject` (ids lead to a public profile);
+      - anything members-only: titles and text of discussions and comments, the title and
+        options of a poll that is not public yet (a poll is public once closed), membership
+        roles and statuses, anything a members-only page shows;
+      - free text that may name people (reasons, notes), unless it is public where it is
+        shown.
+    - `owner=`: the person who may always open the values (default: the actor; for a
+      fact about someone, that someone). `audience=`: the cooperative whose active members may
+      open them (and the actor's commitment), for matters of that cooperative.
+    - `topic=` names the matter (`poll:12`); a later entry recorded with `disclose=` that
+      topic, when the matter becomes public, opens its values to everyone: the earlier
+      commitments then verify against the values made public. People (the actor, any
+      `person:` value) are never disclosed.
+
+    The actor itself is recorded as a commitment ("system" when None). See `prepare`, which
+    this is followed by `append`.
     """
     if not connection.in_atomic_block:
         raise LogError("audit.record() must run inside the transaction of the change it audits")
-    return append(prepare(kind, subject, data, actor, **options))
+    entry = append(prepare(kind, subject, data, actor, **options))
+    if disclose:
+        Secret.objects.filter(topic=disclose, disclosed_at__isnull=True).update(
+            disclosed_at=entry.created_at
+        )
+    return entry
 
 
 # --- reading the tree ---------------------------------------------------------------------------

@@ -106,8 +106,11 @@ class Checkpoint(models.Model):
 class Secret(models.Model):
     """The private opening of a commitment that appears in the public log.
 
-    Kept apart from the entries so the public log leaks nothing; the owner can reveal it, and
-    erasing `value` (right to erasure) leaves the log intact and the commitment unopenable.
+    Kept apart from the entries so the public log leaks nothing. Who may see it: its owner;
+    the active members of `coop`, when the matter belongs to that cooperative; everyone once
+    `disclosed_at` is set (the matter named by `topic` became public, e.g. a poll's results were
+    published). Erasing `value` (right to erasure) leaves the log intact and the commitment
+    unopenable.
     """
 
     commitment = models.CharField(_("commitment"), max_length=80, unique=True)
@@ -121,7 +124,17 @@ class Secret(models.Model):
         on_delete=models.SET_NULL,
         related_name="audit_secrets",
     )
+    coop = models.ForeignKey(
+        "coops.Cooperative",
+        verbose_name=_("cooperative whose members may open it"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    topic = models.CharField(_("topic"), max_length=200, blank=True, default="", db_index=True)
     created_at = models.DateTimeField(_("created at"))
+    disclosed_at = models.DateTimeField(_("disclosed at"), null=True, blank=True)
     erased_at = models.DateTimeField(_("erased at"), null=True, blank=True)
 
     class Meta:

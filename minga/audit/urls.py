@@ -9,6 +9,7 @@ urlpatterns = [
     path("checkpoint", views.checkpoint, name="checkpoint"),
     path("tile/<path:path>", views.tile, name="tile"),
     re_path(r"^entries/(?P<index>[^/]*)$", views.entry, name="entry"),
+    re_path(r"^entry/(?P<index>[^/]*)$", views.entry_page, name="entry-page"),
     path("proof/consistency", views.consistency, name="consistency-proof"),
     path("key-handovers", views.key_handovers, name="key-handovers"),
     path("witness", views.witness_state, name="witness-state"),

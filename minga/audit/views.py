@@ -17,7 +17,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 
-from . import log, note, witness
+from . import log, note, queries, witness
 from .models import Entry
 from .tiles import TilePathError, parse_tile_path
 
@@ -57,7 +57,7 @@ def log_index(request: HttpRequest) -> HttpResponse:
 
     Pages go back by index (`?before=N`), so the millionth page costs what the first does.
     """
-    entries = Entry.objects.order_by("-index").only("index", "kind", "subject", "created_at")
+    entries = Entry.objects.order_by("-index")
     before = request.GET.get("before")
     if before is not None:
         try:
@@ -70,7 +70,7 @@ def log_index(request: HttpRequest) -> HttpResponse:
         request,
         "audit/log_index.html",
         {
-            "entries": page,
+            "entries": queries.show_entries(page, viewer=request.user),
             "is_first_page": before is None,
             "older": page[-1].index if page and page[-1].index > 0 else None,
             "checkpoint": checkpoint,
@@ -79,6 +79,25 @@ def log_index(request: HttpRequest) -> HttpResponse:
             "base_url": request.build_absolute_uri(reverse("audit:log-index")).rstrip("/"),
             "example_index": page[0].index if page else 0,
         },
+    )
+
+
+@require_GET
+def entry_page(request: HttpRequest, index: str) -> HttpResponse:
+    """One entry for people: its values, commitments and, for those who may, their openings."""
+    try:
+        position = _parse_size(index, "index")
+    except BadRequest as error:
+        return _text(str(error), 404)
+    found = Entry.objects.filter(index=position).first()
+    if found is None:
+        return _text(_("There is no entry %(index)s.") % {"index": position}, 404)
+    latest = log.latest_checkpoint()
+    (shown,) = queries.show_entries([found], viewer=request.user)
+    return render(
+        request,
+        "audit/entry_detail.html",
+        {"entry": shown, "checkpoint": latest, "is_proved": latest and position < latest.size},
     )
 
 
@@ -143,6 +162,9 @@ def entry(request: HttpRequest, index: str) -> HttpResponse:
         "entry": shown,
         "entry_base64": note.b64encode(body),
         "leaf_hash": note.b64encode(bytes(found.leaf_hash)),
+        # Openings of commitments whose matter became public (e.g. a closed poll's options):
+        # anyone can check them against the entry. Others are shown only to members.
+        "disclosed": _disclosed(shown),
         "log_vkey": log.signer_vkey(latest) if latest else log.log_vkey(),
         "checkpoint": None,
         "inclusion_proof": None,
@@ -160,6 +182,13 @@ def entry(request: HttpRequest, index: str) -> HttpResponse:
     response = JsonResponse(data)
     response["Cache-Control"] = SHORT
     return response
+
+
+def _disclosed(shown: object) -> dict[str, dict[str, str]]:
+    if not isinstance(shown, dict) or not isinstance(shown.get("data"), dict):
+        return {}
+    opened = queries.openings(queries.commitments_in(shown["data"]), viewer=None)
+    return {c: {"value": value, "salt": salt.hex()} for c, (value, salt) in opened.items()}
 
 
 @require_GET

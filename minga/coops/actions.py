@@ -165,8 +165,11 @@ def _add_member(
     audit.record(
         "membership.joined",
         f"coop:{coop.slug}",
-        {"person": person.pk, "role": membership.role, "via": reason},
+        {"via": reason},
         actor,
+        private={"person": audit.person(person), "role": membership.role},
+        owner=person,
+        audience=coop,
     )
     _touch(coop)
     return membership
@@ -236,8 +239,15 @@ def _change_membership(
     audit.record(
         "membership.changed",
         f"coop:{membership.coop.slug}",
-        {"person": membership.person_id, "role": new_role, "status": new_status},
+        {},
         actor,
+        private={
+            "person": audit.person(membership.person_id),
+            "role": new_role,
+            "status": new_status,
+        },
+        owner=membership.person,
+        audience=membership.coop,
     )
     _touch(membership.coop)
     return membership
@@ -280,7 +290,9 @@ def create_invitation(
         max_uses=max_uses,
         expires_at=timezone.now() + datetime.timedelta(days=days),
     )
-    audit.record("invitation.created", f"coop:{coop.slug}", {"role": role}, actor)
+    audit.record(
+        "invitation.created", f"coop:{coop.slug}", {}, actor, private={"role": role}, audience=coop
+    )
     if email or phone:
         link = base_url + reverse("coops:join", args=[invitation.token])
         language = language or actor.preferred_language
@@ -310,7 +322,9 @@ def _send_invitation(*, invitation: Invitation, link: str, inviter: User, langua
 def revoke_invitation(*, invitation: Invitation, actor: User) -> None:
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
-    audit.record("invitation.revoked", f"coop:{invitation.coop.slug}", {}, actor)
+    audit.record(
+        "invitation.revoked", f"coop:{invitation.coop.slug}", {}, actor, audience=invitation.coop
+    )
 
 
 @transaction.atomic
@@ -402,7 +416,7 @@ def import_members(*, coop: Cooperative, actor: User, rows: list[Row], base_url:
         else:
             _invite_known_person(coop=coop, actor=actor, row=row, person=person, base_url=base_url)
             counts["invited"] += 1
-    audit.record("membership.imported", f"coop:{coop.slug}", counts, actor)
+    audit.record("membership.imported", f"coop:{coop.slug}", counts, actor, audience=coop)
     return counts
 
 

@@ -96,9 +96,9 @@ def award_evidence(award: Any) -> list[dict[str, str]]:
         return [
             {
                 "id": documents.absolute(reverse("events:team", args=[event.slug, award.team.pk])),
-                "name": version.title if version else award.team.name,
+                "name": version.title if version else award.team.name_in_results,
                 "description": _("The proposal of team %(team)s to %(event)s.")
-                % {"team": award.team.name, "event": event.title},
+                % {"team": award.team.name_in_results, "event": event.title},
                 "genre": "Proposal",
             }
         ]

@@ -68,8 +68,11 @@ def start_discussion(*, coop: Cooperative, actor: User, title: str, body: str = 
     audit.record(
         "discussion.started",
         f"discussion:{discussion.pk}",
-        {"coop": coop.slug, "title": discussion.title},
+        {"coop": coop.slug},
         actor,
+        private={"title": discussion.title},
+        audience=coop,
+        topic=f"discussion:{discussion.pk}",
     )
     return discussion
 
@@ -101,6 +104,7 @@ def add_comment(
         f"discussion:{discussion.pk}",
         {"comment": comment.pk, "reply_to": parent.pk if parent else None},
         actor,
+        audience=discussion.coop,
     )
     return comment
 
@@ -204,17 +208,25 @@ def create_poll(
     else:
         rows = [Option(poll=poll, position=i, label=label) for i, label in enumerate(labels)]
     Option.objects.bulk_create(rows)
-    audit.record("poll.created", f"poll:{poll.pk}", _rules_data(poll, rows), actor)
+    audit.record(
+        "poll.created",
+        f"poll:{poll.pk}",
+        _rules_data(poll),
+        actor,
+        private={"title": poll.title, "options": [option.label for option in rows]},
+        audience=poll.coop,
+        topic=f"poll:{poll.pk}",
+    )
     return poll
 
 
-def _rules_data(poll: Poll, options: list[Option]) -> dict[str, Any]:
+def _rules_data(poll: Poll) -> dict[str, Any]:
+    """A poll's rules as the public log shows them: its title and options are members-only
+    until it closes, so they go in `private=` (see `audit.record`)."""
     return {
         "coop": poll.coop.slug,
-        "title": poll.title,
         "kind": poll.kind,
         "seats": poll.seats,
-        "options": [option.label for option in options],
         "secret": poll.is_secret,
         "electorate": poll.electorate,
         "quorum": [poll.quorum_kind, poll.quorum_value],
@@ -279,11 +291,14 @@ def open_poll(*, poll: Poll, actor: User, now: datetime.datetime | None = None) 
         "poll.opened",
         f"poll:{poll.pk}",
         {
-            **_rules_data(poll, list(poll.options.all())),
+            **_rules_data(poll),
             "electorate_size": poll.electorate_size,
             "electorate_weight": poll.electorate_weight,
         },
         actor,
+        private={"title": poll.title, "options": [o.label for o in poll.options.all()]},
+        audience=poll.coop,
+        topic=f"poll:{poll.pk}",
     )
     return poll
 
@@ -314,7 +329,15 @@ def cancel_poll(*, poll: Poll, actor: User, reason: str = "") -> Poll:
     poll.closed_at = timezone.now()
     poll.ballot_salt = b""
     poll.save(update_fields=["status", "closed_at", "ballot_salt"])
-    audit.record("poll.cancelled", f"poll:{poll.pk}", {"reason": reason.strip()}, actor)
+    audit.record(
+        "poll.cancelled",
+        f"poll:{poll.pk}",
+        {},
+        actor,
+        private={"reason": reason.strip()},
+        audience=poll.coop,
+        topic=f"poll:{poll.pk}",
+    )
     return poll
 
 
@@ -652,6 +675,8 @@ def close_poll(
             "casts": len(logged_commitments(poll)),
         },
         actor,
+        audience=poll.coop,
+        disclose=f"poll:{poll.pk}",
     )
     poll.closing_log_index = entry.index
     poll.save(

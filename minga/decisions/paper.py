@@ -130,8 +130,11 @@ def enter_paper_count(
     audit.record(
         "paper_count.entered",
         f"poll:{poll.pk}",
-        {"paper_count": paper.pk, "meeting": meeting, "counts": counts, "register": len(electors)},
+        {"paper_count": paper.pk, "register": len(electors)},
         actor,
+        # Counts while the poll is open are partial results: public once it closes.
+        private={"meeting": meeting, "counts": counts},
+        topic=f"poll:{poll.pk}",
     )
     return paper
 
@@ -227,7 +230,10 @@ def reject_paper_count(*, paper: PaperCount, actor: User, note: str) -> PaperCou
     audit.record(
         "paper_count.rejected",
         f"poll:{paper.poll_id}",
-        {"paper_count": paper.pk, "reason": note},
+        {"paper_count": paper.pk},
         actor,
+        private={"reason": note},
+        audience=paper.poll.coop,
+        topic=f"poll:{paper.poll_id}",
     )
     return paper

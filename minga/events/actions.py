@@ -474,7 +474,11 @@ def register_person(*, event: Event, person: User, answers: dict | None = None) 
         answers=answers or {},
     )
     audit.record(
-        "event.registered", _subject(event), {"person": person.pk, "kind": "person"}, person
+        "event.registered",
+        _subject(event),
+        {"kind": "person"},
+        person,
+        private={"person": audit.person(person)},
     )
     return registration
 
@@ -520,8 +524,10 @@ def register_organisation(
     audit.record(
         "event.registered",
         _subject(event),
-        {"coop": coop.slug, "kind": "organisation", "people": sorted(p.pk for p in people)},
+        {"coop": coop.slug, "kind": "organisation", "registered": len(people)},
         actor,
+        private={"roster": sorted(audit.person(p) for p in people)},
+        audience=coop,
     )
     return registrations
 
@@ -537,8 +543,10 @@ def update_registration(*, registration: Registration, actor: User, changes: dic
     audit.record(
         "event.registration_updated",
         _subject(registration.event),
-        {"person": registration.person_id, "fields": sorted(changes)},
+        {"fields": sorted(changes)},
         actor,
+        private={"person": audit.person(registration.person_id)},
+        owner=registration.person,
     )
     return registration
 
@@ -559,7 +567,12 @@ def withdraw_registration(*, registration: Registration, actor: User) -> Registr
     registration.status = Registration.Status.WITHDRAWN
     registration.save(update_fields=["status"])
     audit.record(
-        "event.withdrawn", _subject(registration.event), {"person": registration.person_id}, actor
+        "event.withdrawn",
+        _subject(registration.event),
+        {},
+        actor,
+        private={"person": audit.person(registration.person_id)},
+        owner=registration.person,
     )
     return registration
 
@@ -621,15 +634,22 @@ def create_team(
     audit.record(
         "team.created",
         _subject(event),
-        {"team": team.pk, "name": team.name, "person": registration.person_id},
+        {"team": team.pk, "name": team.name},
         actor,
+        private={"person": audit.person(registration.person_id)},
     )
     return team
 
 
 @transaction.atomic
 def update_team(*, team: Team, actor: User, changes: dict) -> Team:
+    """Change a team's details. A team renamed once the results are announced keeps, in the
+    results and its certificates, the name they were announced under."""
     _refuse_if_cancelled(team.event)
+    stored, announced = Team.objects.values_list("name", "announced_name").get(pk=team.pk)
+    renamed = "name" in changes and changes["name"] != stored
+    if renamed and not announced and team.event.are_results_announced(timezone.now()):
+        team.announced_name = stored
     for name, value in changes.items():
         setattr(team, name, value)
     team.full_clean(exclude=["event", "challenge"])
@@ -671,8 +691,10 @@ def invite_to_team(*, team: Team, registration: Registration, actor: User) -> Te
     audit.record(
         "team.invited",
         _subject(team.event),
-        {"team": team.pk, "person": registration.person_id},
+        {"team": team.pk},
         actor,
+        private={"person": audit.person(registration.person_id)},
+        owner=registration.person,
     )
     if membership.status == TeamMembership.Status.INVITED:
         notify.notify_people(
@@ -701,8 +723,10 @@ def request_to_join(*, team: Team, registration: Registration, actor: User) -> T
     audit.record(
         "team.join_requested",
         _subject(team.event),
-        {"team": team.pk, "person": registration.person_id},
+        {"team": team.pk},
         actor,
+        private={"person": audit.person(registration.person_id)},
+        owner=registration.person,
     )
     return membership
 
@@ -748,8 +772,10 @@ def _activate(*, membership: TeamMembership, actor: User) -> TeamMembership:
     audit.record(
         "team.joined",
         _subject(team.event),
-        {"team": team.pk, "person": registration.person_id},
+        {"team": team.pk},
         actor,
+        private={"person": audit.person(registration.person_id)},
+        owner=registration.person,
     )
     return membership
 
@@ -804,8 +830,10 @@ def _close_membership(
     audit.record(
         kind,
         _subject(membership.team.event),
-        {"team": membership.team_id, "person": membership.registration.person_id},
+        {"team": membership.team_id},
         actor,
+        private={"person": audit.person(membership.registration.person_id)},
+        owner=membership.registration.person,
     )
     return membership
 

@@ -508,6 +508,11 @@ class Registration(models.Model):
 class Team(models.Model):
     event = models.ForeignKey(Event, on_delete=models.CASCADE, related_name="teams")
     name = models.CharField(_("team name"), max_length=120)
+    # The name the results were announced under, kept by the first rename after the
+    # announcement: results and certificates keep showing it (see `name_in_results`).
+    announced_name = models.CharField(
+        _("name in the announced results"), max_length=120, blank=True
+    )
     description = models.TextField(_("about the team"), max_length=2000, blank=True)
     channel_url = models.URLField(
         _("team channel"),
@@ -541,6 +546,11 @@ class Team(models.Model):
 
     def get_absolute_url(self) -> str:
         return reverse("events:team", args=[self.event.slug, self.pk])
+
+    @property
+    def name_in_results(self) -> str:
+        """The name the event's results and certificates show: the one announced."""
+        return self.announced_name or self.name
 
 
 class TeamMembership(models.Model):

@@ -183,7 +183,14 @@ def add_juror(*, event: Event, actor: User, person: User) -> Juror:
             _("%(name)s is already on the jury.") % {"name": person.name}, code="duplicate"
         )
     juror = Juror.objects.create(event=event, person=person, added_by=actor)
-    audit.record("jury.juror_added", _subject(event), {"person": person.pk}, actor)
+    audit.record(
+        "jury.juror_added",
+        _subject(event),
+        {"juror": juror.pk},
+        actor,
+        private={"person": audit.person(person)},
+        owner=person,
+    )
     transaction.on_commit(lambda: _tell_juror(event=event, person=person))
     return juror
 
@@ -224,7 +231,14 @@ def remove_juror(*, juror: Juror, actor: User) -> None:
             % {"name": juror.person.name},
             code="has_scores",
         )
-    audit.record("jury.juror_removed", _subject(event), {"person": juror.person_id}, actor)
+    audit.record(
+        "jury.juror_removed",
+        _subject(event),
+        {"juror": juror.pk},
+        actor,
+        private={"person": audit.person(juror.person_id)},
+        owner=juror.person,
+    )
     juror.delete()
 
 

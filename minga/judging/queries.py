@@ -315,19 +315,24 @@ def entries(event: Event, ids) -> dict[int, Entry]:
         ).values_list("proposal_id", "title", "summary")
     }
     rows = Proposal.objects.filter(pk__in=list(chosen)).values_list(
-        "pk", "team_id", "team__name", "team__challenge__title", "team__challenge__owner_coop__name"
+        "pk",
+        "team_id",
+        "team__name",
+        "team__announced_name",
+        "team__challenge__title",
+        "team__challenge__owner_coop__name",
     )
     return {
         pk: Entry(
             proposal_id=pk,
             team_id=team_id,
-            team=team,
+            team=announced or team,  # a team renamed after the announcement: as announced
             title=texts[pk][0],
             summary=texts[pk][1],
             challenge=challenge or "",
             cooperative=cooperative or "",
         )
-        for pk, team_id, team, challenge, cooperative in rows
+        for pk, team_id, team, announced, challenge, cooperative in rows
     }
 
 

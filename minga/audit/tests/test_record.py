@@ -100,8 +100,17 @@ def test_it_rejects_what_cannot_be_logged(db, kind, subject, data, message) -> N
 def test_it_refuses_a_name_both_public_and_private(db) -> None:
     with pytest.raises(ValueError, match="not also public"), transaction.atomic():
         audit.record("x.y", "s", {"phone": 1}, None, private={"phone": "+1"})
-    with pytest.raises(ValueError, match="text value"), transaction.atomic():
-        audit.record("x.y", "s", {}, None, private={"phone": 250788})
+    with pytest.raises(ValueError, match="text or plain JSON"), transaction.atomic():
+        audit.record("x.y", "s", {}, None, private={"phone": object()})
+
+
+def test_it_commits_to_other_json_values_as_canonical_json(db) -> None:
+    with transaction.atomic():
+        entry = audit.record("x.y", "s", {}, None, private={"options": ["b", "a"]})
+    commitment = json.loads(bytes(entry.body))["data"]["options"]
+    secret = Secret.objects.get(commitment=commitment)
+    assert secret.value == '["b","a"]'
+    assert commitments.opens(commitment, secret.value, bytes(secret.salt))
 
 
 def test_it_is_written_by_the_apps_actions(coop) -> None:
