@@ -5,6 +5,9 @@ turns `Ballot.choice` into tally ballots, counts consent proposals (a tally of p
 the quorum and the threshold, and keeps everything the results page and the minutes show in one
 JSON value (`Poll.result`), so a closed poll is never recounted differently.
 
+While a secret poll is open its ballots are sealed (see `secrecy`): a running count opens them
+in memory. From the closing on they are plain `Ballot` rows, like an open poll's.
+
 The result also says how the votes reached the count (`channels`): voters per channel and
 ballots online or on paper (an in-person meeting's count, entered by two tellers). Open polls
 add the totals per option split online / paper; secret polls keep to the per-channel totals,
@@ -23,7 +26,7 @@ from typing import Any
 
 from django.db.models import Count, Sum
 
-from . import tally
+from . import sealed, tally
 from .models import Ballot, Channel, Participation, Poll
 from .tally.model import Ballot as TallyBallot
 from .tally.model import Election
@@ -117,6 +120,9 @@ def count_poll(poll: Poll, *, tie_order: list[int] | None = None) -> dict[str, A
     """The full result of `poll` from its stored ballots, with quorum and threshold applied."""
     labels = list(poll.options.order_by("position").values_list("label", flat=True))
     stored = list(Ballot.objects.filter(poll=poll).values_list("choice", "weight", "is_paper"))
+    if poll.is_secret and poll.status == Poll.Status.OPEN:
+        # A running count (results shown to those who voted): opened in memory, never stored.
+        stored += [(choice, weight, False) for _id, choice, weight in sealed.open_sealed(poll)]
     rows = [(choice, weight) for choice, weight, _paper in stored]
     if tie_order is None:
         tie_order = list(range(len(labels)))
