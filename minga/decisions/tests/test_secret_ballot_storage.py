@@ -6,10 +6,12 @@ them), or that leaves the salt and the tokens in the `-wal` file after closing.
 """
 
 import datetime
+import io
 import itertools
 import json
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.utils import timezone
 
@@ -73,8 +75,8 @@ def test_it_leaves_no_salt_and_no_token_in_the_database_files_after_closing(
     actions.close_poll(poll=poll, actor=owner, now=later())
 
     files = attacks.database_files(file_database)
-    assert files[file_database.name + "-wal"] == b""  # truncated by the closing
     assert not attacks.found_in(files, {"salt": salt, **tokens})
+    assert files[file_database.name + "-wal"] == b""  # truncated by the closing
     assert attacks.key_attack(poll.pk, list(truth), files, salt, key) == {}
     # The same attack on the files as they were while open finds every voter's ballots (the
     # operator's power, see secrecy): the attack works, the files after closing defeat it.
@@ -151,3 +153,13 @@ def test_it_keeps_receipts_and_counts_after_the_wipe(discussion, owner, crowd):
     assert closed.result["quorum"]["voters"] == VOTERS
     assert all(actions.check_receipt(poll=closed, code=c) is True for c in receipts.values())
     assert len(actions.logged_commitments(closed)) == VOTERS
+
+
+@pytest.mark.django_db
+def test_it_logs_the_waiting_commitments_on_each_close_due_round(discussion, owner, crowd):
+    poll = make_poll(discussion, owner, kind="irv", is_secret=True)
+    vote_all(poll, (crowd * 2)[: actions.MIN_BATCH])
+    out = io.StringIO()
+    call_command("decisions", "close-due", stdout=out)
+    assert f"{actions.MIN_BATCH} ballot commitments logged" in out.getvalue()
+    assert len(actions.logged_commitments(poll)) == actions.MIN_BATCH
