@@ -661,10 +661,11 @@ def _close(poll: Poll, actor: User | None, now: datetime.datetime) -> Poll:
     if poll.status != Poll.Status.OPEN:
         raise ValidationError(_("Only an open poll can be closed."))
     with sealed.secure_deletion():
+        online = None
         if poll.is_secret:
-            sealed.unseal_into_ballots(poll)
+            online = sealed.unseal_into_ballots(poll)
             _flush_poll(poll.pk, 0)
-        poll.result = counting.count_poll(poll)
+        poll.result = counting.count_poll(poll, online=online)
         poll.is_quorate = poll.result["quorum"]["reached"]
         poll.has_passed = poll.result["passed"]
         poll.status = Poll.Status.CLOSED
@@ -683,7 +684,9 @@ def _close(poll: Poll, actor: User | None, now: datetime.datetime) -> Poll:
                 "passed": poll.has_passed,
                 "summary": counting.summary(poll.result),
                 "ballots": Ballot.objects.filter(poll=poll).count(),
-                "casts": len(logged_commitments(poll)),
+                "casts": Entry.objects.filter(
+                    subject=f"poll:{poll.pk}", kind="ballot.cast"
+                ).count(),
             },
             actor,
         )

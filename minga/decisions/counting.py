@@ -116,11 +116,26 @@ def _plain(value: Any) -> int | str:
     return str(value) if isinstance(value, Decimal) else int(value)
 
 
-def count_poll(poll: Poll, *, tie_order: list[int] | None = None) -> dict[str, Any]:
-    """The full result of `poll` from its stored ballots, with quorum and threshold applied."""
+def count_poll(
+    poll: Poll,
+    *,
+    tie_order: list[int] | None = None,
+    online: list[tuple[dict[str, Any], int, bool]] | None = None,
+) -> dict[str, Any]:
+    """The full result of `poll` from its stored ballots, with quorum and threshold applied.
+
+    `online`: the secret ballots the closing has just written, as (choice, weight, is_paper),
+    so they are not read back; the paper ballots are read from the table all the same."""
     labels = list(poll.options.order_by("position").values_list("label", flat=True))
-    stored = list(Ballot.objects.filter(poll=poll).values_list("choice", "weight", "is_paper"))
-    if poll.is_secret and poll.status == Poll.Status.OPEN:
+    if online is not None:
+        stored = online + list(
+            Ballot.objects.filter(poll=poll, is_paper=True).values_list(
+                "choice", "weight", "is_paper"
+            )
+        )
+    else:
+        stored = list(Ballot.objects.filter(poll=poll).values_list("choice", "weight", "is_paper"))
+    if online is None and poll.is_secret and poll.status == Poll.Status.OPEN:
         # A running count (results shown to those who voted): opened in memory, never stored.
         stored += [(choice, weight, False) for _id, choice, weight in sealed.open_sealed(poll)]
     rows = [(choice, weight) for choice, weight, _paper in stored]

@@ -123,13 +123,18 @@ def _physical_rows(table: str) -> list[tuple]:
         return cursor.fetchall()
 
 
-def clear_choices_in_tables() -> list[str]:
-    """Every choice readable in clear in any table, each table read in its physical order."""
+def clear_choices_in_tables(poll: Poll | None = None) -> list[str]:
+    """Every choice readable in clear in any table, each table read in its physical order
+    (rows of other polls left out when `poll` is given)."""
     found = []
     for table in connection.introspection.table_names():
         if table.startswith("audit_"):
             continue  # the public log: see log_attack
-        for row in _physical_rows(table):
+        rows, columns = _physical_rows(table), _columns(table)
+        where = columns.index("poll_id") if poll is not None and "poll_id" in columns else None
+        for row in rows:
+            if where is not None and row[where] != poll.pk:
+                continue
             for value in row:
                 text = (
                     bytes(value) if isinstance(value, bytes | memoryview) else str(value).encode()
@@ -138,6 +143,12 @@ def clear_choices_in_tables() -> list[str]:
                     text = json.dumps(value, separators=(",", ":")).encode()
                 found += [canonical(match) for match in _choices(text)]
     return found
+
+
+def _columns(table: str) -> list[str]:
+    with connection.cursor() as cursor:
+        description = connection.introspection.get_table_description(cursor, table)
+    return [column.name for column in description]
 
 
 def _choices(data: bytes) -> list[bytes]:
@@ -158,7 +169,7 @@ def _choices(data: bytes) -> list[bytes]:
 def row_order_attack(poll: Poll) -> dict[int, str]:
     """Pair the i-th voter (participation ids follow insertion order) with the i-th choice
     found in clear in the tables read in physical order (row ids follow insertion order)."""
-    choices = clear_choices_in_tables()
+    choices = clear_choices_in_tables(poll)
     electors = voting_order(poll)
     if not choices or len(choices) < len(electors):
         return {}
