@@ -163,3 +163,26 @@ def test_it_logs_the_waiting_commitments_on_each_close_due_round(discussion, own
     call_command("decisions", "close-due", stdout=out)
     assert f"{actions.MIN_BATCH} ballot commitments logged" in out.getvalue()
     assert len(actions.logged_commitments(poll)) == actions.MIN_BATCH
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_it_leaves_no_salt_and_no_token_in_postgresql_pages_after_closing(discussion, owner, crowd):
+    if connection.vendor != "postgresql":
+        pytest.skip("reads PostgreSQL's pages: run with DATABASE_URL=postgres://...")
+    poll = make_poll(discussion, owner, kind="irv", is_secret=True)
+    truth, _receipts = vote_all(poll, crowd)
+    vote_all(poll, crowd[::2], offset=5)  # some change their vote: dead row versions
+    truth.update(vote_all(poll, crowd[::2], offset=7)[0])
+    salt = bytes(Poll.objects.get(pk=poll.pk).ballot_salt)
+    key = master_key()
+    tokens = {f"token {e}": secrecy.ballot_token(salt, e, key) for e in truth}
+    before = attacks.postgres_pages()
+    assert attacks.found_in(before, {"salt": salt})
+    assert set(attacks.key_attack(poll.pk, list(truth), before, salt, key)) == set(truth)
+
+    actions.close_poll(poll=poll, actor=owner, now=later())
+
+    pages = attacks.postgres_pages()
+    assert not attacks.found_in(pages, {"salt": salt, **tokens})
+    assert attacks.key_attack(poll.pk, list(truth), pages, salt, key) == {}
