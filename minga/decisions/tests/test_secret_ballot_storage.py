@@ -13,13 +13,14 @@ import json
 import pytest
 from django.core.management import call_command
 from django.db import connection
+from django.urls import reverse
 from django.utils import timezone
 
 from conftest import make_person
 from minga.audit.log import format_time
 from minga.audit.models import Entry
 from minga.decisions import actions, queries, secrecy
-from minga.decisions.models import Poll
+from minga.decisions.models import PendingCommitment, Poll, SealedBallot
 from minga.identity.keys import master_key
 
 from . import attacks
@@ -186,3 +187,29 @@ def test_it_leaves_no_salt_and_no_token_in_postgresql_pages_after_closing(discus
     pages = attacks.postgres_pages()
     assert not attacks.found_in(pages, {"salt": salt, **tokens})
     assert attacks.key_attack(poll.pk, list(truth), pages, salt, key) == {}
+
+
+@pytest.mark.django_db
+def test_it_drops_sealed_ballots_and_waiting_commitments_when_a_poll_is_cancelled(
+    discussion, owner, crowd
+):
+    poll = make_poll(discussion, owner, kind="irv", is_secret=True)
+    vote_all(poll, crowd)
+    actions.cancel_poll(poll=poll, actor=owner, reason="Wrong question")
+    assert not SealedBallot.objects.exists() and not PendingCommitment.objects.exists()
+    assert bytes(Poll.objects.get(pk=poll.pk).ballot_salt) == b""
+
+
+@pytest.mark.django_db
+def test_it_tells_a_voter_whose_commitment_waits_that_the_ballot_is_stored(
+    client, discussion, owner, crowd
+):
+    poll = make_poll(discussion, owner, kind="irv", is_secret=True)
+    _truth, receipts = vote_all(poll, crowd[:2])
+    url = reverse("decisions:receipts", args=[poll.coop.slug, poll.pk])
+    client.force_login(owner)
+    page = client.get(url, {"code": next(iter(receipts.values()))}).content.decode()
+    assert "the ballot with this receipt is stored" in page
+    actions.flush_commitments(minimum=1)
+    page = client.get(url, {"code": next(iter(receipts.values()))}).content.decode()
+    assert "the ballot with this receipt is counted" in page
