@@ -38,7 +38,7 @@ logger = logging.getLogger(__name__)
 
 # Tables whose old row versions hold a salt, a token or a pending commitment.
 WIPED_MODELS = (Poll, SealedBallot, PendingCommitment)
-CHECKPOINT_TRIES = 50  # a truncating checkpoint waits for readers; this many tries, 0.1 s apart
+CHECKPOINT_TRIES = 10  # a truncating checkpoint waits for readers (busy timeout); this many tries
 
 
 def open_sealed(poll: Poll) -> Iterator[tuple[uuid.UUID, dict[str, Any], int]]:
