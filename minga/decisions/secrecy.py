@@ -11,8 +11,8 @@ chose what):
   random ids and reach the log in shuffled batches (`actions.flush_commitments`), so neither
   the log's order nor its times follow the order of voting. What such a reader does see: who
   voted, by which channel, how many times they changed their vote, and, by comparing copies
-  taken at different moments (or the frames of the `-wal` file), which sealed row and which
-  pending commitment a voter's request wrote. None of it opens without the master key: the
+  taken at different moments (or the frames of the `-wal` file), in which order people voted
+  and which sealed row and which pending commitment a voter's request wrote. None of it opens without the master key: the
   sealed row is ciphertext and a commitment is an HMAC under a key derived from the master key.
 * After closing, someone holding the database files and the master key cannot pair either.
   Closing opens the sealed ballots, writes them as plain ballots in random order (each under
@@ -28,8 +28,9 @@ chose what):
   pair: they can derive the poll key and open every sealed ballot. The secrecy against the
   operator is organisational (the key kept apart from the data, `minga backup` copies taken
   while polls are open treated as secret), not cryptographic. What the application cannot
-  reach and therefore cannot wipe: backups and copies taken while a poll was open, PostgreSQL
-  WAL archives and replicas' files, the file system's or the disk's own copies of freed blocks
+  reach and therefore cannot wipe: backups and copies taken while a poll was open,
+  PostgreSQL's write-ahead log (`pg_wal`, until its segments are recycled), its archives and
+  its replicas' files, the file system's or the disk's own copies of freed blocks
   (journals, SSD wear levelling, snapshots). Whoever holds such a copy and the master key holds
   the poll's salt, and can pair; keep them as secret as the master key, or do not keep them.
 * A member holding a receipt can check that the ballot it belongs to is counted (or, while the
@@ -41,7 +42,7 @@ chose what):
 The limit of all this is the receipt's size: ten digits are about 2^33 tries. Someone with the
 master key after closing can try every receipt against every counted ballot and so tell which
 log entry, hence which shuffled batch, a ballot's commitment came in; a batch is at least
-`MIN_BATCH` ballots (or all the ballots pending when the poll closed), so that narrows a ballot
+`actions.MIN_BATCH` ballots (or all the ballots pending when the poll closed), so that narrows a ballot
 to the voters of a batch, never to one voter unless a batch had one voter only.
 
 The receipt is ten random digits, typable on any phone keypad and short enough for an SMS or a
