@@ -12,8 +12,9 @@ chose what):
   the log's order nor its times follow the order of voting. What such a reader does see: who
   voted, by which channel, how many times they changed their vote, and, by comparing copies
   taken at different moments (or the frames of the `-wal` file), in which order people voted
-  and which sealed row and which pending commitment a voter's request wrote. None of it opens without the master key: the
-  sealed row is ciphertext and a commitment is an HMAC under a key derived from the master key.
+  and which sealed row and which pending commitment a voter's request wrote. None of it opens
+  without the master key: the sealed row is ciphertext and a commitment is an HMAC under a key
+  derived from the master key.
 * After closing, someone holding the database files and the master key cannot pair either.
   Closing opens the sealed ballots, writes them as plain ballots in random order (each under
   the random id it was sealed with, which never appeared in clear before), deletes the sealed
@@ -42,8 +43,8 @@ chose what):
 The limit of all this is the receipt's size: ten digits are about 2^33 tries. Someone with the
 master key after closing can try every receipt against every counted ballot and so tell which
 log entry, hence which shuffled batch, a ballot's commitment came in; a batch is at least
-`actions.MIN_BATCH` ballots (or all the ballots pending when the poll closed), so that narrows a ballot
-to the voters of a batch, never to one voter unless a batch had one voter only.
+`actions.MIN_BATCH` ballots (or all the ballots pending when the poll closed), so that narrows
+a ballot to the voters of a batch, never to one voter unless a batch had one voter only.
 
 The receipt is ten random digits, typable on any phone keypad and short enough for an SMS or a
 USSD screen. The ballot's public commitment is a keyed hash (see `commitment`) of the receipt,
