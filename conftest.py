@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.utils import translation
 
+from minga.accounts import actions as account_actions
 from minga.accounts.models import User
 from minga.coops import actions as coop_actions
 from minga.coops.models import Membership
@@ -29,10 +30,21 @@ def _english_between_tests():
     translation.activate(settings.LANGUAGE_CODE)
 
 
-def make_person(name: str, email: str | None = None, phone: str | None = None, **extra) -> User:
-    return User.objects.create_user(
+def make_person(
+    name: str,
+    email: str | None = None,
+    phone: str | None = None,
+    *,
+    phone_verified: bool = False,
+    **extra,
+) -> User:
+    """A person; `phone_verified=True` for one whose phone counts for USSD and SMS."""
+    user = User.objects.create_user(
         email=email, phone=phone, password="a-long-test-password", name=name, **extra
     )
+    if phone_verified:
+        user = account_actions.record_phone_verified(user=user, actor=user)
+    return user
 
 
 @pytest.fixture
@@ -42,7 +54,9 @@ def owner(db) -> User:
 
 @pytest.fixture
 def member(db) -> User:
-    return make_person("Coop Member", "member@example.org", phone="+250788000111")
+    return make_person(
+        "Coop Member", "member@example.org", phone="+250788000111", phone_verified=True
+    )
 
 
 @pytest.fixture
@@ -107,3 +121,14 @@ def member_client(client, member):
 @pytest.fixture
 def outsider_client(client, outsider):
     return client_for(client, outsider)
+
+
+@pytest.fixture
+def sms_outbox(settings):
+    """The SMS handed to the provider, texts included (the records keep no secret's text)."""
+    from minga.channels import sms
+
+    settings.SMS_PROVIDER = "memory"
+    sms.outbox.clear()
+    yield sms.outbox
+    sms.outbox.clear()

@@ -11,7 +11,11 @@ and measures, in one process:
 - inclusion proof latency at 1,000,000 entries: GET /log/entries/<random index> through the
   full Django stack, entry + proof + offline receipt (budget p95 < 50 ms);
 - proof sizes: an inclusion proof is at most ceil(log2 n) hashes, exactly that on the left edge;
-- `minga log verify` over the 1,000,000 entries (budget < 60 s).
+- `minga log verify` over the 1,000,000 entries (budget < 60 s);
+- `minga log monitor` over 1,000 new checkpoints of that log: the log grows by a few entries
+  and signs a checkpoint 1,000 times (setup), then the monitor's check runs on each in turn,
+  fetching every consistency proof over HTTP through the full Django stack (server time
+  counted with the client's): signature, quorum, consistency (budget < 10 s).
 
 Prints what it measured, then one `BUDGET` line per budget (bench/README.md). Exits 1 when a
 budget fails, 2 when the measurement itself could not be made. `--entries N` shrinks the big
@@ -43,6 +47,8 @@ APPEND_BUDGET = 1_000  # per second
 PROOF_SAMPLES = 1_000
 PROOF_P95_BUDGET_MS = 50.0
 VERIFY_BUDGET_S = 60.0
+MONITORED_CHECKPOINTS = 1_000
+MONITOR_BUDGET_S = 10.0
 
 
 def setup_django(var_dir: str) -> None:
@@ -171,6 +177,33 @@ def check_proof_sizes(size: int) -> list[str]:
     return problems
 
 
+def measure_monitor() -> float:
+    """Seconds for the monitor to check MONITORED_CHECKPOINTS new checkpoints in turn."""
+    from django.test import Client
+
+    from minga.audit import log, monitor, note
+
+    notes = []
+    for step in range(MONITORED_CHECKPOINTS):
+        bulk_load(1 + step % 7)
+        notes.append(log.create_checkpoint().note)
+    client = Client()
+
+    def fetch(path: str) -> bytes:
+        response = client.get(f"/log/{path}", secure=True)
+        if response.status_code != 200:
+            raise monitor.CannotCheck(f"/log/{path} answered {response.status_code}")
+        return response.content
+
+    log_key = note.parse_vkey(log.log_vkey())
+    fetch("checkpoint")  # a monitor process imports the views' modules once: not per check
+    previous = None
+    started = time.perf_counter()
+    for signed in notes:
+        previous, _ = monitor.check(signed, log_key=log_key, previous=previous, fetch=fetch)
+    return time.perf_counter() - started
+
+
 def budget(name: str, figure: float, unit: str, op: str, limit: float) -> bool:
     """Print a bench/README.md budget line; return whether it passed."""
     passed = {"<": figure < limit, "<=": figure <= limit, ">=": figure >= limit}[op]
@@ -242,6 +275,12 @@ def main() -> int:
             call_command("log", "verify", stdout=quiet)
         verify = time.perf_counter() - started
         print(f"log verify: {verify:.1f} s for {size:,} entries")
+
+        monitored = measure_monitor()
+        print(
+            f"log monitor: {MONITORED_CHECKPOINTS:,} new checkpoints of a {size:,}-entry log "
+            f"checked in {monitored:.2f} s ({monitored / MONITORED_CHECKPOINTS * 1000:.2f} ms each)"
+        )
     except (Exception, KeyboardInterrupt) as error:  # noqa: BLE001 - exit 2: no measurement
         print(f"bench_audit: measurement failed: {error!r}", file=sys.stderr)
         return 2
@@ -252,6 +291,7 @@ def main() -> int:
         budget("audit-inclusion-proof-p95", round(p95, 1), "ms", "<", PROOF_P95_BUDGET_MS),
         budget("audit-proof-size", max(lengths) + len(problems), "hashes", "<=", bound),
         budget("audit-verify", round(verify, 1), "s", "<", VERIFY_BUDGET_S),
+        budget("audit-monitor-1000-checkpoints", round(monitored, 2), "s", "<", MONITOR_BUDGET_S),
     ]
     return 0 if all(passed) else 1
 

@@ -16,8 +16,14 @@
 3. Peak memory: a child process reads a BLT file of those 1,000,000 ballots (one per line),
    builds the election and counts it by IRV; its peak resident set size (getrusage) counts.
 
+4. `minga tally --method stv-scottish` on the largest Glasgow ward as a whole process (the
+   installed console script beside this interpreter: start-up, imports, reading, counting,
+   printing), against a bare `python -c pass` on the same interpreter, alternating the two,
+   median of 15 runs each. People run the command by hand, one file at a time.
+
 Budgets (bench/README.md): `tally-scottish-vs-pref-voting` and `tally-scottish-vs-stvpoll`
 (our time / theirs, < 1), `tally-glasgow-same-winners` (wards whose elected sets differ, <= 0),
+`tally-process-vs-bare-start` (median process time / bare interpreter start, <= 5),
 `tally-irv-1m-ballots` (s, < 2), `tally-1m-ballots-peak-rss` (MB, < 1000). Exits 1 when a
 budget fails, 2 when a measurement cannot be made.
 """
@@ -217,16 +223,49 @@ def million() -> tuple[list[str], bool]:
     return lines, irv_s < 2 and rss_mb < 1000
 
 
+PROCESS_RUNS = 15
+
+
+def whole_process() -> tuple[list[str], bool]:
+    """`minga tally` as people run it, against a bare interpreter start, alternating."""
+    import statistics
+
+    minga = Path(sys.executable).parent / "minga"
+    if not minga.exists():
+        raise RuntimeError(f"{minga} is missing: install the project first")
+    ward = max(WARDS, key=lambda path: path.stat().st_size)
+    runs = {"tally": [], "bare": []}
+    commands = {
+        "tally": [str(minga), "tally", "--method", "stv-scottish", str(ward)],
+        "bare": [sys.executable, "-c", "pass"],
+    }
+    for _ in range(PROCESS_RUNS):
+        for name, command in commands.items():
+            start = time.perf_counter()
+            done = subprocess.run(command, capture_output=True, cwd="/", check=False, timeout=60)
+            runs[name].append(time.perf_counter() - start)
+            if done.returncode != 0:
+                raise RuntimeError(f"{' '.join(command)} failed: {done.stderr.decode()[-300:]}")
+    tally_s, bare_s = statistics.median(runs["tally"]), statistics.median(runs["bare"])
+    ratio = tally_s / bare_s
+    print(
+        f"`minga tally --method stv-scottish {ward.name}` as a process: {tally_s * 1000:.0f} ms "
+        f"(median of {PROCESS_RUNS}); bare `python -c pass`: {bare_s * 1000:.0f} ms"
+    )
+    return [budget_line("tally-process-vs-bare-start", ratio, "x", "<=", 5, ratio <= 5)], ratio <= 5
+
+
 def main() -> int:
     try:
+        process_lines, process_ok = whole_process()
         glasgow_lines, glasgow_ok = glasgow()
         million_lines, million_ok = million()
     except (ImportError, RuntimeError, OSError, subprocess.TimeoutExpired) as error:
         print(f"bench_tally: the measurement could not be made: {error}", file=sys.stderr)
         return 2
-    for line in glasgow_lines + million_lines:
+    for line in process_lines + glasgow_lines + million_lines:
         print(line)
-    return 0 if glasgow_ok and million_ok else 1
+    return 0 if process_ok and glasgow_ok and million_ok else 1
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ from ninja import NinjaAPI
 
 from minga.challenges.api import router as needs_router
 from minga.coops.api import router as coops_router
+from minga.core.ids import int_path_params
 from minga.credentials.api import router as vc_router
 from minga.decisions.api import router as decisions_router
 from minga.events.api import router as events_router
@@ -18,9 +19,15 @@ api = NinjaAPI(
     # at /api/openapi.json works with any viewer.
     docs_url=None,
 )
-api.add_router("/coops", coops_router)
-api.add_router("/needs", needs_router)
-api.add_router("/events", events_router)
-api.add_router("/results", results_router)
-api.add_router("/decisions", decisions_router)
-api.add_router("/vc", vc_router)
+ROUTERS = {
+    "/coops": coops_router,
+    "/needs": needs_router,
+    "/events": events_router,
+    "/results": results_router,
+    "/decisions": decisions_router,
+    "/vc": vc_router,
+}
+for prefix, router in ROUTERS.items():
+    # Numeric ids beyond a database integer match no URL (404), as everywhere in Minga.
+    int_path_params(router)
+    api.add_router(prefix, router)

@@ -39,6 +39,16 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name} must be an integer, not {value!r}") from exc
 
 
+def env_float(name: str, default: float) -> float:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        return float(value)
+    except ValueError as exc:
+        raise ImproperlyConfigured(f"{name} must be a number, not {value!r}") from exc
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     if value is None or value == "":
@@ -92,6 +102,8 @@ MIDDLEWARE = [
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "minga.core.middleware.LocaleMiddleware",
+    # Before anything reads the body (the NUL check, CSRF, forms): oversized ones are refused.
+    "minga.core.middleware.RequestSizeLimitMiddleware",
     "minga.core.middleware.RejectNulMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -128,34 +140,43 @@ TEMPLATES = [
 ]
 
 # Databases: SQLite (WAL, busy timeout, IMMEDIATE writes so writers queue instead of
-# failing) by default; PostgreSQL through DATABASE_URL.
+# failing) by default; PostgreSQL through DATABASE_URL. A DATABASE_URL naming an SQLite file
+# (sqlite:///path) gets exactly the default's settings: Django's plain SQLite engine would
+# drop WAL, the writers queue and IMMEDIATE transactions, and concurrent ballots would fail
+# with "database is locked".
+
+
+def sqlite_database(name: str | Path) -> dict:
+    """Minga's SQLite settings for the database file `name`."""
+    return {
+        "ENGINE": "minga.core.sqlite",  # Django's, with a writers queue (see its module)
+        "NAME": name,
+        # Keep connections: opening one re-reads the schema and re-runs the PRAGMAs.
+        "CONN_MAX_AGE": 600,
+        "CONN_HEALTH_CHECKS": True,
+        # Tests in memory, as Django does for its own SQLite engine (named here because
+        # test runners recognise only that engine's name).
+        "TEST": {"NAME": ":memory:"},
+        "OPTIONS": {
+            "timeout": 20,
+            "transaction_mode": "IMMEDIATE",
+            "init_command": (
+                "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
+                "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
+            ),
+        },
+    }
+
+
 DATABASE_URL = env_str("DATABASE_URL", "")
 if DATABASE_URL:
-    DATABASES = {
-        "default": dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)
-    }
+    _database = dj_database_url.parse(DATABASE_URL, conn_max_age=600, conn_health_checks=True)
+    if _database["ENGINE"] == "django.db.backends.sqlite3":
+        _database = sqlite_database(_database["NAME"])
+    DATABASES = {"default": _database}
 else:
     VAR_DIR.mkdir(parents=True, exist_ok=True)
-    DATABASES = {
-        "default": {
-            "ENGINE": "minga.core.sqlite",  # Django's, with a writers queue (see its module)
-            "NAME": VAR_DIR / "minga.sqlite3",
-            # Keep connections: opening one re-reads the schema and re-runs the PRAGMAs.
-            "CONN_MAX_AGE": 600,
-            "CONN_HEALTH_CHECKS": True,
-            # Tests in memory, as Django does for its own SQLite engine (named here because
-            # test runners recognise only that engine's name).
-            "TEST": {"NAME": ":memory:"},
-            "OPTIONS": {
-                "timeout": 20,
-                "transaction_mode": "IMMEDIATE",
-                "init_command": (
-                    "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
-                    "PRAGMA foreign_keys=ON; PRAGMA busy_timeout=20000;"
-                ),
-            },
-        }
-    }
+    DATABASES = {"default": sqlite_database(VAR_DIR / "minga.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {
@@ -191,6 +212,11 @@ PASSWORD_HASHERS = [
 # Failed sign-ins allowed per identifier and per address before a pause.
 LOGIN_THROTTLE_ATTEMPTS = env_int("LOGIN_THROTTLE_ATTEMPTS", 5)
 LOGIN_THROTTLE_SECONDS = env_int("LOGIN_THROTTLE_SECONDS", 300)
+# Password-reset messages and phone codes asked for per number (or address) and per client
+# address within the window; beyond, nothing is sent and the answer stays the same.
+SMS_THROTTLE_PER_NUMBER = env_int("SMS_THROTTLE_PER_NUMBER", 3)
+SMS_THROTTLE_PER_ADDRESS = env_int("SMS_THROTTLE_PER_ADDRESS", 20)
+SMS_THROTTLE_SECONDS = env_int("SMS_THROTTLE_SECONDS", 3600)
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [
@@ -224,6 +250,14 @@ WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Request bodies larger than this are refused with 413 before they are read. The largest
+# legitimate one is a proposal with its ten attachments of 10 MB each (events.uploads):
+# 128 MiB leaves room for its text and the form's envelope.
+MINGA_MAX_REQUEST_BYTES = env_int("MINGA_MAX_REQUEST_BYTES", 128 * 1024 * 1024)
+# The body limit the reverse proxy in front enforces (nginx `client_max_body_size`, Caddy
+# `request_body max_size`), in bytes, stated once the proxy does: `check --deploy` warns
+# while it is unset or larger than MINGA_MAX_REQUEST_BYTES (docs/deploy.md).
+MINGA_PROXY_MAX_REQUEST_BYTES = env_int("MINGA_PROXY_MAX_REQUEST_BYTES", 0)
 
 # E-mail: console by default, SMTP when EMAIL_HOST is set.
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "Minga <minga@localhost>")
@@ -268,8 +302,10 @@ SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", _secure)
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", _secure)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", _secure)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if _secure else 0)
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", _secure)
-SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", _secure)
+# Subdomains and preloading bind every host under the domain, for months or for good
+# (removal from browsers' preload lists takes releases): only when the operator says so.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SESSION_COOKIE_HTTPONLY = True
@@ -287,14 +323,51 @@ SECURE_CSP = {
     "object-src": [CSP.NONE],
 }
 
+# Django's own settings, chosen above on purpose: HSTS for subdomains and preloading only
+# when the operator turns them on.
+SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
+
+# Logs go to standard error. In production (DEBUG off) each event is one JSON line: time,
+# level, logger, message and, for requests, method, path and status, with the exception's
+# type and traceback; unhandled errors (the django.request logger) are among them.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured("LOG_FORMAT must be 'json' or 'text'.")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "minga.core.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+    },
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    # Everything else that warns or fails (the task worker, libraries) in the same shape.
+    "root": {"handlers": ["stderr"], "level": "WARNING"},
     "loggers": {
-        "minga": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+        "minga": {
+            "handlers": ["stderr"],
+            "level": env_str("LOG_LEVEL", "INFO"),
+            "propagate": False,
+        },
+        # Server errors (500), which Django's default handlers print only while DEBUG is on.
+        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
     },
 }
+
+# Sentry, when SENTRY_DSN is set: unhandled errors and error logs, without personal data.
+SENTRY_DSN = env_str("SENTRY_DSN")
+SENTRY_ENVIRONMENT = env_str("SENTRY_ENVIRONMENT", "development" if DEBUG else "production")
+SENTRY_TRACES_SAMPLE_RATE = env_float("SENTRY_TRACES_SAMPLE_RATE", 0.0)
+if not 0.0 <= SENTRY_TRACES_SAMPLE_RATE <= 1.0:
+    raise ImproperlyConfigured("SENTRY_TRACES_SAMPLE_RATE must be between 0 and 1.")
+if SENTRY_DSN:
+    from minga.core.logs import start_sentry
+
+    start_sentry(
+        dsn=SENTRY_DSN,
+        environment=SENTRY_ENVIRONMENT,
+        traces_sample_rate=SENTRY_TRACES_SAMPLE_RATE,
+    )
 
 
 # --- audit ---
@@ -306,6 +379,16 @@ MINGA_WITNESS_NAME = env_str("MINGA_WITNESS_NAME", f"{_LOG_PREFIX}/log/witness")
 # While entries arrive, `minga log worker` signs a checkpoint at least this often.
 MINGA_LOG_CHECKPOINT_SECONDS = env_int("MINGA_LOG_CHECKPOINT_SECONDS", 2)
 MINGA_WITNESS_TIMEOUT = env_int("MINGA_WITNESS_TIMEOUT", 5)
+# Checkpoints are published (served, used for proofs and receipts) only once this many of the
+# MINGA_WITNESS_PEERS have cosigned them. 0 (the demo) publishes at once; production: 2 or more.
+MINGA_LOG_WITNESS_QUORUM = env_int("MINGA_LOG_WITNESS_QUORUM", 0)
+
+# --- health (/health, minga doctor) ---
+# Out of bounds: a task waiting longer than this, log entries left without a signed checkpoint
+# longer than this, a checkpoint waiting for its witness quorum longer than this (seconds).
+MINGA_HEALTH_QUEUE_SECONDS = env_int("MINGA_HEALTH_QUEUE_SECONDS", 300)
+MINGA_HEALTH_CHECKPOINT_SECONDS = env_int("MINGA_HEALTH_CHECKPOINT_SECONDS", 120)
+MINGA_HEALTH_WITNESS_SECONDS = env_int("MINGA_HEALTH_WITNESS_SECONDS", 600)
 # Peer instances, comma-separated, each "SUBMISSION_URL WITNESS_VKEY [LOG_VKEY]": we ask
 # them to cosign our checkpoints, and we witness the logs whose LOG_VKEY is given.
 MINGA_WITNESS_PEERS: list[dict[str, str]] = []

@@ -19,3 +19,6 @@ urlpatterns = [
     path("credentials/", include("minga.credentials.urls")),
     path("admin/", admin.site.urls),
 ]
+
+# Under /api/ a 404 (an unknown path, an id beyond any database integer) answers in JSON.
+handler404 = "minga.core.views.page_not_found"

@@ -1,29 +1,46 @@
-from django.contrib import admin
-from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
-from django.contrib.auth.forms import BaseUserCreationForm
-from django.utils.translation import gettext_lazy as _
+"""People in the admin, read-only: accounts change through accounts/actions.py, so into the log.
 
+A person's e-mail address and phone number are how they sign in and, for the phone, who they
+are on USSD and SMS: staff change them on a small page that calls `update_profile`, and turn
+accounts off and on again with admin actions that call `deactivate_account` and
+`reactivate_account`, each with the staff member as actor.
+"""
+
+from django import forms
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import redirect
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from minga.core.admin import ReadOnlyAdmin, apply_action
+
+from . import actions
+from .forms import ContactFieldsMixin
 from .models import User
 
 
-class UserCreationForm(BaseUserCreationForm):
+class ContactForm(ContactFieldsMixin, forms.ModelForm):
+    """The same checks as the profile form: at least one, normalised, nobody else's."""
+
     class Meta:
         model = User
-        fields = ["email", "phone", "name"]
-        field_classes: dict = {}
+        fields = ["email", "phone"]
 
 
 @admin.register(User)
-class UserAdmin(BaseUserAdmin):
-    add_form = UserCreationForm
+class UserAdmin(ReadOnlyAdmin):
     ordering = ["name"]
-    list_display = ["name", "email", "phone", "preferred_language", "is_staff"]
+    list_display = ["name", "email", "phone", "preferred_language", "is_active", "is_staff"]
     search_fields = ["name", "email", "phone"]
     list_filter = ["is_staff", "is_active", "preferred_language"]
+    actions = ["deactivate", "reactivate"]
     fieldsets = [
-        (None, {"fields": ["email", "phone", "password"]}),
+        (None, {"fields": ["email", "phone"]}),
         (
-            _("Profile"),
+            gettext_lazy("Profile"),
             {
                 "fields": [
                     "name",
@@ -37,7 +54,66 @@ class UserAdmin(BaseUserAdmin):
                 ]
             },
         ),
-        (_("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser", "groups"]}),
-        (_("Dates"), {"fields": ["email_verified_at", "last_login", "date_joined"]}),
+        (gettext_lazy("Permissions"), {"fields": ["is_active", "is_staff", "is_superuser"]}),
+        (
+            gettext_lazy("Dates"),
+            {"fields": ["email_verified_at", "phone_verified_at", "last_login", "date_joined"]},
+        ),
     ]
-    add_fieldsets = [(None, {"fields": ["email", "phone", "name", "password1", "password2"]})]
+
+    def get_urls(self):
+        contact = self.admin_site.admin_view(self.contact_view)
+        return [
+            path("<path:object_id>/contact/", contact, name="accounts_user_contact"),
+            *super().get_urls(),
+        ]
+
+    def object_links(self, request, obj):
+        url = reverse("admin:accounts_user_contact", args=[obj.pk])
+        return [(_("Change e-mail or phone"), url)]
+
+    def contact_view(self, request, object_id):
+        person = self.get_object(request, object_id)
+        if person is None:
+            raise Http404
+        if not self.has_view_permission(request, person):
+            raise PermissionDenied
+        form = ContactForm(request.POST or None, instance=person)
+        if request.method == "POST" and form.is_valid():
+            changes = {name: form.cleaned_data[name] for name in form.changed_data}
+            email_changed = "email" in changes
+            person = actions.update_profile(user=person, actor=request.user, changes=changes)
+            if email_changed and person.email:
+                base_url = request.build_absolute_uri("/").rstrip("/")
+                actions.send_verification_email(user=person, base_url=base_url)
+            self.message_user(request, _("The e-mail address and phone number are saved."))
+            return redirect("admin:accounts_user_change", person.pk)
+        return self.staff_page(request, title=_("Change e-mail or phone"), form=form, obj=person)
+
+    @admin.action(description=gettext_lazy("Deactivate the selected accounts"))
+    def deactivate(self, request, queryset):
+        count = apply_action(
+            request,
+            queryset,
+            lambda person: actions.deactivate_account(person=person, actor=request.user),
+        )
+        if count:
+            self.message_user(
+                request,
+                ngettext("%(count)s account deactivated.", "%(count)s accounts deactivated.", count)
+                % {"count": count},
+            )
+
+    @admin.action(description=gettext_lazy("Reactivate the selected accounts"))
+    def reactivate(self, request, queryset):
+        count = apply_action(
+            request,
+            queryset,
+            lambda person: actions.reactivate_account(person=person, actor=request.user),
+        )
+        if count:
+            self.message_user(
+                request,
+                ngettext("%(count)s account reactivated.", "%(count)s accounts reactivated.", count)
+                % {"count": count},
+            )

@@ -137,3 +137,11 @@ class ProfileForm(ContactFieldsMixin, forms.ModelForm):
 
 class PasswordResetRequestForm(forms.Form):
     identifier = forms.CharField(label=_("E-mail address or phone number"), max_length=254)
+
+
+class PhoneCodeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Code received by SMS"),
+        max_length=12,
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "inputmode": "numeric"}),
+    )

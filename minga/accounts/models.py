@@ -50,6 +50,9 @@ class User(AbstractBaseUser, PermissionsMixin):
     )
     name = models.CharField(_("name"), max_length=150)
     email_verified_at = models.DateTimeField(_("e-mail verified at"), null=True, blank=True)
+    # Set once the person typed back a code sent by SMS to `phone`; cleared when it changes.
+    # Only a verified number is a USSD and SMS identity (queries.person_by_verified_phone).
+    phone_verified_at = models.DateTimeField(_("phone verified at"), null=True, blank=True)
     preferred_language = models.CharField(
         _("preferred language"),
         max_length=8,
@@ -101,5 +104,33 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.email_verified_at is not None
 
     @property
+    def is_phone_verified(self) -> bool:
+        return self.phone_verified_at is not None
+
+    @property
     def tag_list(self) -> list[str]:
         return [tag.strip() for tag in self.tags.split(",") if tag.strip()]
+
+
+class PhoneCode(models.Model):
+    """A code sent by SMS to prove that a person holds a phone number.
+
+    Only a keyed hash of the code is kept (see actions.phone_code_hash): whoever reads the
+    table cannot type the code back. A code serves once, for a few minutes and a few tries.
+    """
+
+    person = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="phone_codes"
+    )
+    phone = models.CharField(max_length=20)
+    code_hash = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField(default=now)
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.phone} ({self.created_at:%Y-%m-%d %H:%M})"

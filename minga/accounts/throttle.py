@@ -34,3 +34,20 @@ def record_failure(identifier: str, address: str) -> None:
 
 def clear(identifier: str, address: str) -> None:
     cache.delete_many(_keys(identifier, address)[:1])
+
+
+def allow_sms(number: str, address: str) -> bool:
+    """Count one SMS asked for `number` (a phone number or e-mail address) from `address`;
+    False once either has asked for too many within the window.
+
+    Every request counts, whether or not it names an account, so the answer and the limits
+    are the same for both: an SMS costs money and a flood of them harasses the owner.
+    """
+    ident = hashlib.sha256(number.strip().lower().encode()).hexdigest()[:32]
+    seconds = settings.SMS_THROTTLE_SECONDS
+    per_number = count_hit(f"sms:id:{ident}", seconds)
+    per_address = count_hit(f"sms:ip:{address}", seconds)
+    return (
+        per_number <= settings.SMS_THROTTLE_PER_NUMBER
+        and per_address <= settings.SMS_THROTTLE_PER_ADDRESS
+    )

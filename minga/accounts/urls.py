@@ -13,6 +13,8 @@ urlpatterns = [
     path("profile/edit/", views.profile_edit, name="profile-edit"),
     path("verify/resend/", views.resend_verification, name="resend-verification"),
     path("verify/<str:token>/", views.verify_email, name="verify-email"),
+    path("phone/verify/", views.phone_verify, name="phone-verify"),
+    path("phone/verify/send/", views.phone_code_send, name="phone-code-send"),
     path("password/reset/", views.password_reset, name="password-reset"),
     path(
         "password/reset/<uidb64>/<token>/",

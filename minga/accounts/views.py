@@ -9,12 +9,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import actions
-from .backends import find_person
-from .forms import LoginForm, PasswordResetRequestForm, ProfileForm, SignUpForm
+from .forms import LoginForm, PasswordResetRequestForm, PhoneCodeForm, ProfileForm, SignUpForm
 
 
 def _base_url(request) -> str:
     return request.build_absolute_uri("/").rstrip("/")
+
+
+def _address(request) -> str:
+    return request.META.get("REMOTE_ADDR", "")
 
 
 def signup(request):
@@ -31,12 +34,15 @@ def signup(request):
             preferred_language=data["preferred_language"],
             timezone_name=data["timezone"],
             base_url=_base_url(request),
+            address=_address(request),
         )
         login(request, user, backend="minga.accounts.backends.EmailOrPhoneBackend")
         if user.email:
             messages.success(request, _("Welcome! We sent you an e-mail to confirm your address."))
         else:
             messages.success(request, _("Welcome to Minga!"))
+        if user.phone:
+            messages.info(request, _("Confirm your phone number with the code we sent by SMS."))
         target = request.GET.get("next", "")
         if not url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -62,12 +68,14 @@ def profile_edit(request):
     form = ProfileForm(request.POST or None, instance=request.user)
     if request.method == "POST" and form.is_valid():
         changes = {name: form.cleaned_data[name] for name in form.changed_data}
-        email_changed = "email" in changes
         user = actions.update_profile(user=request.user, actor=request.user, changes=changes)
-        if email_changed and user.email:
+        if "email" in changes and user.email:
             actions.send_verification_email(user=user, base_url=_base_url(request))
         messages.success(request, _("Your profile is saved."))
         response = redirect("accounts:profile")
+        if "phone" in changes and user.phone:
+            actions.send_phone_code(user=user, address=_address(request))
+            response = redirect("accounts:phone-verify")
         if "preferred_language" in changes:
             response.delete_cookie("minga_language")
         return response
@@ -92,14 +100,43 @@ def resend_verification(request):
     return redirect("accounts:profile")
 
 
+@login_required
+def phone_verify(request):
+    """Type back the code sent by SMS to confirm one's phone number."""
+    form = PhoneCodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = actions.confirm_phone(user=request.user, code=form.cleaned_data["code"])
+        if result is actions.CodeCheck.VERIFIED:
+            messages.success(request, _("Your phone number is confirmed."))
+            return redirect("accounts:profile")
+        if result is actions.CodeCheck.WRONG:
+            form.add_error("code", _("This is not the code we sent. Check it and try again."))
+        else:
+            form.add_error("code", _("This code does not work any more. Ask for a new one."))
+    return render(request, "accounts/phone_verify.html", {"form": form, "person": request.user})
+
+
+@login_required
+@require_POST
+def phone_code_send(request):
+    if request.user.phone and not request.user.is_phone_verified:
+        if actions.send_phone_code(user=request.user, address=_address(request)):
+            messages.success(
+                request, _("We sent a code by SMS to %(phone)s.") % {"phone": request.user.phone}
+            )
+        else:
+            messages.error(request, _("Too many codes were asked for. Try again later."))
+    return redirect("accounts:phone-verify")
+
+
 def password_reset(request):
     form = PasswordResetRequestForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        identifier = form.cleaned_data["identifier"].strip()
-        user = find_person(identifier)
-        if user is not None and user.is_active:
-            by_phone = "@" not in identifier
-            actions.send_password_reset(user=user, base_url=_base_url(request), by_phone=by_phone)
+        actions.request_password_reset(
+            identifier=form.cleaned_data["identifier"],
+            address=_address(request),
+            base_url=_base_url(request),
+        )
         # The same answer whether or not the account exists: no way to probe who is here.
         messages.success(
             request,

@@ -6,3 +6,11 @@ class AuditConfig(AppConfig):
     name = "minga.audit"
     label = "audit"
     verbose_name = _("Audit log")
+
+    def ready(self) -> None:
+        from minga.core import health
+
+        from . import checks
+
+        health.register("log", checks.checkpoint)
+        health.register("witnesses", checks.witnesses)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import functools
+import json
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +24,7 @@ from django.utils import timezone
 from minga.core.hotsql import hot_cursor
 from minga.core.jcs import canonical_json
 
-from . import merkle, note
+from . import handover, merkle, note
 from .commitments import commit
 from .models import Checkpoint, Entry, LogHead, Secret, Tile
 from .tiles import (
@@ -210,7 +211,32 @@ def head_size() -> int:
 
 
 def latest_checkpoint() -> Checkpoint | None:
+    """The latest published checkpoint: the one served, and proved against."""
+    return Checkpoint.objects.filter(published_at__isnull=False).order_by("-size").first()
+
+
+def latest_signed_checkpoint() -> Checkpoint | None:
+    """The latest checkpoint signed, published or still waiting for its witnesses."""
     return Checkpoint.objects.order_by("-size").first()
+
+
+def cosigner_count(checkpoint: Checkpoint) -> int:
+    """How many witnesses cosigned `checkpoint` (each line was verified when it was added)."""
+    if not checkpoint.cosignatures:
+        return 0
+    return len({sig.name for sig in note.parse_signature_lines(checkpoint.cosignatures)})
+
+
+def publish_if_witnessed(checkpoint: Checkpoint) -> bool:
+    """Publish `checkpoint` once MINGA_LOG_WITNESS_QUORUM witnesses cosigned it; whether it is."""
+    if checkpoint.published_at is None:
+        if cosigner_count(checkpoint) < settings.MINGA_LOG_WITNESS_QUORUM:
+            return False
+        checkpoint.published_at = timezone.now()
+        Checkpoint.objects.filter(pk=checkpoint.pk, published_at__isnull=True).update(
+            published_at=checkpoint.published_at
+        )
+    return True
 
 
 def _fetch_tiles(widths: Mapping[TileKey, int]) -> dict[TileKey, bytes]:
@@ -356,7 +382,7 @@ def create_checkpoint() -> Checkpoint | None:
     """Sign a checkpoint over every committed entry; None when the latest already covers them."""
     _lock_checkpoints()
     size = head_size()
-    latest = latest_checkpoint()
+    latest = latest_signed_checkpoint()
     if latest is not None and latest.size >= size:
         if latest.size > size:
             raise LogError(f"the log has {size} entries but checkpoint {latest.size} was signed")
@@ -374,7 +400,11 @@ def create_checkpoint() -> Checkpoint | None:
             ) from None
     body = note.checkpoint_body(settings.MINGA_LOG_ORIGIN, size, root)
     signed = note.sign_note(body, [log_signer()])
-    return Checkpoint.objects.create(size=size, root=root, note=signed, created_at=timezone.now())
+    now = timezone.now()
+    published = now if settings.MINGA_LOG_WITNESS_QUORUM <= 0 else None
+    return Checkpoint.objects.create(
+        size=size, root=root, note=signed, created_at=now, published_at=published
+    )
 
 
 def receipt(entry: Entry, checkpoint: Checkpoint) -> str:
@@ -411,6 +441,33 @@ def _signer_vkey(signed: str) -> str:
         if verifier.key_id in key_ids:
             return verifier.vkey
     raise LogError("no platform key signed this checkpoint")
+
+
+HANDOVER_KIND = "log.key.handover"
+
+
+def record_key_handover(
+    old_key: Ed25519PrivateKey, new_key: Ed25519PrivateKey, actor: User | None
+) -> str:
+    """Record, in the log itself, the hand-over from the platform's old key to its new one.
+
+    Called by the platform key's rotation, inside its transaction, while the old private key
+    still exists: it is the old key's last signature. See `minga.audit.handover`.
+    """
+    origin = settings.MINGA_LOG_ORIGIN
+    signed = handover.sign_handover(
+        origin, note.Signer(origin, old_key), note.Signer(origin, new_key), head_size()
+    )
+    record(HANDOVER_KIND, "platform", {"note": signed}, actor)
+    return signed
+
+
+def key_handovers() -> list[str]:
+    """Every hand-over of the log's key, oldest first, as recorded in the log."""
+    bodies = (
+        Entry.objects.filter(kind=HANDOVER_KIND).order_by("index").values_list("body", flat=True)
+    )
+    return [json.loads(bytes(body))["data"]["note"] for body in bodies]
 
 
 def witness_vkey() -> str:

@@ -84,6 +84,9 @@ class Checkpoint(models.Model):
     note = models.TextField(_("signed note"))
     cosignatures = models.TextField(_("cosignatures"), blank=True, default="")
     created_at = models.DateTimeField(_("created at"))
+    # Set once MINGA_LOG_WITNESS_QUORUM witnesses have cosigned (at once when the quorum is 0):
+    # only published checkpoints are served, and proofs and receipts are made against them.
+    published_at = models.DateTimeField(_("published at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-size"]
@@ -144,6 +147,45 @@ class WitnessedLog(models.Model):
 
     def __str__(self) -> str:
         return f"{self.origin} at {self.size}"
+
+
+class TrustedLogKey(models.Model):
+    """The current key of a log this instance witnesses, reached through its key hand-overs."""
+
+    origin = models.CharField(_("origin"), max_length=255, unique=True)
+    vkey = models.CharField(_("verifier key"), max_length=500)
+    handover = models.TextField(_("key hand-over"))
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("followed log key")
+        verbose_name_plural = _("followed log keys")
+
+    def __str__(self) -> str:
+        return self.vkey
+
+
+class WitnessRefusal(models.Model):
+    """A checkpoint, properly signed by a log this instance witnesses, that it refused to cosign.
+
+    Published (`/log/witness`) with its reason, so that a log showing a shorter or a different
+    history than the one it showed before is visible to everyone, not only to its operator.
+    Only checkpoints signed by the log's own key are kept: anyone can post junk.
+    """
+
+    origin = models.CharField(_("origin"), max_length=255)
+    size = models.BigIntegerField(_("size"))
+    note = models.TextField(_("signed note"))
+    reason = models.CharField(_("reason"), max_length=500)
+    created_at = models.DateTimeField(_("created at"))
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("witness refusal")
+        verbose_name_plural = _("witness refusals")
+
+    def __str__(self) -> str:
+        return f"{self.origin} at {self.size}: {self.reason}"
 
 
 class PeerState(models.Model):

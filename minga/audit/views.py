@@ -191,6 +191,32 @@ def consistency(request: HttpRequest) -> HttpResponse:
     return response
 
 
+@require_GET
+def key_handovers(request: HttpRequest) -> HttpResponse:
+    """Every hand-over of the log's key, oldest first (see `minga.audit.handover`)."""
+    response = JsonResponse({"handovers": log.key_handovers()})
+    response["Cache-Control"] = SHORT
+    return response
+
+
+@csrf_exempt  # a machine protocol: the hand-over's signatures are the authentication
+@require_POST
+def witness_key_handover(request: HttpRequest) -> HttpResponse:
+    """A log this instance witnesses hands its key over (see `witness.accept_handover`)."""
+    try:
+        return _text(witness.accept_handover(request.body), 200)
+    except witness.WitnessError as error:
+        return _text(str(error), error.status, error.content_type)
+
+
+@require_GET
+def witness_state(request: HttpRequest) -> HttpResponse:
+    """What this instance, as a witness, cosigned for each log and what it refused, and why."""
+    response = JsonResponse(witness.published_state())
+    response["Cache-Control"] = SHORT
+    return response
+
+
 @csrf_exempt  # a machine protocol: the checkpoint's signature is the authentication
 @require_POST
 def witness_add_checkpoint(request: HttpRequest) -> HttpResponse:

@@ -18,14 +18,19 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from . import log, merkle, note
-from .models import Checkpoint, PeerState, WitnessedLog
+from . import handover, log, merkle, note
+from .models import Checkpoint, PeerState, TrustedLogKey, WitnessedLog, WitnessRefusal
 
 logger = logging.getLogger("minga.audit")
 
 MAX_REQUEST_BYTES = 64 * 1024
 MAX_PROOF_LINES = 63
 SIZE_CONTENT_TYPE = "text/x.tlog.size"
+# Refusals of a checkpoint the log really signed that no honest log causes, published with
+# their reason: a smaller tree than the one cosigned (a rollback, 409 with the size when the
+# log claims an old size it never had cosigned is the protocol's normal retry and is not kept),
+# another root at the same size (a fork) or a failing consistency proof (422).
+PUBLISHED_REFUSALS = {409, 422}
 
 
 class WitnessError(Exception):
@@ -45,20 +50,64 @@ class Peer:
 
 
 def peers() -> list[Peer]:
-    """The configured peer instances (MINGA_WITNESS_PEERS), keys parsed."""
-    return [
-        Peer(
-            url=item["url"].rstrip("/"),
-            witness=note.parse_vkey(item["vkey"]),
-            log=note.parse_vkey(item["log_vkey"]) if item.get("log_vkey") else None,
-        )
-        for item in settings.MINGA_WITNESS_PEERS
-    ]
+    """The configured peer instances (MINGA_WITNESS_PEERS), keys parsed.
+
+    A peer whose log key was handed over (see `accept_handover`) is known by its new key, as a
+    log and as a witness: an instance cosigns with the same key that signs its log.
+    """
+    followed = dict(TrustedLogKey.objects.values_list("origin", "vkey"))
+    found = []
+    for item in settings.MINGA_WITNESS_PEERS:
+        witness = note.parse_vkey(item["vkey"])
+        log_key = note.parse_vkey(item["log_vkey"]) if item.get("log_vkey") else None
+        if log_key is not None and log_key.name in followed:
+            log_key = note.parse_vkey(followed[log_key.name])
+            witness = note.Verifier(witness.name, log_key.public_key, witness.sig_type)
+        found.append(Peer(url=item["url"].rstrip("/"), witness=witness, log=log_key))
+    return found
 
 
 def trusted_logs() -> dict[str, note.Verifier]:
-    """Logs this instance witnesses, by origin (a log's key name is its origin)."""
+    """Logs this instance witnesses, by origin (a log's key name is its origin), each with its
+    current key: the configured one, or the one its hand-overs led to since."""
     return {peer.log.name: peer.log for peer in peers() if peer.log is not None}
+
+
+def accept_handover(body: bytes) -> str:
+    """A log we witness hands its key over: follow it if its current key vouches for the new."""
+    if len(body) > MAX_REQUEST_BYTES:
+        raise WitnessError(413, "The request is too large.")
+    try:
+        signed = body.decode("utf-8")
+        origin = note.parse_note(signed).text.split("\n")[1]
+    except (UnicodeDecodeError, note.NoteError, IndexError):
+        raise WitnessError(400, "Not a key hand-over.") from None
+    with transaction.atomic():
+        current = trusted_logs().get(origin)
+        if current is None:
+            raise WitnessError(404, f"This witness does not follow the log {origin!r}.")
+        try:  # only from the key trusted now (older hand-overs re-sent are refused, harmlessly)
+            new = handover.open_handover(signed, current).new
+        except handover.HandoverError as error:
+            raise WitnessError(403, f"Refused: {error}.") from None
+        TrustedLogKey.objects.update_or_create(
+            origin=origin,
+            defaults={"vkey": new.vkey, "handover": signed, "updated_at": timezone.now()},
+        )
+        return new.vkey + "\n"
+
+
+def announce_handover(signed: str) -> None:
+    """Send a hand-over of our log's key to every peer witness (after the rotation commits)."""
+    for peer in peers():
+        try:
+            status, text = _post(f"{peer.url}/key-handover", signed.encode())
+        except (OSError, ValueError) as error:
+            status, text = 0, str(error)
+        if status != 200:
+            logger.warning(
+                "witness %s did not take the key hand-over: %s %s", peer.url, status, text[:200]
+            )
 
 
 def _parse_request(body: bytes) -> tuple[int, list[bytes], str]:
@@ -99,17 +148,26 @@ def add_checkpoint(body: bytes) -> str:
         note.verify_note(signed, [verifier])
     except note.NoteError:
         raise WitnessError(403, "The checkpoint is not signed by the log's key.") from None
-    if old_size > checkpoint.size:
-        raise WitnessError(400, "The old size is larger than the checkpoint's size.")
     if old_size == 0 and proof:
         raise WitnessError(400, "A consistency proof from size 0 must be empty.")
     try:
-        with transaction.atomic():
-            return _cosign(old_size, proof, checkpoint, parsed_note)
-    except IntegrityError:
-        # Two first requests for one origin raced to create its row: the loser retries.
-        with transaction.atomic():
-            return _cosign(old_size, proof, checkpoint, parsed_note)
+        try:
+            with transaction.atomic():
+                return _cosign(old_size, proof, checkpoint, parsed_note)
+        except IntegrityError:
+            # Two first requests for one origin raced to create its row: the loser retries.
+            with transaction.atomic():
+                return _cosign(old_size, proof, checkpoint, parsed_note)
+    except WitnessError as error:
+        if error.status in PUBLISHED_REFUSALS and error.content_type != SIZE_CONTENT_TYPE:
+            WitnessRefusal.objects.create(
+                origin=checkpoint.origin,
+                size=checkpoint.size,
+                note=signed,
+                reason=str(error)[:500],
+                created_at=timezone.now(),
+            )
+        raise
 
 
 def _cosign(
@@ -118,6 +176,10 @@ def _cosign(
     """Check against the stored state and move it forward atomically (see the spec's race)."""
     state = WitnessedLog.objects.select_for_update().filter(origin=checkpoint.origin).first()
     known_size = state.size if state else 0
+    if checkpoint.size < known_size:
+        raise WitnessError(409, f"Rollback: {known_size} entries were cosigned before.")
+    if old_size > checkpoint.size:
+        raise WitnessError(400, "The old size is larger than the checkpoint's size.")
     if old_size != known_size:
         raise WitnessError(409, f"{known_size}\n", SIZE_CONTENT_TYPE)
     if state is not None and old_size == checkpoint.size:
@@ -160,12 +222,19 @@ def _ask(peer: Peer, checkpoint: Checkpoint) -> note.Signature | None:
         url=peer.url, defaults={"updated_at": timezone.now()}
     )
     old = state.size if state.size <= checkpoint.size else 0
-    for _attempt in range(2):
+    announced = not log.key_handovers()
+    for _attempt in range(3):
         proof = log.consistency_proof(old, checkpoint.size) if old else []
         lines = "".join(note.b64encode(h) + "\n" for h in proof)
         status, text = _post(
             f"{peer.url}/add-checkpoint", f"old {old}\n{lines}\n{checkpoint.note}".encode()
         )
+        if status == 403 and not announced:  # it may have missed a hand-over of our key
+            announced = True
+            for signed in log.key_handovers():
+                _post(f"{peer.url}/key-handover", signed.encode())
+            peer = next((p for p in peers() if p.url == peer.url), peer)  # keys may have moved
+            continue
         if status == 409 and re.fullmatch(r"(0|[1-9][0-9]*)\n", text):
             old = int(text)
             if old > checkpoint.size:
@@ -225,4 +294,33 @@ def collect_cosignatures(checkpoint: Checkpoint) -> int:
             locked.cosignatures += "".join(line for line in added if line not in existing)
             locked.save(update_fields=["cosignatures"])
             checkpoint.cosignatures = locked.cosignatures
+    log.publish_if_witnessed(checkpoint)
     return len(added)
+
+
+def published_state(limit: int = 100) -> dict:
+    """What this witness has cosigned (the latest per log) and what it refused, and why."""
+    return {
+        "witness": settings.MINGA_WITNESS_NAME,
+        "witness_vkey": log.witness_vkey(),
+        "cosigned": [
+            {
+                "origin": item.origin,
+                "size": item.size,
+                "root": note.b64encode(bytes(item.root)),
+                "note": item.note,
+                "cosigned_at": item.updated_at.isoformat(),
+            }
+            for item in WitnessedLog.objects.order_by("origin")
+        ],
+        "refused": [
+            {
+                "origin": item.origin,
+                "size": item.size,
+                "reason": item.reason,
+                "note": item.note,
+                "refused_at": item.created_at.isoformat(),
+            }
+            for item in WitnessRefusal.objects.order_by("-created_at", "-pk")[:limit]
+        ],
+    }

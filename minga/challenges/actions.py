@@ -313,4 +313,4 @@ def _send(people: list[User], *, need: Need, kind: str, actor: User, message: st
                 send_mail(" ".join(subject.split()), body, None, [person.email])
             elif person.phone:
                 text = render_to_string("challenges/sms/notification.txt", context)
-                send_sms(to=person.phone, text=" ".join(text.split()))
+                send_sms(to=person.phone, text=" ".join(text.split()), kind="notice")

@@ -1,13 +1,22 @@
-"""Inbound USSD steps and SMS: stored raw first, deduplicated, then handed to the menu once.
+"""Inbound USSD steps and SMS: stored first, deduplicated, then handed to the menu once.
 
 Africa's Talking posts each USSD step with the whole input so far in `text` (`1*2*1234`) and
 retries a step it got no answer to. Each step is stored before anything acts on it, keyed by a
-hash of `sessionId` and `text`; a retry finds the stored row, waits for the first attempt to
-finish (the row is locked while it is handled) and gets the same answer, so nothing is done
-twice. A session whose first step is older than `MINGA_USSD_SESSION_SECONDS` is stale: its
-later steps answer "dial again" and change nothing. The menu itself is stateless: it rebuilds
-its state from `text` at every step; it is given the previous step's stored answer so the step
-that acts can check that the member confirmed what it is about to do.
+hash of `sessionId` and the number of inputs; a retry finds the stored row and waits for the
+first attempt to finish (the row is locked while it is handled), so nothing is done twice. A
+session whose first step is older than `MINGA_USSD_SESSION_SECONDS` is stale: its later steps
+answer "dial again" and change nothing. The menu itself is stateless: it rebuilds its state from
+`text` at every step, and the step that acts checks, through `Shown`, that the member saw the
+confirmation screen it is about to act on.
+
+What is kept, and why (secret ballots, see `minga.decisions.secrecy`): a row holds the phone
+number, the session, the provider's fields and ids, times and status, never the text typed (the
+menu path, a PIN, an SMS "NO 42") nor the screen answered ("Your vote: ..."). The one link to a
+screen is `screen_digest`, a keyed hash (key derived from the master key, outside the database)
+that the next step checks and then blanks; those of abandoned sessions are blanked when they go
+stale. A retried step that may have acted is answered neutrally, not with its screen. An SMS
+keeps a keyed hash of its text for disputes, dropped once the handler says it carried a vote;
+the answer it got is kept only when it is a notice (see `minga.channels.sms`).
 
 Inbound SMS are keyed by the provider's message id; a repeated delivery is stored once and
 answered once.
@@ -29,8 +38,8 @@ from django.utils import timezone, translation
 from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
-from .models import InboundMessage
-from .sms import send_sms
+from .models import InboundMessage, OutboundMessage
+from .sms import send_sms, stored_text
 
 log = logging.getLogger("minga.channels")
 
@@ -38,7 +47,7 @@ log = logging.getLogger("minga.channels")
 USSD_MENU = "minga.decisions.ussd.respond"
 SMS_HANDLER = "minga.decisions.sms.respond"
 MAX_TEXT = 1000  # longer inputs are cut when stored and refused by the menus
-MASK = "****"
+NOT_KEPT = ("text",)  # provider fields never stored: what the member typed
 
 
 @dataclass(frozen=True)
@@ -49,19 +58,49 @@ class Reply:
     asks_secret: bool = False
 
 
+@dataclass(frozen=True)
+class Answer:
+    """An SMS handler's answer: its text, the kind of message it is (a secret or a notice), and
+    whether the inbound message carried a vote (then nothing of its text is kept)."""
+
+    text: str
+    kind: str = OutboundMessage.Kind.NOTICE
+    carried_vote: bool = False
+
+
+@dataclass(frozen=True)
+class Shown:
+    """What the previous USSD step showed, as its digest: `Shown(...)(screen)` tells whether
+    `screen` is the one the member saw, without the screen being stored."""
+
+    session_id: str
+    digest: str
+
+    def __call__(self, screen: str) -> bool:
+        return bool(self.digest) and hmac.compare_digest(
+            self.digest, keyed_hash("screen", self.session_id, screen)
+        )
+
+
+def _key() -> bytes:
+    from minga.identity.keys import master_key
+
+    return hashlib.sha256(b"minga inbound key\n" + master_key()).digest()
+
+
 def keyed_hash(*parts: str) -> str:
-    """A deduplication key that does not reveal its inputs (a PIN may be among them)."""
+    """A digest of `parts` that reveals nothing without the master key (kept outside the
+    database): deduplication keys and the screen and text digests."""
     message = "\x1f".join(parts).encode()
-    key = hashlib.sha256(b"minga inbound key\n" + settings.SECRET_KEY.encode()).digest()
-    return hmac.new(key, message, "sha256").hexdigest()
+    return hmac.new(_key(), message, "sha256").hexdigest()
 
 
 def language_of(phone: str) -> str:
-    """The language of the account with this phone number, else the site's."""
-    from minga.accounts.models import User
+    """The language of the account with this (verified) phone number, else the site's."""
+    from minga.accounts.queries import person_by_verified_phone
 
-    found = User.objects.filter(phone=phone).values_list("preferred_language", flat=True).first()
-    return found or settings.LANGUAGE_CODE
+    found = person_by_verified_phone(phone)
+    return found.preferred_language if found else settings.LANGUAGE_CODE
 
 
 def callback_allowed(request) -> bool:
@@ -97,6 +136,21 @@ def _store(**fields) -> InboundMessage:  # type: ignore[no-untyped-def]
         )
 
 
+def _depth(text: str) -> int:
+    return text.count("*") + 1 if text else 0
+
+
+def forget_stale_screens(now: datetime.datetime | None = None) -> int:
+    """Blank the screen digests of sessions gone stale (abandoned at a confirmation)."""
+    now = now or timezone.now()
+    cutoff = now - datetime.timedelta(seconds=settings.MINGA_USSD_SESSION_SECONDS)
+    return (
+        InboundMessage.objects.filter(received_at__lt=cutoff)
+        .exclude(screen_digest="")
+        .update(screen_digest="")
+    )
+
+
 def receive_ussd(
     *,
     provider: str,
@@ -106,39 +160,72 @@ def receive_ussd(
     payload: dict[str, str],
     menu: Callable[..., Reply] | None = None,
 ) -> str:
-    """Store one USSD step and answer it (the stored answer again for a retried step)."""
+    """Store one USSD step and answer it (a retried step that may have acted: neutrally)."""
     text = text[:MAX_TEXT]
+    depth = _depth(text)
+    if depth == 0:
+        forget_stale_screens()
     previous = None
-    if text:
-        prefix = text.rpartition("*")[0] if "*" in text else ""
+    if depth:
         previous = InboundMessage.objects.filter(
-            provider=provider, kind=InboundMessage.Kind.USSD, key=keyed_hash(session_id, prefix)
+            provider=provider,
+            kind=InboundMessage.Kind.USSD,
+            key=keyed_hash("ussd", session_id, str(depth - 1)),
         ).first()
-    stored = {name: str(value)[:MAX_TEXT] for name, value in payload.items()}
-    if previous is not None and previous.asks_secret:
-        head, star, _last = text.rpartition("*")
-        stored["text"] = f"{head}{star}{MASK}" if star else MASK
+    stored = {
+        name: str(value)[:MAX_TEXT] for name, value in payload.items() if name not in NOT_KEPT
+    }
+    stored["inputs"] = str(depth)
     row = _store(
         provider=provider,
         kind=InboundMessage.Kind.USSD,
-        key=keyed_hash(session_id, text),
+        key=keyed_hash("ussd", session_id, str(depth)),
         session_id=session_id[:100],
         phone=phone[:32],
         payload=stored,
     )
+    menu = menu or import_string(USSD_MENU)
     with transaction.atomic():
         row = InboundMessage.objects.select_for_update().get(pk=row.pk)
         if row.status != InboundMessage.Status.RECEIVED:
-            return row.response
-        reply = _answer_ussd(row, phone, text, previous, menu or import_string(USSD_MENU))
-        row.response = reply.text
+            return _retried(row, phone, text, previous, menu)
+        shown = Shown(row.session_id, previous.screen_digest if previous else "")
+        reply = _answer_ussd(row, phone, text, shown, menu)
         row.asks_secret = reply.asks_secret
+        row.screen_digest = _screen_digest(row, reply)
         row.handled_at = timezone.now()
-        row.save(update_fields=["response", "asks_secret", "status", "handled_at"])
+        row.save(update_fields=["asks_secret", "screen_digest", "status", "handled_at"])
+        if previous is not None and previous.screen_digest:
+            # Checked: the screen this step answered is no longer needed.
+            InboundMessage.objects.filter(pk=previous.pk).update(screen_digest="")
     return reply.text
 
 
-def _answer_ussd(row, phone, text, previous, menu) -> Reply:  # type: ignore[no-untyped-def]
+def _retried(row, phone, text, previous, menu) -> str:  # type: ignore[no-untyped-def]
+    """The answer to a step the provider sent again.
+
+    A step answering a PIN prompt may have acted (a vote): it gets a neutral answer, never the
+    screen (which would name the choice). Any other step acts on nothing, so the menu answers it
+    again, and the digest follows the screen shown last.
+    """
+    with translation.override(language_of(phone)):
+        if previous is not None and previous.asks_secret:
+            return "END " + _("Your answer was received. Dial again to see where things stand.")
+    reply = _answer_ussd(row, phone, text, Shown(row.session_id, ""), menu)
+    row.asks_secret = reply.asks_secret
+    row.screen_digest = _screen_digest(row, reply)
+    row.save(update_fields=["asks_secret", "screen_digest"])
+    return reply.text
+
+
+def _screen_digest(row: InboundMessage, reply: Reply) -> str:
+    """The digest of a screen that waits for an answer ("CON"); an ending screen needs none."""
+    if not reply.text.startswith("CON"):
+        return ""
+    return keyed_hash("screen", row.session_id, reply.text)
+
+
+def _answer_ussd(row, phone, text, shown, menu) -> Reply:  # type: ignore[no-untyped-def]
     first = (
         InboundMessage.objects.filter(
             provider=row.provider, kind=row.kind, session_id=row.session_id
@@ -154,7 +241,7 @@ def _answer_ussd(row, phone, text, previous, menu) -> Reply:  # type: ignore[no-
             return Reply("END " + _("This session has expired. Nothing was changed. Dial again."))
     try:
         with transaction.atomic():
-            reply = menu(phone=phone, text=text, previous=previous.response if previous else None)
+            reply = menu(phone=phone, text=text, shown=shown)
         row.status = InboundMessage.Status.HANDLED
         return reply
     except Exception:
@@ -171,13 +258,22 @@ def receive_sms(
     phone: str,
     text: str,
     payload: dict[str, str],
-    handler: Callable[..., str | None] | None = None,
+    handler: Callable[..., Answer | str | None] | None = None,
 ) -> InboundMessage:
     """Store one inbound SMS and act on it once; the handler's answer goes back by SMS."""
-    stored = {name: str(value)[:MAX_TEXT] for name, value in payload.items()}
-    key = message_id[:128] or keyed_hash(phone, stored.get("date", ""), text)
+    stored = {
+        name: str(value)[:MAX_TEXT] for name, value in payload.items() if name not in NOT_KEPT
+    }
+    # Without the provider's id, the sender and the provider's time stand for the message: the
+    # text is left out, so the key says nothing about it even to whoever holds the master key.
+    key = message_id[:128] or keyed_hash("sms", phone, stored.get("date", ""))
     row = _store(
-        provider=provider, kind=InboundMessage.Kind.SMS, key=key, phone=phone[:32], payload=stored
+        provider=provider,
+        kind=InboundMessage.Kind.SMS,
+        key=key,
+        phone=phone[:32],
+        payload=stored,
+        text_digest=keyed_hash("sms text", provider, key, text[:MAX_TEXT]),
     )
     with transaction.atomic():
         row = InboundMessage.objects.select_for_update().get(pk=row.pk)
@@ -192,9 +288,14 @@ def receive_sms(
             log.exception("SMS %s failed", row.pk)
             row.status = InboundMessage.Status.FAILED
             answer = None
-        row.response = answer or ""
+        if isinstance(answer, str):
+            answer = Answer(answer)
+        if answer is not None and answer.carried_vote:
+            row.text_digest = ""  # a guess at the text could be checked against it
+        row.response = stored_text(answer.text, answer.kind) if answer else ""
         row.handled_at = timezone.now()
-        row.save(update_fields=["response", "status", "handled_at"])
-        if answer:
-            transaction.on_commit(lambda: send_sms(to=phone, text=answer))
+        row.save(update_fields=["response", "status", "handled_at", "text_digest"])
+        if answer is not None and answer.text:
+            reply = answer
+            transaction.on_commit(lambda: send_sms(to=phone, text=reply.text, kind=reply.kind))
     return row

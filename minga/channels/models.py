@@ -3,14 +3,28 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OutboundMessage(models.Model):
-    """Every SMS sent, whichever provider carried it: a record for support and audits."""
+    """Every SMS sent, whichever provider carried it: a record for support and audits.
+
+    Only notices keep their text; a message of any other kind carries a secret and keeps a
+    neutral label instead (see `minga.channels.sms`).
+    """
 
     class Status(models.TextChoices):
         SENT = "sent", _("sent")
         FAILED = "failed", _("failed")
 
+    class Kind(models.TextChoices):
+        NOTICE = "notice", _("notice")
+        VOTE_RECEIPT = "vote-receipt", _("vote receipt")
+        PASSWORD_RESET = "password-reset", _("password reset link")
+        PROXY_CODE = "proxy-code", _("proxy code")
+        VERIFICATION_CODE = "verification-code", _("verification code")
+        PIN_UNLOCK = "pin-unlock", _("PIN unlock code")
+        INVITATION_LINK = "invitation-link", _("invitation link")
+
     to = models.CharField(_("to"), max_length=20)
     text = models.TextField(_("text"))
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NOTICE)
     provider = models.CharField(_("provider"), max_length=32)
     provider_id = models.CharField(_("provider id"), max_length=100, blank=True)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices)
@@ -24,14 +38,23 @@ class OutboundMessage(models.Model):
     def __str__(self) -> str:
         return f"{self.to}: {self.text[:40]}"
 
+    @staticmethod
+    def label_of(kind: str) -> str:
+        """The neutral text kept for a secret message, e.g. "[vote receipt]" (not translated:
+        it is a record, read by support whatever their language)."""
+        return "[" + kind.replace("-", " ") + "]"
+
 
 class InboundMessage(models.Model):
-    """Every inbound callback (a USSD step, an SMS), stored as received before anything acts on it.
+    """Every inbound callback (a USSD step, an SMS), stored before anything acts on it, minus
+    what would tie a voter to a choice (see `minga.channels.inbound`).
 
-    `key` deduplicates: the provider's message id for an SMS; for USSD, where the provider retries
-    a step with the same session and text, a keyed hash of `sessionId` and `text`. A retry finds
-    the row and gets the stored `response` again instead of acting twice. Where the previous
-    screen asked for a PIN, the PIN is masked in `payload` before the row is written.
+    The text a member typed is never kept: not the USSD menu path (`2*3`), not the SMS ("NO 42"),
+    not the screen or SMS answered. `key` deduplicates: the provider's message id for an SMS; for
+    USSD, a keyed hash of the session and the number of inputs so far (the provider retries a
+    step with the same session and text). `screen_digest` is a keyed hash of the screen a USSD
+    step showed, kept only until the next step has checked it; `text_digest` a keyed hash of an
+    SMS that carried no vote, for disputes.
     """
 
     class Kind(models.TextChoices):
@@ -52,9 +75,14 @@ class InboundMessage(models.Model):
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.RECEIVED
     )
+    # The answer sent back by SMS when it is a notice; a neutral label when it carried a secret.
+    # Empty for USSD: a screen may name a choice.
     response = models.TextField(_("response"), blank=True)
-    # The response asked for a secret (a PIN): the next step's last input is masked when stored.
+    # The answer asked for a secret (a PIN): the next step may act, and a retry of it is answered
+    # neutrally.
     asks_secret = models.BooleanField(default=False)
+    screen_digest = models.CharField(max_length=64, blank=True)
+    text_digest = models.CharField(max_length=64, blank=True)
     received_at = models.DateTimeField(_("received at"), auto_now_add=True)
     handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
 
@@ -65,6 +93,14 @@ class InboundMessage(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["provider", "kind", "key"], name="one_inbound_message_per_provider_key"
+            )
+        ]
+        indexes = [
+            # Finds the few screen digests left by abandoned sessions, to forget them.
+            models.Index(
+                fields=["received_at"],
+                condition=~models.Q(screen_digest=""),
+                name="inbound_unforgotten_screens",
             )
         ]
 

@@ -190,6 +190,8 @@ class Invitation(models.Model):
     coop = models.ForeignKey(Cooperative, on_delete=models.CASCADE, related_name="invitations")
     token = models.CharField(max_length=64, unique=True)
     email = models.EmailField(_("e-mail address"), blank=True)
+    # Set for invitations sent by SMS: only the person with this number can accept.
+    phone = models.CharField(_("phone number"), max_length=20, blank=True)
     role = models.CharField(
         _("role"), max_length=12, choices=Membership.Role.choices, default=Membership.Role.MEMBER
     )
@@ -206,7 +208,7 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.coop}: {self.email or _('link')}"
+        return f"{self.coop}: {self.email or self.phone or _('link')}"
 
     def is_usable(self, now: datetime.datetime) -> bool:
         return self.revoked_at is None and now < self.expires_at and self.uses < self.max_uses

@@ -1,11 +1,14 @@
 """Who may do what in a cooperative: the one place each view asks."""
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from .models import Cooperative, Membership
 
 MANAGER_ROLES = {Membership.Role.ADMIN, Membership.Role.SECRETARY}
+# Roles that govern the cooperative: only an administrator gives them, or takes them away.
+GOVERNING_ROLES = {Membership.Role.ADMIN, Membership.Role.BOARD}
 
 
 def active_membership(user, coop: Cooperative) -> Membership | None:
@@ -32,6 +35,29 @@ def can_edit(user, coop: Cooperative) -> bool:
         return False
     membership = active_membership(user, coop)
     return user.is_staff or (membership is not None and membership.role == Membership.Role.ADMIN)
+
+
+def can_grant_role(user, coop: Cooperative, role: str) -> bool:
+    """May `user` give `role` in `coop`, by invitation, membership change or import?
+
+    Managers (administrators and secretaries) give roles; administrator and board member
+    only an administrator gives. The one rule every path applies, in the actions.
+    """
+    if role in GOVERNING_ROLES:
+        return can_edit(user, coop)
+    return can_manage_members(user, coop)
+
+
+def check_grant_role(user, coop: Cooperative, role: str) -> None:
+    """Raise a translated ValidationError unless `user` may give `role` in `coop`."""
+    if can_grant_role(user, coop, role):
+        return
+    if role in GOVERNING_ROLES and can_manage_members(user, coop):
+        message = _("Only administrators can give or take away the role “%(role)s”.")
+    else:
+        message = _("Only the cooperative's administrators and secretaries can give roles.")
+    label = dict(Membership.Role.choices).get(role, role)
+    raise ValidationError(message, code="role_not_allowed", params={"role": label})
 
 
 CHECKS = {"member": is_member, "manage": can_manage_members, "edit": can_edit}

@@ -14,7 +14,13 @@ from minga.core.cache import public_page
 from . import actions, importer, queries
 from .forms import CooperativeForm, DirectoryFilterForm, ImportForm, InvitationForm, MembershipForm
 from .models import Invitation, Membership, MembershipChange
-from .permissions import active_membership, can_edit, can_manage_members, get_coop
+from .permissions import (
+    active_membership,
+    can_edit,
+    can_grant_role,
+    can_manage_members,
+    get_coop,
+)
 from .worldmap import render_map
 
 PAGE_SIZE = 24
@@ -119,15 +125,13 @@ def members(request, slug):
 def membership_edit(request, slug, pk):
     coop = get_coop(request.user, slug, need="manage")
     membership = get_object_or_404(Membership.objects.select_related("person"), coop=coop, pk=pk)
-    if membership.role == Membership.Role.ADMIN and not can_edit(request.user, coop):
+    if not can_grant_role(request.user, coop, membership.role):
         raise PermissionDenied
     form = MembershipForm(
         request.POST or None, initial={"role": membership.role, "status": membership.status}
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if data["role"] == Membership.Role.ADMIN and not can_edit(request.user, coop):
-            raise PermissionDenied
         try:
             actions.change_membership(
                 membership=membership,
@@ -187,9 +191,7 @@ def invitations(request, slug):
     created = None
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
-        if data["role"] == Membership.Role.ADMIN and not can_edit(request.user, coop):
-            form.add_error("role", _("Only administrators can invite administrators."))
-        else:
+        try:
             created = actions.create_invitation(
                 coop=coop,
                 actor=request.user,
@@ -199,6 +201,9 @@ def invitations(request, slug):
                 days=data["days"],
                 base_url=_base_url(request),
             )
+        except ValidationError as error:
+            form.add_error("role", error)
+        else:
             if created.email:
                 messages.success(
                     request,
@@ -259,7 +264,9 @@ def import_members(request, slug):
     if request.method == "POST" and form.is_valid():
         try:
             rows = importer.parse(form.cleaned_data["file"].read())
-            counts = actions.import_members(coop=coop, actor=request.user, rows=rows)
+            counts = actions.import_members(
+                coop=coop, actor=request.user, rows=rows, base_url=_base_url(request)
+            )
         except importer.ImportFileError as error:
             form.add_error("file", str(error))
         except ValidationError as error:
@@ -268,8 +275,8 @@ def import_members(request, slug):
             messages.success(
                 request,
                 _(
-                    "Import done: %(created)s new people, %(linked)s people already on Minga "
-                    "added, %(already)s already members."
+                    "Import done: %(created)s new people added, %(invited)s people already on "
+                    "Minga invited to join, %(already)s already members."
                 )
                 % counts,
             )

@@ -6,3 +6,9 @@ class CoreConfig(AppConfig):
     name = "minga.core"
     label = "core"
     verbose_name = _("Core")
+
+    def ready(self) -> None:
+        from . import checks  # noqa: F401 (registers the deployment checks)
+        from .ids import bound_int_converter
+
+        bound_int_converter()

@@ -6,6 +6,7 @@ resolved by LocaleMiddleware). Time zone: the person's profile, else the cookie 
 the switcher, else UTC; pages always name the zone they show.
 """
 
+import tempfile
 import urllib.parse
 import zoneinfo
 
@@ -13,8 +14,11 @@ from django.conf import settings
 from django.conf.urls.i18n import is_language_prefix_patterns_used
 from django.contrib.messages import middleware as messages_middleware
 from django.contrib.messages.storage import default_storage
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.core.handlers.wsgi import LimitedStream
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.middleware import locale
+from django.template.defaultfilters import filesizeformat
+from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject, empty
@@ -114,6 +118,76 @@ class RejectNulMiddleware:
                 return JsonResponse({"detail": str(message)}, status=400)
             return HttpResponseBadRequest(message, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
+
+
+def _length(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        return 0  # as Django reads it: no body at all
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse request bodies over MINGA_MAX_REQUEST_BYTES with 413, before they are read.
+
+    A declared Content-Length over the limit is refused at once, with nothing read. A body
+    streamed without one (chunked) is read up to the limit and refused as soon as it goes
+    past it; a smaller one is kept in a spooled file (on disk past Django's in-memory upload
+    size) and handed on with its length, so the views read it as any other body. The
+    reverse proxy in front should refuse the same sizes first (docs/deploy.md): a proxy
+    that buffers bodies takes them in whole before Minga sees a byte.
+    """
+
+    CHUNK = 64 * 1024
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        limit = settings.MINGA_MAX_REQUEST_BYTES
+        declared = request.META.get("CONTENT_LENGTH")
+        if declared:
+            too_large = _length(declared) > limit
+        else:
+            chunked = "chunked" in request.META.get("HTTP_TRANSFER_ENCODING", "").lower()
+            too_large = chunked and not self._spool(request, limit)
+        if too_large:
+            return self._refuse(request, limit)
+        return self.get_response(request)
+
+    def _spool(self, request, limit: int) -> bool:
+        """Read a body without a length into a file; False once it passes `limit`."""
+        source = request.META.get("wsgi.input")
+        if source is None:
+            return True  # not WSGI: the server has read the body and knows its length
+        body = tempfile.SpooledTemporaryFile(max_size=settings.FILE_UPLOAD_MAX_MEMORY_SIZE)  # noqa: SIM115
+        size = 0
+        while chunk := source.read(self.CHUNK):
+            size += len(chunk)
+            if size > limit:
+                body.close()
+                return False
+            body.write(chunk)
+        body.seek(0)
+        request.META["CONTENT_LENGTH"] = str(size)
+        # Django's WSGI request reads `_stream`, made from the (absent) Content-Length; a
+        # test reads a chunked body through a form to catch a change of that attribute.
+        request._stream = LimitedStream(body, size)
+        return True
+
+    @staticmethod
+    def _refuse(request, limit: int) -> HttpResponse:
+        # In the visitor's language: LocaleMiddleware comes first (it never reads the body).
+        if request.path_info.startswith("/api/"):
+            message = _("The request is larger than %(limit)s, the most Minga accepts.") % {
+                "limit": filesizeformat(limit)
+            }
+            return JsonResponse({"detail": message}, status=413)
+        page = render_to_string(
+            "core/request_too_large.html",
+            {"limit": limit, "LANGUAGE_CODE": translation.get_language()},
+        )
+        return HttpResponse(page, status=413)
 
 
 class MessageMiddleware(messages_middleware.MessageMiddleware):

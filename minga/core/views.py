@@ -1,11 +1,13 @@
 from django.conf import settings
-from django.http import HttpResponse, HttpResponseRedirect
+from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils.http import url_has_allowed_host_and_scheme
+from django.views import defaults
 from django.views.decorators.http import require_GET
 
 from minga.coops.queries import generation
 from minga.core.cache import public_page
+from minga.core.health import report
 
 
 @public_page(generation)
@@ -47,5 +49,18 @@ def set_language(request):
     return response
 
 
+@require_GET
 def health(request):
-    return HttpResponse("ok", content_type="text/plain")
+    """The instance's health as JSON (see `minga.core.health`): 200 when every check is within
+    bounds, 503 when one is not. Never cached."""
+    found = report()
+    response = JsonResponse(found, status=200 if found["ok"] else 503)
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def page_not_found(request, exception):
+    """Django's 404 page, or under /api/ the JSON API's own 404 (an id no URL matches)."""
+    if request.path_info.startswith("/api/"):
+        return JsonResponse({"detail": "Not Found"}, status=404)
+    return defaults.page_not_found(request, exception)

@@ -7,12 +7,17 @@ without being the issuing cooperative's administrators.
 Each issuance is recorded in the audit log as ``credential.issue`` with the SHA-256 of the
 RFC 8785 form of the signed document, so anyone holding the credential can find its entry
 and check it was not altered or back-dated. Status changes are ``credential.revoke``,
-``credential.suspend`` and ``credential.reinstate``, each with its public reason.
+``credential.suspend`` and ``credential.reinstate``, each with its public reason. Replacing
+a credential that carried a hash of a contact is ``credential.reissue`` (old and new ids),
+beside the replacement's ``credential.issue`` and the original's ``credential.revoke``.
 """
 
 from __future__ import annotations
 
 import datetime
+import hashlib
+import hmac
+import json
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
@@ -294,20 +299,37 @@ def _allocate(coop: Cooperative, purpose: str, now: datetime.datetime) -> tuple[
 # --- issuing ---
 
 
-def _recipient_identity(
+class Subject:
+    """Who a credential is about: a DID the holder gave, or a random identifier (see the
+    `credential` module), with the private HMAC of the contact it was sent to."""
+
+    def __init__(self, identity_type: str, identity: str, contact_hmac: str = "") -> None:
+        self.identity_type = identity_type
+        self.identity = identity
+        self.contact_hmac = contact_hmac
+
+    @property
+    def did(self) -> str | None:
+        return self.identity if self.identity_type == Credential.IdentityType.DID else None
+
+    def identifier(self) -> dict[str, Any] | None:
+        if self.identity_type == Credential.IdentityType.DID:
+            return None
+        return documents.subject_identifier(self.identity)
+
+
+def _subject(
     recipient: User | None,
     recipient_email: str | None,
     recipient_phone: str | None,
     recipient_did: str | None,
-) -> tuple[str, str, str, str]:
-    """(identity type, value to hash or DID, salt, recipient identity) for the subject."""
+) -> Subject:
     if recipient_did:
         if not recipient_did.startswith("did:") or len(recipient_did) > 300:
             raise ValidationError(_("The recipient's DID is not a DID."), code="did")
-        return Credential.IdentityType.DID, recipient_did, "", recipient_did
+        return Subject(Credential.IdentityType.DID, recipient_did)
     email = recipient_email or (recipient.email if recipient and not recipient_phone else None)
     phone = recipient_phone or (recipient.phone if recipient and not email else None)
-    salt = documents.new_salt()
     if email:
         email = email.strip().lower()
         try:
@@ -316,22 +338,45 @@ def _recipient_identity(
             raise ValidationError(
                 _("“%(email)s” is not an e-mail address.") % {"email": email}, code="email"
             ) from None
-        return (
-            Credential.IdentityType.EMAIL,
-            email,
-            salt,
-            documents.identity_hash(email, salt),
+        contact = email
+    elif phone:
+        contact = normalize_phone(phone)
+    else:
+        raise ValidationError(
+            _("Give the recipient's e-mail address, phone number or DID."), code="no_recipient"
         )
-    if phone:
-        phone = normalize_phone(phone)
-        return (
-            Credential.IdentityType.PHONE,
-            phone,
-            salt,
-            documents.identity_hash(phone, salt),
-        )
-    raise ValidationError(
-        _("Give the recipient's e-mail address, phone number or DID."), code="no_recipient"
+    return Subject(
+        Credential.IdentityType.IDENTIFIER,
+        documents.new_subject_identifier(),
+        documents.contact_hmac(contact),
+    )
+
+
+def _sign(unsigned: dict[str, Any], coop: Cooperative, now: datetime.datetime) -> dict[str, Any]:
+    try:
+        return documents.sign(unsigned, coop, now)
+    except KeyUnavailable as error:
+        raise ValidationError(
+            _("%(coop)s cannot sign credentials right now: %(reason)s")
+            % {"coop": coop.name, "reason": error},
+            code="key_unavailable",
+        ) from None
+
+
+def _record_issuance(row: Credential, signed: dict[str, Any], actor: User | None) -> None:
+    recipient = row.recipient
+    audit.record(
+        "credential.issue",
+        _credential_subject(row),
+        {
+            "credential": signed["id"],
+            "sha256": row.sha256,
+            "issuer": signed["issuer"]["id"],
+            "achievement": signed["credentialSubject"]["achievement"]["id"],
+        },
+        actor,
+        private={"recipient": f"person:{recipient.pk}"} if recipient else None,
+        owner=recipient,
     )
 
 
@@ -354,9 +399,10 @@ def issue_credential(
 ) -> Credential:
     """Sign and record an Open Badges 3.0 credential for one person.
 
-    The subject is `recipient_did`, else a salted hash of the e-mail address or phone
-    number (given, or the recipient's own). `source` names what it was earned for: issuing
-    again for the same source returns the credential already issued.
+    The subject is `recipient_did`, else a random identifier recorded privately with the
+    e-mail address or phone number (given, or the recipient's own) that it was issued to
+    (see the `credential` module). `source` names what it was earned for: issuing again
+    for the same source returns the credential already issued.
     """
     if source:
         existing = Credential.objects.filter(source=source).first()
@@ -373,9 +419,7 @@ def issue_credential(
         raise ValidationError(
             _("A credential must be valid until after it becomes valid."), code="valid_until"
         )
-    identity_type, value, salt, identity = _recipient_identity(
-        recipient, recipient_email, recipient_phone, recipient_did
-    )
+    subject = _subject(recipient, recipient_email, recipient_phone, recipient_did)
     if language is None:
         language = recipient.preferred_language if recipient else achievement.language
     if language not in LANGUAGE_CODES:
@@ -388,9 +432,9 @@ def issue_credential(
         coop=coop,
         recipient=recipient,
         recipient_name=(recipient_name or (recipient.name if recipient else ""))[:150],
-        identity_type=identity_type,
-        recipient_identity=identity,
-        identity_salt=salt,
+        identity_type=subject.identity_type,
+        recipient_identity=subject.identity,
+        contact_hmac=subject.contact_hmac,
         language=language,
         # By id: the allocated lists are partial rows, good for URLs but not to be cached.
         revocation_list_id=revocation[0].pk,
@@ -403,35 +447,19 @@ def issue_credential(
         issued_by=actor,
         issued_at=now,
     )
-    identifier = None
-    if identity_type != Credential.IdentityType.DID:
-        identifier = {
-            "type": "IdentityObject",
-            "identityHash": identity,
-            "identityType": identity_type,
-            "hashed": True,
-            "salt": salt,
-        }
     unsigned = documents.credential_document(
         uuid=row.uuid,
         achievement=achievement,
         language=language,
-        subject_id=value if identity_type == Credential.IdentityType.DID else None,
-        identifier=identifier,
+        subject_id=subject.did,
+        identifier=subject.identifier(),
         valid_from=valid_from,
         valid_until=valid_until,
         evidence=evidence,
         results=results,
         status=documents.status_entries(revocation, suspension),
     )
-    try:
-        signed = documents.sign(unsigned, coop, now)
-    except KeyUnavailable as error:
-        raise ValidationError(
-            _("%(coop)s cannot sign credentials right now: %(reason)s")
-            % {"coop": coop.name, "reason": error},
-            code="key_unavailable",
-        ) from None
+    signed = _sign(unsigned, coop, now)
     row.document = documents.dumps(signed)
     row.sha256 = documents.canonical_sha256(signed)
     try:
@@ -441,19 +469,7 @@ def issue_credential(
         if source and (existing := Credential.objects.filter(source=source).first()):
             return existing  # issued by a concurrent request for the same source
         raise
-    audit.record(
-        "credential.issue",
-        _credential_subject(row),
-        {
-            "credential": signed["id"],
-            "sha256": row.sha256,
-            "issuer": signed["issuer"]["id"],
-            "achievement": signed["credentialSubject"]["achievement"]["id"],
-        },
-        actor,
-        private={"recipient": f"person:{recipient.pk}"} if recipient else None,
-        owner=recipient,
-    )
+    _record_issuance(row, signed, actor)
     if recipient is not None:
         transaction.on_commit(lambda: _tell_recipient(row))
     return row
@@ -489,7 +505,7 @@ def _tell_recipient(credential: Credential) -> None:
 def send_sms(*, to: str, text: str) -> None:
     from minga.channels.sms import send_sms as send
 
-    send(to=to, text=text)
+    send(to=to, text=text, kind="notice")
 
 
 # --- revocation and suspension ---
@@ -508,7 +524,13 @@ def _clean_reason(reason: str) -> str:
 
 
 def _change_status(
-    credential: Credential, *, to: str, allowed_from: set[str], kind: str, reason: str, actor: User
+    credential: Credential,
+    *,
+    to: str,
+    allowed_from: set[str],
+    kind: str,
+    reason: str,
+    actor: User | None,
 ) -> Credential:
     reason = _clean_reason(reason)
     credential = Credential.objects.select_for_update().get(pk=credential.pk)
@@ -572,6 +594,197 @@ def reinstate_credential(*, credential: Credential, reason: str, actor: User) ->
         reason=reason,
         actor=actor,
     )
+
+
+# --- re-issuing credentials that carried a contact hash ---
+
+
+def _known_contact(credential: Credential) -> str:
+    """The e-mail address or phone number an old credential's hash was made of, if it is
+    one the issuer already holds for that person (their account's, or their training
+    enrolment's): so the replacement keeps the private HMAC. Only those few are tried."""
+    from .models_trainings import Enrolment
+
+    person = credential.recipient
+    candidates = [person.email.strip().lower() if person and person.email else ""]
+    candidates.append(person.phone if person and person.phone else "")
+    candidates += Enrolment.objects.filter(credential=credential).values_list("phone", flat=True)
+    for candidate in filter(None, candidates):
+        digest = hashlib.sha256((candidate + credential.identity_salt).encode()).hexdigest()
+        if hmac.compare_digest("sha256$" + digest, credential.recipient_identity):
+            return candidate
+    return ""
+
+
+def _replacement_document(
+    old: Credential, new: Credential, status: list[dict[str, str]]
+) -> dict[str, Any]:
+    """The old document with a new id, status entries and subject identifier: the words,
+    results, evidence and dates the holder earned stay exactly as they were signed."""
+    document = json.loads(old.document)
+    document.pop("proof", None)
+    document["id"] = documents.credential_url(new.uuid)
+    subject = document["credentialSubject"]
+    kept = [item for item in subject.get("identifier", []) if not item.get("hashed")]
+    subject["identifier"] = [*kept, documents.subject_identifier(new.recipient_identity)]
+    document["credentialStatus"] = status
+    return document
+
+
+@transaction.atomic
+def reissue_credential(*, credential: Credential, actor: User | None) -> Credential | None:
+    """Replace a credential whose document carries a salted hash of a contact.
+
+    The replacement has the same achievement, words, results, evidence, dates, status and
+    source, a random subject identifier and new status entries; the old one is revoked with
+    a public reason naming its replacement, and the holder is told once (by e-mail or SMS,
+    through the usual channels). Does nothing and returns None for a credential without a
+    contact hash, one already replaced, or one already revoked (it stays revoked; its
+    document is no longer served, see `Credential.is_withheld`).
+    """
+    old = (
+        Credential.objects.select_for_update(of=("self",))
+        .select_related("achievement", "coop", "recipient")
+        .get(pk=credential.pk)
+    )
+    done = old.replaced_by_id is not None or old.status == Credential.Status.REVOKED
+    if done or not old.carries_contact_hash:
+        return None
+    now = timezone.now()
+    coop = old.coop
+    revocation = _allocate(coop, StatusPurpose.REVOCATION, now)
+    suspension = _allocate(coop, StatusPurpose.SUSPENSION, now)
+    contact = _known_contact(old)
+    suspended = old.status == Credential.Status.SUSPENDED
+    new = Credential(
+        achievement=old.achievement,
+        coop=coop,
+        recipient=old.recipient,
+        recipient_name=old.recipient_name,
+        identity_type=Credential.IdentityType.IDENTIFIER,
+        recipient_identity=documents.new_subject_identifier(),
+        contact_hmac=documents.contact_hmac(contact) if contact else "",
+        language=old.language,
+        revocation_list_id=revocation[0].pk,
+        revocation_index=revocation[1],
+        suspension_list_id=suspension[0].pk,
+        suspension_index=suspension[1],
+        status=old.status,
+        status_reason=old.status_reason,
+        status_changed_at=now if suspended else None,
+        valid_from=old.valid_from,
+        valid_until=old.valid_until,
+        source=old.source,
+        issued_by=actor,
+        issued_at=now,
+    )
+    status = documents.status_entries(revocation, suspension)
+    signed = _sign(_replacement_document(old, new, status), coop, now)
+    new.document = documents.dumps(signed)
+    new.sha256 = documents.canonical_sha256(signed)
+    # The replacement answers for what the credential was earned for (one per source).
+    Credential.objects.filter(pk=old.pk).update(source="")
+    new.save()
+    Credential.objects.filter(pk=old.pk).update(replaced_by=new)
+    from .models_trainings import Enrolment
+
+    enrolment_phone = (
+        Enrolment.objects.filter(credential=old).values_list("phone", flat=True).first() or ""
+    )
+    Enrolment.objects.filter(credential=old).update(credential=new)
+    _record_issuance(new, signed, actor)
+    new_url = signed["id"]
+    if suspended:
+        _refresh_list(new.suspension_list, now)
+        audit.record(
+            "credential.suspend",
+            _credential_subject(new),
+            {"credential": new_url, "reason": new.status_reason},
+            actor,
+        )
+    with translation.override(settings.LANGUAGE_CODE):
+        reason = _(
+            "Issued again without a hash of the holder's e-mail address or phone number: "
+            "replaced by %(link)s"
+        ) % {"link": new_url}
+    _change_status(
+        old,
+        to=Credential.Status.REVOKED,
+        allowed_from={Credential.Status.ACTIVE, Credential.Status.SUSPENDED},
+        kind="credential.revoke",
+        reason=reason,
+        actor=actor,
+    )
+    audit.record(
+        "credential.reissue",
+        _credential_subject(old),
+        {"credential": documents.credential_url(old.uuid), "replacedBy": new_url},
+        actor,
+    )
+    transaction.on_commit(lambda: _tell_replaced(new, enrolment_phone))
+    return new
+
+
+def reissue_contact_hashes(*, actor: User | None) -> list[Credential]:
+    """Re-issue every credential still carrying a contact hash; the replacements.
+
+    Safe to run again: each credential is replaced once, in its own transaction (one
+    failure or an interruption loses nothing done before it), and a second run finds none.
+    """
+    pending = (
+        Credential.objects.filter(
+            identity_type__in=[Credential.IdentityType.EMAIL, Credential.IdentityType.PHONE],
+            replaced_by__isnull=True,
+        )
+        .exclude(status=Credential.Status.REVOKED)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    replaced = []
+    for pk in list(pending):
+        new = reissue_credential(credential=Credential(pk=pk), actor=actor)
+        if new is not None:
+            replaced.append(new)
+    return replaced
+
+
+def _tell_replaced(credential: Credential, enrolment_phone: str) -> None:
+    """Tell the holder their credential was replaced: their account's e-mail or phone, else
+    the phone of their training enrolment (a holder known by neither sees the note on the
+    old credential's page)."""
+    person = credential.recipient
+    language = person.preferred_language if person else credential.language
+    link = documents.credential_url(credential.uuid)
+    with translation.override(language):
+        values = {
+            "coop": credential.coop.name,
+            "achievement": credential.achievement.in_language(language).name,
+            "link": link,
+        }
+        subject = _("%(coop)s replaced your credential: %(achievement)s") % values
+        body = (
+            _(
+                "Hello,\n\n%(coop)s issued your credential “%(achievement)s” again. The "
+                "earlier copy carried a code made from your e-mail address or phone number, "
+                "which others could have worked back to it; the new one carries none. The "
+                "earlier copy is revoked: please use the new one, and replace it in your "
+                "wallet if you saved it there:\n\n%(link)s\n"
+            )
+            % values
+        )
+        sms = (
+            _(
+                "Minga: %(coop)s replaced your credential %(achievement)s with one that does "
+                "not reveal your phone number. The old one is revoked. %(link)s"
+            )
+            % values
+        )
+    if person is not None and person.email:
+        send_mail(subject, body, None, [person.email])
+    elif person is not None and person.phone:
+        send_sms(to=person.phone, text=sms[:300])
+    elif enrolment_phone:
+        send_sms(to=enrolment_phone, text=sms[:300])
 
 
 # --- coop-a-thon awards ---

@@ -4,23 +4,16 @@ so every change is signed and in the audit log."""
 from django.contrib import admin
 
 from minga.core.admin import ReadOnlyAdmin as ReadOnly
+from minga.core.admin import ReadOnlyInline
 
 from .models import Achievement, AchievementTranslation, Alignment, Credential, StatusList
 
 
-class TranslationInline(admin.TabularInline):
+class TranslationInline(ReadOnlyInline):
     model = AchievementTranslation
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
-class AlignmentInline(TranslationInline):
+class AlignmentInline(ReadOnlyInline):
     model = Alignment
 
 
@@ -39,7 +32,7 @@ class CredentialAdmin(ReadOnly):
     list_filter = ["status", "identity_type"]
     list_select_related = ["achievement", "coop"]
     search_fields = ["uuid", "recipient_name", "coop__name", "achievement__name"]
-    exclude = ["identity_salt"]
+    exclude = ["identity_salt", "contact_hmac"]
 
 
 @admin.register(StatusList)

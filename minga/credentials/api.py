@@ -5,8 +5,9 @@ credential names one of this server's achievements (``credentialSubject.achievem
 its id URL, or an object with that ``id``) and its issuer (the cooperative's did:web); the
 server builds and signs the full Open Badge from the achievement, so what a cooperative
 issues over the API is exactly what it issues from its pages. The subject is
-``credentialSubject.id`` (a DID), or ``options.recipientEmail`` / ``options.recipientPhone``,
-which appear in the credential only as a salted hash.
+``credentialSubject.id`` (a DID, e.g. the holder's did:key), or ``options.recipientEmail`` /
+``options.recipientPhone``, which never appear in the credential: its subject is then a
+random identifier the server records privately with them (see the `credential` module).
 
 `POST /api/vc/credentials/verify` takes ``{"verifiableCredential": {...}}`` and answers
 ``{"verified", "checks", "problems"}``, the same report as the verification page.

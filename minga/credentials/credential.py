@@ -1,9 +1,31 @@
 """Building the Open Badges 3.0 documents this instance signs, and the URLs they name.
 
 Everything a verifier needs is in the document: the issuer is the cooperative's did:web
-(its profile embedded), the subject is the person's DID or a salted hash of their e-mail
-address or phone number (OB3 `IdentityObject`, so the document names no one in clear), and
-`credentialStatus` points at the cooperative's two Bitstring Status Lists.
+(its profile embedded), the subject is described below, and `credentialStatus` points at
+the cooperative's two Bitstring Status Lists.
+
+The subject, and what it promises. A credential published or shared carries nothing an
+outsider can turn back into a person's phone number or e-mail address:
+
+- If the holder gave a DID (their did:key, through the VC-API), the subject's `id` is that
+  DID, and they prove possession by signing with its key, as any wallet does.
+- Otherwise the subject carries one OB3 `IdentityObject` with ``identityType:
+  "identifier"``, ``hashed: false`` and, as `identityHash`, a random ``urn:uuid:`` drawn
+  for this credential alone. It is derived from nothing, so there is nothing to reverse,
+  and two credentials of one person cannot be linked through it. The issuer records it
+  privately with the person: the credential's row names its recipient's account, and keeps
+  an HMAC-SHA256 of the e-mail address or phone number it was sent to under a key derived
+  from the master key (`contact_hmac`: neither the key nor the contact is in the database
+  or the document).
+- Proof of possession: the holder signs in. The credential's page tells a signed-in person
+  "This credential was issued to you" when it names their account, or when the HMAC of
+  their verified e-mail address matches; a verifier can ask the holder to open it.
+
+Earlier versions published ``sha256(contact + salt)`` with its salt (the OB 2.0 habit); a
+phone number falls to an enumeration of its numbering plan in milliseconds. Those
+credentials are re-issued in the new form and revoked (`actions.reissue_contact_hashes`,
+``minga credential reissue-contact-hashes``). The IdentityObject list leaves room for more
+entries (a later ``identityType: "name"``).
 
 Short signed digest (the `d` of a printed certificate's QR code): the first 10 bytes of the
 platform key's Ed25519 signature over ``"minga credential qr\\n" + <sha256 hex>``, in
@@ -18,7 +40,7 @@ import base64
 import hashlib
 import hmac
 import json
-import secrets
+import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import UTC, datetime
 from typing import TYPE_CHECKING, Any
@@ -79,13 +101,31 @@ def dumps(document: Mapping[str, Any]) -> str:
     return json.dumps(document, ensure_ascii=False, indent=2)
 
 
-def identity_hash(value: str, salt: str) -> str:
-    """OB3 `identityHash`: ``sha256$`` + hex SHA-256 of the identity followed by its salt."""
-    return "sha256$" + hashlib.sha256((value + salt).encode()).hexdigest()
+def new_subject_identifier() -> str:
+    """A random identifier for one credential's subject: meaningful only to the issuer."""
+    return uuid.uuid4().urn
 
 
-def new_salt() -> str:
-    return secrets.token_hex(16)
+def subject_identifier(identifier: str) -> dict[str, Any]:
+    """The OB3 `IdentityObject` of an identifier drawn by `new_subject_identifier`."""
+    return {
+        "type": "IdentityObject",
+        "identityHash": identifier,
+        "identityType": "identifier",
+        "hashed": False,
+    }
+
+
+def contact_hmac(contact: str) -> str:
+    """Keyed digest of a normalised e-mail address or phone number, kept privately.
+
+    The key is derived from the master key, which never enters the database: someone
+    holding the database cannot test guesses against it, unlike a salted hash.
+    """
+    from minga.identity.keys import master_key
+
+    key = hmac.new(master_key(), b"minga credential contact", hashlib.sha256).digest()
+    return hmac.new(key, contact.encode(), hashlib.sha256).hexdigest()
 
 
 def issuer_profile(coop: Cooperative) -> dict[str, Any]:

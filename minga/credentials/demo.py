@@ -5,10 +5,16 @@ languages, aligned to two W3C accessibility references, and has issued it to thr
 cooperatives: each reads it in their own language. One was suspended while a portfolio
 link is checked, so the page, the status list and the verification page show a suspension
 with its reason. Coop-a-thon certificates come from the judging demo (recording awards
-issues them) and training certificates from the trainings demo.
+issues them) and training certificates from the trainings demo. A demo database made by an
+earlier version has credentials whose subject is a hash of a contact: they are re-issued.
 """
 
-from .actions import define_achievement, issue_credential, suspend_credential
+from .actions import (
+    define_achievement,
+    issue_credential,
+    reissue_contact_hashes,
+    suspend_credential,
+)
 from .models import Achievement, Credential
 
 KEY = "demo:accessible-forms"
@@ -101,5 +107,8 @@ def load(*, people, coops, stdout) -> None:
                 reason="Under review: the portfolio link does not open.",
                 actor=founder,
             )
+    replaced = reissue_contact_hashes(actor=None)
+    if replaced:
+        stdout.write(f"Credentials: {len(replaced)} re-issued without a hash of a contact.")
     issued = Credential.objects.count()
     stdout.write(f"Credentials: {issued} issued in all (competency badges, awards, trainings).")

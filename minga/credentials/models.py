@@ -262,8 +262,12 @@ class Credential(models.Model):
 
     class IdentityType(models.TextChoices):
         DID = "did", _("DID")
-        EMAIL = "emailAddress", _("E-mail address")
-        PHONE = "phoneNumber", _("Phone number")
+        IDENTIFIER = "identifier", _("Identifier known to the issuer")
+        # Credentials issued by earlier versions carried a salted hash of the contact; they are
+        # re-issued (`actions.reissue_contact_hashes`) and these types remain only on the
+        # revoked originals.
+        EMAIL = "emailAddress", _("E-mail address (hashed)")
+        PHONE = "phoneNumber", _("Phone number (hashed)")
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     achievement = models.ForeignKey(
@@ -291,9 +295,14 @@ class Credential(models.Model):
     identity_type = models.CharField(
         _("identified by"), max_length=12, choices=IdentityType.choices
     )
-    # A DID, or "sha256$<hex>" of the salted e-mail address or phone number.
+    # A DID, or the random "urn:uuid:..." the document carries as the subject's identifier
+    # (on credentials issued by earlier versions: "sha256$<hex>" of the salted contact).
     recipient_identity = models.CharField(_("recipient identity"), max_length=300)
     identity_salt = models.CharField(max_length=64, blank=True)
+    # HMAC-SHA256 of the e-mail address or phone number it was issued to, under a key derived
+    # from the master key (never in the database, never published): lets a person who later
+    # signs in with that verified address see that the credential is theirs.
+    contact_hmac = models.CharField(max_length=64, blank=True, editable=False)
     language = models.CharField(_("language"), max_length=8, default="en")
     document = models.TextField(_("signed credential (JSON)"))
     sha256 = models.CharField(_("SHA-256 of the canonical JSON"), max_length=64)
@@ -319,6 +328,15 @@ class Credential(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
+    # The credential issued in place of this one (see `actions.reissue_credential`).
+    replaced_by = models.ForeignKey(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaces",
+        verbose_name=_("replaced by"),
+    )
 
     class Meta:
         ordering = ["-issued_at", "-pk"]
@@ -349,6 +367,18 @@ class Credential(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    @property
+    def carries_contact_hash(self) -> bool:
+        """Does the signed document hold a salted hash of an e-mail address or phone number
+        (the form earlier versions used, which anyone can reverse by trying every number)?"""
+        return self.identity_type in (self.IdentityType.EMAIL, self.IdentityType.PHONE)
+
+    @property
+    def is_withheld(self) -> bool:
+        """A revoked credential with a contact hash is no longer served: nobody needs its
+        document any more (verifiers holding it read its revocation from the status list)."""
+        return self.carries_contact_hash and self.status == self.Status.REVOKED
 
 
 from .models_trainings import *  # noqa: E402, F403

@@ -4,7 +4,13 @@ A cooperative's administrators (and staff) define its achievements, issue its cr
 and revoke, suspend or reinstate them. A credential's page, its JSON, its printable form
 and its PDF are open to anyone holding the link: the link is an unguessable UUID, and a
 credential exists to be shown to whoever its holder chooses.
+
+`is_holder` is the proof of possession the credential module promises: the document names
+its subject by a random identifier only, and a signed-in person is told the credential is
+theirs when it names their account or was sent to their verified e-mail address.
 """
+
+import hmac
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
@@ -17,6 +23,19 @@ from .models import Achievement, Credential
 
 def can_issue(user, coop: Cooperative) -> bool:
     return can_edit(user, coop)
+
+
+def is_holder(user, credential: Credential) -> bool:
+    """Was `credential` issued to `user` (signed in)?"""
+    if not user.is_authenticated:
+        return False
+    if credential.recipient_id is not None:
+        return credential.recipient_id == user.pk
+    if not (credential.contact_hmac and user.email and user.is_email_verified):
+        return False
+    from .credential import contact_hmac
+
+    return hmac.compare_digest(contact_hmac(user.email.strip().lower()), credential.contact_hmac)
 
 
 def get_issuer(user, slug: str) -> Cooperative:
@@ -36,7 +55,8 @@ def get_achievement(user, uuid, *, manage: bool = False) -> Achievement:
 
 def get_credential(user, uuid, *, manage: bool = False) -> Credential:
     credential = get_object_or_404(
-        Credential.objects.select_related("achievement", "coop", "recipient"), uuid=uuid
+        Credential.objects.select_related("achievement", "coop", "recipient", "replaced_by"),
+        uuid=uuid,
     )
     if manage and not can_issue(user, credential.coop):
         raise PermissionDenied

@@ -456,4 +456,4 @@ def _tell_certified(training: Training, enrolment: Enrolment) -> None:
             "link": credential_url(enrolment.credential.uuid),
         }
         text = _("Minga: %(coop)s certifies you completed %(training)s. %(link)s") % values
-    send_sms(to=enrolment.phone, text=text)
+    send_sms(to=enrolment.phone, text=text, kind="notice")

@@ -4,7 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -12,9 +12,10 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
 
 from . import actions, paper, queries
+from .credential import credential_url
 from .forms import AchievementForm, IssueForm, StatusForm
 from .models import Credential, StatusPurpose
-from .permissions import can_issue, get_achievement, get_credential, get_issuer
+from .permissions import can_issue, get_achievement, get_credential, get_issuer, is_holder
 
 PER_PAGE = 50
 JSON_LD = "application/ld+json"
@@ -164,10 +165,25 @@ def credential_detail(request, uuid):
     credential = get_credential(request.user, uuid)
     if _wants_json(request):
         return _document_response(credential)
-    return render(request, "credentials/credential_detail.html", paper.context(request, credential))
+    context = paper.context(request, credential)
+    context["is_holder"] = is_holder(request.user, credential)
+    return render(request, "credentials/credential_detail.html", context)
+
+
+def _withheld_response(credential: Credential) -> HttpResponse:
+    """410 Gone for a document no longer served (see `Credential.is_withheld`), naming its
+    replacement when there is one."""
+    body = {"id": credential_url(credential.uuid), "status": credential.status}
+    if credential.replaced_by_id is not None:
+        body["replacedBy"] = credential_url(credential.replaced_by.uuid)
+    response = JsonResponse(body, status=410)
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
 
 
 def _document_response(credential: Credential, *, download: bool = False) -> HttpResponse:
+    if credential.is_withheld:
+        return _withheld_response(credential)
     response = HttpResponse(credential.document, content_type=f"{JSON_LD}; charset=utf-8")
     response["Access-Control-Allow-Origin"] = "*"
     if download:

@@ -27,7 +27,7 @@ from minga.coops.models import Affiliation, Cooperative, Membership
 from minga.core.hotsql import hot_cursor
 from minga.events.uploads import check_upload
 
-from . import counting, sealed, secrecy
+from . import counting, eligibility, sealed, secrecy
 from .models import (
     Ballot,
     Channel,
@@ -498,6 +498,8 @@ def cast_ballot(
     now = now or timezone.now()
     if elector.poll_id != poll.pk:
         raise BallotError(_("This vote belongs to another poll."))
+    if refused := eligibility.refusal(poll, elector):
+        raise BallotError(refused)
     for _attempt in range(3):
         try:
             return _cast(poll, elector, choice, reason, channel, actor, recorded_by, witness, now)

@@ -5,17 +5,26 @@ through `actions.cast_ballot`, so its checks hold whoever records the vote.
 
 Rules, as the statutes and the issue set them:
 
-- **Voting PIN.** Four to six digits, hashed with Django's password hashers. Five wrong tries
-  lock it for fifteen minutes; a right one clears the count.
+- **Voting PIN.** Five to eight digits for a new PIN (four-digit PINs set earlier keep working
+  until changed, and the USSD menu asks their owner to change them), hashed with Django's
+  password hashers. Five wrong tries lock it for fifteen minutes, and each further lock in a
+  row lasts twice as long as the one before (up to a day), so guessing even a four-digit PIN
+  takes years; a right PIN clears the count and the escalation. Only the number on the
+  member's account reaches their PIN prompt, and whoever locks a PIN (someone holding the phone,
+  a spoofed number) cannot keep its owner out: the owner sends UNLOCK by SMS and gets a
+  six-digit code on their own phone (one at a time, valid fifteen minutes, three tries), which
+  lifts the lock; a signed-in member may also simply set a new PIN.
 - **Proxies.** A member appoints another elector of the same poll. The holder may hold at most
   the statutes' `max_proxies_per_holder` live proxies in that poll (pending ones count, so
   confirmations can never overshoot); the holder's elector row is locked while counting, so
   simultaneous appointments cannot pass the cap together. No chains: someone who gave their
   vote away cannot hold proxies, and a holder cannot give theirs away. A member with a phone
   confirms by SMS ("PROXY <code>") or on USSD; one without a phone confirms by signing in, which
-  is their only factor. The member may revoke until the poll closes. The member's own vote
-  always wins: once they voted themselves the holder can no longer vote for them, and if the
-  holder voted first, the member's later vote replaces the holder's (the last ballot counts).
+  is their only factor. The code is stored hashed; five wrong codes lock the member's code
+  confirmations for fifteen minutes, doubling with each further five. The member may revoke
+  until the poll closes. The member's own vote always wins: once they voted themselves the
+  holder can no longer vote for them, and if the holder voted first, the member's later vote
+  replaces the holder's (the last ballot counts).
   Revoking after the holder voted stops the holder from voting again but does not remove the
   ballot already cast (in a secret poll nobody may look at it); the member removes it by
   voting themselves before the close.
@@ -40,6 +49,7 @@ from __future__ import annotations
 import datetime
 import re
 import secrets
+import zoneinfo
 from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.hashers import check_password, make_password
@@ -50,6 +60,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from minga import audit
+from minga.channels.models import OutboundMessage
 from minga.coops.models import Cooperative, Membership
 
 from . import secrecy
@@ -70,8 +81,15 @@ if TYPE_CHECKING:
 
 PIN_ATTEMPTS = 5
 PIN_LOCK = datetime.timedelta(minutes=15)
-PIN_PATTERN = re.compile(r"^[0-9]{4,6}$")
+MAX_LOCK = datetime.timedelta(days=1)
+PIN_PATTERN = re.compile(r"^[0-9]{5,8}$")  # a new PIN
+PIN_ACCEPTED = re.compile(r"^[0-9]{4,8}$")  # a PIN typed: four digits were allowed until 2026-12
+SHORT_PIN = 5  # a PIN shorter than this works, and its owner is asked to change it
+UNLOCK_CODE_DIGITS = 6
+UNLOCK_CODE_LIFE = datetime.timedelta(minutes=15)
+UNLOCK_CODE_TRIES = 3
 PROXY_CODE_DIGITS = 6
+PROXY_CODE_ATTEMPTS = 5
 TELLER_ROLES = {Membership.Role.ADMIN, Membership.Role.SECRETARY, Membership.Role.BOARD}
 LIVE_PROXY = (Proxy.Status.PENDING, Proxy.Status.CONFIRMED, Proxy.Status.USED)
 PHONE_PATTERN = re.compile(r"^\+[0-9]{7,15}$")
@@ -84,10 +102,17 @@ SMS_PROXY_CONFIRM = gettext_noop(
 SMS_PROXY_HOLDER = gettext_noop(
     "Minga: %(member)s gave you their vote in '%(poll)s'. Vote for them on the poll's page."
 )
+SMS_PIN_UNLOCK = gettext_noop(
+    "Minga: your code to unlock your voting PIN is %(code)s. It works for 15 minutes: reply "
+    "UNLOCK %(code)s. Not you? Ignore this message."
+)
 SMS_AGENT_VOTE = gettext_noop(
     "Minga: agent %(agent)s recorded the vote of %(member)s in '%(poll)s' (witness: "
     "%(witness)s). Code %(code)s. They can change it until the poll closes."
 )
+
+
+SmsKind = OutboundMessage.Kind
 
 
 class DelegationError(ValidationError):
@@ -151,9 +176,23 @@ def update_statutes(
 # --- voting PIN --------------------------------------------------------------------------------
 
 
+def lock_for(level: int) -> datetime.timedelta:
+    """How long the `level`-th lock in a row lasts (0 the first): doubling, up to a day."""
+    return min(PIN_LOCK * 2 ** min(level, 16), MAX_LOCK)
+
+
+def _digits(count: int) -> str:
+    return "".join(secrets.choice("0123456789") for _ in range(count))
+
+
+def _short_time(value: datetime.datetime, person: User) -> str:
+    local = timezone.localtime(value, zoneinfo.ZoneInfo(person.timezone or "UTC"))
+    return f"{local:%d/%m %H:%M} {local.tzname()}"
+
+
 def check_pin_format(pin: str) -> None:
     if not PIN_PATTERN.match(pin or ""):
-        raise DelegationError(_("A voting PIN is 4 to 6 digits."))
+        raise DelegationError(_("A voting PIN is 5 to 8 digits."))
     if len(set(pin)) == 1 or pin in "0123456789" or pin in "9876543210":
         raise DelegationError(_("This PIN is too easy to guess: avoid repeated or running digits."))
 
@@ -171,6 +210,9 @@ def set_voting_pin(*, person: User, pin: str, actor: User) -> VotingPin:
         record.pin_hash = make_password(pin)
         record.failed_attempts = 0
         record.locked_until = None
+        record.lock_level = 0
+        record.unlock_code_hash = ""
+        record.unlock_code_expires_at = None
         record.updated_at = timezone.now()
         record.save()
     audit.record("voting_pin.set", "voting-pin", {"changed": not created}, actor)
@@ -195,20 +237,85 @@ def check_voting_pin(
         return PinCheck.MISSING, 0, None
     if record.locked_until and record.locked_until > now:
         return PinCheck.LOCKED, 0, record.locked_until
-    if record.locked_until:  # the lock has run out: a fresh set of tries
+    if record.locked_until:  # the lock has run out: a fresh set of tries (the level stays)
         record.failed_attempts = 0
         record.locked_until = None
-    if PIN_PATTERN.match(pin or "") and check_password(pin, record.pin_hash):
+    fields = ["failed_attempts", "locked_until", "lock_level"]
+    if PIN_ACCEPTED.match(pin or "") and check_password(pin, record.pin_hash):
         record.failed_attempts = 0
-        record.save(update_fields=["failed_attempts", "locked_until"])
+        record.lock_level = 0
+        record.save(update_fields=fields)
         return PinCheck.OK, PIN_ATTEMPTS, None
     record.failed_attempts += 1
     if record.failed_attempts >= PIN_ATTEMPTS:
-        record.locked_until = now + PIN_LOCK
-        record.save(update_fields=["failed_attempts", "locked_until"])
+        record.locked_until = now + lock_for(record.lock_level)
+        record.lock_level += 1
+        record.save(update_fields=fields)
         return PinCheck.LOCKED, 0, record.locked_until
-    record.save(update_fields=["failed_attempts", "locked_until"])
+    record.save(update_fields=fields)
     return PinCheck.WRONG, PIN_ATTEMPTS - record.failed_attempts, None
+
+
+@transaction.atomic
+def send_pin_unlock_code(*, person: User, now: datetime.datetime | None = None) -> None:
+    """Send a code that lifts the lock of `person`'s PIN, by SMS to their own phone.
+
+    One code at a time: another is sent only once the last one has expired or been used up.
+    """
+    now = now or timezone.now()
+    record = VotingPin.objects.select_for_update().filter(person=person).first()
+    if record is None or not person.phone:
+        raise DelegationError(_("You have no voting PIN to unlock."))
+    if not (record.locked_until and record.locked_until > now):
+        raise DelegationError(_("Your voting PIN is not locked."))
+    if record.unlock_code_hash and record.unlock_code_expires_at > now:  # type: ignore[operator]
+        raise DelegationError(
+            _("An unlock code was sent already; it works until %(time)s.")
+            % {"time": _short_time(record.unlock_code_expires_at, person)}  # type: ignore[arg-type]
+        )
+    code = _digits(UNLOCK_CODE_DIGITS)
+    record.unlock_code_hash = make_password(code)
+    record.unlock_code_expires_at = now + UNLOCK_CODE_LIFE
+    record.unlock_code_failures = 0
+    record.save(
+        update_fields=["unlock_code_hash", "unlock_code_expires_at", "unlock_code_failures"]
+    )
+    audit.record("voting_pin.unlock_code_sent", "voting-pin", {}, person)
+    _sms_in_language(person, person.phone, SMS_PIN_UNLOCK, {"code": code}, kind=SmsKind.PIN_UNLOCK)
+
+
+def unlock_voting_pin(*, person: User, code: str, now: datetime.datetime | None = None) -> None:
+    """Lift the lock of `person`'s PIN with the code sent to their phone (three tries)."""
+    refusal = _try_unlock(person, (code or "").strip(), now or timezone.now())
+    if refusal:
+        raise DelegationError(refusal)
+
+
+@transaction.atomic
+def _try_unlock(person: User, code: str, now: datetime.datetime) -> str:
+    """ "" when unlocked, else why not; a wrong code is counted (and kept: no exception here)."""
+    record = VotingPin.objects.select_for_update().filter(person=person).first()
+    waiting = record is not None and record.unlock_code_hash and record.unlock_code_expires_at
+    if not waiting or record.unlock_code_expires_at <= now:  # type: ignore[union-attr,operator]
+        return _("No unlock code is waiting. Send UNLOCK to get one.")
+    assert record is not None  # noqa: S101 (checked just above)
+    if code.isascii() and code.isdigit() and check_password(code, record.unlock_code_hash):
+        record.failed_attempts = 0
+        record.locked_until = None
+        record.unlock_code_hash = ""
+        record.unlock_code_expires_at = None
+        record.unlock_code_failures = 0
+        record.save()
+        audit.record("voting_pin.unlocked", "voting-pin", {}, person)
+        return ""
+    record.unlock_code_failures += 1
+    if record.unlock_code_failures >= UNLOCK_CODE_TRIES:
+        record.unlock_code_hash = ""
+        record.unlock_code_expires_at = None
+    record.save(
+        update_fields=["unlock_code_hash", "unlock_code_expires_at", "unlock_code_failures"]
+    )
+    return _("This unlock code is wrong.")
 
 
 # --- helpers -----------------------------------------------------------------------------------
@@ -247,15 +354,17 @@ def active_agent(user, coop: Cooperative) -> Agent | None:
     ).first()
 
 
-def _sms_in_language(person: User | None, phone: str, message: str, values: dict) -> None:
-    """Queue one SMS for after the commit, written in `person`'s language."""
+def _sms_in_language(
+    person: User | None, phone: str, message: str, values: dict, *, kind: str
+) -> None:
+    """Queue one SMS of `kind` for after the commit, written in `person`'s language."""
     from minga.channels.sms import send_sms
 
     language = person.preferred_language if person else None
 
     def send() -> None:
         with translation.override(language):
-            send_sms(to=phone, text=_(message) % values)
+            send_sms(to=phone, text=_(message) % values, kind=kind)
 
     transaction.on_commit(send)
 
@@ -308,7 +417,7 @@ def appoint_proxy(
             _("This person already holds the most proxies the statutes allow (%(limit)s).")
             % {"limit": limit}
         )
-    code = "".join(secrets.choice("0123456789") for _ in range(PROXY_CODE_DIGITS))
+    code = _digits(PROXY_CODE_DIGITS)
     has_phone = bool(actor.phone)
     try:
         with transaction.atomic():
@@ -339,6 +448,7 @@ def appoint_proxy(
             actor.phone,
             SMS_PROXY_CONFIRM,
             {"poll": poll.title[:60], "holder": holder.name[:40], "code": code},
+            kind=SmsKind.PROXY_CODE,
         )
     else:
         _notify_holder(proxy)
@@ -353,6 +463,7 @@ def _notify_holder(proxy: Proxy) -> None:
             holder.phone,
             SMS_PROXY_HOLDER,
             {"member": proxy.elector.person.name[:40], "poll": proxy.poll.title[:60]},
+            kind=SmsKind.NOTICE,
         )
 
 
@@ -393,16 +504,53 @@ def confirm_proxy(
 def confirm_proxy_by_code(
     *, person: User, code: str, now: datetime.datetime | None = None, channel: str = "sms"
 ) -> Proxy:
-    """Confirm the pending proxy of `person` whose code is `code` (the SMS confirmation)."""
+    """Confirm the pending proxy of `person` whose code is `code` (the SMS confirmation).
+
+    Wrong codes are counted on each of the member's pending proxies: every fifth locks code
+    confirmations for a while, doubling each time (`lock_for`).
+    """
+    now = now or timezone.now()
     code = (code or "").strip()
     if not (len(code) == PROXY_CODE_DIGITS and code.isascii() and code.isdigit()):
         raise DelegationError(
             _("A proxy code is %(digits)s digits.") % {"digits": PROXY_CODE_DIGITS}
         )
-    for proxy in pending_proxies_of(person, now=now):
+    found = _match_proxy_code(person, code, now)
+    if isinstance(found, str):
+        raise DelegationError(found)
+    return confirm_proxy(proxy=found, actor=person, now=now, channel=channel)
+
+
+@transaction.atomic
+def _match_proxy_code(person: User, code: str, now: datetime.datetime) -> Proxy | str:
+    """The pending proxy with this code, else why not (a miss is counted and kept)."""
+    pending = list(
+        Proxy.objects.select_for_update()
+        .filter(
+            elector__person=person,
+            status=Proxy.Status.PENDING,
+            poll__status=Poll.Status.OPEN,
+            poll__closes_at__gt=now,
+        )
+        .order_by("pk")
+    )
+    locks = [
+        p.code_locked_until for p in pending if p.code_locked_until and p.code_locked_until > now
+    ]
+    if locks:
+        return _("Too many wrong codes. Try again after %(time)s.") % {
+            "time": _short_time(max(locks), person)
+        }
+    for proxy in pending:
         if check_password(code, proxy.code_hash):
-            return confirm_proxy(proxy=proxy, actor=person, now=now, channel=channel)
-    raise DelegationError(_("No proxy waiting for your confirmation has this code."))
+            return proxy
+    for proxy in pending:
+        proxy.code_failures += 1
+        if proxy.code_failures % PROXY_CODE_ATTEMPTS == 0:
+            level = proxy.code_failures // PROXY_CODE_ATTEMPTS - 1
+            proxy.code_locked_until = now + lock_for(level)
+        proxy.save(update_fields=["code_failures", "code_locked_until"])
+    return _("No proxy waiting for your confirmation has this code.")
 
 
 def pending_proxies_of(person: User, now: datetime.datetime | None = None) -> list[Proxy]:
@@ -609,5 +757,6 @@ def record_agent_vote(
                 "witness": witness[:30],
                 "code": secrecy.format_receipt(code),
             },
+            kind=SmsKind.VOTE_RECEIPT,
         )
     return code

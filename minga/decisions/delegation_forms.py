@@ -69,14 +69,14 @@ class PinForm(forms.Form):
         widget=forms.PasswordInput(attrs={"autocomplete": "current-password"}),
     )
     pin = forms.CharField(
-        label=_("New voting PIN (4 to 6 digits)"),
-        min_length=4,
-        max_length=6,
+        label=_("New voting PIN (5 to 8 digits)"),
+        min_length=5,
+        max_length=8,
         widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     pin_again = forms.CharField(
         label=_("The same PIN again"),
-        max_length=6,
+        max_length=8,
         widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 

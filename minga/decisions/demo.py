@@ -19,6 +19,7 @@ import datetime
 from django.contrib.auth.hashers import check_password
 from django.utils import timezone
 
+from minga.accounts.actions import sign_up
 from minga.accounts.models import User
 from minga.coops import actions as coop_actions
 from minga.coops.models import Affiliation, Membership
@@ -59,7 +60,8 @@ THEME = "Theme of the 2027 coop-a-thon"
 FEDERATION_MEMBERS = [COFFEE, "umurenge-sacco-nyamata", "mwangaza-sacco", "kiambu-dairy"]
 MEETING = "Day of the next sector meeting"
 MEETING_DAYS = ["Saturday morning", "Saturday afternoon", "Wednesday evening"]
-USSD_PIN = "2468"
+USSD_PIN = "24680"
+BASE_URL = "https://demo.minga.coop"
 
 
 def load(*, people, coops, stdout) -> None:
@@ -89,19 +91,21 @@ def _members(coffee, people) -> list[User]:
         email = f"member{n}@twizerane.demo.minga.coop"
         person = User.objects.filter(email=email).first()
         if person is None:
-            person = User.objects.create_user(
-                email=email,
-                password=None,
+            person = sign_up(
                 name=f"Twizerane member {n} (demo)",
+                email=email,
+                phone=None,
+                password=None,  # no password: these members are only voters in the story
                 preferred_language="fr" if n % 3 else "en",
-                timezone="Africa/Kigali",
+                timezone_name="Africa/Kigali",
+                base_url=BASE_URL,
             )
         if not Membership.objects.filter(coop=coffee, person=person).exists():
             invitation = coop_actions.create_invitation(
                 coop=coffee,
                 actor=secretary,
                 role=Membership.Role.MEMBER,
-                base_url="https://demo.minga.coop",
+                base_url=BASE_URL,
             )
             coop_actions.accept_invitation(token=invitation.token, person=person)
         members.append(person)
@@ -231,7 +235,8 @@ def _proposal(coffee, people, members) -> None:
 def _federation(coops, people) -> None:
     ica, organiser = coops["ica"], people["organiser"]
     for slug in FEDERATION_MEMBERS:
-        Affiliation.objects.get_or_create(federation=ica, member=coops[slug])
+        if not Affiliation.objects.filter(federation=ica, member=coops[slug]).exists():
+            coop_actions.add_affiliation(federation=ica, member=coops[slug], actor=organiser)
     start = timezone.now() - datetime.timedelta(days=1)
     with replay_at(start):
         discussion = actions.start_discussion(

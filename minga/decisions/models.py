@@ -370,7 +370,7 @@ class SealedBallot(models.Model):
     """A secret poll's ballot while the poll is open: AES-GCM under the poll's key.
 
     Keyed by (poll, the voter's token), so a changed vote overwrites its row in place and the
-    table (on SQLite a WITHOUT ROWID table, see migration 0005) keeps its rows in token order,
+    table (on SQLite a WITHOUT ROWID table, see migration 0006) keeps its rows in token order,
     which without the key is a random order. The sealed text holds the ballot's random id (its
     id from the closing on), the choice and the elector's weight; nothing else is stored.
     """
@@ -418,6 +418,12 @@ class VotingPin(models.Model):
     pin_hash = models.CharField(max_length=128)
     failed_attempts = models.PositiveSmallIntegerField(default=0)
     locked_until = models.DateTimeField(null=True, blank=True)
+    # How many locks in a row: each lasts longer (see delegation.lock_for).
+    lock_level = models.PositiveSmallIntegerField(default=0)
+    # The code sent to the owner's phone that lifts a lock: hashed, short-lived, three tries.
+    unlock_code_hash = models.CharField(max_length=128, blank=True)
+    unlock_code_expires_at = models.DateTimeField(null=True, blank=True)
+    unlock_code_failures = models.PositiveSmallIntegerField(default=0)
     updated_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
@@ -447,6 +453,9 @@ class Proxy(models.Model):
     )
     # Sent by SMS to the member; they confirm with it by SMS or USSD. Stored hashed.
     code_hash = models.CharField(max_length=128, blank=True)
+    # Wrong codes the member sent while this proxy waited; every fifth locks for a while.
+    code_failures = models.PositiveSmallIntegerField(default=0)
+    code_locked_until = models.DateTimeField(null=True, blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

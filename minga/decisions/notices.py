@@ -78,7 +78,9 @@ def notify_poll(poll: Poll, occasion: str) -> int:
             except IntegrityError:
                 continue
             text = render(poll, person, occasion)
-            transaction.on_commit(lambda to=person.phone, text=text: send_sms(to=to, text=text))
+            transaction.on_commit(
+                lambda to=person.phone, text=text: send_sms(to=to, text=text, kind="notice")
+            )
             sent += 1
     return sent
 

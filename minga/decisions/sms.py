@@ -16,6 +16,12 @@ SMS in a member's name. Cooperatives that need more than possession of the phone
 which asks for the PIN. In a secret poll the stored ballot is as secret as any other, but the
 message itself passed through the mobile network and the provider; members who mind vote by
 USSD or on the web.
+
+Nothing kept names the choice: the confirmation says that the vote is recorded, with its
+receipt, never what it was, and it goes out as a vote receipt, whose text is dropped once the
+provider has it (`minga.channels.sms`); the inbound message keeps no text once it carried a vote
+(`minga.channels.inbound`). Only a verified number is a member's identity here
+(`minga.accounts.queries.person_by_verified_phone`).
 """
 
 from __future__ import annotations
@@ -24,13 +30,16 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from minga.accounts import actions as account_actions
 from minga.accounts.models import User
+from minga.accounts.queries import person_by_verified_phone, person_with_unverified_phone
+from minga.channels.inbound import Answer
+from minga.channels.models import OutboundMessage
 
 from . import delegation, secrecy, smsparse
 from .actions import BallotError, cast_ballot
 from .delegation import DelegationError
 from .models import Channel, Poll
-from .ussd import CONSENT as CONSENT_LABELS
 
 YES_WORDS = {"yes", "si", "sí", "oui", "sim"}
 NO_WORDS = {"no", "non", "não", "nao"}
@@ -44,16 +53,35 @@ def help_text() -> str:
     )
 
 
-def respond(*, phone: str, text: str) -> str | None:
+def _confirm_phone(person: User, text: str) -> str | None:
+    """A number not confirmed yet: a reply of the code confirms it; anything else sends one."""
+    code = text.strip()
+    if code.isdigit() and len(code) == account_actions.PHONE_CODE_DIGITS:
+        result = account_actions.confirm_phone(user=person, code=code)
+        if result is account_actions.CodeCheck.VERIFIED:
+            return _("Minga: your number is confirmed. You can vote by SMS now.")
+        return _("Minga: this code is wrong or has expired. Send any message for a new one.")
+    if not account_actions.send_phone_code(user=person, address="sms"):
+        return None  # too many codes asked: no further SMS to this number for a while
+    return _("Minga: this number is not confirmed yet. Reply with the code we have just sent you.")
+
+
+def respond(*, phone: str, text: str) -> Answer | str | None:
     """The answer to one inbound SMS (sent back by SMS), after acting on it."""
-    person = User.objects.filter(phone=phone, is_active=True).first()
+    person = person_by_verified_phone(phone)
     if person is None:
+        unconfirmed = person_with_unverified_phone(phone)
+        if unconfirmed is not None:
+            with translation.override(unconfirmed.preferred_language):
+                return _confirm_phone(unconfirmed, text)
         with translation.override(settings.LANGUAGE_CODE):
             return _("Minga: this number is not registered. Ask your cooperative to add it.")
     with translation.override(person.preferred_language):
         command = smsparse.parse(text)
         if command is None:
             return help_text()
+        if isinstance(command, smsparse.Unlock):
+            return _unlock(person, command.code)
         if isinstance(command, smsparse.ProxyConfirmation):
             try:
                 proxy = delegation.confirm_proxy_by_code(
@@ -94,38 +122,48 @@ def _choice(poll: Poll, vote: smsparse.Vote) -> dict | None:
     return None
 
 
-def _summary(poll: Poll, choice: dict) -> str:
-    if "consent" in choice:
-        labels = dict((code, str(label)) for code, label in CONSENT_LABELS)
-        return labels[choice["consent"]]
-    return poll.options.get(position=choice["choice"]).label[:30]
+def _unlock(person: User, code: str) -> str | None:
+    """UNLOCK sends a code to the member's phone (by its own SMS); UNLOCK <code> uses it."""
+    try:
+        if not code:
+            delegation.send_pin_unlock_code(person=person)
+            return None
+        delegation.unlock_voting_pin(person=person, code=code)
+    except DelegationError as error:
+        return _("Minga: %(error)s") % {"error": error.messages[0]}
+    return _("Minga: your voting PIN is unlocked. Dial the USSD menu to vote.")
 
 
-def _vote(person: User, vote: smsparse.Vote) -> str:
+def _vote(person: User, vote: smsparse.Vote) -> Answer:
+    """Cast the vote; the answer carries the receipt (a secret) or says why not (a notice)."""
+    text, code = _vote_text(person, vote)
+    kind = OutboundMessage.Kind.VOTE_RECEIPT if code else OutboundMessage.Kind.NOTICE
+    return Answer(text, kind, carried_vote=True)
+
+
+def _vote_text(person: User, vote: smsparse.Vote) -> tuple[str, str]:
     poll = Poll.objects.filter(pk=vote.poll).first()
     elector = delegation.own_elector(person, poll) if poll else None
     if poll is None or elector is None:
-        return _("Minga: you have no vote in a poll with the code %(code)s.") % {"code": vote.poll}
+        return _("Minga: you have no vote in a poll with the code %(code)s.") % {
+            "code": vote.poll
+        }, ""
     if not poll.is_accepting_votes():
-        return _("Minga: '%(poll)s' is not accepting votes.") % {"poll": poll.title[:60]}
+        return _("Minga: '%(poll)s' is not accepting votes.") % {"poll": poll.title[:60]}, ""
     choice = _choice(poll, vote)
     if choice is None:
         return _("Minga: '%(poll)s' cannot be answered by SMS. Use the USSD menu.") % {
             "poll": poll.title[:60]
-        }
+        }, ""
     if delegation.voted_on_paper(elector):
-        return _("Minga: you voted on paper at a meeting; that vote counts.")
+        return _("Minga: you voted on paper at a meeting; that vote counts."), ""
     try:
         code = cast_ballot(
             poll=poll, elector=elector, choice=choice, channel=Channel.SMS, actor=person
         )
     except BallotError as error:
-        return _("Minga: %(error)s Nothing was recorded.") % {"error": error.messages[0]}
+        return _("Minga: %(error)s Nothing was recorded.") % {"error": error.messages[0]}, ""
     return _(
-        "Minga: your vote (%(vote)s) on '%(poll)s' is recorded. Receipt %(code)s. Not you? Vote "
-        "again by USSD: the last vote counts."
-    ) % {
-        "vote": _summary(poll, choice),
-        "poll": poll.title[:60],
-        "code": secrecy.format_receipt(code),
-    }
+        "Minga: your vote on '%(poll)s' is recorded. Receipt %(code)s. Not you? Vote again by "
+        "USSD: the last vote counts."
+    ) % {"poll": poll.title[:60], "code": secrecy.format_receipt(code)}, code

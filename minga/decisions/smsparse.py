@@ -3,7 +3,8 @@
 Members answer a vote notice with a word and the poll's short code, in any of Minga's
 languages and in any case: "YES 42", "no 42", "Abstain #42", "OUI 42", "BLOCK 42 the price is
 too high" (a block needs a reason). "PROXY 123456" confirms a proxy with the code the member
-received. Anything else is `None`, and the caller answers with a short help text.
+received. "UNLOCK" asks for a code that lifts the lock on the member's voting PIN, and
+"UNLOCK 123456" uses it. Anything else is `None`, and the caller answers with a short help text.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ POSITIONS = {
     "block": ("BLOCK", "BLOQUEO", "BLOQUER", "BLOQUEIO"),
 }
 PROXY_WORDS = ("PROXY", "PODER", "PROCURATION", "PROCURACAO")
+UNLOCK_WORDS = ("UNLOCK", "DESBLOQUEAR", "DEBLOQUER")
 WORDS = {word: position for position, words in POSITIONS.items() for word in words}
 MAX_LENGTH = 480
 _COMMAND = re.compile(r"^([A-Z]+)\s*#?\s*([0-9]{1,12})(?:\s+(.*))?$", re.DOTALL)
@@ -36,6 +38,11 @@ class ProxyConfirmation:
     code: str
 
 
+@dataclass(frozen=True)
+class Unlock:
+    code: str = ""  # empty: send me a code
+
+
 def _plain(text: str) -> str:
     """Upper case without accents ("não" -> "NAO"), spaces collapsed."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -43,17 +50,21 @@ def _plain(text: str) -> str:
     return " ".join(stripped.split()).upper()
 
 
-def parse(text: object) -> Vote | ProxyConfirmation | None:
+def parse(text: object) -> Vote | ProxyConfirmation | Unlock | None:
     """The command in `text`, or None when it is not one."""
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_LENGTH:
         return None
     original = " ".join(text.split())
+    if _plain(original) in UNLOCK_WORDS:
+        return Unlock()
     match = _COMMAND.match(_plain(original))
     if match is None:
         return None
     word, number, rest = match.group(1), match.group(2), match.group(3) or ""
     if word in PROXY_WORDS:
         return ProxyConfirmation(code=number) if not rest.strip() else None
+    if word in UNLOCK_WORDS:
+        return Unlock(code=number) if not rest.strip() else None
     position = WORDS.get(word)
     if position is None:
         return None

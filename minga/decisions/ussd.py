@@ -12,9 +12,10 @@ keeps no state of its own: it replays the inputs from the first screen. The scre
     proxy requests -> the request -> PIN -> END
 
 Only the last input ever acts, and only when it answers the PIN prompt: the menu checks that
-the confirmation screen it rebuilt is the one the member saw at the previous step (stored by
-`minga.channels.inbound`), so a list that changed in between (a poll closed) cannot turn a
-confirmation into a vote for something else. Wrong input redraws the screen with a short
+the confirmation screen it rebuilt is the one the member saw at the previous step (against the
+keyed digest `minga.channels.inbound` keeps of it until then, never the screen itself), so a
+list that changed in between (a poll closed) cannot turn a confirmation into a vote for
+something else. Wrong input redraws the screen with a short
 error; nothing changes until a PIN is accepted. Every screen fits in 182 characters.
 """
 
@@ -24,6 +25,7 @@ import datetime
 import re
 import zoneinfo
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
@@ -32,7 +34,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from minga.accounts import actions as account_actions
 from minga.accounts.models import User
+from minga.accounts.queries import person_by_verified_phone, person_with_unverified_phone
 from minga.channels.inbound import Reply
 
 from . import delegation, secrecy
@@ -86,7 +90,7 @@ def short_time(value: datetime.datetime, zone: str) -> str:
 class Context:
     person: User
     now: datetime.datetime
-    previous: str | None
+    shown: Callable[[str], bool]  # whether the member saw this screen at the previous step
     polls: list[tuple[Poll, Elector]] = field(default_factory=list)
     proxies: list[Proxy] = field(default_factory=list)
 
@@ -342,7 +346,8 @@ def _check_pin(ctx: Context, pin: str) -> Reply | None:
     if outcome == PinCheck.LOCKED:
         return end(
             _("Too many wrong PINs. Try again after %(time)s. Nothing was recorded.")
-            % {"time": short_time(until, ctx.person.timezone)}  # type: ignore[arg-type]
+            % {"time": short_time(until, ctx.person.timezone)},  # type: ignore[arg-type]
+            _("To unlock now, send UNLOCK by SMS: we text you a code."),
         )
     return end(
         _("Wrong PIN. %(left)s tries left. Nothing was recorded. Please dial again.")
@@ -363,12 +368,20 @@ class PinPrompt(Screen):
             return end(_("This session has ended. Please dial again."))
         if token == "0":
             return end(_("Cancelled. Nothing was recorded."))
-        if self.ctx.previous != self.show().text:
+        if not self.ctx.shown(self.show().text):
             return end(
                 _("The menu changed while you were in it. Nothing was recorded. Dial again.")
             )
         refused = _check_pin(self.ctx, token)
-        return refused or self.act()
+        if refused:
+            return refused
+        done = self.act()
+        if len(token) < delegation.SHORT_PIN:
+            reminder = _("Your PIN is short: set one of 5 or more digits at %(url)s") % {
+                "url": pin_url()
+            }
+            return Reply(fit("END", [*done.text[4:].split("\n"), reminder]))
+        return done
 
 
 @dataclass
@@ -454,29 +467,57 @@ class ProxyConfirm(PinPrompt):
         )
 
 
-def _context(person: User, now: datetime.datetime, previous: str | None) -> Context:
+def _context(person: User, now: datetime.datetime, shown: Callable[[str], bool]) -> Context:
     polls = []
     for poll in open_polls_for(person, now=now):
         elector = delegation.own_elector(person, poll)
         if elector is not None:
             polls.append((poll, elector))
     proxies = delegation.pending_proxies_of(person, now=now)
-    return Context(person=person, now=now, previous=previous, polls=polls, proxies=proxies)
+    return Context(person=person, now=now, shown=shown, polls=polls, proxies=proxies)
 
 
 def respond(
-    *, phone: str, text: str, previous: str | None, now: datetime.datetime | None = None
+    *,
+    phone: str,
+    text: str,
+    shown: Callable[[str], bool],
+    now: datetime.datetime | None = None,
 ) -> Reply:
-    """The answer to one USSD step of the member whose phone is `phone`."""
+    """The answer to one USSD step of the member whose (verified) phone is `phone`."""
     now = now or timezone.now()
-    person = User.objects.filter(phone=phone, is_active=True).first()
+    person = person_by_verified_phone(phone)
     if person is None:
+        unconfirmed = person_with_unverified_phone(phone)
+        if unconfirmed is not None:
+            with translation.override(unconfirmed.preferred_language):
+                return _confirm_phone(unconfirmed, text)
         return end(_("This number is not registered on Minga. Ask your cooperative to add it."))
     with translation.override(person.preferred_language):
-        return _respond(person, text, previous, now)
+        return _respond(person, text, shown, now)
 
 
-def _respond(person: User, text: str, previous: str | None, now: datetime.datetime) -> Reply:
+def _confirm_phone(person: User, text: str) -> Reply:
+    """A number not confirmed yet (a member added by their cooperative, with a basic phone):
+    the first screen sends a code by SMS, the next takes it back. The code reaching this very
+    phone, typed into a session the network opened for it, is what confirms the number."""
+    if not text:
+        if not account_actions.send_phone_code(user=person, address="ussd"):
+            return end(_("Too many codes were asked for this number. Please try again later."))
+        prompt = _("To confirm this number is yours, enter the code we have just sent you by SMS:")
+        return Reply(fit("CON", [prompt]), asks_secret=True)
+    code = text.split("*")[-1].strip()
+    result = account_actions.confirm_phone(user=person, code=code)
+    if result is account_actions.CodeCheck.VERIFIED:
+        return end(_("Your number is confirmed. Dial again to vote."))
+    if result is account_actions.CodeCheck.WRONG:
+        return end(_("This code is wrong. Dial again to try once more."))
+    return end(_("This code has expired or was used up. Dial again for a new one."))
+
+
+def _respond(
+    person: User, text: str, shown: Callable[[str], bool], now: datetime.datetime
+) -> Reply:
     tokens = text.split("*") if text else []
     if len(text) > MAX_TEXT or len(tokens) > MAX_INPUTS:
         return end(_("Too many inputs. Nothing was recorded. Please dial again."))
@@ -485,7 +526,7 @@ def _respond(person: User, text: str, previous: str | None, now: datetime.dateti
             _("You have no voting PIN yet. Set one at %(url)s or ask your cooperative.")
             % {"url": pin_url()}
         )
-    ctx = _context(person, now, previous)
+    ctx = _context(person, now, shown)
     if not ctx.polls and not ctx.proxies:
         return end(_("Minga: no open votes for you."))
     screen: Screen | Reply = Home(ctx)

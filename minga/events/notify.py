@@ -173,7 +173,7 @@ def deliver(*, event: Event, person: User, kind: str, context: dict) -> None:
     if person.email:
         send_mail(subject, body, None, [person.email])
     if person.phone:
-        send_sms(to=person.phone, text=sms)
+        send_sms(to=person.phone, text=sms, kind="notice")
 
 
 def due_notices(now: datetime.datetime) -> int:

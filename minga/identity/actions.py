@@ -18,7 +18,7 @@ from minga.coops.models import Cooperative
 from minga.coops.permissions import can_edit
 
 from .dids import coop_did, platform_did
-from .keys import create_key, ensure_platform_key
+from .keys import create_key, ensure_platform_key, private_key
 from .models import Key
 
 
@@ -68,6 +68,8 @@ def rotate_key(*, coop: Cooperative | None, actor: User) -> Key:
     if coop is None:
         ensure_platform_key()
     old = Key.objects.select_for_update().filter(coop=coop, is_active=True).first()
+    # The platform's key signs the log's checkpoints: its last signature vouches for the next.
+    retiring = private_key(old) if old is not None and coop is None else None
     if old is not None:
         old.is_active = False
         old.rotated_at = timezone.now()
@@ -84,4 +86,10 @@ def rotate_key(*, coop: Cooperative | None, actor: User) -> Key:
         },
         actor,
     )
+    if retiring is not None:
+        from minga.audit.log import record_key_handover
+        from minga.audit.witness import announce_handover
+
+        handed_over = record_key_handover(retiring, private_key(new), actor)
+        transaction.on_commit(lambda: announce_handover(handed_over))
     return new

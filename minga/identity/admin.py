@@ -5,11 +5,13 @@ Keys change through ``actions.py`` so that every change is in the audit log.
 
 from django.contrib import admin
 
+from minga.core.admin import ReadOnlyAdmin
+
 from .models import Key
 
 
 @admin.register(Key)
-class KeyAdmin(admin.ModelAdmin):
+class KeyAdmin(ReadOnlyAdmin):
     list_display = ["__str__", "coop", "is_active", "created_at", "rotated_at"]
     list_filter = ["is_active"]
     search_fields = ["public_key_multibase", "coop__slug", "coop__name"]
@@ -22,12 +24,3 @@ class KeyAdmin(admin.ModelAdmin):
         "rotated_at",
     ]
     readonly_fields = fields
-
-    def has_add_permission(self, request) -> bool:  # type: ignore[no-untyped-def]
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:  # type: ignore[no-untyped-def]
-        return False

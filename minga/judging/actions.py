@@ -210,7 +210,7 @@ def _tell_juror(*, event: Event, person: User) -> None:
     if person.email:
         send_mail(subject, body, None, [person.email])
     if person.phone:
-        send_sms(to=person.phone, text=sms[:300])
+        send_sms(to=person.phone, text=sms[:300], kind="notice")
 
 
 @transaction.atomic

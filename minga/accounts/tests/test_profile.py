@@ -74,3 +74,22 @@ def test_it_shows_dates_in_my_zone_with_its_name(client, owner):
 def test_it_uses_my_preferred_language(client, outsider):
     client.force_login(outsider)
     assert 'lang="es"' in client.get(PROFILE).content.decode()
+
+
+@pytest.mark.django_db
+def test_it_asks_to_confirm_a_changed_email_address_again(member_client, member):
+    member.email_verified_at = member.date_joined
+    member.save()
+    member_client.post(
+        EDIT,
+        {
+            "name": member.name,
+            "email": "new-address@example.org",
+            "phone": member.phone,
+            "preferred_language": "en",
+            "timezone": "UTC",
+        },
+    )
+    member.refresh_from_db()
+    assert member.email == "new-address@example.org"
+    assert not member.is_email_verified

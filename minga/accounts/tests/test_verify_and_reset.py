@@ -2,8 +2,10 @@ import re
 
 import pytest
 from django.core import mail
+from django.test import override_settings
 from django.urls import reverse
 
+from conftest import make_person
 from minga.accounts import actions
 from minga.channels.models import OutboundMessage
 
@@ -48,10 +50,12 @@ def test_it_resets_a_password_by_email(client, member):
 
 
 @pytest.mark.django_db
-def test_it_resets_a_password_by_sms_for_phone_people(client, member):
+def test_it_resets_a_password_by_sms_for_phone_people(client, member, sms_outbox):
     client.post(reverse("accounts:password-reset"), {"identifier": "+250788000111"})
+    (sent,) = sms_outbox
+    assert "/accounts/password/reset/" in sent.text
     message = OutboundMessage.objects.get(to="+250788000111")
-    assert "/accounts/password/reset/" in message.text
+    assert message.text == "[password reset]" and "/accounts/" not in message.text
     assert not mail.outbox
 
 
@@ -62,3 +66,39 @@ def test_it_does_not_reveal_who_has_an_account(client):
     )
     assert "If an account matches" in response.content.decode()
     assert not mail.outbox
+
+
+@pytest.mark.django_db
+@override_settings(SMS_THROTTLE_PER_NUMBER=3)
+def test_it_limits_reset_messages_per_number(client, member):
+    for n in range(6):
+        response = client.post(
+            reverse("accounts:password-reset"),
+            {"identifier": "+250788000111"},
+            REMOTE_ADDR=f"198.51.100.{n}",
+            follow=True,
+        )
+        assert "If an account matches" in response.content.decode()
+    assert OutboundMessage.objects.filter(to="+250788000111").count() == 3
+
+
+@pytest.mark.django_db
+@override_settings(SMS_THROTTLE_PER_ADDRESS=4)
+def test_it_limits_reset_messages_per_address(client):
+    people = [make_person(f"Farmer {n}", phone=f"+25078850000{n}") for n in range(8)]
+    for person in people:
+        response = client.post(
+            reverse("accounts:password-reset"), {"identifier": person.phone}, follow=True
+        )
+        assert "If an account matches" in response.content.decode()
+    assert OutboundMessage.objects.count() == 4
+
+
+@pytest.mark.django_db
+@override_settings(SMS_THROTTLE_PER_NUMBER=2)
+def test_it_counts_numbers_nobody_signed_up_with_alike(client, member):
+    """Whether an account exists shows neither in the answer nor in when the limit starts."""
+    for identifier in ["+250788000111", "+250788000112"]:
+        for _ in range(3):
+            client.post(reverse("accounts:password-reset"), {"identifier": identifier})
+    assert OutboundMessage.objects.filter(to="+250788000111").count() == 2

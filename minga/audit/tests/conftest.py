@@ -8,7 +8,7 @@ from collections.abc import Callable
 import pytest
 from django.db import transaction
 
-from minga.audit import log, note
+from minga.audit import log, note, witness
 from minga.audit.models import Checkpoint, Entry
 
 
@@ -45,3 +45,24 @@ def checkpointed(db) -> Callable[[int], Checkpoint]:
 @pytest.fixture
 def log_verifier(db) -> note.Verifier:
     return note.parse_vkey(log.log_vkey())
+
+
+@pytest.fixture
+def peer(settings, client, db, monkeypatch):
+    """This instance is its own peer; HTTP goes through the test client."""
+    settings.MINGA_WITNESS_PEERS = [
+        {
+            "url": "http://testserver/log/witness",
+            "vkey": log.witness_vkey(),
+            "log_vkey": log.log_vkey(),
+        }
+    ]
+
+    def post(url: str, body: bytes) -> tuple[int, str]:
+        response = client.post(
+            url.removeprefix("http://testserver"), body, content_type="text/plain"
+        )
+        return response.status_code, response.content.decode()
+
+    monkeypatch.setattr(witness, "_post", post)
+    monkeypatch.setattr(witness, "_backoff", {})

@@ -75,7 +75,7 @@ def test_it_signs_on_demand_from_the_command_line(make_entries, capsys) -> None:
 def test_it_runs_the_worker_for_a_few_rounds(make_entries, capsys) -> None:
     make_entries(2)
     call_command("log", "worker", "--iterations", "2", "--interval", "0")
-    assert "Checkpoint 2 signed, 0 cosignatures." in capsys.readouterr().out
+    assert "Checkpoint 2 signed, 0 cosignatures, published." in capsys.readouterr().out
     assert Checkpoint.objects.get().size == 2
 
 

@@ -9,27 +9,6 @@ from minga.audit.models import PeerState, WitnessedLog
 from minga.audit.tests.conftest import add_entries
 
 
-@pytest.fixture
-def peer(settings, client, db, monkeypatch):
-    """This instance is its own peer; HTTP goes through the test client."""
-    settings.MINGA_WITNESS_PEERS = [
-        {
-            "url": "http://testserver/log/witness",
-            "vkey": log.witness_vkey(),
-            "log_vkey": log.log_vkey(),
-        }
-    ]
-
-    def post(url: str, body: bytes) -> tuple[int, str]:
-        response = client.post(
-            url.removeprefix("http://testserver"), body, content_type="text/plain"
-        )
-        return response.status_code, response.content.decode()
-
-    monkeypatch.setattr(witness, "_post", post)
-    monkeypatch.setattr(witness, "_backoff", {})
-
-
 def test_it_collects_and_stores_cosignatures(peer, client, checkpointed) -> None:
     checkpoint = checkpointed(3)
     assert witness.collect_cosignatures(checkpoint) == 1

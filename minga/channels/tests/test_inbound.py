@@ -27,8 +27,8 @@ class Menu:
     def __init__(self, reply="CON Hello", asks_secret=False, fails=False):
         self.calls, self.reply, self.asks_secret, self.fails = [], reply, asks_secret, fails
 
-    def __call__(self, *, phone, text, previous):
-        self.calls.append((phone, text, previous))
+    def __call__(self, *, phone, text, shown):
+        self.calls.append((phone, text, shown))
         if self.fails:
             raise RuntimeError("boom")
         return Reply(self.reply, asks_secret=self.asks_secret)
@@ -45,39 +45,57 @@ def ussd(menu, text, session="S1"):
     )
 
 
-def test_it_stores_each_step_before_answering():
+def test_it_stores_each_step_before_answering_without_the_text():
     menu = Menu()
     assert ussd(menu, "") == "CON Hello"
     row = InboundMessage.objects.get()
     assert row.status == InboundMessage.Status.HANDLED
-    assert row.payload["phoneNumber"] == PHONE
-    assert row.response == "CON Hello"
-    assert row.key != ""  # a keyed hash, not the text
+    assert row.payload == {"sessionId": "S1", "phoneNumber": PHONE, "inputs": "0"}
+    assert row.response == ""  # a screen may name a choice
+    assert row.key != "" and row.screen_digest != ""  # keyed hashes
 
 
-def test_a_retried_step_gets_the_stored_answer_and_the_menu_runs_once():
+def test_a_retried_step_runs_the_menu_again_and_stores_one_row():
     menu = Menu()
     ussd(menu, "")
     ussd(menu, "1")
     menu.reply = "CON Something else"
-    assert ussd(menu, "1") == "CON Hello"
-    assert len(menu.calls) == 2
+    assert ussd(menu, "1") == "CON Something else"
     assert InboundMessage.objects.count() == 2
 
 
-def test_the_menu_sees_the_previous_answer():
-    menu = Menu()
-    ussd(menu, "")
-    ussd(menu, "1")
-    assert menu.calls[-1] == (PHONE, "1", "CON Hello")
+def test_a_retried_answer_to_a_pin_prompt_is_answered_neutrally_and_acts_once():
+    ussd(Menu(), "")
+    ussd(Menu(reply="CON Your vote: Yes. PIN?", asks_secret=True), "1")
+    menu = Menu(reply="END Vote recorded. Receipt: 12345 67890")
+    assert ussd(menu, "1*48265") == "END Vote recorded. Receipt: 12345 67890"
+    again = ussd(menu, "1*48265")
+    assert "Receipt" not in again and "received" in again
+    assert len(menu.calls) == 1
 
 
-def test_the_input_after_a_pin_prompt_is_masked():
-    ussd(Menu(asks_secret=True), "")
-    ussd(Menu(asks_secret=True), "1")
-    ussd(Menu(reply="END Done"), "1*1234")
-    texts = [row.payload["text"] for row in InboundMessage.objects.order_by("pk")]
-    assert texts == ["", "****", "1*****"]
+def test_the_menu_checks_the_previous_screen_then_it_is_forgotten():
+    ussd(Menu(), "")
+    ussd(Menu(reply="CON Your vote: Yes. PIN?", asks_secret=True), "1")
+    screen = InboundMessage.objects.get(payload__inputs="1")
+    assert screen.screen_digest and "Yes" not in screen.screen_digest
+    menu = Menu(reply="END Done")
+    ussd(menu, "1*48265")
+    shown = menu.calls[-1][2]
+    assert shown("CON Your vote: Yes. PIN?") and not shown("CON Your vote: No. PIN?")
+    screen.refresh_from_db()
+    assert screen.screen_digest == ""
+
+
+@override_settings(MINGA_USSD_SESSION_SECONDS=60)
+def test_screens_of_abandoned_sessions_are_forgotten():
+    start = timezone.now()
+    with time_machine.travel(start, tick=False):
+        ussd(Menu(reply="CON Your vote: Yes. PIN?", asks_secret=True), "", session="A")
+    with time_machine.travel(start + datetime.timedelta(seconds=61), tick=False):
+        ussd(Menu(), "", session="B")
+    assert InboundMessage.objects.get(session_id="A").screen_digest == ""
+    assert InboundMessage.objects.get(session_id="B").screen_digest != ""
 
 
 @override_settings(MINGA_USSD_SESSION_SECONDS=60)
@@ -117,8 +135,31 @@ def test_an_sms_is_stored_once_per_provider_id_and_answered_once(
                 handler=handler,
             )
     assert calls == ["YES 1"]
-    assert InboundMessage.objects.get().response == "Thanks"
+    row = InboundMessage.objects.get()
+    assert row.response == "Thanks" and "text" not in row.payload and row.text_digest
     assert OutboundMessage.objects.get().text == "Thanks"
+
+
+def test_an_sms_that_carried_a_vote_keeps_nothing_of_its_text_nor_the_receipt(
+    django_capture_on_commit_callbacks,
+):
+    def handler(*, phone, text):
+        return inbound.Answer("Receipt 12345 67890", kind="vote-receipt", carried_vote=True)
+
+    with django_capture_on_commit_callbacks(execute=True):
+        inbound.receive_sms(
+            provider="test",
+            message_id="ATXid_2",
+            phone=PHONE,
+            text="NO 1",
+            payload={"id": "ATXid_2", "text": "NO 1"},
+            handler=handler,
+        )
+    row = InboundMessage.objects.get()
+    assert row.text_digest == "" and row.response == "[vote receipt]"
+    sent = OutboundMessage.objects.get()
+    assert sent.text == "[vote receipt]" and sent.kind == "vote-receipt"
+    assert sent.status == "sent"
 
 
 def test_an_sms_without_id_is_deduplicated_by_content():

@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from minga.channels.models import InboundMessage
 from minga.decisions import actions, delegation
-from minga.decisions.models import Ballot
+from minga.decisions.models import SealedBallot
 
 pytestmark = pytest.mark.django_db
 URL = "/channels/ussd/simulator/"
@@ -60,15 +60,15 @@ def test_it_votes_through_the_same_menu(member_client, member, coop, owner):
         closes_at=timezone.now() + datetime.timedelta(days=1),
     )
     actions.open_poll(poll=poll, actor=owner)
-    delegation.set_voting_pin(person=member, pin="4826", actor=member)
+    delegation.set_voting_pin(person=member, pin="48265", actor=member)
     page = member_client.post(URL, {"action": "dial"}).content.decode()
     assert "Repair the roof?" in page
     session = InboundMessage.objects.get().session_id
     text = ""
-    for reply in ("1", "1", "4826"):
+    for reply in ("1", "1", "48265"):
         page = member_client.post(
             URL, {"action": "send", "session": session, "text": text, "reply": reply}
         ).content.decode()
         text = f"{text}*{reply}" if text else reply
     assert "Vote recorded" in page and "The session has ended." in page
-    assert Ballot.objects.filter(poll=poll).count() == 1
+    assert SealedBallot.objects.filter(poll=poll).count() == 1  # sealed until the closing

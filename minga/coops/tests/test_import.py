@@ -1,10 +1,14 @@
 import pytest
+from django.core import mail
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from conftest import make_person
 from minga.accounts.models import User
-from minga.coops.models import Membership
+from minga.channels.models import OutboundMessage
+from minga.coops import actions
+from minga.coops.models import Invitation, Membership
 
 
 def upload(client, coop, content: bytes, name="members.csv"):
@@ -73,14 +77,56 @@ def test_it_reports_duplicates_in_the_file(owner_client, coop):
 
 
 @pytest.mark.django_db
-def test_it_links_people_already_on_minga_instead_of_duplicating(
-    owner_client, coop, outsider, member
+def test_it_invites_people_already_on_minga_instead_of_adding_them(
+    owner_client, coop, outsider, member, django_capture_on_commit_callbacks, sms_outbox
 ):
+    member.memberships.update(status="left")
     content = b"name,email,phone\nOutsider,outsider@example.org,\nMember,,+250788000111\n"
-    assert upload(owner_client, coop, content).status_code == 302
+    with django_capture_on_commit_callbacks(execute=True):
+        assert upload(owner_client, coop, content).status_code == 302
     assert User.objects.filter(email="outsider@example.org").count() == 1
+    assert not Membership.objects.filter(coop=coop, person=outsider).exists()
+    assert not Membership.objects.get(coop=coop, person=member).is_active
+    assert mail.outbox[-1].to == ["outsider@example.org"]
+    [sms] = [message for message in sms_outbox if message.to == "+250788000111"]
+    assert "/coops/join/" in sms.text  # the link reached the phone; its record keeps no link
+    assert OutboundMessage.objects.get(to="+250788000111").text == "[invitation link]"
+    by_mail = Invitation.objects.get(coop=coop, email="outsider@example.org")
+    by_phone = Invitation.objects.get(coop=coop, phone="+250788000111")
+    actions.accept_invitation(token=by_mail.token, person=outsider)
+    actions.accept_invitation(token=by_phone.token, person=member)
     assert Membership.objects.get(coop=coop, person=outsider).is_active
-    assert Membership.objects.filter(coop=coop, person=member).count() == 1
+    assert Membership.objects.get(coop=coop, person=member).is_active
+
+
+@pytest.mark.django_db
+def test_it_does_not_hand_a_membership_to_whoever_signed_up_first_with_an_address(
+    owner_client, coop, django_capture_on_commit_callbacks
+):
+    """Someone signs up with a farmer's e-mail address and another's phone number, never
+    confirming either; the secretary then imports the real people."""
+    squatter = make_person("Squatter", "farmer@example.org")
+    phone_squatter = make_person("Phone Squatter", phone="+250788300301")
+    content = b"name,email,phone\nFarmer,farmer@example.org,\nGrower,,+250788300301\n"
+    with django_capture_on_commit_callbacks(execute=True):
+        assert upload(owner_client, coop, content).status_code == 302
+    assert not Membership.objects.filter(person__in=[squatter, phone_squatter]).exists()
+    # Only the address's and the number's real holders receive the links.
+    assert mail.outbox[-1].to == ["farmer@example.org"]
+    assert OutboundMessage.objects.filter(to="+250788300301").count() == 1
+    invitation = Invitation.objects.get(coop=coop, email="farmer@example.org")
+    with pytest.raises(ValidationError):
+        actions.accept_invitation(token=invitation.token, person=phone_squatter)
+
+
+@pytest.mark.django_db
+def test_it_only_lets_the_invited_number_accept(coop, owner, member, outsider):
+    invitation = actions.create_invitation(
+        coop=coop, actor=owner, phone="+250788000111", role="member", base_url="http://testserver"
+    )
+    with pytest.raises(ValidationError):
+        actions.accept_invitation(token=invitation.token, person=outsider)
+    assert not Membership.objects.filter(coop=coop, person=outsider).exists()
 
 
 @pytest.mark.django_db

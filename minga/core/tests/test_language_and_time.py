@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-from django.test import RequestFactory
 from django.urls import reverse
 from django.utils import timezone
 
@@ -74,9 +73,3 @@ def test_it_activates_the_persons_zone(client, owner):
     client.force_login(owner)
     response = client.get(reverse("accounts:profile"))
     assert "(Africa/Kigali)" in response.content.decode()
-
-
-def test_health_answers(rf: RequestFactory):
-    from minga.core.views import health
-
-    assert health(rf.get("/health")).content == b"ok"

@@ -42,8 +42,27 @@ def test_it_passes_the_deployment_checks(tmp_path):
         ALLOWED_HOSTS="minga.example.coop",
         EMAIL_HOST="smtp.example.coop",
         MINGA_MASTER_KEY=base64.b64encode(os.urandom(32)).decode(),
+        MINGA_PROXY_MAX_REQUEST_BYTES=str(128 * 1024 * 1024),
     )
     assert result.returncode == 0, result.stderr + result.stdout
+    # Without Sentry the errors still reach standard error: said, not failed.
+    assert "core.I001" in result.stdout + result.stderr
+
+
+def test_it_warns_about_what_weakens_production(tmp_path):
+    result = run(
+        ["check", "--deploy", "--fail-level", "WARNING"],
+        DEBUG="0",
+        SECRET_KEY=SECRET,
+        MINGA_VAR_DIR=str(tmp_path),
+        ALLOWED_HOSTS="minga.example.coop",
+        MINGA_MASTER_KEY=base64.b64encode(os.urandom(32)).decode(),
+        DATABASE_URL=f"sqlite:///{tmp_path}/minga.sqlite3",
+    )
+    assert result.returncode != 0
+    output = result.stdout + result.stderr
+    assert "core.W003" in output  # no body limit stated for the proxy
+    assert "core.W001" not in output  # the SQLite URL got Minga's engine
 
 
 def test_it_refuses_a_key_of_few_distinct_characters(tmp_path):

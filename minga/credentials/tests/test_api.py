@@ -62,7 +62,7 @@ def test_it_answers_the_signed_credential(owner_client, achievement):
     response = _post(owner_client, ISSUE, _request(achievement, recipientName="Ana"))
     document = response.json()["verifiableCredential"]
     assert document["proof"]["type"] == "DataIntegrityProof"
-    assert document["credentialSubject"]["identifier"][0]["hashed"] is True
+    assert document["credentialSubject"]["identifier"][0]["hashed"] is False
     assert Credential.objects.get().recipient_name == "Ana"
 
 

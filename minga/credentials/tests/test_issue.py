@@ -33,11 +33,17 @@ def test_it_signs_an_open_badge_that_verifies(achievement, member, owner, coop):
     assert document["issuer"]["id"].endswith(f":coops:{coop.slug}")
     assert document["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
     subject = document["credentialSubject"]
-    identity = subject["identifier"][0]
-    assert identity["hashed"] is True
-    assert identity["identityHash"] == documents.identity_hash(
-        "member@example.org", identity["salt"]
-    )
+    # A random identifier, not a hash of the address (the hash was reversible, issue 14).
+    assert subject["identifier"] == [
+        {
+            "type": "IdentityObject",
+            "identityHash": credential.recipient_identity,
+            "identityType": "identifier",
+            "hashed": False,
+        }
+    ]
+    assert credential.recipient_identity.startswith("urn:uuid:")
+    assert credential.contact_hmac == documents.contact_hmac("member@example.org")
     assert "member@example.org" not in credential.document
     assert subject["achievement"]["name"] == "Bookkeeping basics"
     assert subject["achievement"]["alignment"][0]["targetName"] == "Bookkeeping"
@@ -73,13 +79,16 @@ def test_it_gives_each_credential_its_own_status_entries(achievement, member, ou
     assert status_list.size == STATUS_LIST_SIZE and status_list.next_index == 2
 
 
-def test_it_identifies_a_phone_only_person_by_a_hash_of_the_number(achievement, owner):
+def test_it_identifies_a_phone_only_person_by_a_random_identifier(achievement, owner):
     credential = actions.issue_credential(
         achievement=achievement, recipient_phone="+250 788 123 456", actor=owner
     )
     identity = json.loads(credential.document)["credentialSubject"]["identifier"][0]
-    assert identity["identityType"] == "phoneNumber"
-    assert identity["identityHash"] == documents.identity_hash("+250788123456", identity["salt"])
+    assert identity["identityType"] == "identifier" and identity["hashed"] is False
+    assert "salt" not in identity and identity["identityHash"].startswith("urn:uuid:")
+    # Recorded privately with the normalised number, under a key outside the database.
+    assert credential.contact_hmac == documents.contact_hmac("+250788123456")
+    assert credential.identity_salt == ""
 
 
 def test_it_uses_a_did_as_the_subject_when_given(achievement, owner):

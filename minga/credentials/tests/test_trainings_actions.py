@@ -11,7 +11,7 @@ from conftest import make_person
 from minga.audit.models import Entry
 from minga.channels.models import OutboundMessage
 from minga.credentials import training_actions as actions
-from minga.credentials.credential import identity_hash
+from minga.credentials.credential import contact_hmac
 from minga.credentials.models import Achievement, Credential
 from minga.credentials.models_trainings import Attendance, Enrolment, Training, TrainingSession
 from minga.credentials.tests.trainings_setup import (
@@ -328,8 +328,8 @@ def test_it_certifies_everyone_who_completed_the_training(
     by_phone = Credential.objects.get(pk=phone_only.credential_id)
     assert by_phone.recipient is None and by_phone.recipient_name == "Jean Uwimana"
     identity = json.loads(by_phone.document)["credentialSubject"]["identifier"][0]
-    assert identity["identityType"] == "phoneNumber"
-    assert identity["identityHash"] == identity_hash("+250788123456", identity["salt"])
+    assert identity["identityType"] == "identifier" and identity["hashed"] is False
+    assert by_phone.contact_hmac == contact_hmac("+250788123456")
     sms = OutboundMessage.objects.get(to="+250788123456")
     assert str(by_phone.uuid) in sms.text and "Bookkeeping basics" in sms.text
     assert [m.to for m in mail.outbox] == [["member@example.org"]]

@@ -102,7 +102,7 @@ def test_an_administrator_issues_to_a_phone_number(owner_client, achievement):
     credential = Credential.objects.get()
     assert response.status_code == 302
     assert response["Location"] == reverse("credentials:detail", args=[credential.uuid])
-    assert credential.identity_type == "phoneNumber" and credential.recipient_name == "Jeanne"
+    assert credential.identity_type == "identifier" and credential.recipient_name == "Jeanne"
 
 
 @pytest.mark.parametrize(

@@ -67,8 +67,9 @@ Scottish STV, deciding by earlier stages, elects Castor and Helen.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from . import blt, svg
+from . import blt
 from .approval import approval
 from .irv import irv
 from .meek import meek
@@ -77,6 +78,9 @@ from .plurality import plurality
 from .schulze import schulze
 from .score import score
 from .scottish import scottish
+
+if TYPE_CHECKING:
+    from . import svg
 
 __all__ = [
     "METHODS",
@@ -127,3 +131,13 @@ def count(method: str, election: Election, seats: int | None = None) -> Result:
     if not election.eligible():
         raise TallyError("Every candidate has withdrawn: there is nobody to elect.")
     return counter(election, seats)
+
+
+def __getattr__(name: str) -> object:
+    # `svg` (charts for the web pages) is imported on first use: `minga tally` never draws, and
+    # it starts as a whole process each time it is run (its budget is a multiple of a bare start).
+    if name == "svg":
+        import importlib
+
+        return importlib.import_module(f"{__name__}.svg")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

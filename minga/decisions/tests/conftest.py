@@ -14,6 +14,20 @@ from minga.decisions.models import Poll
 OPTIONS = ["Ana", "Bruno", "Chipo", "Dede"]
 
 
+def verified(person):
+    """`person` with their phone verified, where accounts know verification (roles branch)."""
+    if hasattr(type(person), "phone_verified_at") and person.phone:
+        person.phone_verified_at = timezone.now()
+        person.save(update_fields=["phone_verified_at"])
+    return person
+
+
+@pytest.fixture
+def member(member):
+    """The member persona, whose phone (their USSD and SMS identity) is verified."""
+    return verified(member)
+
+
 def join(coop, person, role=Membership.Role.MEMBER) -> Membership:
     return Membership.objects.create(coop=coop, person=person, role=role)
 

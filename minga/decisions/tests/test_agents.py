@@ -49,14 +49,15 @@ def record(poll, agent, person, **extra):
 
 
 def test_an_agent_records_a_vote_with_a_witness(
-    poll, agent, farmer, django_capture_on_commit_callbacks
+    poll, agent, farmer, django_capture_on_commit_callbacks, sms_outbox
 ):
     with django_capture_on_commit_callbacks(execute=True):
         code = record(poll, agent, farmer, relative_phone="+250788999000")
     participation = Participation.objects.get(elector__person=farmer)
     assert participation.channel == "agent"
     assert participation.recorded_by == agent and participation.witness == "Neighbour Witness"
-    sms = OutboundMessage.objects.get(to="+250788999000")
+    assert OutboundMessage.objects.get(to="+250788999000").text == "[vote receipt]"
+    (sms,) = sms_outbox
     assert f"{code[:5]} {code[5:]}" in sms.text and "Neighbour Witness" in sms.text
     body = bytes(Entry.objects.get(kind="agent.vote_recorded").body).decode()
     assert "Neighbour" not in body and "+250788999000" not in body

@@ -52,7 +52,7 @@ def simulate(client, phone, session="", text="", reply="", action="send"):
 def test_the_printed_phone_and_pin_vote_on_the_ussd_simulator(client):
     out = io.StringIO()
     call_command("demo", stdout=out)
-    phone, pin = re.search(r"USSD simulator .*: (\+\d+), PIN (\d{4})", out.getvalue()).groups()
+    phone, pin = re.search(r"USSD simulator .*: (\+\d+), PIN (\d{4,8})", out.getvalue()).groups()
     poll = Poll.objects.get(discussion__title=MEETING, status="open")
     screen, session, text = simulate(client, phone, action="dial")
     (number,) = re.findall(r"^(\d) Which day suits you", screen, re.M)

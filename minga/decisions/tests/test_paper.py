@@ -84,7 +84,7 @@ def test_paper_voters_cannot_vote_by_phone_afterwards(poll_factory, owner, telle
     poll = poll_factory(kind="consent")
     paper = enter(poll, owner, [member], [1, 0, 0, 0])
     paper_counts.confirm_paper_count(paper=paper, actor=teller)
-    assert "voted on paper" in sms.respond(phone=member.phone, text=f"NO {poll.pk}")
+    assert "voted on paper" in sms.respond(phone=member.phone, text=f"NO {poll.pk}").text
     assert stored_choice(poll)["consent"] == "agree"
 
 

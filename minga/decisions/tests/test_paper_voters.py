@@ -109,7 +109,7 @@ def test_sms_refuses_a_paper_voter(poll_factory, owner, teller, member):
     poll = poll_factory(kind="consent")
     vote_on_paper(poll, owner, teller, member, [1, 0, 0, 0])
     before = state(poll)
-    assert "voted on paper" in sms.respond(phone=member.phone, text=f"NO {poll.pk}")
+    assert "voted on paper" in sms.respond(phone=member.phone, text=f"NO {poll.pk}").text
     assert state(poll)[:2] == before[:2]
 
 
@@ -138,7 +138,7 @@ def test_a_paper_count_confirmed_mid_session_still_wins(
     monkeypatch.setattr(delegation, "voted_on_paper", lambda elector: False)
     body = phone.send(PIN)
     assert body.startswith("END You voted on paper") and "Nothing was recorded" in body
-    assert "Nothing was recorded" in sms.respond(phone=member.phone, text=f"NO {poll.pk}")
+    assert "Nothing was recorded" in sms.respond(phone=member.phone, text=f"NO {poll.pk}").text
     assert state(poll)[:2] == before[:2]
 
 

@@ -225,10 +225,10 @@ def test_a_bad_poll_form_is_a_clear_error_and_saves_nothing(owner_client, coop, 
 
 
 def test_federation_polls_give_one_vote_per_member_coop(organiser, federation, coop, owner, member):
-    from minga.coops.models import Affiliation
+    from minga.coops.actions import add_affiliation
     from minga.decisions import actions, queries
 
-    Affiliation.objects.create(federation=federation, member=coop)
+    add_affiliation(federation=federation, member=coop, actor=organiser)
     discussion = actions.start_discussion(coop=federation, actor=organiser, title="Annual plan")
     for electorate, weight in (("coop", 1), ("weighted", 900)):
         poll = actions.create_poll(

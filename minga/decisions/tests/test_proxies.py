@@ -34,7 +34,7 @@ def poll(poll_factory, voters):
 
 @pytest.mark.django_db
 def test_a_member_with_a_phone_confirms_by_code(
-    member, voters, poll, django_capture_on_commit_callbacks
+    member, voters, poll, django_capture_on_commit_callbacks, sms_outbox
 ):
     with django_capture_on_commit_callbacks(execute=True):
         proxy, code = delegation.appoint_proxy(poll=poll, actor=member, holder=voters[0])
@@ -43,7 +43,10 @@ def test_a_member_with_a_phone_confirms_by_code(
     from minga.channels.models import OutboundMessage
 
     sms = OutboundMessage.objects.get(to=member.phone)
-    assert f"PROXY {code}" in sms.text
+    assert sms.text == "[proxy code]" and sms.kind == "proxy-code"
+    assert [(sent.to, f"PROXY {code}" in sent.text) for sent in sms_outbox] == [
+        (member.phone, True)
+    ]
     with pytest.raises(DelegationError):
         delegation.vote_as_proxy(proxy=proxy, holder=voters[0], choice={"consent": "agree"})
     delegation.confirm_proxy_by_code(person=member, code=code)

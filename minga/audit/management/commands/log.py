@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import argparse
+import sys
 import time
 from typing import Any
 
@@ -22,6 +24,13 @@ class Command(BaseCommand):
             help="Recompute every leaf, tile and checkpoint from the database; exit 1 if altered.",
         )
         actions.add_parser("checkpoint", help="Sign a checkpoint now and ask witnesses to cosign.")
+        monitor = actions.add_parser(
+            "monitor",
+            help="Check a log's latest checkpoint against the last one verified "
+            "(see minga.audit.monitor); exit 1 on rollback, fork or missing quorum.",
+            add_help=False,
+        )
+        monitor.add_argument("arguments", nargs=argparse.REMAINDER)
         worker = actions.add_parser("worker", help="Sign checkpoints while entries arrive.")
         worker.add_argument(
             "--interval",
@@ -35,6 +44,13 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         getattr(self, f"handle_{options['action']}")(**options)
+
+    def handle_monitor(self, **options: Any) -> None:
+        from minga.audit.monitor import main as monitor
+
+        code = monitor(options["arguments"])
+        if code:
+            sys.exit(code)
 
     def handle_verify(self, **options: Any) -> None:
         try:
@@ -53,7 +69,7 @@ class Command(BaseCommand):
         except log.LogError as error:
             raise CommandError(str(error), returncode=1) from None
         if checkpoint is None:
-            checkpoint = log.latest_checkpoint()
+            checkpoint = log.latest_signed_checkpoint()
             self.stdout.write("No new entries since the latest checkpoint.")
         if checkpoint is not None:
             witness.collect_cosignatures(checkpoint)
@@ -81,6 +97,13 @@ class Command(BaseCommand):
             # A worker outlives a locked database or a bad moment; the next round retries.
             self.stderr.write(f"No checkpoint this round: {error}")
             return
-        if checkpoint is not None:
-            cosigned = witness.collect_cosignatures(checkpoint)
-            self.stdout.write(f"Checkpoint {checkpoint.size} signed, {cosigned} cosignatures.")
+        if checkpoint is None:  # nothing new: a checkpoint may still wait for its witnesses
+            waiting = log.latest_signed_checkpoint()
+            if waiting is not None and waiting.published_at is None:
+                witness.collect_cosignatures(waiting)
+                if waiting.published_at is not None:
+                    self.stdout.write(f"Checkpoint {waiting.size} published.")
+            return
+        cosigned = witness.collect_cosignatures(checkpoint)
+        state = "published" if checkpoint.published_at else "waiting for its witnesses"
+        self.stdout.write(f"Checkpoint {checkpoint.size} signed, {cosigned} cosignatures, {state}.")

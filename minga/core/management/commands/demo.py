@@ -1,8 +1,9 @@
 """`minga demo`: load a believable world of cooperatives and people (idempotent).
 
 Run it as often as you like: existing people and cooperatives are kept, missing ones are
-added. Cooperatives are created through the same actions as on the website, so every
-demo cooperative has its keys, its founder as administrator and its audit entries.
+added. Everything is built through the same actions as on the website: people sign up,
+cooperatives are registered by their founders (with their keys), members join by invitation,
+so every demo row has its audit entries and the log and the database agree.
 """
 
 import importlib
@@ -14,11 +15,18 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.test.utils import override_settings
 
+from minga.accounts.actions import (
+    record_phone_verified,
+    set_staff_access,
+    sign_up,
+    update_profile,
+)
 from minga.accounts.models import User
 from minga.coops import actions
 from minga.coops.models import Cooperative, Membership
 
 PASSWORD = "minga-demo-2026"
+BASE_URL = "https://demo.minga.coop"
 
 # Apps that add to the demo world, in dependency order. Each has a `demo.py` with an
 # idempotent `load(*, people, coops, stdout)`; people and coops are keyed as below.
@@ -472,19 +480,18 @@ class Command(BaseCommand):
                 if coop is None:
                     coop = actions.create_cooperative(actor=people[founder], slug=slug, **fields)
                 for key, role in others:
-                    Membership.objects.get_or_create(
-                        coop=coop, person=people[key], defaults={"role": role}
-                    )
+                    if not Membership.objects.filter(coop=coop, person=people[key]).exists():
+                        self._invite(coop, people[founder], people[key], role)
             coops = {slug: Cooperative.objects.get(slug=slug) for slug, *_rest in COOPS}
             for name in DEMO_MODULES:
                 if importlib.util.find_spec(name) is not None:
                     importlib.import_module(name).load(
                         people=people, coops=coops, stdout=self.stdout
                     )
-            staff = people["organiser"]
-            if not staff.is_staff:
-                staff.is_staff = staff.is_superuser = True
-                staff.save(update_fields=["is_staff", "is_superuser"])
+            # The operator at the command line (actor None) makes the organiser a superuser.
+            set_staff_access(
+                person=people["organiser"], actor=None, is_staff=True, is_superuser=True
+            )
         # Sign a checkpoint so the public log and every receipt verify at once.
         call_command("log", "checkpoint", verbosity=0, stdout=io.StringIO())
         self.stdout.write(
@@ -499,18 +506,29 @@ class Command(BaseCommand):
         self.stdout.write("The organiser is also staff: /admin/")
 
     def _person(self, name, email, phone, language, zone, languages, skills, roles) -> User:
+        """The demo person, signed up as anyone would be, then with their profile filled in."""
         user = User.objects.filter(email=email).first() if email else None
         user = user or (User.objects.filter(phone=phone).first() if phone else None)
         if user is None:
-            user = User.objects.create_user(
+            user = sign_up(
+                name=name,
                 email=email,
                 phone=phone,
                 password=PASSWORD,
-                name=name,
                 preferred_language=language,
-                timezone=zone,
-                languages=languages,
-                skills=skills,
-                roles=roles,
+                timezone_name=zone,
+                base_url=BASE_URL,
             )
+            profile = {"languages": languages, "skills": skills, "roles": roles}
+            update_profile(user=user, actor=user, changes=profile)
+        if phone and not user.is_phone_verified:
+            # The demo's numbers are made up: nobody could type back a code sent to them.
+            user = record_phone_verified(user=user, actor=None)
         return user
+
+    def _invite(self, coop, inviter, person, role) -> None:
+        """Add a member as on the site: the founder invites, the person accepts."""
+        invitation = actions.create_invitation(
+            coop=coop, actor=inviter, role=role, base_url=BASE_URL
+        )
+        actions.accept_invitation(token=invitation.token, person=person)

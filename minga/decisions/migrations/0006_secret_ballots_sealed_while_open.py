@@ -58,7 +58,7 @@ def seal_open_ballots(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("decisions", "0004_participation_key_without_autoincrement"),
+        ("decisions", "0005_pin_escalation_and_unlock_and_proxy_code_attempts"),
     ]
 
     operations = [

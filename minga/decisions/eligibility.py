@@ -1,0 +1,65 @@
+"""Who may vote, asked by `actions.cast_ballot` itself, so every channel applies one rule.
+
+A ballot counts only for an elector of the poll's frozen electorate (the snapshot taken when
+it opened) who still has the right to vote now: for a person, an active membership of the
+poll's cooperative in a role that votes (associates do not); for a member cooperative in a
+federation poll, an affiliation still active. Suspended, departed and associate members are
+refused whichever way the ballot arrives (web, API, USSD, SMS, proxy, agent).
+
+The check is one statement joining four primary-key or unique-index lookups: every ballot pays
+for it (bench/bench_ballots.py, 1,000 ballots/s).
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import TYPE_CHECKING
+
+from django.db import connection
+from django.utils.translation import gettext as _
+
+from minga.coops.models import Affiliation, Membership
+from minga.core.hotsql import hot_cursor
+
+from .models import Elector, Poll
+
+if TYPE_CHECKING:
+    from django.db.models import Model
+
+
+@functools.cache
+def _sql() -> str:
+    q = connection.ops.quote_name
+
+    def table(model: type[Model]) -> str:
+        return q(model._meta.db_table)
+
+    return (
+        "SELECT e.poll_id, e.person_id, m.status, m.role, a.is_active "  # noqa: S608
+        f"FROM {table(Elector)} e JOIN {table(Poll)} p ON p.id = e.poll_id "
+        f"LEFT JOIN {table(Membership)} m ON m.coop_id = p.coop_id AND m.person_id = e.person_id "
+        f"LEFT JOIN {table(Affiliation)} a "
+        "ON a.federation_id = p.coop_id AND a.member_id = e.member_coop_id "
+        "WHERE e.id = %s"
+    )
+
+
+def refusal(poll: Poll, elector: Elector) -> str:
+    """Why `elector` may not vote in `poll` now, in the voter's language; "" when they may."""
+    with hot_cursor() as cursor:
+        cursor.execute(_sql(), [elector.pk])
+        row = cursor.fetchone()
+    if row is None or row[0] != poll.pk:
+        return _("You are not in this poll's electorate.")
+    _poll_id, person_id, status, role, affiliated = row
+    if person_id is None:
+        if not affiliated:
+            return _("This cooperative is no longer a member of the federation, so it cannot vote.")
+        return ""
+    if status is None or status == Membership.Status.LEFT:
+        return _("You are no longer a member of this cooperative, so you cannot vote.")
+    if status != Membership.Status.ACTIVE:
+        return _("Your membership is suspended, so you cannot vote.")
+    if role == Membership.Role.ASSOCIATE:
+        return _("Associate members take part in discussions but do not vote.")
+    return ""
