@@ -11,6 +11,7 @@ import datetime
 import functools
 import json
 import random
+import secrets
 import uuid
 from typing import TYPE_CHECKING, Any
 
@@ -26,8 +27,19 @@ from minga.coops.models import Affiliation, Cooperative, Membership
 from minga.core.hotsql import hot_cursor
 from minga.events.uploads import check_upload
 
-from . import counting, eligibility, secrecy
-from .models import Ballot, Channel, Comment, Discussion, Elector, Option, Participation, Poll
+from . import counting, eligibility, sealed, secrecy
+from .models import (
+    Ballot,
+    Channel,
+    Comment,
+    Discussion,
+    Elector,
+    Option,
+    Participation,
+    PendingCommitment,
+    Poll,
+    SealedBallot,
+)
 
 if TYPE_CHECKING:
     from minga.accounts.models import User
@@ -328,7 +340,11 @@ def cancel_poll(*, poll: Poll, actor: User, reason: str = "") -> Poll:
     poll.status = Poll.Status.CANCELLED
     poll.closed_at = timezone.now()
     poll.ballot_salt = b""
-    poll.save(update_fields=["status", "closed_at", "ballot_salt"])
+    with sealed.secure_deletion():
+        # Nothing is counted: the sealed ballots and their waiting commitments go with the salt.
+        SealedBallot.objects.filter(poll=poll).delete()
+        PendingCommitment.objects.filter(poll=poll).delete()
+        poll.save(update_fields=["status", "closed_at", "ballot_salt"])
     audit.record(
         "poll.cancelled",
         f"poll:{poll.pk}",
@@ -338,6 +354,8 @@ def cancel_poll(*, poll: Poll, actor: User, reason: str = "") -> Poll:
         audience=poll.coop,
         topic=f"poll:{poll.pk}",
     )
+    if poll.is_secret:
+        transaction.on_commit(sealed.make_wipe_durable, robust=True)
     return poll
 
 
@@ -426,6 +444,7 @@ def _ballot_sql(vendor: str) -> dict[str, str]:
     poll, option = q(Poll._meta.db_table), q(Option._meta.db_table)
     ballot, participation = q(Ballot._meta.db_table), q(Participation._meta.db_table)
     elector = q(Elector._meta.db_table)
+    sealed_, pending = q(SealedBallot._meta.db_table), q(PendingCommitment._meta.db_table)
     postgres = vendor == "postgresql"
     peek = (
         "SELECT p.status, p.closes_at, p.ballot_salt, p.kind, p.score_max, p.is_secret, "  # noqa: S608
@@ -437,11 +456,17 @@ def _ballot_sql(vendor: str) -> dict[str, str]:
         "peek": peek,
         "poll": peek + (" FOR SHARE OF p" if postgres else ""),
         "lock_elector": f"SELECT id FROM {elector} WHERE id = %s FOR UPDATE",  # noqa: S608
-        "drop_secret": f"DELETE FROM {ballot} WHERE poll_id = %s AND token = %s",  # noqa: S608
+        # A secret ballot: sealed, filed under the voter's token (a changed vote overwrites
+        # it), and its commitment left for the next shuffled batch into the log.
+        "seal": (
+            f"INSERT INTO {sealed_} (poll_id, token, sealed) VALUES (%s, %s, %s) "  # noqa: S608
+            "ON CONFLICT (poll_id, token) DO UPDATE SET sealed = excluded.sealed"
+        ),
+        "pend": f"INSERT INTO {pending} (poll_id, id, commitment) VALUES (%s, %s, %s)",  # noqa: S608
         "drop_open": f"DELETE FROM {ballot} WHERE elector_id = %s",  # noqa: S608
         "insert": (
-            f"INSERT INTO {ballot} (id, poll_id, elector_id, token, weight, choice, reason, "  # noqa: S608
-            "commitment, is_paper) VALUES (%s, %s, %s, %s, %s, "
+            f"INSERT INTO {ballot} (id, poll_id, elector_id, weight, choice, reason, "  # noqa: S608
+            "commitment, is_paper) VALUES (%s, %s, %s, %s, "
             + ("%s::jsonb" if postgres else "%s")
             + ", %s, %s, %s)"
         ),
@@ -461,9 +486,6 @@ def _aware(value: Any) -> datetime.datetime:
     if not isinstance(value, datetime.datetime):
         value = datetime.datetime.fromisoformat(str(value))
     return value if timezone.is_aware(value) else timezone.make_aware(value, datetime.UTC)
-
-
-_TOKEN = Ballot._meta.get_field("token")
 
 
 class _PollChanged(Exception):
@@ -486,8 +508,9 @@ def cast_ballot(
 
     The last ballot counts until the poll closes: a new one replaces the previous. The elector's
     row is locked first, so any number of simultaneous requests for one elector leave one
-    participation and one ballot. For secret polls the ballot row carries no voter, no time and
-    only the HMAC token, and the audit entry holds the commitment alone, with no actor.
+    participation and one ballot. A secret poll's ballot is sealed under the poll's key and
+    filed under the voter's token (see `secrecy`), and its commitment waits for the next
+    shuffled batch into the log (`flush_commitments`): no audit entry is written per ballot.
 
     Everything that needs no lock (checking the choice, the receipt, the commitment, the audit
     entry) is done before the write transaction begins: the database admits one writer at a
@@ -556,25 +579,24 @@ def _cast(poll, elector, choice, reason, channel, actor, recorded_by, witness, n
     ballot_id = uuid.uuid4()
     commitment = secrecy.commitment(code, ballot_id, cleaned)
     if is_secret:
-        owner, text = None, ""
-        entry = audit.prepare("ballot.cast", f"poll:{poll.pk}", {"commitment": commitment}, None)
+        entry = None
+        row = [poll.pk, secrets.token_bytes(16), commitment]  # the pending commitment
     else:
-        owner, text = elector.pk, (reason or cleaned.get("reason", "")).strip()[:2000]
+        text = (reason or cleaned.get("reason", "")).strip()[:2000]
         data: dict[str, Any] = {"commitment": commitment, "choice": cleaned, "channel": channel}
         if elector.member_coop_id:
             data["member_coop"] = elector.member_coop_id
         entry = audit.prepare("ballot.cast", f"poll:{poll.pk}", data, actor)
-    row = [
-        Ballot._meta.pk.get_db_prep_value(ballot_id, db),
-        poll.pk,
-        owner,
-        None,  # the token, from the salt read under the lock
-        elector.weight,
-        json.dumps(cleaned),
-        text,
-        commitment,
-        False,
-    ]
+        row = [
+            Ballot._meta.pk.get_db_prep_value(ballot_id, db),
+            poll.pk,
+            elector.pk,
+            elector.weight,
+            json.dumps(cleaned),
+            text,
+            commitment,
+            False,
+        ]
     with transaction.atomic(), hot_cursor(db) as cursor:
         # Share-locked on PostgreSQL (see _ballot_sql); on SQLite this transaction already
         # holds the one write lock.
@@ -601,96 +623,129 @@ def _cast(poll, elector, choice, reason, channel, actor, recorded_by, witness, n
             raise BallotError(
                 _("You voted on paper at a meeting; that vote counts and cannot be changed.")
             )
-        replacing = participation[0] > 0
         if is_secret:
-            row[3] = _TOKEN.get_db_prep_value(secrecy.ballot_token(salt, elector.pk), db)
-            if replacing:
-                cursor.execute(sql["drop_secret"], [poll.pk, row[3]])
-        elif replacing:
-            cursor.execute(sql["drop_open"], [elector.pk])
-        cursor.execute(sql["insert"], row)
-        audit.append(entry)
+            # Sealed here, under the lock: the salt is read under it and never kept.
+            sealer = secrecy.Sealer(poll.pk, salt)
+            token = sealer.token(elector.pk)
+            box = sealer.seal(token, ballot_id, cleaned, elector.weight)
+            cursor.execute(sql["seal"], [poll.pk, token, box])
+            cursor.execute(sql["pend"], row)
+        else:
+            if participation[0] > 0:
+                cursor.execute(sql["drop_open"], [elector.pk])
+            cursor.execute(sql["insert"], row)
+            audit.append(entry)
     return code
 
 
 # --- closing -----------------------------------------------------------------------------------
 
+# Commitments of secret ballots reach the log in batches of at least this many (or all at
+# once when the poll closes), shuffled: see `flush_commitments` and `secrecy`.
+MIN_BATCH = 10
 
-def _shuffle_rewrite(poll: Poll) -> None:
-    """Rewrite a secret poll's ballots and participations in random order.
 
-    Rows keep the order they were inserted in (SQLite's rowid, PostgreSQL's physical order and
-    transaction ids, sequence-assigned keys), and the audit log keeps the order and time the
-    commitments arrived: with a voter's sign-in time they could pair a voter with a ballot.
-    Rewriting both tables in one transaction, in an order nobody can predict, without the token
-    and without the commitment, leaves no path from a voter or a log entry to a ballot; a
-    voter's receipt still finds theirs (see `check_receipt`).
+def flush_commitments(*, poll: Poll | None = None, minimum: int = MIN_BATCH) -> int:
+    """Move the pending commitments of secret ballots into the audit log, in shuffled batches.
+
+    Each ballot's commitment waits in `PendingCommitment` (in random key order) until a batch
+    of at least `minimum` has gathered for its poll; then the batch enters the log in an order
+    drawn at random, every entry with the batch's time. The log thus shows how many ballots
+    arrived between two batches, never which voter's request wrote which entry or when. Run
+    by `minga decisions close-due` on each round, and by the closing (`minimum=0`). Returns how
+    many commitments were logged.
     """
-    rng = random.SystemRandom()
-    ballots = list(Ballot.objects.filter(poll=poll))
-    rng.shuffle(ballots)
-    participations = list(Participation.objects.filter(poll=poll))
-    rng.shuffle(participations)
-    for ballot in ballots:
-        ballot.token = None  # useless without the salt; dropped so nothing else can match it
-        ballot.commitment = None  # the log keeps it; only a receipt leads from there to here
-    Ballot.objects.filter(poll=poll).delete()
-    Participation.objects.filter(poll=poll).delete()
-    Ballot.objects.bulk_create(ballots, batch_size=2000)
-    for participation in participations:
-        participation.pk = None
-    Participation.objects.bulk_create(participations, batch_size=2000)
+    polls = [poll.pk] if poll is not None else _polls_pending()
+    return sum(_flush_poll(pk, minimum) for pk in polls)
+
+
+def _polls_pending() -> list[int]:
+    return list(
+        PendingCommitment.objects.order_by("poll_id").values_list("poll_id", flat=True).distinct()
+    )
 
 
 @transaction.atomic
-def close_poll(
-    *, poll: Poll, actor: User | None = None, now: datetime.datetime | None = None
-) -> Poll:
-    """Count, store the result, wipe the secret-ballot salt and record the closing in the log."""
-    now = now or timezone.now()
+def _flush_poll(poll_id: int, minimum: int) -> int:
+    pending = PendingCommitment.objects.select_for_update().filter(poll_id=poll_id)
+    rows = list(pending.values_list("id", "commitment"))
+    if not rows or len(rows) < minimum:
+        return 0
+    random.SystemRandom().shuffle(rows)
+    with sealed.secure_deletion():
+        PendingCommitment.objects.filter(poll_id=poll_id, id__in=[key for key, _ in rows]).delete()
+    subject = f"poll:{poll_id}"
+    for _key, commitment in rows:
+        audit.record("ballot.cast", subject, {"commitment": commitment}, None)
+    return len(rows)
+
+
+@transaction.atomic
+def _close(poll: Poll, actor: User | None, now: datetime.datetime) -> Poll:
     poll = Poll.objects.select_for_update().select_related("coop").get(pk=poll.pk)
     if poll.status != Poll.Status.OPEN:
         raise ValidationError(_("Only an open poll can be closed."))
-    poll.result = counting.count_poll(poll)
-    poll.is_quorate = poll.result["quorum"]["reached"]
-    poll.has_passed = poll.result["passed"]
-    poll.status = Poll.Status.CLOSED
-    poll.closed_at = now
-    poll.ballot_salt = b""
+    with sealed.secure_deletion():
+        online = None
+        if poll.is_secret:
+            online = sealed.unseal_into_ballots(poll)
+            _flush_poll(poll.pk, 0)
+        poll.result = counting.count_poll(poll, online=online)
+        poll.is_quorate = poll.result["quorum"]["reached"]
+        poll.has_passed = poll.result["passed"]
+        poll.status = Poll.Status.CLOSED
+        poll.closed_at = now
+        poll.ballot_salt = b""
+        entry = audit.record(
+            "poll.closed",
+            f"poll:{poll.pk}",
+            {
+                "coop": poll.coop.slug,
+                "title": poll.title,
+                "kind": poll.kind,
+                "electorate_size": poll.electorate_size,
+                "voters": poll.result["quorum"]["voters"],
+                "quorate": poll.is_quorate,
+                "passed": poll.has_passed,
+                "summary": counting.summary(poll.result),
+                "ballots": Ballot.objects.filter(poll=poll).count(),
+                "casts": Entry.objects.filter(
+                    subject=f"poll:{poll.pk}", kind="ballot.cast"
+                ).count(),
+            },
+            actor,
+            audience=poll.coop,
+            disclose=f"poll:{poll.pk}",
+        )
+        poll.closing_log_index = entry.index
+        poll.save(
+            update_fields=[
+                "result",
+                "is_quorate",
+                "has_passed",
+                "status",
+                "closed_at",
+                "ballot_salt",
+                "closing_log_index",
+            ]
+        )
     if poll.is_secret:
-        _shuffle_rewrite(poll)
-    entry = audit.record(
-        "poll.closed",
-        f"poll:{poll.pk}",
-        {
-            "coop": poll.coop.slug,
-            "title": poll.title,
-            "kind": poll.kind,
-            "electorate_size": poll.electorate_size,
-            "voters": poll.result["quorum"]["voters"],
-            "quorate": poll.is_quorate,
-            "passed": poll.has_passed,
-            "summary": counting.summary(poll.result),
-            "ballots": Ballot.objects.filter(poll=poll).count(),
-            "casts": len(logged_commitments(poll)),
-        },
-        actor,
-        audience=poll.coop,
-        disclose=f"poll:{poll.pk}",
-    )
-    poll.closing_log_index = entry.index
-    poll.save(
-        update_fields=[
-            "result",
-            "is_quorate",
-            "has_passed",
-            "status",
-            "closed_at",
-            "ballot_salt",
-            "closing_log_index",
-        ]
-    )
+        transaction.on_commit(sealed.make_wipe_durable, robust=True)
     return poll
+
+
+def close_poll(
+    *, poll: Poll, actor: User | None = None, now: datetime.datetime | None = None
+) -> Poll:
+    """Count, store the result, wipe the secret-ballot salt and record the closing in the log.
+
+    A secret poll's sealed ballots are opened and written as plain ballots in random order, the
+    sealed rows deleted, the pending commitments logged (one last shuffled batch) and the salt
+    wiped, all in one transaction with `secure_delete` on; once it has committed the wipe is
+    made durable in the storage engine (`sealed.make_wipe_durable`). From then on nobody,
+    master key or not, can tell which ballot was whose (see `secrecy`).
+    """
+    return _close(poll, actor, now or timezone.now())
 
 
 def close_due_polls(*, now: datetime.datetime | None = None) -> list[Poll]:
@@ -735,15 +790,30 @@ def logged_commitments(poll: Poll) -> list[str]:
     return [json.loads(bytes(body))["data"]["commitment"] for body in bodies]
 
 
-def check_receipt(*, poll: Poll, code: str) -> bool:
-    """Whether the ballot that receipt `code` opens is counted: its commitment, recomputed from
-    a stored ballot and the code, is in the audit log. Says nothing of the choice."""
+def check_receipt(*, poll: Poll, code: str) -> bool | str:
+    """Whether the ballot that receipt `code` opens is stored: True when its commitment,
+    recomputed from a stored ballot and the code, is in the audit log; "pending" when it is a
+    secret poll's ballot whose commitment waits for the next batch into the log (it will
+    appear there, at the latest when the poll closes); False when no stored ballot has it.
+    Says nothing of the choice."""
     cleaned = secrecy.clean_receipt(code)
     if cleaned is None:
         raise ValidationError(_("A receipt is ten digits, like 04719 88231."))
-    logged = set(logged_commitments(poll))
     pepper = secrecy.receipt_pepper()
-    ballots = Ballot.objects.filter(poll=poll).values_list("id", "choice")
+    # Pending before logged: a batch entering the log in between is then seen in the log.
+    pending = set(PendingCommitment.objects.filter(poll=poll).values_list("commitment", flat=True))
+    logged = set(logged_commitments(poll))
+    if poll.is_secret and poll.status == Poll.Status.OPEN:
+        poll = Poll.objects.get(pk=poll.pk)  # the salt, read now
+        for ballot_id, choice, _weight in sealed.open_sealed(poll):
+            mine = secrecy.commitment(cleaned, ballot_id, choice, pepper=pepper)
+            if mine in logged:
+                return True
+            if mine in pending:
+                return "pending"
+        ballots = Ballot.objects.filter(poll=poll, is_paper=False).values_list("id", "choice")
+    else:
+        ballots = Ballot.objects.filter(poll=poll).values_list("id", "choice")
     for ballot_id, choice in ballots.iterator(chunk_size=5000):
         if secrecy.commitment(cleaned, ballot_id, choice, pepper=pepper) in logged:
             return True

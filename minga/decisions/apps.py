@@ -6,3 +6,13 @@ class DecisionsConfig(AppConfig):
     name = "minga.decisions"
     label = "decisions"
     verbose_name = _("Decisions")
+
+    def ready(self) -> None:
+        from django.db.backends.signals import connection_created
+
+        from . import sealed
+
+        # Storage settings, not logic: what a secret ballot deletes must not linger in SQLite's
+        # pages (see decisions.sealed). Here rather than in one engine, so that every SQLite
+        # configuration (the default, DATABASE_URL=sqlite:///...) gets it.
+        connection_created.connect(sealed.fast_secure_delete, dispatch_uid="minga-secure-delete")

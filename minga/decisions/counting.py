@@ -5,6 +5,9 @@ turns `Ballot.choice` into tally ballots, counts consent proposals (a tally of p
 the quorum and the threshold, and keeps everything the results page and the minutes show in one
 JSON value (`Poll.result`), so a closed poll is never recounted differently.
 
+While a secret poll is open its ballots are sealed (see `secrecy`): a running count opens them
+in memory. From the closing on they are plain `Ballot` rows, like an open poll's.
+
 The result also says how the votes reached the count (`channels`): voters per channel and
 ballots online or on paper (an in-person meeting's count, entered by two tellers). Open polls
 add the totals per option split online / paper; secret polls keep to the per-channel totals,
@@ -23,7 +26,7 @@ from typing import Any
 
 from django.db.models import Count, Sum
 
-from . import tally
+from . import sealed, tally
 from .models import Ballot, Channel, Participation, Poll
 from .tally.model import Ballot as TallyBallot
 from .tally.model import Election
@@ -113,10 +116,28 @@ def _plain(value: Any) -> int | str:
     return str(value) if isinstance(value, Decimal) else int(value)
 
 
-def count_poll(poll: Poll, *, tie_order: list[int] | None = None) -> dict[str, Any]:
-    """The full result of `poll` from its stored ballots, with quorum and threshold applied."""
+def count_poll(
+    poll: Poll,
+    *,
+    tie_order: list[int] | None = None,
+    online: list[tuple[dict[str, Any], int, bool]] | None = None,
+) -> dict[str, Any]:
+    """The full result of `poll` from its stored ballots, with quorum and threshold applied.
+
+    `online`: the secret ballots the closing has just written, as (choice, weight, is_paper),
+    so they are not read back; the paper ballots are read from the table all the same."""
     labels = list(poll.options.order_by("position").values_list("label", flat=True))
-    stored = list(Ballot.objects.filter(poll=poll).values_list("choice", "weight", "is_paper"))
+    if online is not None:
+        stored = online + list(
+            Ballot.objects.filter(poll=poll, is_paper=True).values_list(
+                "choice", "weight", "is_paper"
+            )
+        )
+    else:
+        stored = list(Ballot.objects.filter(poll=poll).values_list("choice", "weight", "is_paper"))
+    if online is None and poll.is_secret and poll.status == Poll.Status.OPEN:
+        # A running count (results shown to those who voted): opened in memory, never stored.
+        stored += [(choice, weight, False) for _id, choice, weight in sealed.open_sealed(poll)]
     rows = [(choice, weight) for choice, weight, _paper in stored]
     if tie_order is None:
         tie_order = list(range(len(labels)))

@@ -1,15 +1,16 @@
 """Decisions: discussions, polls and elections, electorates, ballots, proxies, agents, tellers.
 
-How a secret ballot stays secret: an `Elector` row (who may vote, taken as a snapshot when the
-poll opens) gets a `Participation` row when they vote, which stops double voting and carries no
-choice. The choice goes into a `Ballot` row with a random id, no timestamp and no voter: its
-`token` is an HMAC of the elector under a per-poll key derived from the master key (outside the
-database) and the poll's `ballot_salt`, so the voter's last ballot can replace the previous
-one until the poll closes; closing wipes the salt, and from then on nobody can recompute the
-link. Each ballot's commitment goes to the audit log, and the voter keeps a receipt code that
-opens it; closing also drops the commitment and token from secret ballots and rewrites them in
-random order, so neither log times nor row order lead from a voter to a ballot (see
-`actions.close_poll`). Open polls keep `Ballot.elector` so everyone sees who voted what.
+How a secret ballot stays secret (the promises, to whom, are in `secrecy`): an `Elector` row
+(who may vote, taken as a snapshot when the poll opens) gets a `Participation` row when they
+vote, which stops double voting and carries no choice. While the poll is open the choice is a
+`SealedBallot`: encrypted under a per-poll key (the master key, outside the database, and the
+poll's `ballot_salt`), filed under the voter's token (an HMAC under that key) in a table whose
+rows are ordered by that token, so a new vote overwrites the old one and neither the row's
+place nor its bytes say anything without the key. Its commitment waits as a
+`PendingCommitment` and reaches the audit log in a shuffled batch. Closing opens the sealed
+ballots, writes them as plain `Ballot` rows in random order, deletes the sealed rows, wipes
+the salt and makes the wipe durable in the storage engine (see `actions.close_poll`). Open
+polls keep `Ballot.elector` so everyone sees who voted what.
 """
 
 import uuid
@@ -188,8 +189,8 @@ class Poll(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
-    # Mixed with the master key into the key that links a secret ballot to its voter while the
-    # poll is open; wiped on closing (see the module docstring).
+    # Mixed with the master key into the key that seals a secret poll's ballots and files them
+    # under their voters' tokens while the poll is open; wiped on closing (see above).
     ballot_salt = models.BinaryField(max_length=32, blank=True, default=b"")
     electorate_size = models.PositiveIntegerField(_("electorate"), default=0)
     electorate_weight = models.PositiveIntegerField(_("votes in the electorate"), default=0)
@@ -327,15 +328,14 @@ class Participation(models.Model):
 
 
 class Ballot(models.Model):
-    """What was chosen. For secret polls: no elector, no timestamp, a random id (see above)."""
+    """What was chosen: for open polls from the first ballot, for secret polls from the closing
+    on (written then in random order, with no elector and no timestamp; see above)."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    # Indexed by the (poll, token) constraint below, which serves every lookup by poll.
-    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots", db_index=False)
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="ballots")
     elector = models.ForeignKey(  # open polls only: at most one ballot each, see below
         Elector, on_delete=models.CASCADE, null=True, blank=True, related_name="+", db_index=False
     )
-    token = models.BinaryField(max_length=32, null=True, blank=True)  # secret polls only
     weight = models.PositiveIntegerField(default=1)
     # The choice, by option position: {"ranking": [[0], [2, 1]]}, {"approve": [0, 3]},
     # {"scores": {"0": 5, "1": 2}}, {"choice": 1} or {"consent": "block", "reason": "..."}.
@@ -352,10 +352,9 @@ class Ballot(models.Model):
     class Meta:
         verbose_name = _("ballot")
         verbose_name_plural = _("ballots")
-        # Every index is written by every ballot: these two are all the hot path needs. A
-        # secret ballot writes no elector, so the partial index skips it.
+        # Every index is written by every ballot: the poll's and this one are all the hot path
+        # needs. A secret ballot writes no elector, so the partial index skips it.
         constraints = [
-            models.UniqueConstraint(fields=["poll", "token"], name="one_secret_ballot_per_token"),
             models.UniqueConstraint(
                 fields=["elector"],
                 condition=Q(elector__isnull=False),
@@ -364,7 +363,50 @@ class Ballot(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"ballot {self.commitment[:12]}"
+        return f"ballot {self.pk}"
+
+
+class SealedBallot(models.Model):
+    """A secret poll's ballot while the poll is open: AES-GCM under the poll's key.
+
+    Keyed by (poll, the voter's token), so a changed vote overwrites its row in place and the
+    table (on SQLite a WITHOUT ROWID table, see migration 0006) keeps its rows in token order,
+    which without the key is a random order. The sealed text holds the ballot's random id (its
+    id from the closing on), the choice and the elector's weight; nothing else is stored.
+    """
+
+    pk = models.CompositePrimaryKey("poll", "token")
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="+", db_index=False)
+    token = models.BinaryField(max_length=32)
+    sealed = models.BinaryField()
+
+    class Meta:
+        verbose_name = _("sealed ballot")
+        verbose_name_plural = _("sealed ballots")
+
+    def __str__(self) -> str:
+        return f"sealed ballot in {self.poll_id}"
+
+
+class PendingCommitment(models.Model):
+    """A secret ballot's commitment waiting for the next shuffled batch into the audit log.
+
+    Keyed by (poll, a random id): rows sit in random order. `actions.flush_commitments` moves
+    them to the log, shuffled, several at a time, so an entry's place and time in the log do
+    not say when, or by whom, its ballot was cast.
+    """
+
+    pk = models.CompositePrimaryKey("poll", "id")
+    poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="+", db_index=False)
+    id = models.BinaryField(max_length=16)
+    commitment = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("pending commitment")
+        verbose_name_plural = _("pending commitments")
+
+    def __str__(self) -> str:
+        return f"pending commitment in {self.poll_id}"
 
 
 class VotingPin(models.Model):

@@ -1,17 +1,54 @@
-"""Secret ballots: the token that finds a voter's ballot while a poll is open, and receipts.
+"""Secret ballots: what is promised, to whom, and the keys, seals and receipts that keep it.
 
-The token is HMAC-SHA256 of the elector's id under a per-poll key, itself an HMAC of the poll's
-`ballot_salt` under the platform's master key. The master key never enters the database, and
-closing a poll wipes its salt, so after closing nobody (not even someone holding the master key
-and a copy of the database) can recompute which ballot belongs to whom.
+What is promised (a "pairing" is knowing, better than chance, which voter cast which ballot or
+chose what):
 
-A receipt is ten random digits, typable on any phone keypad and short enough for an SMS or a
+* Someone holding every byte of the database files while a poll is open (the main file, the
+  SQLite `-wal` and `-shm`, every table, free pages included), but not the master key, cannot
+  pair. Ballots are sealed (AES-GCM) under the poll's key and filed under the voter's token
+  (an HMAC under that key), in a table ordered by the token (SQLite: WITHOUT ROWID), so the
+  place of a row says nothing; the commitments for the public log wait in a table ordered by
+  random ids and reach the log in shuffled batches (`actions.flush_commitments`), so neither
+  the log's order nor its times follow the order of voting. What such a reader does see: who
+  voted, by which channel, how many times they changed their vote, and, by comparing copies
+  taken at different moments (or the frames of the `-wal` file), in which order people voted
+  and which sealed row and which pending commitment a voter's request wrote. None of it opens
+  without the master key: the sealed row is ciphertext and a commitment is an HMAC under a key
+  derived from the master key.
+* After closing, someone holding the database files and the master key cannot pair either.
+  Closing opens the sealed ballots, writes them as plain ballots in random order (each under
+  the random id it was sealed with, which never appeared in clear before), deletes the sealed
+  rows and every pending commitment, wipes the salt, and makes that durable: SQLite's
+  `secure_delete` zeroes what is deleted, then a truncating checkpoint empties the `-wal`
+  file; PostgreSQL rewrites the tables involved (VACUUM FULL), so the old row versions leave
+  the data files. Without the salt the tokens cannot be recomputed, so nothing leads from an
+  elector to a ballot. The commitments stay in the log, but a commitment needs the receipt
+  (ten digits, held by the voter alone) to be matched with a ballot, and knowing it was
+  written with some voter's request was only ever visible in files taken while open.
+* The operator (who holds the master key and the live database while the poll is open) can
+  pair: they can derive the poll key and open every sealed ballot. The secrecy against the
+  operator is organisational (the key kept apart from the data, `minga backup` copies taken
+  while polls are open treated as secret), not cryptographic. What the application cannot
+  reach and therefore cannot wipe: backups and copies taken while a poll was open,
+  PostgreSQL's write-ahead log (`pg_wal`, until its segments are recycled), its archives and
+  its replicas' files, the file system's or the disk's own copies of freed blocks
+  (journals, SSD wear levelling, snapshots). Whoever holds such a copy and the master key holds
+  the poll's salt, and can pair; keep them as secret as the master key, or do not keep them.
+* A member holding a receipt can check that the ballot it belongs to is counted (or, while the
+  poll is open, that it is stored and its commitment pending or in the log); the check never
+  shows the choice. A receipt handed to someone else does not show how its holder voted: the
+  public list of commitments cannot be searched for a choice without the key and the ballot's
+  id. It cannot prove which ballot is the holder's last, either (a later vote replaces it).
+
+The limit of all this is the receipt's size: ten digits are about 2^33 tries. Someone with the
+master key after closing can try every receipt against every counted ballot and so tell which
+log entry, hence which shuffled batch, a ballot's commitment came in; a batch is at least
+`actions.MIN_BATCH` ballots (or all the ballots pending when the poll closed), so that narrows
+a ballot to the voters of a batch, never to one voter unless a batch had one voter only.
+
+The receipt is ten random digits, typable on any phone keypad and short enough for an SMS or a
 USSD screen. The ballot's public commitment is a keyed hash (see `commitment`) of the receipt,
-the ballot's random id and the canonical choice: the receipt proves a ballot is among those
-counted, but the public list of commitments alone cannot be searched for a choice (the ballot
-id and the key stay private), so a receipt handed to someone else does not show how its holder
-voted. Closing drops the commitment
-from each secret ballot row: from then on only a receipt leads from the log to a ballot.
+the ballot's random id and the canonical choice.
 """
 
 from __future__ import annotations
@@ -23,6 +60,9 @@ import re
 import secrets
 import uuid
 from typing import Any
+
+from cryptography.exceptions import InvalidTag
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 
 from minga.identity.keys import master_key
 
@@ -45,6 +85,48 @@ def poll_key(salt: bytes, key: bytes | None = None) -> bytes:
 
 def ballot_token(salt: bytes, elector_id: int, key: bytes | None = None) -> bytes:
     return hmac.new(poll_key(salt, key), f"elector:{elector_id}".encode(), "sha256").digest()
+
+
+class Sealer:
+    """Seals and opens one poll's ballots; made from the salt read under the write lock.
+
+    The token (which row is a voter's) and the sealing key are both derived from the poll key:
+    without the master key and the salt, neither the row's place nor its content means
+    anything. The row's key (poll and token) is the associated data, so a sealed ballot cannot
+    be moved to another voter's row or another poll.
+    """
+
+    __slots__ = ("_aead", "_key", "poll_id")
+
+    def __init__(self, poll_id: int, salt: bytes, key: bytes | None = None) -> None:
+        self._key = poll_key(salt, key)
+        self._aead = AESGCM(hmac.new(self._key, b"minga ballot seal\n", "sha256").digest())
+        self.poll_id = poll_id
+
+    def token(self, elector_id: int) -> bytes:
+        return hmac.new(self._key, f"elector:{elector_id}".encode(), "sha256").digest()
+
+    def _aad(self, token: bytes) -> bytes:
+        return f"minga sealed ballot v1\n{self.poll_id}\n".encode() + token
+
+    def seal(
+        self, token: bytes, ballot_id: uuid.UUID, choice: dict[str, Any], weight: int
+    ) -> bytes:
+        text = json.dumps(
+            {"id": ballot_id.hex, "choice": choice, "weight": weight}, separators=(",", ":")
+        ).encode()
+        nonce = secrets.token_bytes(12)
+        return nonce + self._aead.encrypt(nonce, text, self._aad(token))
+
+    def open(self, token: bytes, sealed: bytes) -> tuple[uuid.UUID, dict[str, Any], int]:
+        """(ballot id, choice, weight); ValueError when the seal is not this poll's."""
+        sealed = bytes(sealed)
+        try:
+            text = self._aead.decrypt(sealed[:12], sealed[12:], self._aad(bytes(token)))
+        except InvalidTag:
+            raise ValueError("this sealed ballot does not open with this poll's key") from None
+        ballot = json.loads(text)
+        return uuid.UUID(ballot["id"]), ballot["choice"], int(ballot["weight"])
 
 
 def new_receipt() -> str:

@@ -21,7 +21,7 @@ from playwright.sync_api import Page, expect
 from conftest import make_person
 from minga.coops import actions as coop_actions
 from minga.coops.models import Membership
-from minga.decisions.models import Ballot, Poll
+from minga.decisions.models import Poll, SealedBallot
 from tests.browser.support import PHONE, assert_fits, said
 
 KIGALI = zoneinfo.ZoneInfo("Africa/Kigali")
@@ -119,7 +119,7 @@ def test_a_member_proposes_the_members_decide_and_the_minutes_show(new_page, liv
     vote(chair, "Abstain")
     assert page.request.get(poll_url + "results/").status == 404
     poll = Poll.objects.get()
-    assert Ballot.objects.filter(poll=poll).count() == 3
+    assert SealedBallot.objects.filter(poll=poll).count() == 3  # sealed until the closing
 
     # The chair closes the poll: results, chart and minutes.
     chair.goto(poll_url)

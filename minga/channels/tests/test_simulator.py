@@ -8,7 +8,7 @@ from django.utils import timezone
 
 from minga.channels.models import InboundMessage
 from minga.decisions import actions, delegation
-from minga.decisions.models import Ballot
+from minga.decisions.models import SealedBallot
 
 pytestmark = pytest.mark.django_db
 URL = "/channels/ussd/simulator/"
@@ -71,4 +71,4 @@ def test_it_votes_through_the_same_menu(member_client, member, coop, owner):
         ).content.decode()
         text = f"{text}*{reply}" if text else reply
     assert "Vote recorded" in page and "The session has ended." in page
-    assert Ballot.objects.filter(poll=poll).count() == 1
+    assert SealedBallot.objects.filter(poll=poll).count() == 1  # sealed until the closing

@@ -7,8 +7,9 @@ from minga.audit.models import Entry
 from minga.channels.models import OutboundMessage
 from minga.decisions import delegation
 from minga.decisions.delegation import DelegationError
-from minga.decisions.models import Agent, Ballot, Participation
+from minga.decisions.models import Agent, Participation
 
+from .ballots import stored_choice, stored_count
 from .conftest import join
 
 pytestmark = pytest.mark.django_db
@@ -68,7 +69,7 @@ def test_the_member_can_override_before_the_close(poll, agent, farmer, owner, co
     join(coop, other)
     delegation.register_agent(coop=coop, person=other, actor=owner)
     record(poll, other, farmer, choice={"consent": "disagree"}, witness="Another Witness")
-    assert Ballot.objects.get(poll=poll).choice["consent"] == "disagree"
+    assert stored_choice(poll)["consent"] == "disagree"
 
 
 @pytest.mark.parametrize(
@@ -84,7 +85,7 @@ def test_the_member_can_override_before_the_close(poll, agent, farmer, owner, co
 def test_bad_input_changes_nothing(poll, agent, farmer, extra, message):
     with pytest.raises(Exception, match=message):
         record(poll, agent, farmer, **extra)
-    assert not Ballot.objects.exists() and not Participation.objects.exists()
+    assert not stored_count() and not Participation.objects.exists()
 
 
 def test_members_with_a_phone_vote_themselves(poll, agent, member):
@@ -152,7 +153,7 @@ def test_the_agent_vote_page(client, poll, owner, member, outsider, agent, farme
     assert "Farmer Without Phone" in page and "Coop Member" not in page
     elector = delegation.own_elector(farmer, poll)
     bad = agent_client.post(url, {"elector": elector.pk, "witness": "", "consent": "agree"})
-    assert bad.status_code == 400 and not Ballot.objects.exists()
+    assert bad.status_code == 400 and not stored_count()
     done = agent_client.post(
         url, {"elector": elector.pk, "witness": "Neighbour Witness", "consent": "agree"}
     )

@@ -10,6 +10,7 @@ from minga.decisions.actions import cast_ballot
 from minga.decisions.delegation import DelegationError
 from minga.decisions.models import Ballot, PaperCount, Participation
 
+from .ballots import stored_choice, stored_count
 from .conftest import join
 
 pytestmark = pytest.mark.django_db
@@ -43,7 +44,7 @@ def enter(poll, actor, people, counts):
 
 def test_two_tellers_enter_and_confirm(poll, owner, teller, voters):
     paper = enter(poll, owner, voters[:3], [2, 1, 0, 0])
-    assert not Ballot.objects.exists()
+    assert not stored_count()
     with pytest.raises(DelegationError, match="second teller"):
         paper_counts.confirm_paper_count(paper=paper, actor=owner)
     paper_counts.confirm_paper_count(paper=paper, actor=teller)
@@ -59,7 +60,7 @@ def test_a_rejected_count_changes_no_ballot(poll, owner, teller, voters):
     with pytest.raises(DelegationError, match="Say what is wrong"):
         paper_counts.reject_paper_count(paper=paper, actor=teller, note="")
     paper_counts.reject_paper_count(paper=paper, actor=teller, note="Two ballots were missing")
-    assert not Ballot.objects.exists() and not Participation.objects.exists()
+    assert not stored_count() and not Participation.objects.exists()
     with pytest.raises(DelegationError, match="already confirmed or rejected"):
         paper_counts.confirm_paper_count(paper=paper, actor=teller)
     enter(poll, owner, voters[:2], [2, 0, 0, 0])  # entered again
@@ -84,7 +85,7 @@ def test_paper_voters_cannot_vote_by_phone_afterwards(poll_factory, owner, telle
     paper = enter(poll, owner, [member], [1, 0, 0, 0])
     paper_counts.confirm_paper_count(paper=paper, actor=teller)
     assert "voted on paper" in sms.respond(phone=member.phone, text=f"NO {poll.pk}").text
-    assert Ballot.objects.get(poll=poll).choice["consent"] == "agree"
+    assert stored_choice(poll)["consent"] == "agree"
 
 
 @pytest.mark.parametrize(

@@ -11,8 +11,9 @@ from minga.coops.models import Membership
 from minga.decisions import actions, delegation, sms
 from minga.decisions import paper as paper_counts
 from minga.decisions.actions import BallotError
-from minga.decisions.models import Ballot, Participation
+from minga.decisions.models import Participation
 
+from .ballots import stored_ballots
 from .conftest import join
 from .test_ussd import PIN, Phone
 
@@ -43,7 +44,7 @@ def vote_on_paper(poll, owner, teller, person, counts):
 
 def state(poll):
     return (
-        sorted((str(b.choice), b.weight, b.is_paper) for b in Ballot.objects.filter(poll=poll)),
+        sorted((str(choice), weight, paper) for choice, weight, paper in stored_ballots(poll)),
         list(Participation.objects.filter(poll=poll).values_list("channel", "changes")),
         Entry.objects.count(),
     )

@@ -10,7 +10,9 @@ from django.utils import timezone
 
 from conftest import client_for
 from minga.audit.models import Entry
-from minga.decisions.models import Ballot, Participation, Poll
+from minga.decisions.models import Participation, Poll
+
+from .ballots import stored_count
 
 START = datetime.datetime(2026, 3, 2, 8, 0, tzinfo=datetime.UTC)
 CLOSES = START + datetime.timedelta(days=2)
@@ -105,7 +107,7 @@ def test_it_runs_a_poll_from_draft_to_minutes(
                 reverse("decisions:poll-vote", args=[slug, poll.pk]), data, follow=True
             )
             assert "Your ballot is recorded" in response.content.decode(), response.content.decode()
-        assert Ballot.objects.filter(poll=poll).count() == 7
+        assert stored_count(poll) == 7
     with time_machine.travel(CLOSES + datetime.timedelta(minutes=1), tick=False):
         call_command("decisions", "close-due")
     poll.refresh_from_db()

@@ -9,8 +9,9 @@ from conftest import client_for, make_person
 from minga.audit.models import Entry
 from minga.decisions import delegation
 from minga.decisions.delegation import DelegationError
-from minga.decisions.models import Ballot, Participation, Proxy
+from minga.decisions.models import Participation, Proxy
 
+from .ballots import stored_choice, stored_count
 from .conftest import join
 
 
@@ -70,7 +71,7 @@ def test_the_holder_votes_for_the_member(voters, poll):
     assert proxy.status == Proxy.Status.USED
     # The holder may change the proxy vote until the close; only one ballot counts.
     delegation.vote_as_proxy(proxy=proxy, holder=holder, choice={"consent": "disagree"})
-    assert Ballot.objects.filter(poll=poll).count() == 1
+    assert stored_count(poll) == 1
 
 
 @pytest.mark.django_db
@@ -84,10 +85,10 @@ def test_the_members_own_later_vote_overrides_the_proxy(voters, poll):
     cast_ballot(
         poll=poll, elector=elector, choice={"consent": "abstain"}, channel="web", actor=grantor
     )
-    assert Ballot.objects.get(poll=poll).choice["consent"] == "abstain"
+    assert stored_choice(poll)["consent"] == "abstain"
     with pytest.raises(DelegationError, match="voted themselves"):
         delegation.vote_as_proxy(proxy=proxy, holder=holder, choice={"consent": "agree"})
-    assert Ballot.objects.get(poll=poll).choice["consent"] == "abstain"
+    assert stored_choice(poll)["consent"] == "abstain"
 
 
 @pytest.mark.django_db

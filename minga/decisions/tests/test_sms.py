@@ -6,8 +6,9 @@ from hypothesis import strategies as st
 
 from conftest import make_person
 from minga.decisions import delegation, sms, smsparse
-from minga.decisions.models import Ballot, Participation, Proxy
+from minga.decisions.models import Participation, Proxy
 
+from .ballots import stored_choice, stored_count
 from .conftest import verified
 
 PHONE = "+250788000111"
@@ -68,18 +69,18 @@ def test_a_consent_vote_by_sms(member, poll_factory):
     assert answer.startswith("Minga: your vote on") and "Receipt" in answer
     assert "Agree" not in answer  # the confirmation never names the choice
     assert Participation.objects.get(poll=poll).channel == "sms"
-    assert Ballot.objects.get(poll=poll).choice["consent"] == "agree"
+    assert stored_choice(poll)["consent"] == "agree"
     reply(f"no {poll.pk}")
-    assert Ballot.objects.get(poll=poll).choice["consent"] == "disagree"
+    assert stored_choice(poll)["consent"] == "disagree"
 
 
 @pytest.mark.django_db
 def test_a_block_needs_a_reason(member, poll_factory):
     poll = poll_factory(kind="consent")
     assert "Nothing was recorded" in reply(f"BLOCK {poll.pk}")
-    assert not Ballot.objects.exists()
+    assert not stored_count()
     reply(f"BLOCK {poll.pk} we cannot afford it")
-    assert Ballot.objects.get().choice == {"consent": "block", "reason": "we cannot afford it"}
+    assert stored_choice() == {"consent": "block", "reason": "we cannot afford it"}
 
 
 @pytest.mark.django_db
@@ -87,7 +88,7 @@ def test_a_yes_no_poll_by_sms(member, poll_factory):
     poll = poll_factory(kind="single", options=["No", "Yes"])
     assert sms.answerable(poll)
     reply(f"yes {poll.pk}")
-    assert Ballot.objects.get(poll=poll).choice == {"choice": 1}
+    assert stored_choice(poll) == {"choice": 1}
     assert "cannot be answered by SMS" in reply(f"abstain {poll.pk}")
 
 
@@ -96,7 +97,7 @@ def test_polls_that_need_more_than_yes_or_no_are_refused(member, poll_factory):
     poll = poll_factory(kind="irv")
     assert not sms.answerable(poll)
     assert "Use the USSD menu" in reply(f"YES {poll.pk}")
-    assert not Ballot.objects.exists()
+    assert not stored_count()
 
 
 @pytest.mark.django_db
@@ -107,7 +108,7 @@ def test_unknown_numbers_polls_and_words_change_nothing(member, poll_factory, co
     assert reply("hello") == sms.help_text()
     stranger = verified(make_person("Stranger", phone="+250788000777"))
     assert "no vote" in reply(f"YES {poll.pk}", phone=stranger.phone)
-    assert not Ballot.objects.exists()
+    assert not stored_count()
 
 
 @pytest.mark.django_db

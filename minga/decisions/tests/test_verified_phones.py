@@ -7,8 +7,8 @@ from django.utils import timezone
 from conftest import make_person
 from minga.accounts.queries import person_by_verified_phone
 from minga.decisions import delegation, sms
-from minga.decisions.models import Ballot
 
+from .ballots import stored_count
 from .conftest import join
 
 pytestmark = pytest.mark.django_db
@@ -61,7 +61,7 @@ def test_an_unverified_phone_cannot_vote_by_ussd(client, unverified, poll_factor
     answer = ussd(client, "ATUid_v", "")
     assert answer.startswith("CON ") and "code" in answer  # asked to confirm, not to vote
     assert ussd(client, "ATUid_v", "1").startswith("END ")  # not a vote: a wrong code
-    assert not Ballot.objects.exists()
+    assert not stored_count()
     unverified.refresh_from_db()
     assert unverified.phone_verified_at is None
 
@@ -70,7 +70,7 @@ def test_an_unverified_phone_cannot_vote_by_sms(unverified, poll_factory, sms_ou
     poll = poll_factory(kind="consent")
     answer = sms.respond(phone=PHONE, text=f"YES {poll.pk}")
     assert "not confirmed yet" in getattr(answer, "text", answer)
-    assert not Ballot.objects.exists()
+    assert not stored_count()
 
 
 def test_a_basic_phone_confirms_its_number_by_ussd_then_votes(

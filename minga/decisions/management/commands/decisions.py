@@ -1,4 +1,6 @@
-"""`minga decisions close-due [--loop SECONDS]`: close and count every poll whose time is up;
+"""`minga decisions close-due [--loop SECONDS]`: close and count every poll whose time is up,
+and move the waiting commitments of secret ballots into the audit log in shuffled batches
+(`actions.flush_commitments`: a receipt reads "pending" until its batch is logged);
 `minga decisions notify [--loop SECONDS]`: send the SMS notices due (see `decisions.notices`).
 
 Closing is idempotent (a closed poll is never closed again), so the command can run from cron,
@@ -21,7 +23,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         commands = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
         close = commands.add_parser(
-            "close-due", help="Close and count every open poll whose closing time has passed."
+            "close-due",
+            help="Close and count every open poll whose closing time has passed; log the "
+            "waiting commitments of secret ballots in shuffled batches.",
         )
         add_loop_arguments(close)
         self.add_more_arguments(commands)
@@ -41,8 +45,12 @@ class Command(BaseCommand):
     def handle_close_due(self, *, loop: float, iterations: int, **options: Any) -> None:
         def close() -> tuple[int, str]:
             closed = actions.close_due_polls(now=timezone.now())
-            names = ", ".join(f"#{poll.pk}" for poll in closed)
-            return len(closed), f"{len(closed)} polls closed. {names}".strip()
+            logged = actions.flush_commitments()
+            names = "".join(f" #{poll.pk}" for poll in closed)
+            return (
+                len(closed) + logged,
+                f"{len(closed)} polls closed.{names} {logged} ballot commitments logged.",
+            )
 
         run_rounds(self, close, loop=loop, iterations=iterations)
 
