@@ -13,12 +13,18 @@ class CoreConfig(AppConfig):
         from .ids import bound_int_converter
 
         bound_int_converter()
-        post_migrate.connect(_create_cache_table, sender=self)
+        # Core has no models, so no post_migrate of its own: after any app's (idempotent).
+        post_migrate.connect(_create_cache_table, dispatch_uid="minga-cache-table")
 
 
-def _create_cache_table(using: str = "default", **kwargs: object) -> None:
+def _create_cache_table(using: str = "default", plan: object = None, **kwargs: object) -> None:
     """The database cache's table (throttles shared by every process), made by `minga migrate`
     like the rest of the schema; Django's command does nothing for caches it does not use."""
     from django.core.management import call_command
 
+    if plan == []:  # nothing migrated (a second app's signal in the same run, or nothing to do)
+        from django.db import connections
+
+        if "minga_cache" in connections[using].introspection.table_names():
+            return
     call_command("createcachetable", database=using, verbosity=0)
