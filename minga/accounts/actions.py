@@ -1,9 +1,8 @@
-"""Every change to a person's account: atomic, audited, notifications after commit."""
+"""Every change to a person's account: atomic, audited, messages queued in the same transaction."""
 
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -13,6 +12,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from minga import audit
+from minga.channels.mail import send_email
 from minga.channels.sms import send_sms
 
 from .models import User
@@ -42,7 +42,7 @@ def sign_up(
     )
     audit.record("person.joined", f"person:{user.pk}", {}, user)
     if user.email:
-        transaction.on_commit(lambda: send_verification_email(user=user, base_url=base_url))
+        send_verification_email(user=user, base_url=base_url)
     return user
 
 
@@ -73,7 +73,7 @@ def send_verification_email(*, user: User, base_url: str) -> None:
     with translation.override(user.preferred_language):
         subject = render_to_string("accounts/email/verify_subject.txt").strip()
         body = render_to_string("accounts/email/verify_body.txt", {"user": user, "link": link})
-    send_mail(subject, body, None, [user.email])
+    send_email(to=user.email, subject=subject, body=body, kind="verification-link")
 
 
 @transaction.atomic
@@ -107,7 +107,7 @@ def send_password_reset(*, user: User, base_url: str, by_phone: bool) -> None:
             body = render_to_string(
                 "accounts/email/password_reset_body.txt", {"user": user, "link": link}
             )
-            send_mail(subject, body, None, [user.email])
+            send_email(to=user.email, subject=subject, body=body, kind="password-reset")
 
 
 def _check_staff_actor(*, person: User, actor: User) -> None:

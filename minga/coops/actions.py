@@ -4,7 +4,6 @@ import datetime
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -15,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from minga import audit
 from minga.accounts.models import User
+from minga.channels.mail import send_email
 from minga.identity.actions import generate_coop_key
 
 from .importer import Row
@@ -259,9 +259,7 @@ def create_invitation(
     audit.record("invitation.created", f"coop:{coop.slug}", {"role": role}, actor)
     if email:
         link = base_url + reverse("coops:join", args=[invitation.token])
-        transaction.on_commit(
-            lambda: _send_invitation(invitation=invitation, link=link, inviter=actor)
-        )
+        _send_invitation(invitation=invitation, link=link, inviter=actor)
     return invitation
 
 
@@ -274,7 +272,7 @@ def _send_invitation(*, invitation: Invitation, link: str, inviter: User) -> Non
             "coops/email/invitation_body.txt",
             {"coop": invitation.coop, "inviter": inviter, "link": link, "invitation": invitation},
         )
-    send_mail(subject, body, None, [invitation.email])
+    send_email(to=invitation.email, subject=subject, body=body, kind="invitation-link")
 
 
 @transaction.atomic
