@@ -23,7 +23,7 @@ import time
 import uuid
 
 from django.conf import settings
-from django.db import OperationalError, close_old_connections, connection
+from django.db import InterfaceError, OperationalError, close_old_connections, connection
 from django.tasks import DEFAULT_TASK_BACKEND_ALIAS, TaskResultStatus
 from django.utils import timezone
 from django_tasks_db.management.commands.db_worker import Worker
@@ -129,7 +129,7 @@ def run_forever(*, interval: float = 1.0, rounds: int = 0, say=log.info) -> None
                 close_old_connections()
             try:
                 reports, tasks = run_round(worker_id, started_at)
-            except OperationalError as error:  # a locked or restarting database: next round
+            except (OperationalError, InterfaceError) as error:  # locked or restarting: next round
                 log.warning("Round skipped: %s", error)
                 reports, tasks = {}, 0
             for name, report in reports.items():
