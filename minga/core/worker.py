@@ -151,7 +151,7 @@ def heartbeat() -> Check:
     latest = WorkerHeartbeat.objects.order_by("-beat_at").values_list("beat_at", flat=True).first()
     bound = settings.MINGA_HEALTH_WORKER_SECONDS
     if latest is None:
-        return Check(False, "no worker has ever reported: run `minga worker`", {})
+        return Check(False, "no worker heartbeat: is `minga worker` running?", {})
     age = round((timezone.now() - latest).total_seconds())
     workers = WorkerHeartbeat.objects.filter(
         beat_at__gte=timezone.now() - datetime.timedelta(seconds=bound)
