@@ -244,3 +244,20 @@ def test_it_queues_many_messages_with_the_rows_the_library_writes(
     assert sorted(sum(batches, [])) == sorted(OutboundMessage.objects.values_list("pk", flat=True))
     assert run_tasks() == 3 and len(sms_outbox) == 3
     assert set(OutboundMessage.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_it_writes_fanned_out_messages_as_the_orm_does():
+    """The fast path of `enqueue_many` writes every column, each as the ORM would."""
+    columns = {f.column for f in OutboundMessage._meta.concrete_fields if not f.primary_key}
+    assert columns == set(delivery.INSERTED_COLUMNS)
+    orm = send_sms(to="+254700000001", text="Poll open", kind="notice")
+    (fast,) = delivery.enqueue_many(
+        [delivery.new_message(channel="sms", to="+254700000001", text="Poll open", kind="notice")]
+    )
+    by_orm, by_fast = (
+        OutboundMessage.objects.filter(pk=pk).values().get() for pk in (orm.pk, fast)
+    )
+    for row in (by_orm, by_fast):
+        assert row.pop("created_at") <= timezone.now() and row.pop("updated_at")
+        row.pop("id")
+    assert by_orm == by_fast
