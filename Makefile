@@ -24,12 +24,9 @@ install: $(STAMP)
 demo: install
 	DEBUG=1 $(BIN)/minga migrate --verbosity 0
 	DEBUG=1 $(BIN)/minga demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (beside it, workers sign log checkpoints, close polls on time and send notices)"
-	workers=""; trap 'kill $$workers 2>/dev/null' EXIT INT TERM; \
-	DEBUG=1 $(BIN)/minga log worker & workers="$$workers $$!"; \
-	DEBUG=1 $(BIN)/minga decisions close-due --loop 30 & workers="$$workers $$!"; \
-	DEBUG=1 $(BIN)/minga decisions notify --loop 60 & workers="$$workers $$!"; \
-	DEBUG=1 $(BIN)/minga events notify --loop 60 & workers="$$workers $$!"; \
+	@echo "Serving on http://$(HOST):$(PORT)/ (beside it, minga worker delivers messages, signs log checkpoints, closes polls on time and sends notices)"
+	worker=""; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	DEBUG=1 $(BIN)/minga worker & worker=$$!; \
 	DEBUG=1 $(BIN)/minga runserver $(HOST):$(PORT)
 
 # Debian's chromium and chromium-driver drive the browser tests; they skip with a visible

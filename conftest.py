@@ -132,3 +132,11 @@ def sms_outbox(settings):
     sms.outbox.clear()
     yield sms.outbox
     sms.outbox.clear()
+
+
+@pytest.fixture
+def run_tasks():
+    """Run the queued tasks (message deliveries) as `minga worker` would; returns how many ran."""
+    from minga.core.worker import run_ready_tasks
+
+    return run_ready_tasks

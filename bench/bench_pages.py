@@ -248,7 +248,8 @@ class Server:
                 raise BenchError(f"the server exited with {self.proc.returncode}:\n{self.log()}")
             try:
                 workers_up = len(self.worker_pids()) == self.workers or not Path("/proc").is_dir()
-                if get(self.port, "/health")[0] == 200 and workers_up:
+                # Up when it answers: 503 only says no `minga worker` runs beside it.
+                if get(self.port, "/health")[0] in (200, 503) and workers_up:
                     return
             except OSError:
                 pass

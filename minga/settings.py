@@ -387,7 +387,7 @@ if SENTRY_DSN:
 _LOG_PREFIX = MINGA_PUBLIC_URL.split("://", 1)[-1]
 MINGA_LOG_ORIGIN = env_str("MINGA_LOG_ORIGIN", f"{_LOG_PREFIX}/log")
 MINGA_WITNESS_NAME = env_str("MINGA_WITNESS_NAME", f"{_LOG_PREFIX}/log/witness")
-# While entries arrive, `minga log worker` signs a checkpoint at least this often.
+# While entries arrive, `minga worker` signs a checkpoint at least this often.
 MINGA_LOG_CHECKPOINT_SECONDS = env_int("MINGA_LOG_CHECKPOINT_SECONDS", 2)
 MINGA_WITNESS_TIMEOUT = env_int("MINGA_WITNESS_TIMEOUT", 5)
 # Checkpoints are published (served, used for proofs and receipts) only once this many of the
@@ -400,6 +400,7 @@ MINGA_LOG_WITNESS_QUORUM = env_int("MINGA_LOG_WITNESS_QUORUM", 0)
 MINGA_HEALTH_QUEUE_SECONDS = env_int("MINGA_HEALTH_QUEUE_SECONDS", 300)
 MINGA_HEALTH_CHECKPOINT_SECONDS = env_int("MINGA_HEALTH_CHECKPOINT_SECONDS", 120)
 MINGA_HEALTH_WITNESS_SECONDS = env_int("MINGA_HEALTH_WITNESS_SECONDS", 600)
+MINGA_HEALTH_WORKER_SECONDS = env_int("MINGA_HEALTH_WORKER_SECONDS", 120)
 # Peer instances, comma-separated, each "SUBMISSION_URL WITNESS_VKEY [LOG_VKEY]": we ask
 # them to cosign our checkpoints, and we witness the logs whose LOG_VKEY is given.
 MINGA_WITNESS_PEERS: list[dict[str, str]] = []

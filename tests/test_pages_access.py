@@ -12,12 +12,14 @@ from html.parser import HTMLParser
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from minga.accounts import urls as accounts_urls
 from minga.coops import actions as coop_actions
 from minga.coops import urls as coops_urls
 from minga.coops.models import Membership
 from minga.core import urls as core_urls
+from minga.core import worker
 
 ANONYMOUS, OUTSIDER, MEMBER, OWNER = "anonymous", "outsider", "member", "owner"
 ROLES = (ANONYMOUS, OUTSIDER, MEMBER, OWNER)
@@ -113,6 +115,7 @@ def world(owner, member, coop) -> dict[str, object]:
     invitation = coop_actions.create_invitation(
         coop=coop, actor=owner, role=Membership.Role.MEMBER, base_url="http://testserver"
     )
+    worker.beat("test-worker", timezone.now())  # a healthy instance runs `minga worker`
     return {
         "slug": coop.slug,
         "membership": coop.memberships.get(person=member).pk,

@@ -1,4 +1,4 @@
-"""Every change to a person's account: atomic, audited, notifications after commit."""
+"""Every change to a person's account: atomic, audited, messages queued in the same transaction."""
 
 import datetime
 import enum
@@ -7,7 +7,6 @@ import secrets
 from django.contrib.auth.tokens import default_token_generator
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -18,6 +17,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from minga import audit
+from minga.channels.mail import send_email
 from minga.channels.sms import send_sms
 
 from . import throttle
@@ -55,7 +55,7 @@ def sign_up(
     )
     audit.record("person.joined", "person", {}, user, private={"person": audit.person(user)})
     if user.email:
-        transaction.on_commit(lambda: send_verification_email(user=user, base_url=base_url))
+        send_verification_email(user=user, base_url=base_url)
     if user.phone:
         send_phone_code(user=user, address=address)
     return user
@@ -96,7 +96,7 @@ def send_verification_email(*, user: User, base_url: str) -> None:
     with translation.override(user.preferred_language):
         subject = render_to_string("accounts/email/verify_subject.txt").strip()
         body = render_to_string("accounts/email/verify_body.txt", {"user": user, "link": link})
-    send_mail(subject, body, None, [user.email])
+    send_email(to=user.email, subject=subject, body=body, kind="verification-link")
 
 
 @transaction.atomic
@@ -146,7 +146,7 @@ def send_password_reset(*, user: User, base_url: str, by_phone: bool) -> None:
             body = render_to_string(
                 "accounts/email/password_reset_body.txt", {"user": user, "link": link}
             )
-            send_mail(subject, body, None, [user.email])
+            send_email(to=user.email, subject=subject, body=body, kind="password-reset")
 
 
 def _check_staff_actor(*, person: User, actor: User) -> None:
@@ -251,7 +251,7 @@ def send_phone_code(*, user: User, address: str) -> bool:
     with translation.override(user.preferred_language):
         text = render_to_string("accounts/sms/phone_code.txt", {"code": code}).strip()
     phone = user.phone
-    transaction.on_commit(lambda: send_sms(to=phone, text=text, kind="verification-code"))
+    send_sms(to=phone, text=text, kind="verification-code")  # queued in this transaction
     return True
 
 

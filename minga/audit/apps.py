@@ -8,9 +8,16 @@ class AuditConfig(AppConfig):
     verbose_name = _("Audit log")
 
     def ready(self) -> None:
-        from minga.core import health
+        from django.conf import settings
 
-        from . import checks
+        from minga.core import health, schedule
+
+        from . import checks, jobs
 
         health.register("log", checks.checkpoint)
         health.register("witnesses", checks.witnesses)
+        schedule.register(
+            "audit.sign-checkpoint",
+            jobs.sign_checkpoint,
+            every=settings.MINGA_LOG_CHECKPOINT_SECONDS,
+        )

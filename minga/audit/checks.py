@@ -35,7 +35,7 @@ def checkpoint() -> Check:
             return Check(
                 False,
                 f"{head - covered} entries have waited {waited} s for a checkpoint (bound "
-                f"{bound} s): is `minga log worker` running?",
+                f"{bound} s): is `minga worker` running?",
                 figures,
             )
     return Check(True, f"{covered} of {head} entries under a signed checkpoint", figures)

@@ -2,7 +2,7 @@
 
 Writes happen in two places only. `record` appends an entry inside the caller's transaction, so
 an audited change and its entry commit or roll back together. `create_checkpoint` (run by
-`minga log worker` every few seconds, or `minga log checkpoint`) writes the full tiles the new
+`minga worker` every few seconds, or `minga log checkpoint`) writes the full tiles the new
 entries complete and signs a checkpoint over them, under a lock, after checking the new tree is
 consistent with the last signed one: the log never signs two inconsistent checkpoints.
 """

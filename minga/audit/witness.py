@@ -7,6 +7,7 @@ view (showing different histories to different people) detectable without any ce
 
 from __future__ import annotations
 
+import datetime
 import logging
 import re
 import time
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.tasks import task
 from django.utils import timezone
 
 from . import handover, log, merkle, note
@@ -98,16 +100,31 @@ def accept_handover(body: bytes) -> str:
 
 
 def announce_handover(signed: str) -> None:
-    """Send a hand-over of our log's key to every peer witness (after the rotation commits)."""
+    """Queue, in the rotation's transaction, a hand-over of our log's key to every peer witness
+    (a task each: `minga worker` sends it, and tries again a few times)."""
     for peer in peers():
-        try:
-            status, text = _post(f"{peer.url}/key-handover", signed.encode())
-        except (OSError, ValueError) as error:
-            status, text = 0, str(error)
-        if status != 200:
-            logger.warning(
-                "witness %s did not take the key hand-over: %s %s", peer.url, status, text[:200]
-            )
+        send_handover.enqueue(peer.url, signed)
+
+
+HANDOVER_ATTEMPTS = 5
+
+
+@task()
+def send_handover(url: str, signed: str, attempt: int = 1) -> str:
+    """Post one hand-over to one witness. A witness that missed every attempt still gets it:
+    `_ask` sends the hand-overs again when a witness refuses a checkpoint signed by a new key."""
+    try:
+        status, text = _post(f"{url}/key-handover", signed.encode())
+    except (OSError, ValueError) as error:
+        status, text = 0, str(error)
+    if status == 200:
+        return "taken"
+    logger.warning("witness %s did not take the key hand-over: %s %s", url, status, text[:200])
+    if attempt >= HANDOVER_ATTEMPTS:
+        return "refused"
+    run_after = timezone.now() + datetime.timedelta(seconds=30 * 4 ** (attempt - 1))
+    send_handover.using(run_after=run_after).enqueue(url, signed, attempt + 1)
+    return "retrying"
 
 
 def _parse_request(body: bytes) -> tuple[int, list[bytes], str]:

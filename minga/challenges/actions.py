@@ -14,7 +14,6 @@ from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
@@ -22,6 +21,7 @@ from django.utils.translation import gettext as _
 
 from minga import audit
 from minga.accounts.models import User
+from minga.channels.mail import send_email
 from minga.channels.sms import send_sms
 from minga.coops.models import Cooperative, Membership
 
@@ -291,14 +291,13 @@ def notifications_off():
 def _notify(
     people: Iterable[User], *, need: Need, kind: str, actor: User, message: str = ""
 ) -> None:
-    """After commit, tell each person in their own language: e-mail, else SMS to a phone."""
+    """Queue, in the same transaction, a message to each person in their own language: e-mail,
+    else SMS to a phone."""
     if _quiet.get():
         return
     recipients = list(people)
     if recipients:
-        transaction.on_commit(
-            lambda: _send(recipients, need=need, kind=kind, actor=actor, message=message)
-        )
+        _send(recipients, need=need, kind=kind, actor=actor, message=message)
 
 
 def _send(people: list[User], *, need: Need, kind: str, actor: User, message: str) -> None:
@@ -310,7 +309,7 @@ def _send(people: list[User], *, need: Need, kind: str, actor: User, message: st
             if person.email:
                 subject = render_to_string("challenges/email/notification_subject.txt", context)
                 body = render_to_string("challenges/email/notification_body.txt", context)
-                send_mail(" ".join(subject.split()), body, None, [person.email])
+                send_email(to=person.email, subject=subject, body=body, kind="notice")
             elif person.phone:
                 text = render_to_string("challenges/sms/notification.txt", context)
                 send_sms(to=person.phone, text=" ".join(text.split()), kind="notice")

@@ -298,6 +298,5 @@ def receive_sms(
         row.handled_at = timezone.now()
         row.save(update_fields=["response", "status", "handled_at", "text_digest"])
         if answer is not None and answer.text:
-            reply = answer
-            transaction.on_commit(lambda: send_sms(to=phone, text=reply.text, kind=reply.kind))
+            send_sms(to=phone, text=answer.text, kind=answer.kind)
     return row

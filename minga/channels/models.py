@@ -3,15 +3,25 @@ from django.utils.translation import gettext_lazy as _
 
 
 class OutboundMessage(models.Model):
-    """Every SMS sent, whichever provider carried it: a record for support and audits.
+    """Every SMS and e-mail, from the moment a change asks for it to the provider's last word.
 
-    Only notices keep their text; a message of any other kind carries a secret and keeps a
-    neutral label instead (see `minga.channels.sms`).
+    A row is written with status `queued` in the transaction of the change that causes it, with
+    the task that delivers it (see `minga.channels.delivery`): a change rolled back sends
+    nothing, a committed one is always sent or visibly failed. Only notices keep their text; a
+    message of any other kind carries a secret: its text waits sealed (`sealed`) until it is
+    handed to the provider, and the record keeps a neutral label such as "[vote receipt]".
     """
 
     class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        SENDING = "sending", _("sending")
         SENT = "sent", _("sent")
+        DELIVERED = "delivered", _("delivered")
         FAILED = "failed", _("failed")
+
+    class Channel(models.TextChoices):
+        SMS = "sms", _("SMS")
+        EMAIL = "email", _("e-mail")
 
     class Kind(models.TextChoices):
         NOTICE = "notice", _("notice")
@@ -19,21 +29,42 @@ class OutboundMessage(models.Model):
         PASSWORD_RESET = "password-reset", _("password reset link")
         PROXY_CODE = "proxy-code", _("proxy code")
         VERIFICATION_CODE = "verification-code", _("verification code")
+        VERIFICATION_LINK = "verification-link", _("verification link")
         PIN_UNLOCK = "pin-unlock", _("PIN unlock code")
         INVITATION_LINK = "invitation-link", _("invitation link")
 
-    to = models.CharField(_("to"), max_length=20)
+    channel = models.CharField(
+        _("channel"), max_length=8, choices=Channel.choices, default=Channel.SMS
+    )
+    to = models.CharField(_("to"), max_length=254)
+    subject = models.CharField(_("subject"), max_length=255, blank=True)
     text = models.TextField(_("text"))
+    # The secret text of a message not yet handed over, sealed (see `delivery.seal`); emptied
+    # once the provider has it or the message failed for good.
+    sealed = models.TextField(blank=True)
     kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices, default=Kind.NOTICE)
     provider = models.CharField(_("provider"), max_length=32)
-    provider_id = models.CharField(_("provider id"), max_length=100, blank=True)
-    status = models.CharField(_("status"), max_length=10, choices=Status.choices)
+    provider_id = models.CharField(_("provider id"), max_length=100, blank=True, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
+    error = models.TextField(_("reason"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
         verbose_name = _("outbound message")
         verbose_name_plural = _("outbound messages")
+        indexes = [
+            models.Index(
+                fields=["status", "updated_at"],
+                condition=models.Q(status__in=["queued", "sending", "failed"]),
+                name="outbound_pending_or_failed",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.to}: {self.text[:40]}"
@@ -106,6 +137,27 @@ class InboundMessage(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} from {self.phone}"
+
+
+class DeliveryReport(models.Model):
+    """A delivery report from the SMS provider, stored raw before it changes any message."""
+
+    provider = models.CharField(_("provider"), max_length=32)
+    report_id = models.CharField(_("report id"), max_length=100)
+    payload = models.JSONField(_("payload"))
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("delivery report")
+        verbose_name_plural = _("delivery reports")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "report_id"], name="one_delivery_report_per_provider_id"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.report_id}"
 
 
 class Notice(models.Model):

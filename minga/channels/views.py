@@ -1,19 +1,26 @@
-"""Provider callbacks (Africa's Talking USSD and SMS) and the USSD simulator page."""
+"""Provider callbacks (Africa's Talking USSD, SMS, delivery reports), the USSD simulator page and
+the staff page of failed deliveries."""
 
 import re
 import secrets
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
+from . import delivery
 from .inbound import callback_allowed, receive_sms, receive_ussd
+from .models import OutboundMessage
 
 USSD_FIELDS = ("sessionId", "serviceCode", "phoneNumber", "networkCode", "text")
+DELIVERY_FIELDS = ("id", "status", "phoneNumber", "networkCode", "failureReason", "retryCount")
 SMS_FIELDS = ("from", "to", "text", "date", "id", "linkId")
 PHONE = re.compile(r"^\+?[0-9]{6,15}$")
 
@@ -57,6 +64,19 @@ def africastalking_sms(request):
         text=fields["text"],
         payload=fields,
     )
+    return _plain("")
+
+
+@csrf_exempt
+@require_POST
+def africastalking_delivery(request):
+    """Africa's Talking's delivery reports: stored raw, then the message's status updated."""
+    if not callback_allowed(request):
+        return _plain("", status=403)
+    fields = {name: request.POST.get(name, "")[:200] for name in DELIVERY_FIELDS}
+    if not fields["id"].strip() or not fields["status"].strip():
+        return _plain(_("This request is not a valid delivery report."), status=400)
+    delivery.receive_delivery_report(provider="africastalking", payload=fields)
     return _plain("")
 
 
@@ -113,3 +133,34 @@ def ussd_simulator(request):
             is_end=answer.startswith("END"),
         )
     return render(request, "channels/ussd_simulator.html", context)
+
+
+def _staff_only(request):
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not request.user.is_staff:
+        raise PermissionDenied
+    return None
+
+
+def failed_deliveries(request):
+    """Staff: the messages that could not be delivered, with the provider's reason."""
+    if (refused := _staff_only(request)) is not None:
+        return refused
+    failed = OutboundMessage.objects.filter(status=OutboundMessage.Status.FAILED).order_by(
+        "-updated_at"
+    )
+    page = Paginator(failed, 50).get_page(request.GET.get("page"))
+    return render(request, "channels/failed_deliveries.html", {"page": page})
+
+
+@require_POST
+def failed_delivery_retry(request, pk: int):
+    if (refused := _staff_only(request)) is not None:
+        return refused
+    message = get_object_or_404(OutboundMessage, pk=pk)
+    if delivery.retry(message=message):
+        messages.success(request, _("The message is queued again."))
+    else:
+        messages.error(request, _("This message is not failed: nothing to retry."))
+    return redirect("channels:failed-deliveries")

@@ -4,7 +4,6 @@ import datetime
 import secrets
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from minga import audit
 from minga.accounts.models import User
+from minga.channels.mail import send_email
 from minga.channels.sms import send_sms
 from minga.identity.actions import generate_coop_key
 
@@ -296,11 +296,7 @@ def create_invitation(
     if email or phone:
         link = base_url + reverse("coops:join", args=[invitation.token])
         language = language or actor.preferred_language
-        transaction.on_commit(
-            lambda: _send_invitation(
-                invitation=invitation, link=link, inviter=actor, language=language
-            )
-        )
+        _send_invitation(invitation=invitation, link=link, inviter=actor, language=language)
     return invitation
 
 
@@ -315,7 +311,7 @@ def _send_invitation(*, invitation: Invitation, link: str, inviter: User, langua
             "coops/email/invitation_subject.txt", {"coop": invitation.coop}
         ).strip()
         body = render_to_string("coops/email/invitation_body.txt", context)
-    send_mail(subject, body, None, [invitation.email])
+    send_email(to=invitation.email, subject=subject, body=body, kind="invitation-link")
 
 
 @transaction.atomic

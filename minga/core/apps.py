@@ -9,11 +9,18 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 (registers the deployment checks)
+        from . import (
+            checks,  # noqa: F401 (registers the deployment checks)
+            health,
+            schedule,
+            worker,
+        )
         from .ids import bound_int_converter
 
         bound_int_converter()
-        # Core has no models, so no post_migrate of its own: after any app's (idempotent).
+        health.register("worker", worker.heartbeat)
+        schedule.register("core.requeue-abandoned", worker.requeue_abandoned, every=60)
+        # After every app's migrations (idempotent): the cache table is part of the schema.
         post_migrate.connect(_create_cache_table, dispatch_uid="minga-cache-table")
 
 

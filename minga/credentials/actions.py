@@ -23,7 +23,6 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Max
@@ -471,7 +470,7 @@ def issue_credential(
         raise
     _record_issuance(row, signed, actor)
     if recipient is not None:
-        transaction.on_commit(lambda: _tell_recipient(row))
+        _tell_recipient(row)
     return row
 
 
@@ -506,6 +505,13 @@ def send_sms(*, to: str, text: str) -> None:
     from minga.channels.sms import send_sms as send
 
     send(to=to, text=text, kind="notice")
+
+
+def send_mail(subject: str, body: str, _from: None, to: list[str]) -> None:
+    from minga.channels.mail import send_email
+
+    for address in to:
+        send_email(to=address, subject=subject, body=body, kind="notice")
 
 
 # --- revocation and suspension ---
@@ -721,7 +727,7 @@ def reissue_credential(*, credential: Credential, actor: User | None) -> Credent
         {"credential": documents.credential_url(old.uuid), "replacedBy": new_url},
         actor,
     )
-    transaction.on_commit(lambda: _tell_replaced(new, enrolment_phone))
+    _tell_replaced(new, enrolment_phone)
     return new
 
 

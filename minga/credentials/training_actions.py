@@ -399,7 +399,7 @@ def complete_training(*, training: Training, actor: User) -> list[Credential]:
     )
     for enrolment, _attended, completed in rows:
         if completed and enrolment.person is None:
-            transaction.on_commit(lambda e=enrolment: _tell_certified(training, e))
+            _tell_certified(training, enrolment)
     return issued
 
 

@@ -16,3 +16,10 @@ class DecisionsConfig(AppConfig):
         # pages (see decisions.sealed). Here rather than in one engine, so that every SQLite
         # configuration (the default, DATABASE_URL=sqlite:///...) gets it.
         connection_created.connect(sealed.fast_secure_delete, dispatch_uid="minga-secure-delete")
+
+        from minga.core import schedule
+
+        from . import jobs
+
+        schedule.register("decisions.close-due", jobs.close_due, every=30)
+        schedule.register("decisions.notify", jobs.notify, every=60)

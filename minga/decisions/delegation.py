@@ -357,16 +357,13 @@ def active_agent(user, coop: Cooperative) -> Agent | None:
 def _sms_in_language(
     person: User | None, phone: str, message: str, values: dict, *, kind: str
 ) -> None:
-    """Queue one SMS of `kind` for after the commit, written in `person`'s language."""
+    """Queue one SMS of `kind` in the caller's transaction, written in `person`'s language."""
     from minga.channels.sms import send_sms
 
     language = person.preferred_language if person else None
 
-    def send() -> None:
-        with translation.override(language):
-            send_sms(to=phone, text=_(message) % values, kind=kind)
-
-    transaction.on_commit(send)
+    with translation.override(language):
+        send_sms(to=phone, text=_(message) % values, kind=kind)
 
 
 # --- proxies -----------------------------------------------------------------------------------

@@ -1,8 +1,9 @@
 """SMS notices to electors: when a poll opens, and a day before it closes to those who have not
-voted. Run by `minga decisions notify` (once, or `--loop SECONDS` beside the web server).
+voted. Run periodically by `minga worker` (`decisions.jobs.notify`), or once by hand with
+`minga decisions notify`.
 
 Each notice is promised once: a `channels.Notice` row keyed by poll, occasion and person is
-written before the message leaves (on commit), and its unique key makes a repeated or
+written in the transaction that queues the message, and its unique key makes a repeated or
 concurrent run skip it. A reminder is never sent to someone who has voted, by any channel.
 Polls opened more than `GRACE` ago get no opening notice, so a worker started late does not
 announce long-open polls; the reminder still reaches them. A poll open for a day or less gets
@@ -19,8 +20,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
+from minga.channels import delivery
 from minga.channels.models import Notice
-from minga.channels.sms import send_sms
 
 from . import sms
 from .models import Elector, Poll
@@ -67,22 +68,44 @@ def _electors(poll: Poll, *, not_voted: bool):  # type: ignore[no-untyped-def]
 
 
 def notify_poll(poll: Poll, occasion: str) -> int:
-    """Promise and (on commit) send one notice per elector not yet told; returns how many."""
-    sent = 0
+    """Promise and queue, in the same transaction, one notice per elector not yet told; returns
+    how many.
+
+    The promises and messages are written in bulk (a poll opening for 10,000 members: budget
+    in bench/bench_notices.py); when a concurrent run promised some of them first, the bulk
+    insert fails as a whole and each is promised on its own instead, skipping those taken.
+    """
     with transaction.atomic():
-        for elector in _electors(poll, not_voted=occasion == "reminder").iterator():
-            person = elector.person
-            try:
-                with transaction.atomic():
-                    Notice.objects.create(key=f"poll:{poll.pk}:{occasion}:{person.pk}")
-            except IntegrityError:
-                continue
-            text = render(poll, person, occasion)
-            transaction.on_commit(
-                lambda to=person.phone, text=text: send_sms(to=to, text=text, kind="notice")
-            )
-            sent += 1
-    return sent
+        electors = list(_electors(poll, not_voted=occasion == "reminder"))
+        keys = {e.person_id: f"poll:{poll.pk}:{occasion}:{e.person_id}" for e in electors}
+        told = set(Notice.objects.filter(key__in=keys.values()).values_list("key", flat=True))
+        electors = [e for e in electors if keys[e.person_id] not in told]
+        try:
+            with transaction.atomic():
+                Notice.objects.bulk_create([Notice(key=keys[e.person_id]) for e in electors])
+        except IntegrityError:
+            electors = [e for e in electors if _promise(keys[e.person_id])]
+        delivery.enqueue_many(
+            [
+                delivery.new_message(
+                    channel="sms",
+                    to=e.person.phone,
+                    text=render(poll, e.person, occasion),
+                    kind="notice",
+                )
+                for e in electors
+            ]
+        )
+    return len(electors)
+
+
+def _promise(key: str) -> bool:
+    try:
+        with transaction.atomic():
+            Notice.objects.create(key=key)
+    except IntegrityError:
+        return False
+    return True
 
 
 def due_notices(now: datetime.datetime | None = None) -> int:

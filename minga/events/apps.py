@@ -6,3 +6,10 @@ class EventsConfig(AppConfig):
     name = "minga.events"
     label = "events"
     verbose_name = _("Events")
+
+    def ready(self) -> None:
+        from minga.core import schedule
+
+        from . import jobs
+
+        schedule.register("events.notify", jobs.notify, every=60)

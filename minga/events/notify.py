@@ -11,12 +11,12 @@ import datetime
 from collections.abc import Iterable
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from minga.accounts.models import User
+from minga.channels.mail import send_email
 from minga.channels.sms import send_sms
 
 from .models import Event, Notification, Registration
@@ -129,11 +129,7 @@ def notify_people(
             except IntegrityError:
                 continue
             sent += 1
-            transaction.on_commit(
-                lambda person=person: deliver(
-                    event=event, person=person, kind=kind, context=context
-                )
-            )
+            deliver(event=event, person=person, kind=kind, context=context)
     return sent
 
 
@@ -171,7 +167,7 @@ def both_zones(value: datetime.datetime, person_zone: str, event_zone: str) -> s
 def deliver(*, event: Event, person: User, kind: str, context: dict) -> None:
     subject, body, sms = render(event=event, person=person, kind=kind, context=context)
     if person.email:
-        send_mail(subject, body, None, [person.email])
+        send_email(to=person.email, subject=subject, body=body, kind="notice")
     if person.phone:
         send_sms(to=person.phone, text=sms, kind="notice")
 

@@ -91,5 +91,5 @@ def rotate_key(*, coop: Cooperative | None, actor: User) -> Key:
         from minga.audit.witness import announce_handover
 
         handed_over = record_key_handover(retiring, private_key(new), actor)
-        transaction.on_commit(lambda: announce_handover(handed_over))
+        announce_handover(handed_over)
     return new

@@ -11,7 +11,6 @@ from collections.abc import Iterable, Mapping
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone, translation
@@ -19,6 +18,7 @@ from django.utils.translation import gettext as _
 
 from minga import audit
 from minga.accounts.models import User
+from minga.channels.mail import send_email
 from minga.channels.sms import send_sms
 from minga.events.models import Event, EventChallenge, Proposal, TeamMembership
 from minga.events.text import format_instant
@@ -191,7 +191,7 @@ def add_juror(*, event: Event, actor: User, person: User) -> Juror:
         private={"person": audit.person(person)},
         owner=person,
     )
-    transaction.on_commit(lambda: _tell_juror(event=event, person=person))
+    _tell_juror(event=event, person=person)
     return juror
 
 
@@ -215,7 +215,7 @@ def _tell_juror(*, event: Event, person: User) -> None:
             _("Minga: you are on the jury of %(event)s. Scoring %(opens)s to %(closes)s.") % values
         )
     if person.email:
-        send_mail(subject, body, None, [person.email])
+        send_email(to=person.email, subject=subject, body=body, kind="notice")
     if person.phone:
         send_sms(to=person.phone, text=sms[:300], kind="notice")
 

@@ -72,10 +72,13 @@ def test_it_changes_the_phone_through_update_profile_on_the_staff_page(staff_cli
 
 
 @pytest.mark.django_db
-def test_it_asks_for_a_new_address_to_be_verified_again(staff_client, member, mailoutbox):
+def test_it_asks_for_a_new_address_to_be_verified_again(
+    staff_client, member, mailoutbox, run_tasks
+):
     actions.verify_email(token=actions.verification_token(member))
     url = reverse("admin:accounts_user_contact", args=[member.pk])
     staff_client.post(url, {"email": "new@example.org", "phone": member.phone})
+    run_tasks()
     member.refresh_from_db()
     assert member.email == "new@example.org" and member.email_verified_at is None
     assert [mail.to for mail in mailoutbox] == [["new@example.org"]]

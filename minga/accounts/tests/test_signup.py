@@ -24,9 +24,12 @@ def test_it_shows_the_form(client):
 
 
 @pytest.mark.django_db
-def test_it_signs_up_by_email_and_sends_a_verification(client, django_capture_on_commit_callbacks):
+def test_it_signs_up_by_email_and_sends_a_verification(
+    client, django_capture_on_commit_callbacks, run_tasks
+):
     with django_capture_on_commit_callbacks(execute=True):
         response = client.post(URL, GOOD)
+    run_tasks()
     assert response.status_code == 302
     user = User.objects.get(email="new@example.org")
     assert user.timezone == "Africa/Kigali"

@@ -31,9 +31,10 @@ def test_it_refuses_a_tampered_or_stale_link(client, member):
 
 
 @pytest.mark.django_db
-def test_it_resets_a_password_by_email(client, member):
+def test_it_resets_a_password_by_email(client, member, run_tasks):
     response = client.post(reverse("accounts:password-reset"), {"identifier": "member@example.org"})
     assert response.status_code == 302
+    run_tasks()
     link = re.search(r"http://testserver(/accounts/password/reset/\S+)", mail.outbox[0].body)[1]
     form_page = client.get(link, follow=True)
     assert form_page.status_code == 200
@@ -50,8 +51,9 @@ def test_it_resets_a_password_by_email(client, member):
 
 
 @pytest.mark.django_db
-def test_it_resets_a_password_by_sms_for_phone_people(client, member, sms_outbox):
+def test_it_resets_a_password_by_sms_for_phone_people(client, member, sms_outbox, run_tasks):
     client.post(reverse("accounts:password-reset"), {"identifier": "+250788000111"})
+    run_tasks()
     (sent,) = sms_outbox
     assert "/accounts/password/reset/" in sent.text
     message = OutboundMessage.objects.get(to="+250788000111")

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
+from django.utils import timezone
 
-from minga.audit import log, merkle, note
+from minga.audit import jobs, log, merkle, note
 from minga.audit.models import Checkpoint, Entry, Tile
 from minga.audit.tests.conftest import add_entries
 
@@ -72,10 +73,10 @@ def test_it_signs_on_demand_from_the_command_line(make_entries, capsys) -> None:
     assert "No new entries" in capsys.readouterr().out
 
 
-def test_it_runs_the_worker_for_a_few_rounds(make_entries, capsys) -> None:
+def test_it_signs_from_the_workers_periodic_job(make_entries) -> None:
     make_entries(2)
-    call_command("log", "worker", "--iterations", "2", "--interval", "0")
-    assert "Checkpoint 2 signed, 0 cosignatures, published." in capsys.readouterr().out
+    assert jobs.sign_checkpoint(timezone.now()) == "checkpoint 2 signed, 0 cosignatures, published"
+    assert jobs.sign_checkpoint(timezone.now()) is None
     assert Checkpoint.objects.get().size == 2
 
 

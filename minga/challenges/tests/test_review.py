@@ -52,10 +52,13 @@ def test_it_does_not_count_a_non_organising_coops_admin(submitted, outsider):
 
 @pytest.mark.django_db
 def test_it_accepts_into_the_catalogue_and_tells_the_cooperative(
-    organiser_client, submitted, owner, organiser, django_capture_on_commit_callbacks
+    organiser_client, submitted, owner, organiser, django_capture_on_commit_callbacks, run_tasks
 ):
+    run_tasks()  # what the setup queued is not this test's concern
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         organiser_client.post(url(submitted), {"decision": "accepted", "message": "Thanks"})
+    run_tasks()
     submitted.refresh_from_db()
     assert (submitted.status, submitted.decided_by) == (Need.Status.ACCEPTED, organiser)
     assert submitted.decided_at is not None
@@ -68,13 +71,16 @@ def test_it_accepts_into_the_catalogue_and_tells_the_cooperative(
 
 @pytest.mark.django_db
 def test_it_declines_with_a_reason(
-    organiser_client, submitted, outsider, django_capture_on_commit_callbacks
+    organiser_client, submitted, outsider, django_capture_on_commit_callbacks, run_tasks
 ):
     reason = "Not solvable by software: it needs the internet provider."
+    run_tasks()  # what the setup queued is not this test's concern
+    mail.outbox.clear()
     with django_capture_on_commit_callbacks(execute=True):
         response = organiser_client.post(
             url(submitted), {"decision": "declined", "message": reason}
         )
+    run_tasks()
     assert response.status_code == 302
     submitted.refresh_from_db()
     assert (submitted.status, submitted.review_note) == (Need.Status.DECLINED, reason)

@@ -84,11 +84,12 @@ def test_it_asks_for_each_documents_licence_and_sensitivity(coop, owner):
 
 @pytest.mark.django_db
 def test_it_submits_and_tells_the_organisers_in_their_language(
-    owner_client, coop, owner, organiser, federation, django_capture_on_commit_callbacks
+    owner_client, coop, owner, organiser, federation, django_capture_on_commit_callbacks, run_tasks
 ):
     need = make_need(coop, owner, status=Need.Status.DRAFT, theme="access")
     with django_capture_on_commit_callbacks(execute=True):
         response = owner_client.post(url(need))
+    run_tasks()
     assert response["Location"] == need.get_absolute_url()
     need.refresh_from_db()
     assert need.status == Need.Status.SUBMITTED

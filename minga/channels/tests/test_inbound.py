@@ -142,6 +142,7 @@ def test_an_sms_is_stored_once_per_provider_id_and_answered_once(
 
 def test_an_sms_that_carried_a_vote_keeps_nothing_of_its_text_nor_the_receipt(
     django_capture_on_commit_callbacks,
+    run_tasks,
 ):
     def handler(*, phone, text):
         return inbound.Answer("Receipt 12345 67890", kind="vote-receipt", carried_vote=True)
@@ -155,6 +156,7 @@ def test_an_sms_that_carried_a_vote_keeps_nothing_of_its_text_nor_the_receipt(
             payload={"id": "ATXid_2", "text": "NO 1"},
             handler=handler,
         )
+    run_tasks()
     row = InboundMessage.objects.get()
     assert row.text_digest == "" and row.response == "[vote receipt]"
     sent = OutboundMessage.objects.get()

@@ -22,12 +22,13 @@ def test_it_lets_only_managers_invite(client, coop, who, status, request):
 
 
 @pytest.mark.django_db
-def test_it_invites_by_email(owner_client, coop, django_capture_on_commit_callbacks):
+def test_it_invites_by_email(owner_client, coop, django_capture_on_commit_callbacks, run_tasks):
     with django_capture_on_commit_callbacks(execute=True):
         owner_client.post(
             reverse("coops:invitations", args=[coop.slug]),
             {"email": "Friend@Example.org", "role": "member", "max_uses": 1, "days": 14},
         )
+    run_tasks()
     assert mail.outbox[0].to == ["friend@example.org"]
     assert "/coops/join/" in mail.outbox[0].body
 

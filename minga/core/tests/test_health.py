@@ -12,8 +12,15 @@ from django_tasks_db.models import DBTaskResult
 from minga.audit import log
 from minga.audit.models import Entry
 from minga.audit.tests.conftest import add_entries
+from minga.core import worker
+from minga.core.models import WorkerHeartbeat
 
 LONG_AGO = datetime.timedelta(hours=2)
+
+
+@pytest.fixture(autouse=True)
+def _a_worker_is_running(db):
+    worker.beat("test-worker", timezone.now())
 
 
 def health(client) -> tuple[int, dict]:
@@ -27,7 +34,7 @@ def test_it_reports_a_healthy_instance(db, client):
     log.create_checkpoint()
     status, found = health(client)
     assert status == 200 and found["ok"]
-    assert set(found["checks"]) >= {"database", "queue", "log", "witnesses"}
+    assert set(found["checks"]) >= {"database", "queue", "log", "witnesses", "worker"}
     assert found["checks"]["log"]["checkpoint_size"] == 3
 
 
@@ -49,7 +56,7 @@ def test_it_fails_when_entries_wait_for_a_checkpoint(db, client):
     Entry.objects.update(created_at=timezone.now() - LONG_AGO)
     status, found = health(client)
     assert status == 503
-    assert "minga log worker" in found["checks"]["log"]["detail"]
+    assert "minga worker" in found["checks"]["log"]["detail"]
 
 
 def test_recent_entries_without_a_checkpoint_are_fine(db, client):
@@ -82,3 +89,15 @@ def test_doctor_prints_the_same_and_exits_1(db, capsys):
     assert caught.value.code == 1
     out = capsys.readouterr().out
     assert "ok   database" in out and "FAIL log" in out
+
+
+def test_it_fails_when_no_worker_ever_reported(client):
+    WorkerHeartbeat.objects.all().delete()
+    status, found = health(client)
+    assert status == 503 and "minga worker" in found["checks"]["worker"]["detail"]
+
+
+def test_it_fails_when_the_last_heartbeat_is_too_old(client, settings):
+    WorkerHeartbeat.objects.update(beat_at=timezone.now() - LONG_AGO)
+    status, found = health(client)
+    assert status == 503 and found["checks"]["worker"]["last_heartbeat_seconds"] >= 7200

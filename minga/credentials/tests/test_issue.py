@@ -193,7 +193,9 @@ def test_it_gives_a_cooperative_without_a_key_its_first_one(owner):
     dataintegrity.verify(json.loads(credential.document), public_key=_public_key(bare))
 
 
-def test_it_tells_the_recipient_where_to_find_it(achievement, member, owner, client, mailoutbox):
+def test_it_tells_the_recipient_where_to_find_it(
+    achievement, member, owner, client, mailoutbox, run_tasks
+):
     from urllib.parse import urlsplit
 
     from django.test import TestCase
@@ -202,6 +204,7 @@ def test_it_tells_the_recipient_where_to_find_it(achievement, member, owner, cli
         credential = actions.issue_credential(
             achievement=achievement, recipient=member, actor=owner
         )
+    run_tasks()
     (message,) = mailoutbox
     link = documents.credential_url(credential.uuid)
     assert message.to == ["member@example.org"] and link in message.body

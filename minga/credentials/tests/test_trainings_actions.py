@@ -300,12 +300,13 @@ def _attend_and_assess(training, member, trainer, outsider):
 
 
 def test_it_certifies_everyone_who_completed_the_training(
-    training, member, trainer, outsider, django_capture_on_commit_callbacks
+    training, member, trainer, outsider, django_capture_on_commit_callbacks, run_tasks
 ):
     person, phone_only, absent = _attend_and_assess(training, member, trainer, outsider)
     mail.outbox.clear()
     with at(AFTER), django_capture_on_commit_callbacks(execute=True):
         issued = actions.complete_training(training=training, actor=trainer)
+    run_tasks()
     assert len(issued) == 2
     training.refresh_from_db()
     assert training.status == Training.Status.CLOSED and training.closed_at == AFTER

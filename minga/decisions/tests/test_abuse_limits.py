@@ -53,12 +53,13 @@ def test_it_escalates_each_lock_in_a_row(member):
 
 
 def test_the_owner_unlocks_with_a_code_sent_to_their_own_phone(
-    member, sms_outbox, django_capture_on_commit_callbacks
+    member, sms_outbox, django_capture_on_commit_callbacks, run_tasks
 ):
     delegation.set_voting_pin(person=member, pin=PIN, actor=member)
     lock(member, timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
         assert sms.respond(phone=member.phone, text="UNLOCK") is None
+    run_tasks()
     (sent,) = sms_outbox
     assert sent.to == member.phone and sent.kind == "pin-unlock"
     code = sent.text.split("UNLOCK ")[1][:6]
@@ -70,11 +71,14 @@ def test_the_owner_unlocks_with_a_code_sent_to_their_own_phone(
     assert check(member, PIN, timezone.now()) == PinCheck.OK
 
 
-def test_an_unlock_code_has_three_tries(member, sms_outbox, django_capture_on_commit_callbacks):
+def test_an_unlock_code_has_three_tries(
+    member, sms_outbox, django_capture_on_commit_callbacks, run_tasks
+):
     delegation.set_voting_pin(person=member, pin=PIN, actor=member)
     lock(member, timezone.now())
     with django_capture_on_commit_callbacks(execute=True):
         delegation.send_pin_unlock_code(person=member)
+    run_tasks()
     code = sms_outbox[0].text.split("UNLOCK ")[1][:6]
     wrong = "000000" if code != "000000" else "111111"
     for _ in range(delegation.UNLOCK_CODE_TRIES):

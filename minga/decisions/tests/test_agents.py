@@ -49,10 +49,11 @@ def record(poll, agent, person, **extra):
 
 
 def test_an_agent_records_a_vote_with_a_witness(
-    poll, agent, farmer, django_capture_on_commit_callbacks, sms_outbox
+    poll, agent, farmer, django_capture_on_commit_callbacks, sms_outbox, run_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         code = record(poll, agent, farmer, relative_phone="+250788999000")
+    run_tasks()
     participation = Participation.objects.get(elector__person=farmer)
     assert participation.channel == "agent"
     assert participation.recorded_by == agent and participation.witness == "Neighbour Witness"

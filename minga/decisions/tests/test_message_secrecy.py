@@ -40,7 +40,8 @@ def provider(settings, monkeypatch):
 
     def urlopen(request, timeout):
         handed.append(urllib.parse.parse_qs(request.data.decode())["message"][0])
-        answer = {"SMSMessageData": {"Recipients": [{"messageId": f"ATXid_{len(handed)}"}]}}
+        recipient = {"status": "Success", "statusCode": 101, "messageId": f"ATXid_{len(handed)}"}
+        answer = {"SMSMessageData": {"Recipients": [recipient]}}
         return io.BytesIO(json.dumps(answer).encode())
 
     monkeypatch.setattr("urllib.request.urlopen", urlopen)
@@ -71,7 +72,7 @@ def every_row():
 
 
 def test_it_keeps_no_row_pairing_a_phone_with_a_choice_or_a_receipt(
-    client, member, poll_factory, provider, django_capture_on_commit_callbacks
+    client, member, poll_factory, provider, django_capture_on_commit_callbacks, run_tasks
 ):
     delegation.set_voting_pin(person=member, pin=PIN, actor=member)
     by_ussd = poll_factory(kind="single", options=OPTIONS)
@@ -86,6 +87,7 @@ def test_it_keeps_no_row_pairing_a_phone_with_a_choice_or_a_receipt(
     ussd_receipt = re.search(r"Receipt: (\d{5}) (\d{5})", done).groups()
     with django_capture_on_commit_callbacks(execute=True):
         sms(client, f"NO {by_sms.pk}", "ATXid_vote")
+    run_tasks()
     (sent,) = provider
     assert "recorded" in sent
     sms_receipt = re.search(r"Receipt (\d{5}) (\d{5})", sent).groups()

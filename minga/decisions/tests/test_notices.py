@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from conftest import make_person
 from minga.channels.models import OutboundMessage
+from minga.core import schedule
 from minga.decisions import notices
 from minga.decisions.actions import cast_ballot
 from minga.decisions.delegation import own_elector
@@ -91,11 +92,10 @@ def test_notices_speak_the_members_language(
 
 
 @pytest.mark.django_db(transaction=True)
-def test_the_command_runs_once_or_in_a_loop(poll_factory, member):
+def test_the_command_and_the_worker_job_queue_each_notice_once(poll_factory, member):
     poll_factory(kind="consent")
     out = StringIO()
     call_command("decisions", "notify", stdout=out)
-    assert out.getvalue().strip() == "1 notices sent."
-    out = StringIO()
-    call_command("decisions", "notify", "--loop", "0.01", "--iterations", "2", stdout=out)
-    assert out.getvalue() == ""
+    assert out.getvalue().strip() == "1 notices queued"
+    assert schedule.run_due()["decisions.notify"] is None  # the worker's job: nothing more
+    assert OutboundMessage.objects.count() == 1

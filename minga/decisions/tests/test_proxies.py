@@ -34,10 +34,11 @@ def poll(poll_factory, voters):
 
 @pytest.mark.django_db
 def test_a_member_with_a_phone_confirms_by_code(
-    member, voters, poll, django_capture_on_commit_callbacks, sms_outbox
+    member, voters, poll, django_capture_on_commit_callbacks, sms_outbox, run_tasks
 ):
     with django_capture_on_commit_callbacks(execute=True):
         proxy, code = delegation.appoint_proxy(poll=poll, actor=member, holder=voters[0])
+    run_tasks()
     assert proxy.status == Proxy.Status.PENDING and len(code) == 6
     assert code not in proxy.code_hash
     from minga.channels.models import OutboundMessage

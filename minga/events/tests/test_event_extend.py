@@ -24,13 +24,14 @@ def test_it_lets_only_organisers_extend(event, who, status, request):
 
 @pytest.mark.django_db
 def test_it_extends_the_deadline_and_tells_everyone_registered(
-    event, registrant, teammate, organiser_client, django_capture_on_commit_callbacks
+    event, registrant, teammate, organiser_client, django_capture_on_commit_callbacks, run_tasks
 ):
     with at(BUILDING), django_capture_on_commit_callbacks(execute=True):
         response = organiser_client.post(
             reverse("events:extend", args=[event.slug]),
             {"proposals_due_at": "2019-10-17T15:00", "reason": "Several teams asked for a day."},
         )
+    run_tasks()
     assert response.status_code == 302
     event.refresh_from_db()
     assert event.proposals_due_at == paris(2019, 10, 17, 15, 0)

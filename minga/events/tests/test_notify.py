@@ -8,6 +8,8 @@ from django.core import mail
 from django.core.management import call_command
 
 from minga.channels.models import OutboundMessage
+from minga.core import schedule
+from minga.core.worker import run_ready_tasks
 from minga.events import actions, notify
 from minga.events.models import Notification
 
@@ -17,23 +19,27 @@ HOUR = datetime.timedelta(hours=1)
 
 
 def run(moment) -> str:
+    """The command at `moment`, then the worker delivering what it queued."""
     out = io.StringIO()
     with at(moment):
         call_command("events", "notify", stdout=out)
+    run_ready_tasks()
     return out.getvalue()
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_announces_the_release_once(event, registrant, teammate):
-    assert "2 notices sent." in run(RELEASE + datetime.timedelta(minutes=5))
-    assert "0 notices sent." in run(RELEASE + datetime.timedelta(minutes=10))
+def test_it_announces_the_release_once(event, registrant, teammate, run_tasks):
+    assert "2 notices queued" in run(RELEASE + datetime.timedelta(minutes=5))
+    assert "0 notices queued" in run(RELEASE + datetime.timedelta(minutes=10))
     assert len(mail.outbox) == 2
     assert mail.outbox[0].subject == "Virtual coop-a-thon: the challenges are out"
     assert OutboundMessage.objects.filter(to="+254712000222").count() == 1
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_reminds_24_hours_and_1_hour_before_in_the_person_s_zone(event, registrant, teammate):
+def test_it_reminds_24_hours_and_1_hour_before_in_the_person_s_zone(
+    event, registrant, teammate, run_tasks
+):
     run(DUE - 24 * HOUR)
     run(DUE - 23 * HOUR)
     run(DUE - HOUR + datetime.timedelta(minutes=1))
@@ -47,7 +53,7 @@ def test_it_reminds_24_hours_and_1_hour_before_in_the_person_s_zone(event, regis
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_writes_in_the_person_s_language(event, registrant):
+def test_it_writes_in_the_person_s_language(event, registrant, run_tasks):
     registrant.preferred_language = "es"
     registrant.save()
     run(DUE - 2 * HOUR)
@@ -76,6 +82,7 @@ def test_it_sends_fresh_reminders_after_an_extension(event, registrant, organise
 @pytest.mark.django_db(transaction=True)
 def test_it_stays_silent_for_cancelled_events(event, registrant, organiser):
     actions.cancel_event(event=event, actor=organiser, reason="No room this year.")
+    run_ready_tasks()  # the cancellation notice
     mail.outbox.clear()
     run(RELEASE + HOUR)
     assert mail.outbox == []
@@ -88,8 +95,9 @@ def test_it_does_not_announce_long_past_phases(event, registrant):
 
 
 @pytest.mark.django_db(transaction=True)
-def test_it_loops(event, registrant):
-    out = io.StringIO()
+def test_it_runs_as_a_periodic_job_of_the_worker(event, registrant):
     with at(RELEASE + HOUR):
-        call_command("events", "notify", "--loop", "0.01", "--iterations", "2", stdout=out)
+        reports = schedule.run_due()
+        assert reports["events.notify"] == "1 notices queued"
+        assert "events.notify" not in schedule.run_due()  # its next slot is not due yet
     assert Notification.objects.count() == 1

@@ -27,13 +27,14 @@ def test_it_shows_the_jury_page_to_organisers_only(event, teams, jurors, who, st
 
 @pytest.mark.django_db
 def test_it_adds_a_juror_by_phone_number_and_tells_them(
-    event, organiser_client, django_capture_on_commit_callbacks
+    event, organiser_client, django_capture_on_commit_callbacks, run_tasks
 ):
     someone = person("Phone Juror", phone="+254712000999", timezone="Africa/Nairobi")
     with at(BUILDING), django_capture_on_commit_callbacks(execute=True):
         response = organiser_client.post(
             reverse("judging:juror-add", args=[event.slug]), {"identifier": "+254 712 000 999"}
         )
+    run_tasks()
     assert response.status_code == 302
     assert Juror.objects.filter(event=event, person=someone).exists()
     assert Entry.objects.filter(kind="jury.juror_added").count() == 1
