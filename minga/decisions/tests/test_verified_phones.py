@@ -52,6 +52,9 @@ def ussd(client, session: str, text: str) -> str:
 
 
 def sent_code(outbox) -> str:
+    from minga.core.worker import run_ready_tasks
+
+    run_ready_tasks()  # the code is queued with the step that asked for it
     [message] = [m for m in outbox if m.to == PHONE and m.kind == "verification-code"]
     return "".join(ch for ch in message.text if ch.isdigit())
 
