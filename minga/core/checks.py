@@ -6,7 +6,7 @@ configuration only lacks a convenience (errors go to standard error, not to Sent
 """
 
 from django.conf import settings
-from django.core.checks import CheckMessage, Info, Tags, Warning, register
+from django.core.checks import CheckMessage, Tags, Warning, register
 
 MINGA_SQLITE = "minga.core.sqlite"
 
@@ -56,13 +56,13 @@ def check_error_reporting(app_configs=None, **kwargs) -> list[CheckMessage]:  # 
     if settings.SENTRY_DSN:
         return []
     return [
-        Info(
+        Warning(
             "Server errors are logged only to standard error (no SENTRY_DSN).",
             hint=(
                 "Set SENTRY_DSN to have them reported, or make sure standard error is kept "
                 "and watched (journald, the container runtime)."
             ),
-            id="core.I001",
+            id="core.W005",
         )
     ]
 

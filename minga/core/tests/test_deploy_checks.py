@@ -47,7 +47,7 @@ def test_it_leaves_postgresql_alone():
 
 @override_settings(SENTRY_DSN="")
 def test_it_says_errors_only_go_to_standard_error_without_sentry():
-    assert _ids(checks.check_error_reporting()) == ["core.I001"]
+    assert _ids(checks.check_error_reporting()) == ["core.W005"]
 
 
 @override_settings(SENTRY_DSN="https://key@sentry.example.coop/1")
