@@ -285,8 +285,9 @@ def object_storages() -> dict[str, dict[str, object]]:
         "secret_key": values["SECRET_ACCESS_KEY"],
     }
     backend = "storages.backends.s3.S3Storage"
-    # Uploads are private (signed, expiring URLs) and never overwrite each other, as on disk.
-    uploads = {**common, "location": "media", "file_overwrite": False, "default_acl": "private"}
+    # Uploads keep the bucket's own (private) access, read through signed expiring URLs, and
+    # never overwrite each other, as on disk.
+    uploads = {**common, "location": "media", "file_overwrite": False}
     # Full tiles are immutable: public, cached for good, rewritten identically if published twice.
     tiles = {
         **common,
