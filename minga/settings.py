@@ -256,6 +256,57 @@ STORAGES = {
         )
     },
 }
+
+
+def object_storages() -> dict[str, dict[str, object]]:
+    """The S3-compatible object storage for uploads and published log tiles, from MINGA_S3_*.
+
+    Empty when none is set (uploads stay under MINGA_VAR_DIR, tiles only in the database);
+    refuses to start when some are set but not the bucket and both keys.
+    """
+    names = ("BUCKET", "ENDPOINT_URL", "REGION", "ACCESS_KEY_ID", "SECRET_ACCESS_KEY")
+    names += ("TILES_PREFIX", "PUBLIC_DOMAIN")
+    values = {name: env_str(f"MINGA_S3_{name}") for name in names}
+    if not any(values.values()):
+        return {}
+    missing = [
+        f"MINGA_S3_{n}" for n in ("BUCKET", "ACCESS_KEY_ID", "SECRET_ACCESS_KEY") if not values[n]
+    ]
+    if missing:
+        raise ImproperlyConfigured(
+            f"Object storage is half configured: set {', '.join(missing)} "
+            "(or no MINGA_S3_* at all)."
+        )
+    common = {
+        "bucket_name": values["BUCKET"],
+        "endpoint_url": values["ENDPOINT_URL"] or None,
+        "region_name": values["REGION"] or None,
+        "access_key": values["ACCESS_KEY_ID"],
+        "secret_key": values["SECRET_ACCESS_KEY"],
+    }
+    backend = "storages.backends.s3.S3Storage"
+    # Uploads keep the bucket's own (private) access, read through signed expiring URLs, and
+    # never overwrite each other, as on disk.
+    uploads = {**common, "location": "media", "file_overwrite": False}
+    # Full tiles are immutable: public, cached for good, rewritten identically if published twice.
+    tiles = {
+        **common,
+        "location": values["TILES_PREFIX"].strip("/") or "log",
+        "querystring_auth": False,
+        "custom_domain": values["PUBLIC_DOMAIN"] or None,
+        "object_parameters": {
+            "CacheControl": "public, max-age=31536000, immutable",
+            "ContentType": "application/octet-stream",
+        },
+    }
+    return {
+        "default": {"BACKEND": backend, "OPTIONS": uploads},
+        "tiles": {"BACKEND": backend, "OPTIONS": tiles},
+    }
+
+
+# With object storage, full log tiles are also published to STORAGES["tiles"] (audit.publish).
+STORAGES.update(object_storages())
 WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 MEDIA_ROOT = VAR_DIR / "media"

@@ -4,12 +4,21 @@ from __future__ import annotations
 
 import datetime
 
-from . import log, witness
+from . import log, publish, witness
 
 
 def sign_checkpoint(now: datetime.datetime) -> str | None:
-    """Sign a checkpoint when entries arrived, and gather witnesses' cosignatures for it (or
-    for the latest one, still waiting for its quorum)."""
+    """Sign a checkpoint when entries arrived, gather witnesses' cosignatures for it (or for the
+    latest one, still waiting for its quorum), then publish the new full tiles to object storage
+    when it is configured (after the commit: a checkpoint never waits for the store)."""
+    report = _checkpoint()
+    published = publish.publish_tiles()
+    if published:
+        report = f"{report or 'no new checkpoint'}, {published} tiles published"
+    return report
+
+
+def _checkpoint() -> str | None:
     checkpoint = log.create_checkpoint()
     if checkpoint is None:  # nothing new: a checkpoint may still wait for its witnesses
         waiting = log.latest_signed_checkpoint()

@@ -214,3 +214,22 @@ class PeerState(models.Model):
 
     def __str__(self) -> str:
         return f"{self.url} at {self.size}"
+
+
+class TilePublication(models.Model):
+    """How far full tiles and entry bundles are published to object storage (audit.publish).
+
+    One row: every full tile of the tree of `size` entries is in STORAGES["tiles"], so the next
+    run starts past them.
+    """
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    size = models.BigIntegerField(_("size"), default=0)
+    updated_at = models.DateTimeField(_("updated at"))
+
+    class Meta:
+        verbose_name = _("tile publication")
+        verbose_name_plural = _("tile publications")
+
+    def __str__(self) -> str:
+        return f"tiles published up to {self.size}"
