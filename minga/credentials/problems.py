@@ -65,6 +65,7 @@ _DEFINITIONS = [
     ("revoked", _OURS, gettext_noop("The credential has been revoked")),
     ("suspended", _OURS, gettext_noop("The credential is suspended")),
     ("not-in-log", _OURS, gettext_noop("The issuance is not in the audit log")),
+    ("log-unavailable", _OURS, gettext_noop("The audit log cannot be read here")),
     ("log-mismatch", _OURS, gettext_noop("The audit log records a different credential")),
     ("log-proof-error", _OURS, gettext_noop("The audit log's inclusion proof fails")),
     ("digest-mismatch", _OURS, gettext_noop("The printed code does not match the credential")),

@@ -122,6 +122,20 @@ class Report:
         )
 
     @property
+    def could_not_check(self) -> bool:
+        """Not valid only because something could not be reached (the issuer's host, a status
+        list, this instance's audit log), not because anything was found wrong: `minga
+        credential verify` then exits 2, not 1."""
+        out_of_reach = [found for found in self.problems if _unreachable(found)]
+        issuer_away = any(found.type.name == "issuer-unresolved" for found in out_of_reach)
+        # A status list cannot be checked against an issuer that cannot be reached either.
+        return bool(out_of_reach) and all(
+            found in out_of_reach
+            or (issuer_away and found.type.name == "STATUS_VERIFICATION_ERROR")
+            for found in self.problems
+        )
+
+    @property
     def credential_id(self) -> str | None:
         value = (self.credential or {}).get("id")
         return value if isinstance(value, str) else None
@@ -824,6 +838,15 @@ def _log_check(report: Report, credential: Mapping[str, Any]) -> None:
 # --- the whole verification ---------------------------------------------------------------------
 
 
+UNREACHABLE = {"STATUS_RETRIEVAL_ERROR", "log-unavailable"}
+
+
+def _unreachable(found: Problem) -> bool:
+    if found.type.name == "issuer-unresolved":
+        return found.params.get("code") == "internalError"  # the host, not the DID, failed
+    return found.type.name in UNREACHABLE
+
+
 def verify_credential(
     data: bytes | str | dict[str, Any],
     *,
@@ -870,7 +893,7 @@ def verify_credential(
                 gettext_noop("The audit log could not be read."),
                 [
                     problem(
-                        "not-in-log",
+                        "log-unavailable",
                         gettext_noop("The audit log could not be read: %(reason)s"),
                         reason=type(error).__name__,
                     )

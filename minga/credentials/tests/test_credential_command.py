@@ -1,4 +1,4 @@
-"""`minga credential verify FILE`: a JSON report; exit 0 if valid, 1 if not, 2 if unreadable."""
+"""`minga credential verify FILE`: a JSON report; exit 0 valid, 1 invalid, 2 could not check."""
 
 import io
 import json
@@ -75,3 +75,35 @@ def test_an_unreadable_file_is_an_error(tmp_path):
     with pytest.raises(CommandError) as caught:
         call_command("credential", "verify", str(tmp_path / "missing.json"))
     assert caught.value.returncode == 2
+
+
+def test_a_credential_that_could_not_be_checked_exits_2(tmp_path, issued, monkeypatch):
+    """Without the audit log (a machine with no access to this instance's database), nothing
+    was found wrong: the answer is "could not check", not "invalid"."""
+    from minga.credentials import verification
+
+    def unreachable(report, credential):
+        raise ConnectionError("the database is not reachable")
+
+    monkeypatch.setattr(verification, "_log_check", unreachable)
+    path = tmp_path / "badge.json"
+    path.write_text(issued.document)
+    code, report = _run(path)
+    assert code == 2 and report["verified"] is False
+    assert [problem["type"].rsplit(":", 1)[-1] for problem in report["problems"]] == [
+        "log-unavailable"
+    ]
+
+
+def test_an_unreachable_issuer_host_exits_2(tmp_path, issued, monkeypatch):
+    from minga.credentials import verification
+    from minga.identity.didcore import InternalError
+
+    def offline(did):
+        raise InternalError("connection refused")
+
+    monkeypatch.setattr(verification, "resolve_did", offline)
+    path = tmp_path / "badge.json"
+    path.write_text(issued.document)
+    code, report = _run(path)
+    assert code == 2, report["problems"]

@@ -19,7 +19,10 @@ from minga.credentials.verification import verify_credential
 
 
 class Command(BaseCommand):
-    help = "Credentials: verify one and print a JSON report (exit 0 when valid, 1 when not)."
+    help = (
+        "Credentials: verify one and print a JSON report (exit 0 valid, 1 invalid, 2 could not "
+        "check: the issuer's host, a status list or the audit log out of reach)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         actions = parser.add_subparsers(dest="action", required=True, metavar="ACTION")
@@ -41,7 +44,7 @@ class Command(BaseCommand):
         report = verify_credential(data)
         self.stdout.write(json.dumps(report.as_json(), indent=2, ensure_ascii=False))
         if not report.is_valid:
-            raise SystemExit(1)
+            raise SystemExit(2 if report.could_not_check else 1)
 
     def handle_reissue_contact_hashes(self, **options: Any) -> None:
         from minga.credentials.actions import reissue_contact_hashes
