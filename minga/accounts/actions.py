@@ -159,36 +159,27 @@ def _check_staff_actor(*, person: User, actor: User) -> None:
         raise PermissionDenied(_("Only a superuser may change a staff account."))
 
 
-@transaction.atomic
 def deactivate_account(*, person: User, actor: User) -> User:
     """Stop `person` signing in (their sessions end at their next request); rows stay."""
-    person = User.objects.select_for_update().get(pk=person.pk)
-    _check_staff_actor(person=person, actor=actor)
-    if not person.is_active:
-        raise ValidationError(_("This account is already inactive."), code="inactive")
-    person.is_active = False
-    person.save(update_fields=["is_active"])
-    audit.record(
-        "person.deactivated",
-        "person",
-        {},
-        actor,
-        private={"person": audit.person(person)},
-        owner=person,
-    )
-    return person
+    return _set_active(person=person, actor=actor, active=False)
+
+
+def reactivate_account(*, person: User, actor: User) -> User:
+    return _set_active(person=person, actor=actor, active=True)
 
 
 @transaction.atomic
-def reactivate_account(*, person: User, actor: User) -> User:
+def _set_active(*, person: User, actor: User, active: bool) -> User:
     person = User.objects.select_for_update().get(pk=person.pk)
     _check_staff_actor(person=person, actor=actor)
-    if person.is_active:
-        raise ValidationError(_("This account is already active."), code="active")
-    person.is_active = True
+    if person.is_active == active:
+        if active:
+            raise ValidationError(_("This account is already active."), code="active")
+        raise ValidationError(_("This account is already inactive."), code="inactive")
+    person.is_active = active
     person.save(update_fields=["is_active"])
     audit.record(
-        "person.reactivated",
+        "person.reactivated" if active else "person.deactivated",
         "person",
         {},
         actor,
