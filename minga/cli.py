@@ -7,11 +7,12 @@ credential, an altered log), 2 could not run (a setting missing, the database un
 argument). Whatever the configuration, a failure to run is one line on standard error naming
 what to set, never a traceback.
 
-`minga tally` reads only its file and `minga log monitor` only another host's log: they run
-without Django at all (the tally's budget is a few times a bare interpreter start). Commands
-that read only their arguments or another host's documents (`did resolve`, `credential
-verify`, help) start Django with a throwaway secret key, so they run on any machine without
-the deployment's configuration.
+`minga tally` reads only its file, `minga log monitor` only another host's log and `minga did
+resolve did:key:...` only its argument: they run without Django at all (the tally's budget is
+a few times a bare interpreter start). Commands that may read this instance's database but
+need not (`did resolve` of a did:web, `credential verify`, whose audit-log check applies only
+to this instance's own credentials, and help) start Django with a throwaway secret key, so
+they run on any machine without the deployment's configuration.
 """
 
 from __future__ import annotations
@@ -42,10 +43,29 @@ def main() -> None:
         from minga.audit.monitor import main as monitor
 
         sys.exit(monitor(argv[2:]))
+    if argv[:2] == ["did", "resolve"] and len(argv) == 3 and argv[2].startswith("did:key:"):
+        sys.exit(resolve_did_key(argv[2]))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "minga.settings")
     if needs_no_deployment(argv):
         os.environ.setdefault("SECRET_KEY", secrets.token_urlsafe(64))
     sys.exit(run_django(argv))
+
+
+def resolve_did_key(did: str) -> int:
+    """`minga did resolve did:key:...`, derived offline: the same output as the Django command's
+    (`minga.identity.management.commands.did`), without starting Django."""
+    import json
+
+    from minga.identity import didkey
+    from minga.identity.didcore import DidError
+
+    try:
+        document = didkey.resolve(did)
+    except DidError as error:
+        print(f"{error.code}: {error.message}", file=sys.stderr)
+        return 1
+    print(json.dumps(document, ensure_ascii=False, indent=2))
+    return 0
 
 
 def run_django(argv: Sequence[str]) -> int:

@@ -75,6 +75,22 @@ def test_it_counts_without_configuration(tmp_path):
     assert len(json.loads(done.stdout)["elected"]) == 4
 
 
+def test_it_resolves_a_did_key_without_starting_django():
+    script = (
+        "import sys\n"
+        f"sys.argv = ['minga', 'did', 'resolve', '{DID_KEY}']\n"
+        "from minga import cli\n"
+        "try:\n    cli.main()\nexcept SystemExit as done:\n    code = done.code\n"
+        "print('DJANGO' if any(m.startswith('django') for m in sys.modules) else 'NO-DJANGO', code,"
+        " file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, check=False
+    )
+    assert done.stderr.strip().endswith("NO-DJANGO 0"), done.stderr
+    assert json.loads(done.stdout)["id"] == DID_KEY
+
+
 def test_it_counts_without_starting_django():
     script = (
         "import sys\n"
