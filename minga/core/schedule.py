@@ -15,7 +15,6 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from .models import ScheduledJob
@@ -44,12 +43,8 @@ def jobs() -> list[Job]:
 
 def claim(job: Job, now: datetime.datetime) -> bool:
     """Take the job's due slot, or learn that it is not due or another worker took it."""
-    if not ScheduledJob.objects.filter(name=job.name).exists():
-        try:
-            with transaction.atomic():
-                ScheduledJob.objects.create(name=job.name, next_run_at=now)
-        except IntegrityError:
-            pass  # another worker created it first
+    # A worker racing to create the row finds it made (get_or_create retries on the conflict).
+    ScheduledJob.objects.get_or_create(name=job.name, defaults={"next_run_at": now})
     taken = ScheduledJob.objects.filter(name=job.name, next_run_at__lte=now).update(
         next_run_at=now + job.every, last_run_at=now
     )
