@@ -32,6 +32,8 @@ from django.utils.translation import gettext as _
 from minga import audit
 from minga.accounts.models import User
 from minga.accounts.phones import normalize_phone
+from minga.channels.mail import send_email
+from minga.channels.sms import send_sms
 from minga.coops.models import Cooperative
 from minga.identity.keys import KeyUnavailable
 
@@ -496,22 +498,9 @@ def _tell_recipient(credential: Credential) -> None:
         )
         sms = _("Minga: %(coop)s gave you a credential, %(achievement)s. %(link)s") % values
     if person.email:
-        send_mail(subject, body, None, [person.email])
+        send_email(to=person.email, subject=subject, body=body, kind="notice")
     elif person.phone:
-        send_sms(to=person.phone, text=sms[:300])
-
-
-def send_sms(*, to: str, text: str) -> None:
-    from minga.channels.sms import send_sms as send
-
-    send(to=to, text=text, kind="notice")
-
-
-def send_mail(subject: str, body: str, _from: None, to: list[str]) -> None:
-    from minga.channels.mail import send_email
-
-    for address in to:
-        send_email(to=address, subject=subject, body=body, kind="notice")
+        send_sms(to=person.phone, text=sms[:300], kind="notice")
 
 
 # --- revocation and suspension ---
@@ -786,11 +775,11 @@ def _tell_replaced(credential: Credential, enrolment_phone: str) -> None:
             % values
         )
     if person is not None and person.email:
-        send_mail(subject, body, None, [person.email])
+        send_email(to=person.email, subject=subject, body=body, kind="notice")
     elif person is not None and person.phone:
-        send_sms(to=person.phone, text=sms[:300])
+        send_sms(to=person.phone, text=sms[:300], kind="notice")
     elif enrolment_phone:
-        send_sms(to=enrolment_phone, text=sms[:300])
+        send_sms(to=enrolment_phone, text=sms[:300], kind="notice")
 
 
 # --- coop-a-thon awards ---
