@@ -13,8 +13,9 @@ chose what):
   voted, by which channel, how many times they changed their vote, and, by comparing copies
   taken at different moments (or the frames of the `-wal` file), in which order people voted
   and which sealed row and which pending commitment a voter's request wrote. None of it opens
-  without the master key: the sealed row is ciphertext and a commitment is an HMAC under a key
-  derived from the master key.
+  without the master key: the sealed row is ciphertext, padded to whole blocks so that its
+  size says nothing of the choice (`SEAL_BLOCK`; only an unusually long ranking or reason
+  takes a second block), and a commitment is an HMAC under a key derived from the master key.
 * After closing, someone holding the database files and the master key cannot pair either.
   Closing opens the sealed ballots, writes them as plain ballots in random order (each under
   the random id it was sealed with, which never appeared in clear before), deletes the sealed
@@ -87,6 +88,12 @@ def ballot_token(salt: bytes, elector_id: int, key: bytes | None = None) -> byte
     return hmac.new(poll_key(salt, key), f"elector:{elector_id}".encode(), "sha256").digest()
 
 
+# Sealed ballots are padded to a multiple of this many bytes (json.loads ignores the spaces):
+# every choice of an ordinary poll fits in one block, so all sealed rows have the same size;
+# only a very long ranking or block reason takes more blocks.
+SEAL_BLOCK = 256
+
+
 class Sealer:
     """Seals and opens one poll's ballots; made from the salt read under the write lock.
 
@@ -115,6 +122,9 @@ class Sealer:
         text = json.dumps(
             {"id": ballot_id.hex, "choice": choice, "weight": weight}, separators=(",", ":")
         ).encode()
+        # Padded to a whole number of blocks: a ciphertext is as long as its text, and
+        # "agree" and "disagree" would otherwise tell themselves apart by their length.
+        text += b" " * (-len(text) % SEAL_BLOCK)
         nonce = secrets.token_bytes(12)
         return nonce + self._aead.encrypt(nonce, text, self._aad(token))
 

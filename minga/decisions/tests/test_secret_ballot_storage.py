@@ -214,3 +214,23 @@ def test_it_tells_a_voter_whose_commitment_waits_that_the_ballot_is_stored(
     actions.flush_commitments(minimum=1)
     page = client.get(url, {"code": next(iter(receipts.values()))}).content.decode()
     assert "the ballot with this receipt is counted" in page
+
+
+def test_sealed_ballots_do_not_tell_choices_apart_by_their_size():
+    """A reader of the files sees each voter's sealed row (the write sits beside their
+    participation in the -wal): its length must not say "agree" from "disagree"."""
+    sealer = secrecy.Sealer(1, secrecy.new_salt(), key=b"k" * 32)
+    token = sealer.token(7)
+    choices = [
+        {"consent": "agree"},
+        {"consent": "disagree"},
+        {"consent": "abstain"},
+        {"choice": 0},
+        {"choice": 11},
+        {"approve": [0, 1, 2, 3]},
+        {"ranking": [[2], [0], [1], [3]]},
+    ]
+    sizes = {len(sealer.seal(token, secrecy.uuid.uuid4(), choice, 1)) for choice in choices}
+    assert len(sizes) == 1
+    sealed = sealer.seal(token, secrecy.uuid.uuid4(), {"consent": "disagree"}, 3)
+    assert sealer.open(token, sealed)[1:] == ({"consent": "disagree"}, 3)
