@@ -266,8 +266,9 @@ def key_attack(
                 clear = _choices(near)
                 if clear:
                     pairing[elector] = canonical(clear[0])
-                # A sealed ballot right after its token (after a length header on PostgreSQL).
-                for start, size in itertools.product(range(32, 37), range(40, 560)):
+                # A sealed ballot right after its token: on PostgreSQL after a length header of
+                # 1 byte, or of 4 bytes aligned to 4 for values over 126 bytes (padded seals).
+                for start, size in itertools.product(range(32, 44), range(40, 560)):
                     if sealer is None:
                         break
                     try:
