@@ -18,14 +18,13 @@ budget fails, 2 when the measurement itself could not be made. `--notices N` for
 from __future__ import annotations
 
 import argparse
-import base64
-import os
-import secrets
 import shutil
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import bench_audit  # the same throwaway instance (bench/ is the script's directory)
 
 ROOT = Path(__file__).resolve().parent.parent
 NOTICES = 10_000
@@ -34,24 +33,11 @@ DELIVER_BUDGET_S = 60.0
 
 
 def setup_django(var_dir: str) -> None:
-    os.environ.update(
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        MINGA_MASTER_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
-        MINGA_VAR_DIR=var_dir,
-        SECURE_SSL_REDIRECT="0",
-        DJANGO_SETTINGS_MODULE="minga.settings",
-    )
-    os.environ.pop("DATABASE_URL", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    """The audit bench's throwaway instance, with the stub SMS provider."""
+    bench_audit.setup_django(var_dir)
     from django.conf import settings
-    from django.core.management import call_command
 
     settings.SMS_PROVIDER = "memory"  # the stub provider: keeps what it is handed in a list
-    call_command("migrate", verbosity=0)
 
 
 def phones(n: int, offset: int) -> list[str]:

@@ -92,28 +92,30 @@ class UserAdmin(ReadOnlyAdmin):
 
     @admin.action(description=gettext_lazy("Deactivate the selected accounts"))
     def deactivate(self, request, queryset):
-        count = apply_action(
+        self._apply(
             request,
             queryset,
-            lambda person: actions.deactivate_account(person=person, actor=request.user),
+            actions.deactivate_account,
+            lambda n: ngettext(
+                "%(count)s account deactivated.", "%(count)s accounts deactivated.", n
+            ),
         )
-        if count:
-            self.message_user(
-                request,
-                ngettext("%(count)s account deactivated.", "%(count)s accounts deactivated.", count)
-                % {"count": count},
-            )
 
     @admin.action(description=gettext_lazy("Reactivate the selected accounts"))
     def reactivate(self, request, queryset):
-        count = apply_action(
+        self._apply(
             request,
             queryset,
-            lambda person: actions.reactivate_account(person=person, actor=request.user),
+            actions.reactivate_account,
+            lambda n: ngettext(
+                "%(count)s account reactivated.", "%(count)s accounts reactivated.", n
+            ),
+        )
+
+    def _apply(self, request, queryset, action, done):
+        """Run `action` on each selected person as the signed-in staff member; say how many."""
+        count = apply_action(
+            request, queryset, lambda person: action(person=person, actor=request.user)
         )
         if count:
-            self.message_user(
-                request,
-                ngettext("%(count)s account reactivated.", "%(count)s accounts reactivated.", count)
-                % {"count": count},
-            )
+            self.message_user(request, done(count) % {"count": count})

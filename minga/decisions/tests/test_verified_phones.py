@@ -1,7 +1,6 @@
 """Only a verified phone number is a USSD or SMS identity (`person_by_verified_phone`)."""
 
 import pytest
-from django.core.cache import cache
 from django.utils import timezone
 
 from conftest import make_person
@@ -18,14 +17,6 @@ PHONE = "+250788000333"
 @pytest.fixture(autouse=True)
 def _callbacks_from_the_test_client(settings):
     settings.AFRICASTALKING_CALLBACK_IPS = ["127.0.0.1/32"]
-
-
-@pytest.fixture(autouse=True)
-def _fresh_sms_limits():
-    """Codes sent per number are counted in the cache, which outlives a test."""
-    cache.clear()
-    yield
-    cache.clear()
 
 
 @pytest.fixture
