@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Max
+from django.db.models import F, Max
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -255,9 +255,15 @@ def _signing_ready(coop: Cooperative) -> None:
 
 
 def _new_list(coop: Cooperative, purpose: str, now: datetime.datetime) -> None:
-    number = (
-        StatusList.objects.filter(coop=coop, purpose=purpose).aggregate(n=Max("number"))["n"] or 0
-    ) + 1
+    # The cooperative's row lock (FOR NO KEY UPDATE, so rows referencing the cooperative do not
+    # deadlock with it; held until this issuance commits) makes opening a list one
+    # decision at a time: an issuance that found no open list waits for another one opening it
+    # and then takes an index from that list instead of opening a second one beside it.
+    Cooperative.objects.select_for_update(no_key=True).filter(pk=coop.pk).exists()
+    lists = StatusList.objects.filter(coop=coop, purpose=purpose)
+    if lists.filter(next_index__lt=F("size")).exists():
+        return
+    number = (lists.aggregate(n=Max("number"))["n"] or 0) + 1
     # A cooperative's first list comes with its first issuance: make sure it can sign. (Keys
     # are rotated, never removed, so a cooperative with lists always has an active key.)
     _signing_ready(coop)
