@@ -40,7 +40,9 @@ def _issue_with(monkeypatch, stolen, achievement, member, owner):  # noqa: F811
     """An issuance that enters the log, signed with the stolen key instead of the active one."""
     with monkeypatch.context() as patched:
         patched.setattr(keys, "coop_signing_key", lambda coop: stolen)
-        credential = actions.issue_credential(achievement=achievement, recipient=member, actor=owner)
+        credential = actions.issue_credential(
+            achievement=achievement, recipient=member, actor=owner
+        )
     create_checkpoint()
     return credential
 
@@ -67,7 +69,13 @@ def _api(client, document) -> dict:
 
 
 def test_a_retired_key_signing_after_rotation_is_invalid(
-    client, tmp_path, monkeypatch, achievement, member, owner, coop  # noqa: F811
+    client,
+    tmp_path,
+    monkeypatch,
+    achievement,
+    member,
+    owner,
+    coop,  # noqa: F811
 ):
     stolen = _insider_copy(coop)
     before = _issue_with(monkeypatch, stolen, achievement, member, owner)
@@ -89,7 +97,12 @@ def test_a_retired_key_signing_after_rotation_is_invalid(
 
 
 def test_a_retired_key_is_invalid_from_its_retirement(
-    tmp_path, monkeypatch, achievement, member, owner, coop  # noqa: F811
+    tmp_path,
+    monkeypatch,
+    achievement,
+    member,
+    owner,
+    coop,  # noqa: F811
 ):
     stolen = _insider_copy(coop)
     identity_actions.retire_key(coop=coop, actor=owner)
@@ -103,7 +116,13 @@ def test_a_retired_key_is_invalid_from_its_retirement(
 
 
 def test_a_compromised_key_is_invalid_and_what_it_signed_before_is_listed(
-    client, tmp_path, monkeypatch, achievement, member, owner, coop  # noqa: F811
+    client,
+    tmp_path,
+    monkeypatch,
+    achievement,
+    member,
+    owner,
+    coop,  # noqa: F811
 ):
     stolen = _insider_copy(coop)
     early = actions.issue_credential(achievement=achievement, recipient=member, actor=owner)

@@ -131,7 +131,11 @@ def test_the_package_and_minga_canonicalise_alike(coop, owner):
 @pytest.fixture
 def neighbours(organiser, federation):
     other = coop_actions.create_cooperative(
-        actor=organiser, name="Second Coop", legal_form="primary", country="KE", sector="agriculture"
+        actor=organiser,
+        name="Second Coop",
+        legal_form="primary",
+        country="KE",
+        sector="agriculture",
     )
     return federation, other
 
