@@ -1,3 +1,4 @@
+# ruff: noqa: F811  (the `achievement` fixture is imported, then named by the tests)
 """A signature counts only if its key was authorised when the issuance entered the audit log.
 
 The attacks: an insider who kept a copy of a key signs after its rotation, retirement or
