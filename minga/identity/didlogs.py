@@ -130,6 +130,20 @@ def pending_approvals(witness_coop: Cooperative) -> list[DidLogEntry]:
     return found
 
 
+def local_webvh_document(did: str) -> dict[str, Any] | None:
+    """The current did:webvh document of one of this instance's DIDs (its last published
+    entry), or None when this instance has no such log."""
+    log = DidLog.objects.filter(did=did).first()
+    if log is None:
+        return None
+    line = (
+        log.entries.filter(version_number=log.published_version)
+        .values_list("line", flat=True)
+        .first()
+    )
+    return json.loads(line)["state"] if line else None
+
+
 def witnesses_of(log: DidLog) -> list[Witness]:
     return list(log.witnesses.all())
 
@@ -159,6 +173,11 @@ def key_problem(did: str, multikey: str, index: int) -> tuple[str, dict[str, Any
     at all from the first entry at or after the instant it was declared compromised.
     Other hosts' DIDs are not judged here (their own instance keeps their history).
     """
+    if did.startswith("did:webvh:"):
+        try:
+            did = webvh.webvh_to_web(did)[1]
+        except ValueError:
+            return None
     path = local_path(did)
     if path is None:
         return None

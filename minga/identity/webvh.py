@@ -115,6 +115,14 @@ def key_did(multikey: str) -> str:
     return f"did:key:{multikey}"
 
 
+def webvh_to_web(did: str) -> tuple[str, str]:
+    """(SCID, parallel did:web) of a ``did:webvh:<scid>:<host>[:path]``; ValueError otherwise."""
+    parts = did.split(":")
+    if len(parts) < 4 or parts[:2] != ["did", "webvh"] or not parts[2] or not parts[3]:
+        raise ValueError(f"{did[:100]} is not a did:webvh DID")
+    return parts[2], "did:web:" + ":".join(parts[3:])
+
+
 def web_to_webvh(web_did: str, scid: str) -> str:
     """``did:web:<host>[:path]`` -> ``did:webvh:<scid>:<host>[:path]`` (its parallel did:web)."""
     return "did:webvh:" + scid + ":" + web_did.removeprefix("did:web:")
