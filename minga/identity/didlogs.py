@@ -34,17 +34,13 @@ def web_did_of(coop: Cooperative | None) -> str:
 
 
 def document_keys(coop: Cooperative | None) -> tuple[list[webvh.PublishedKey], list[bytes]]:
-    """(every revealed key, oldest first; the raw bytes of those declared compromised)."""
-    rows = Key.objects.filter(coop=coop, is_next=False).values_list(
-        "public_key_multibase", "is_active", "compromised_from"
+    """(the keys the current did:webvh document names, those withdrawn from it): the active
+    key only. Earlier keys stay in the earlier versions of the log, where a verifier finds
+    them by resolving the version of the time (the did:web document keeps listing them)."""
+    rows = Key.objects.filter(coop=coop, is_active=True).values_list(
+        "public_key_multibase", flat=True
     )
-    keys, withdrawn = [], []
-    for multibase, is_active, compromised_from in rows:
-        raw = didkey.decode_multikey(multibase)
-        keys.append(webvh.PublishedKey(raw, is_active))
-        if compromised_from is not None:
-            withdrawn.append(raw)
-    return keys, withdrawn
+    return [webvh.PublishedKey(didkey.decode_multikey(m), True) for m in rows], []
 
 
 def entry_lines(log: DidLog, *, published_only: bool = True) -> list[str]:

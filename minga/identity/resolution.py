@@ -47,9 +47,7 @@ def resolve(did: str) -> dict[str, Any]:
         return remote_resolver().resolve(did)
     if method == "webvh":
         return _resolve_webvh(did)
-    raise MethodNotSupported(
-        f"did:{method} is not supported (did:key, did:web and did:webvh are)."
-    )
+    raise MethodNotSupported(f"did:{method} is not supported (did:key, did:web and did:webvh are).")
 
 
 LOG_MAX_BYTES = 4 * 1024 * 1024

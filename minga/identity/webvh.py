@@ -15,6 +15,8 @@ outside verifier runs.
 from __future__ import annotations
 
 import asyncio
+import functools
+import hashlib
 import json
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -22,12 +24,14 @@ from datetime import datetime
 from types import SimpleNamespace
 from typing import Any
 
+import base58
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 from did_webvh.const import SCID_PLACEHOLDER
 from did_webvh.core import proof as _proof_module
 from did_webvh.core import state as _state_module
 from did_webvh.core.file_utils import AsyncTextGenerator, AsyncTextReadError, read_str
+from did_webvh.core.hash_utils import HashInfo
 from did_webvh.core.problem_details import ProblemDetails
 from did_webvh.core.proof import di_jcs_sign, di_jcs_verify, resolve_did_key
 from did_webvh.core.resolver import (
@@ -63,11 +67,26 @@ PublishedKey = didweb.PublishedKey
 # --- fast path (budget: a 100-version log resolves in under 100 ms, bench/didwebvh.py) ---------
 # The package canonicalises every entry twice (entry hash, proof input) with the pure-Python
 # `jsoncanon`, which takes most of a resolution. Both it and `minga.core.jcs` write RFC 8785;
-# the package's modules are pointed at the faster one. test_webvh.py fails loudly if these
-# module attributes go away or the two canonical forms of a log ever differ.
+# the package's modules are pointed at the faster one. It also parses every entry hash with
+# `multiformats`' run-time type checks; SHA-256 multihashes are recognised directly.
+# test_webvh.py fails loudly if these attributes go away or the results ever differ.
 _JCS = SimpleNamespace(canonicalize=canonical_json)
 _state_module.jsoncanon = _JCS
 _proof_module.jsoncanon = _JCS
+
+
+def _identify_hash(mhash: str) -> HashInfo:
+    """`HashInfo.identify_hash` for the one hash did:webvh 1.0 uses (SHA-256, multihash 0x12
+    0x20), without the package's typed multihash parsing; anything else goes to the original."""
+    raw = base58.b58decode(mhash)
+    if len(raw) == 34 and raw[:2] == b"\x12\x20":
+        return _SHA256
+    return _original_identify_hash(mhash)
+
+
+_SHA256 = HashInfo.from_name("sha2-256")
+_original_identify_hash = HashInfo.identify_hash
+HashInfo.identify_hash = staticmethod(_identify_hash)  # type: ignore[method-assign]
 # --- end of the fast path -----------------------------------------------------------------------
 
 
@@ -305,37 +324,49 @@ class FastVerifier(HistoryVerifier):
             if not prev_state or prev_state.next_key_hashes
             else prev_state.update_keys
         )
+        unsigned = _canonical_without_proof(state.history_line())
         for proof in state.proofs:
             try:
                 method = resolve_did_key(proof.get("verificationMethod"))
                 if method["publicKeyMultibase"] not in update_keys:
                     raise ValueError("the proof's key is not an update key")
-                di_jcs_verify(state.history_line(), proof, _CryptographyKey(method))
-            except (ValueError, TypeError, AttributeError) as error:
+                _verify_jcs_proof(unsigned, proof, method["publicKeyMultibase"])
+            except (ValueError, TypeError, AttributeError, InvalidSignature) as error:
                 raise InvalidDocumentState(
                     ProblemDetails(
                         type="#proof-verification-failed",
                         title="Proof verification failed",
-                        detail=str(error),
+                        detail=str(error) or "the signature does not verify",
                         versionId=state.version_id,
                     )
                 ) from None
 
 
-class _CryptographyKey(Ed25519Signer):
-    """A public Ed25519 key for `di_jcs_verify` (it signs nothing)."""
+def _canonical_without_proof(line: dict[str, Any]) -> bytes:
+    return canonical_json({k: v for k, v in line.items() if k != "proof"})
 
-    def __init__(self, method: dict[str, Any]) -> None:
-        self._multikey = method["publicKeyMultibase"]
-        # Multibase and multicodec header only: the curve check of `decode_multikey` costs
-        # as much as the signature, and a key off the curve verifies nothing anyway.
-        data = didkey.decode_multibase(self._multikey)
-        if data[:2] != b"\xed\x01" or len(data) != 34:
-            raise ValueError(f"{self._multikey} is not an Ed25519 Multikey")
-        self._public = data[2:]
 
-    def sign_message(self, message: bytes) -> bytes:
-        raise ValueError("a public key signs nothing")
+def _verify_jcs_proof(unsigned: bytes, proof: dict[str, Any], multikey: str) -> None:
+    """eddsa-jcs-2022, as `di_jcs_verify` checks it: Ed25519 over SHA-256(JCS(proof options))
+    followed by SHA-256(JCS(document without its proof))."""
+    if proof.get("type") != "DataIntegrityProof" or proof.get("cryptosuite") != "eddsa-jcs-2022":
+        raise ValueError("unsupported proof type or cryptosuite")
+    value = proof.get("proofValue")
+    if not isinstance(value, str) or not value.startswith("z"):
+        raise ValueError("missing or invalid 'proofValue'")
+    options = {k: v for k, v in proof.items() if k != "proofValue"}
+    message = hashlib.sha256(canonical_json(options)).digest() + hashlib.sha256(unsigned).digest()
+    _public_key(multikey).verify(base58.b58decode(value[1:]), message)
+
+
+@functools.lru_cache(maxsize=1024)
+def _public_key(multikey: str) -> Ed25519PublicKey:
+    # Multibase and multicodec header only: the curve check of `decode_multikey` costs as
+    # much as the signature, and a key off the curve verifies nothing anyway.
+    data = didkey.decode_multibase(multikey)
+    if data[:2] != b"\xed\x01" or len(data) != 34:
+        raise ValueError(f"{multikey} is not an Ed25519 Multikey")
+    return Ed25519PublicKey.from_public_bytes(data[2:])
 
 
 def resolve_log(

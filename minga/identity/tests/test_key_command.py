@@ -1,4 +1,5 @@
-"""`minga key rotate | retire | compromise | witnesses | init`: exit 0 done, 1 refused, 2 not run."""
+"""`minga key rotate | retire | compromise | witnesses | init`: exit 0 done, 1 refused, 2 not
+run."""
 
 import io
 import json

@@ -4,6 +4,7 @@ import json
 
 import jsoncanon
 import pytest
+from did_webvh.core.hash_utils import HashInfo
 from django.core.exceptions import PermissionDenied, ValidationError
 
 from minga.audit.models import Entry
@@ -121,11 +122,17 @@ def test_a_member_may_not_rotate(coop, member, outsider):
     assert Key.objects.filter(coop=coop).count() == 1
 
 
-def test_the_package_and_minga_canonicalise_alike(coop, owner):
-    assert webvh._state_module.jsoncanon is webvh._JCS  # the fenced fast path is in place
+def test_the_fast_path_agrees_with_the_package(coop, owner):
+    # The fenced fast path is in place (it fails loudly if the package renames these)...
+    assert webvh._state_module.jsoncanon is webvh._JCS
+    assert webvh._proof_module.jsoncanon is webvh._JCS
+    assert HashInfo.identify_hash is webvh._identify_hash
+    # ...and gives what the package's own code gives.
     for line in didlogs.entry_lines(_grown_log(coop, owner)):
         entry = json.loads(line)
         assert jsoncanon.canonicalize(entry) == webvh._JCS.canonicalize(entry)
+        for mhash in [entry["versionId"].split("-", 1)[1], *entry["parameters"]["nextKeyHashes"]]:
+            assert webvh._identify_hash(mhash) == webvh._original_identify_hash(mhash)
 
 
 @pytest.fixture
