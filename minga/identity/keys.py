@@ -155,7 +155,7 @@ def create_key(*, coop=None, is_next: bool = False) -> Key:  # type: ignore[no-u
 def private_key(key: Key) -> Ed25519PrivateKey:
     """Open the sealed private key of ``key``, checking it matches the published public key."""
     sealed = bytes(key.encrypted_private_key or b"")
-    if not (key.is_active or key.is_next) or not sealed:
+    if not key.is_active or not sealed:
         raise KeyUnavailable(f"Key {key.public_key_multibase} was rotated; it signs nothing now.")
     master = master_key()
     if key.master_key_id and key.master_key_id != master_key_id(master):
