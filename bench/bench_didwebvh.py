@@ -88,7 +88,8 @@ def main() -> int:
     stock = _median_ms(lambda: webvh.resolve_log(did, lines, stock=True), 5)
     size = sum(len(line) + 1 for line in lines)
     print(
-        f"did.jsonl of {VERSIONS} versions ({size / 1024:.0f} KB, one key rotation each): median of {ROUNDS} resolutions {ours:.1f} ms CPU; the package's own "
+        f"did.jsonl of {VERSIONS} versions ({size / 1024:.0f} KB, one key rotation each): "
+        f"median of {ROUNDS} resolutions {ours:.1f} ms CPU; the package's own "
         f"verifier in the same run {stock:.1f} ms CPU (ratio {ours / stock:.2f})."
     )
     print(
