@@ -4,6 +4,8 @@ Each view fetches the cooperative through ``permissions.get_coop_for_keys`` and 
 action; every change is audited there.
 """
 
+import json
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -44,8 +46,6 @@ def key_list(request, slug):
 def _threshold(log) -> int:  # type: ignore[no-untyped-def]
     if log is None:
         return 0
-    import json
-
     lines = didlogs.entry_lines(log, published_only=False)
     params: dict = {}
     for line in lines:

@@ -3,17 +3,19 @@
 import hashlib
 import json
 
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_safe
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_safe
 
 from minga.coops.models import Cooperative
 
-from . import didlogs
+from . import actions, didlogs
 from .actions import ensure_did_log
-from .models import DidLog
+from .models import DidLog, DidLogEntry
 from .queries import coop_document, platform_document
 
 CONTENT_TYPE = "application/did+json"
@@ -125,13 +127,49 @@ def show_coop_log(request: HttpRequest, slug: str) -> HttpResponse:
     return _log_response(request, slug)
 
 
-@require_safe
-def show_platform_witness(request: HttpRequest) -> HttpResponse:
-    """``/.well-known/did-witness.json``: the witness proofs of the platform's log."""
-    return _witness_response(request, None)
+MAX_PROOF_BYTES = 8 * 1024
 
 
-@require_safe
-def show_coop_witness(request: HttpRequest, slug: str) -> HttpResponse:
-    """``/coops/<slug>/did-witness.json``: the witness proofs of a cooperative's log."""
+def _witness_view(request: HttpRequest, slug: str | None) -> HttpResponse:
+    if request.method == "POST":
+        return _receive_proof(request, slug)
     return _witness_response(request, slug)
+
+
+def _receive_proof(request: HttpRequest, slug: str | None) -> HttpResponse:
+    """A witness elsewhere sends its approval: ``{"versionId": ..., "proof": {...}}``. Anyone
+    may deliver it; only a valid proof by a listed witness's key is kept (the action checks)."""
+    log = _log_for(slug)
+    if log is None:
+        return _not_found()
+    if len(request.body) > MAX_PROOF_BYTES:
+        return JsonResponse({"error": _("A witness proof is at most 8 KB.")}, status=413)
+    try:
+        sent = json.loads(request.body)
+        entry = log.entries.get(version_id=sent["versionId"])
+        actions.add_witness_proof(entry=entry, proof=sent["proof"], actor=None)
+    except (ValueError, TypeError, KeyError, DidLogEntry.DoesNotExist):
+        return JsonResponse(
+            {"error": _('Send {"versionId": ..., "proof": {...}} of a version of this log.')},
+            status=400,
+        )
+    except ValidationError as error:
+        return JsonResponse({"error": " ".join(error.messages)}, status=400)
+    log.refresh_from_db()
+    return JsonResponse({"published": log.published_version}, status=201)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def show_platform_witness(request: HttpRequest) -> HttpResponse:
+    """``/.well-known/did-witness.json``: the witness proofs of the platform's log; a witness
+    elsewhere POSTs its approval here."""
+    return _witness_view(request, None)
+
+
+@csrf_exempt
+@require_http_methods(["GET", "HEAD", "POST"])
+def show_coop_witness(request: HttpRequest, slug: str) -> HttpResponse:
+    """``/coops/<slug>/did-witness.json``: the witness proofs of a cooperative's log; a witness
+    elsewhere POSTs its approval here."""
+    return _witness_view(request, slug)

@@ -142,3 +142,39 @@ def test_the_reissue_list_is_for_administrators(client, coop, request, who, stat
     client.force_login(request.getfixturevalue(who))
     response = client.get(reverse("credentials:reissue-list", args=[coop.slug]))
     assert response.status_code == status
+
+
+def test_a_witness_elsewhere_posts_its_approval(client, coop, owner):
+    from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+    from minga.identity import actions, didkey
+
+    remote = Ed25519PrivateKey.generate()
+    remote_did = webvh.key_did(didkey.encode_multikey(remote.public_key().public_bytes_raw()))
+    log = actions.set_witnesses(
+        coop=coop, witnesses=[("did:web:other.example", remote_did)], threshold=1, actor=owner
+    )
+    actions.rotate_key(coop=coop, actor=owner)
+    pending = log.entries.get(version_number=3)
+    url = f"/coops/{coop.slug}/did-witness.json"
+    stranger = Ed25519PrivateKey.generate()
+    for body in (
+        {
+            "versionId": pending.version_id,
+            "proof": webvh.witness_proof(pending.version_id, stranger),
+        },
+        {"versionId": "9-nope", "proof": {}},
+        {"nothing": True},
+    ):
+        response = client.post(url, data=json.dumps(body), content_type="application/json")
+        assert response.status_code == 400
+    log.refresh_from_db()
+    assert log.published_version == 2
+    body = {
+        "versionId": pending.version_id,
+        "proof": webvh.witness_proof(pending.version_id, remote),
+    }
+    response = client.post(url, data=json.dumps(body), content_type="application/json")
+    assert response.status_code == 201 and response.json() == {"published": 3}
+    served = json.loads(client.get(url).content)
+    assert served[0]["versionId"] == pending.version_id
