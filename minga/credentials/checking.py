@@ -204,8 +204,10 @@ def short_answer(code: str) -> str:
     row = find_by_code(code)
     if row is None:
         return _fit(
-            _("Minga: no certificate has the code %(code)s. Check what you typed: the paper "
-              "may be forged."),
+            _(
+                "Minga: no certificate has the code %(code)s. Check what you typed: the paper "
+                "may be forged."
+            ),
             {"code": " ".join(code.split())[:40]},
             ("code",),
         )

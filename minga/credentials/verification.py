@@ -715,8 +715,10 @@ def status_message_problems(entry: Mapping[str, Any], value: int) -> list[Proble
     size = entry.get("statusSize", 1)
     messages = entry.get("statusMessage")
     index = entry.get("statusListIndex")
-    if isinstance(size, int) and size > 1 and (
-        not isinstance(messages, list) or len(messages) != 2**size
+    if (
+        isinstance(size, int)
+        and size > 1
+        and (not isinstance(messages, list) or len(messages) != 2**size)
     ):
         return [
             problem(

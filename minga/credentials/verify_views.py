@@ -64,7 +64,6 @@ class CheckForm(forms.Form):
     id = forms.CharField(
         label=_("The credential's link, or the address its QR code opens"),
         required=False,
-        max_length=1000,
     )
     d = forms.CharField(label=_("Check code"), required=False, max_length=80)
     name = forms.CharField(

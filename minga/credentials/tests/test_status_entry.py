@@ -116,7 +116,9 @@ def test_credentials_with_two_entries_still_verify_and_change_status(achievement
     assert _problems(verify_credential(old.document)) == ["revoked"]
 
 
-def test_old_and_new_credentials_of_one_cooperative_keep_apart(achievement, member, outsider, owner):
+def test_old_and_new_credentials_of_one_cooperative_keep_apart(
+    achievement, member, outsider, owner
+):
     old = issue_with_two_entries(achievement, member, owner)
     new = actions.issue_credential(achievement=achievement, recipient=outsider, actor=owner)
     create_checkpoint()
