@@ -211,3 +211,18 @@ def test_the_ussd_menu_checks_a_certificate_for_anyone(client, issued):
     digits = documents.check_code_digits(code_of(issued)).replace(" ", "")
     body = post_ussd(client, f"98*{digits}")
     assert body.startswith("END Minga: VALID.") and HOLDER in body
+
+
+def test_credentials_issued_earlier_get_their_check_code(client, issued):
+    """The migration fills the code of credentials issued before codes were kept."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module(
+        "minga.credentials.migrations.0005_one_status_entry_holder_name_check_code"
+    )
+    Credential.objects.filter(pk=issued.pk).update(check_code="")
+    assert checking.find_by_code(code_of(issued)) is None
+    migration.fill_check_codes(apps, None)
+    assert checking.find_by_code(code_of(issued)) == issued
