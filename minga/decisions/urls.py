@@ -7,6 +7,7 @@ from . import views
 app_name = "decisions"
 
 urlpatterns = [
+    path("", views.mine, name="mine"),
     path("<slug:slug>/", views.index, name="index"),
     path("<slug:slug>/discussions/new/", views.discussion_new, name="discussion-new"),
     path("<slug:slug>/discussions/<int:pk>/", views.discussion, name="discussion"),

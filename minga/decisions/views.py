@@ -16,7 +16,7 @@ from minga.audit.models import Checkpoint
 from minga.core.cache import count_hit
 from minga.core.clients import client_address
 
-from . import actions, counting, queries, secrecy
+from . import actions, counting, home, queries, secrecy
 from .forms import (
     CommentForm,
     DiscussionForm,
@@ -42,6 +42,14 @@ RECEIPT_CHECK_SECONDS = 600
 
 def _fail(request, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
+
+
+@login_required
+def mine(request):
+    """Every open poll the person may vote in (and where they voted), proxies waiting for
+    them and their cooperatives' news: the home page's decisions, on a page of their own."""
+    found = home.section(request.user, timezone.now())
+    return render(request, "decisions/mine.html", {"section": found})
 
 
 def index(request, slug):
