@@ -12,8 +12,8 @@ import datetime
 
 from minga.core.home import LIMIT
 
-from .models import Discussion, Elector, Participation, Poll, Proxy
-from .queries import _electors_query
+from .models import Discussion, Elector, Poll, Proxy
+from .queries import _electors_query, voted_polls
 
 NOTICES = 5
 NOTICE_DAYS = 30
@@ -28,11 +28,7 @@ def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-u
         .distinct()
         .order_by("closes_at", "pk")[: LIMIT + 1]
     )
-    voted = set(
-        Participation.objects.filter(
-            poll__in=[poll.pk for poll in polls], elector__in=electors
-        ).values_list("poll_id", flat=True)
-    )
+    voted = voted_polls(person, polls)
     for poll in polls:
         poll.has_voted = poll.pk in voted
     coops = person.memberships.filter(status="active").values("coop_id")
