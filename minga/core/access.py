@@ -1,14 +1,13 @@
 """Members-only pages and signed-out visitors: sent to sign in, then back.
 
 A permission helper that refuses a signed-out visitor raises `SignInRequired` (a 404 where
-nothing handles it, as before: the JSON API, tests of the helper alone) or Django's
-`PermissionDenied`; for a page read with GET, `SignInMiddleware` answers either with the
-sign-in page, which returns to the link after signing in. A signed-in person who may not see
-the page still gets 403 or 404, and a POST is never replayed as a GET.
+nothing handles it, as before: the JSON API, tests of the helper alone); for a page read with
+GET, `SignInMiddleware` answers with the sign-in page, which returns to the link after signing
+in. A signed-in person who may not see the page still gets 403 or 404, a POST is never
+replayed as a GET, and helpers that raise PermissionDenied keep their 403.
 """
 
 from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
 
@@ -24,7 +23,7 @@ class SignInMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if not isinstance(exception, SignInRequired | PermissionDenied):
+        if not isinstance(exception, SignInRequired):
             return None
         user = getattr(request, "user", None)
         if user is None or user.is_authenticated or request.method not in ("GET", "HEAD"):

@@ -27,7 +27,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-LIMIT = 50  # rows per list on the home page; the rest is one link away
+LIMIT = 20  # rows per list on the home page; the rest is one link away
 
 SECTIONS = [
     "minga.challenges.home",

@@ -19,14 +19,14 @@ NOTICES = 5
 NOTICE_DAYS = 30
 
 
-def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
+def section(person, now: datetime.datetime, limit: int = LIMIT) -> dict | None:  # type: ignore[no-untyped-def]
     electors = Elector.objects.filter(_electors_query(person))
     polls = list(
         Poll.objects.filter(status=Poll.Status.OPEN, closes_at__gt=now, electors__in=electors)
         .select_related("coop")
         .only("pk", "title", "closes_at", "is_secret", "coop__slug", "coop__name")
         .distinct()
-        .order_by("closes_at", "pk")[: LIMIT + 1]
+        .order_by("closes_at", "pk")[: limit + 1]
     )
     voted = voted_polls(person, polls)
     for poll in polls:
@@ -52,13 +52,13 @@ def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-u
             poll__closes_at__gt=now,
         )
         .select_related("poll__coop", "holder")
-        .order_by("poll__closes_at", "pk")[:LIMIT]
+        .order_by("poll__closes_at", "pk")[:limit]
     )
     if not (polls or proxies or discussions or closed):
         return None
     return {
-        "polls": polls[:LIMIT],
-        "more_polls": len(polls) > LIMIT,
+        "polls": polls[:limit],
+        "more_polls": len(polls) > limit,
         "proxies": proxies,
         "discussions": discussions,
         "closed": closed,

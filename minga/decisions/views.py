@@ -39,6 +39,7 @@ from .permissions import (
 )
 
 RECEIPTS_PER_PAGE = 500
+ALL_OPEN_POLLS = 500  # on "Decisions", the page the home page's list continues on
 RECEIPT_CHECKS = 20  # per address, in RECEIPT_CHECK_SECONDS
 RECEIPT_CHECK_SECONDS = 600
 
@@ -51,7 +52,7 @@ def _fail(request, error: ValidationError) -> None:
 def mine(request):
     """Every open poll the person may vote in (and where they voted), proxies waiting for
     them and their cooperatives' news: the home page's decisions, on a page of their own."""
-    found = home.section(request.user, timezone.now())
+    found = home.section(request.user, timezone.now(), limit=ALL_OPEN_POLLS)
     return render(request, "decisions/mine.html", {"section": found})
 
 
