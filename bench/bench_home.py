@@ -235,9 +235,7 @@ def child() -> int:
             str(TIME_BUDGET_MS),
             large[1] < TIME_BUDGET_MS,
         ),
-        budget_line(
-            "home-signed-in-query-growth", str(growth), "queries", "<=", "0", growth <= 0
-        ),
+        budget_line("home-signed-in-query-growth", str(growth), "queries", "<=", "0", growth <= 0),
     ]
     for line in lines:
         print(line)

@@ -3,9 +3,9 @@
 Each app that has something to show contributes a *section*: a function
 `section(person, now) -> dict | None` in its `home.py`, listed in `SECTIONS` below in the
 order the page shows them, and a template partial `<app>/home_section.html` that renders the
-dict (given as `section`). A section returns None when it has nothing to show. Core names the
-modules instead of importing them, as `minga demo` does with the apps' demo modules, so core
-depends on no app above it.
+dict (given as `section`; a module's `TEMPLATES` may name another partial per function). A
+section returns None when it has nothing to show. Core names the modules instead of importing
+them, as `minga demo` does with the apps' demo modules, so core depends on no app above it.
 
 Budget (bench/bench_home.py): the whole page under 50 ms with 100 open polls, 20 teams and 50
 credentials for the viewer, and a number of queries that does not grow with them: each
@@ -56,9 +56,11 @@ def _loaders(
         except ModuleNotFoundError:  # the app itself is not there (yet)
             continue
         app = name.rsplit(".", 2)[-2]
-        load = getattr(importlib.import_module(name), function, None)
+        module = importlib.import_module(name)
+        load = getattr(module, function, None)
         if load is not None:
-            found.append((f"{app}/{partial}.html", load))
+            templates = getattr(module, "TEMPLATES", {})
+            found.append((templates.get(function, f"{app}/{partial}.html"), load))
     return found
 
 

@@ -13,6 +13,8 @@ from minga.core.home import LIMIT
 from .models import Credential, Enrolment, Training
 
 CREDENTIALS = 10  # the latest; "My credentials" lists them all
+# The partials live with the home page (core), and their words in its catalogue.
+TEMPLATES = {"section": "core/home_credentials.html", "coop_section": "core/coop_credentials.html"}
 
 
 def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
@@ -23,9 +25,11 @@ def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-u
             training__status=Training.Status.OPEN,
         )
         .select_related("training__coop")
-        .annotate(next_session=Min("training__sessions__starts_at", filter=Q(
-            training__sessions__ends_at__gt=now
-        )))
+        .annotate(
+            next_session=Min(
+                "training__sessions__starts_at", filter=Q(training__sessions__ends_at__gt=now)
+            )
+        )
         .order_by("training__title", "pk")[:LIMIT]
     )
     credentials = list(

@@ -260,7 +260,8 @@ def receipt_url(poll: Poll, code: str) -> str:
     """The receipt page of `code`: the voter's own copy, to bookmark, print or send to their
     phone. The code travels in the query string, which Minga's logs never record (see
     `core.logs`); nothing on the server keeps it with the voter."""
-    return f"{reverse('decisions:receipt', args=[poll.coop.slug, poll.pk])}?{urlencode({'code': code})}"
+    page = reverse("decisions:receipt", args=[poll.coop.slug, poll.pk])
+    return f"{page}?{urlencode({'code': code})}"
 
 
 def _receipt_code(request) -> str | None:

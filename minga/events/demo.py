@@ -13,7 +13,6 @@ import zoneinfo
 from django.utils import timezone
 
 from minga.challenges.models import Need
-
 from minga.core.demo import replay_at
 
 from . import actions

@@ -72,9 +72,7 @@ def add_teams(organiser, federation, person, count, start=0):
 def add_credentials(coop, owner, person, count):
     achievement = define_bookkeeping(coop, owner)
     for _ in range(count):
-        credential_actions.issue_credential(
-            achievement=achievement, recipient=person, actor=owner
-        )
+        credential_actions.issue_credential(achievement=achievement, recipient=person, actor=owner)
 
 
 def home_queries(client) -> tuple[int, str]:

@@ -9,7 +9,15 @@ from minga.coops import actions as coop_actions
 from minga.events import actions
 from minga.events.models import Registration
 
-from .conftest import AFTER_DEADLINE, DURING_REGISTRATION, PHASES, RELEASE, at, client_of, make_event
+from .conftest import (
+    AFTER_DEADLINE,
+    DURING_REGISTRATION,
+    PHASES,
+    RELEASE,
+    at,
+    client_of,
+    make_event,
+)
 
 
 @pytest.mark.django_db
@@ -133,7 +141,7 @@ def test_it_says_registration_is_closed_before_the_form(event):
         response = client_of(outsider).get(reverse("events:register", args=[event.slug]))
         page = response.content.decode()
         assert "Registration closed at" in page
-        assert 'name="languages"' not in page and "<form method=\"post\" novalidate>" not in page
+        assert 'name="languages"' not in page and '<form method="post" novalidate>' not in page
         posted = client_of(outsider).post(reverse("events:register", args=[event.slug]), {})
         assert not event.registrations.filter(person=outsider).exists()
         assert posted.status_code == 200

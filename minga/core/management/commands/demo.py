@@ -14,7 +14,6 @@ import urllib.error
 import urllib.request
 
 from django.conf import settings
-
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
