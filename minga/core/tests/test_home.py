@@ -117,7 +117,7 @@ def test_it_keeps_the_front_page_for_visitors(client, coop):
 def test_outsiders_see_nothing_of_the_cooperative(client, coop, owner, outsider, discussion):
     add_polls(discussion, owner, 1)
     _count, page = home_queries(client_for(client, outsider))
-    assert "Poll 0" not in page and "Nothing waits for you" in page
+    assert "Poll 0" not in page and "Nada le espera por ahora." in page  # a Spanish reader
 
 
 def test_it_does_not_grow_its_queries_with_the_data(
