@@ -2,6 +2,7 @@
 sign-ins last, after the server's start-up lines."""
 
 import io
+import os
 import shutil
 import subprocess
 from pathlib import Path
@@ -14,11 +15,15 @@ ROOT = Path(__file__).resolve().parents[3]
 
 def demo_commands(**variables: str) -> list[str]:
     args = [f"{name}={value}" for name, value in variables.items()]
+    # As from a fresh shell: the caller's own database or address would rightly win.
+    overridden = ("DATABASE_URL", "MINGA_PUBLIC_URL", "ALLOWED_HOSTS")
+    env = {name: value for name, value in os.environ.items() if name not in overridden}
     done = subprocess.run(
         ["make", "-n", "-C", str(ROOT), "demo", *args],
         capture_output=True,
         text=True,
         check=True,
+        env=env,
     )
     return [line for line in done.stdout.splitlines() if "bin/minga " in line]
 

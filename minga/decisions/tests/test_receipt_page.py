@@ -100,3 +100,12 @@ def test_the_page_never_names_the_choice(client, coop, owner, secret_poll):
     response = cast(client_for(client, owner), secret_poll)
     page = response.content.decode()
     assert "Bruno" not in page  # option 1: the receipt page never names the choice
+
+
+def test_the_polls_list_marks_where_you_voted(member_client, coop, secret_poll, discussion, owner):
+    other = make_poll(discussion, owner, kind="single")
+    cast(member_client, secret_poll)
+    page = member_client.get(reverse("decisions:index", args=[coop.slug])).content.decode()
+    mine = page.split(secret_poll.get_absolute_url())[1].split("</li>")[0]
+    theirs = page.split(other.get_absolute_url())[1].split("</li>")[0]
+    assert "You voted" in mine and "You voted" not in theirs
