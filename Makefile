@@ -6,6 +6,14 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 HOST ?= 127.0.0.1
 PORT ?= 8000
+# The demo's absolute links, DIDs and QR codes follow the address it is served at. Its data
+# is signed for that address (credentials name their issuer's did:web, the log its origin),
+# so each address gets a database of its own, loaded for it.
+DEMO_URL := $(or $(MINGA_PUBLIC_URL),http://$(HOST):$(PORT))
+DEMO_DB := $(or $(DATABASE_URL),sqlite:///$(CURDIR)/var/demo-$(subst :,-,$(subst /,,$(subst http://,,$(subst https://,,$(DEMO_URL))))).sqlite3)
+comma := ,
+DEMO_ENV := DEBUG=1 MINGA_PUBLIC_URL=$(DEMO_URL) DATABASE_URL=$(DEMO_DB) \
+	ALLOWED_HOSTS=$(or $(ALLOWED_HOSTS),$(HOST)$(comma)127.0.0.1$(comma)localhost)
 
 .PHONY: demo test test-fast bench lint messages install browser clean
 
@@ -22,12 +30,14 @@ install: $(STAMP)
 	DEBUG=1 $(BIN)/python manage.py compilemessages --ignore=.venv --verbosity 0
 
 demo: install
-	DEBUG=1 $(BIN)/minga migrate --verbosity 0
-	DEBUG=1 $(BIN)/minga demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (beside it, minga worker delivers messages, signs log checkpoints, closes polls on time and sends notices)"
-	worker=""; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	DEBUG=1 $(BIN)/minga worker & worker=$$!; \
-	DEBUG=1 $(BIN)/minga runserver $(HOST):$(PORT)
+	mkdir -p var
+	$(DEMO_ENV) $(BIN)/minga migrate --verbosity 0
+	$(DEMO_ENV) $(BIN)/minga demo --no-sign-ins
+	@echo "Serving on $(DEMO_URL)/ (beside it, minga worker delivers messages, signs log checkpoints, closes polls on time and sends notices)"
+	worker=""; signins=""; trap 'kill $$worker $$signins 2>/dev/null' EXIT INT TERM; \
+	$(DEMO_ENV) $(BIN)/minga worker & worker=$$!; \
+	$(DEMO_ENV) $(BIN)/minga demo --sign-ins-after http://$(HOST):$(PORT)/health & signins=$$!; \
+	$(DEMO_ENV) $(BIN)/minga runserver $(HOST):$(PORT)
 
 # Debian's chromium and chromium-driver drive the browser tests; they skip with a visible
 # reason when the browser is missing and cannot be installed (no root, no apt).

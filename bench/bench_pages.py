@@ -67,6 +67,11 @@ HELLO = "/bench-hello/"
 DIRECTORY = "/coops/"
 EXTRA_THROUGHPUT = ["/coops/?country=KE", "/"]
 EXTRA_PAGES = ["/coops/?country=KE"]  # query-string variants the URLconf cannot reveal
+# Pages weighed signed in, as the demo's coffee cooperative secretary (member of two
+# cooperatives, with polls, trainings and credentials): the signed-in home page first. The
+# registration page (/accounts/signup/) is among the routes above.
+SIGNED_IN_AS = "secretary@twizerane.demo.minga.coop"
+SIGNED_IN_PAGES = ["/", "/decisions/", "/credentials/"]
 
 # Types sent compressed by a server; anything else (images, fonts) is counted as is.
 TEXT_TYPES = ("text/", "application/javascript", "application/json", "image/svg+xml")
@@ -345,7 +350,20 @@ def list_routes() -> None:
     if announced is not None:
         for page in EVENT_PAGES:
             samples[f"events/<slug:slug>/{page}"] = [f"/events/{announced.slug}/{page}"]
+    # A signed-in member's own pages (the home page above all), weighed with their session.
+    from django.test import Client
+
+    from minga.accounts.models import User
+
+    member = User.objects.filter(email=SIGNED_IN_AS).first()
+    session = ""
+    if member is not None:
+        client = Client()
+        client.force_login(member)
+        session = client.cookies[settings.SESSION_COOKIE_NAME].value
     missing = [route for route, paths in samples.items() if not paths]
+    if not session:
+        missing.append(f"the demo person {SIGNED_IN_AS} (signed-in pages)")
     if announced is None:
         missing.append("an announced event (events/<slug:slug>/...)")
     plain, skipped = [], []
@@ -375,6 +393,7 @@ def list_routes() -> None:
                 "skipped": skipped,
                 "missing": missing,
                 "languages": [code for code, _name in settings.LANGUAGES],
+                "session": f"{settings.SESSION_COOKIE_NAME}={session}",
             }
         )
     )
@@ -448,11 +467,12 @@ class PageWeigher:
             return 0
         return self.asset(parts.path + (f"?{parts.query}" if parts.query else ""), seen)
 
-    def weigh(self, path: str, language: str) -> tuple[int, int, int] | None:
+    def weigh(self, path: str, language: str, cookie: str = "") -> tuple[int, int, int] | None:
         """(raw HTML, gzip HTML, gzip HTML + assets) in bytes, or None if not an HTML page."""
-        status, content_type, body = get(
-            self.port, path, {"Accept-Language": language, "Accept-Encoding": "identity"}
-        )
+        headers = {"Accept-Language": language, "Accept-Encoding": "identity"}
+        if cookie:
+            headers["Cookie"] = cookie
+        status, content_type, body = get(self.port, path, headers)
         if status != 200 or not content_type.startswith("text/html"):
             self.not_page = f"{status} {content_type.split(';')[0] or '-'}"
             return None
@@ -467,15 +487,19 @@ class PageWeigher:
 def page_weights(port: int, routes: dict) -> list[str]:
     weigher = PageWeigher(port)
     rows, not_pages = [], []
-    for path in routes["routes"] + EXTRA_PAGES:
+    pages = [(path, "") for path in routes["routes"] + EXTRA_PAGES]
+    pages += [(path, routes["session"]) for path in SIGNED_IN_PAGES]
+    for path, cookie in pages:
         weigher.missing, weigher.external = set(), set()
         worst = None
         for language in routes["languages"]:
-            weight = weigher.weigh(path, language)
+            weight = weigher.weigh(path, language, cookie)
             if weight is None:
                 break
             if worst is None or weight[2] > worst[1][2]:
                 worst = (language, weight)
+        if cookie:
+            path += " (signed in)"
         if worst is None:
             not_pages.append(f"{path} ({weigher.not_page})")
             continue

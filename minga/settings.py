@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "minga.core.middleware.PreferencesMiddleware",
     "minga.core.middleware.MessageMiddleware",
+    "minga.core.access.SignInMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
 ]
@@ -402,7 +403,14 @@ LOGGING = {
         "json": {"()": "minga.core.logs.JsonFormatter"},
         "text": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
     },
-    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT}},
+    "filters": {"one_line_refusals": {"()": "minga.core.logs.OneLineRefusals"}},
+    "handlers": {
+        "stderr": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["one_line_refusals"],
+        }
+    },
     # Everything else that warns or fails (the task worker, libraries) in the same shape.
     "root": {"handlers": ["stderr"], "level": "WARNING"},
     "loggers": {
@@ -413,6 +421,9 @@ LOGGING = {
         },
         # Server errors (500), which Django's default handlers print only while DEBUG is on.
         "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        # Refused requests (CSRF, disallowed hosts): one line each, not also Django's own
+        # development console line beside ours.
+        "django.security": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
     },
 }
 

@@ -8,6 +8,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minga.core import zones
 from minga.core.clients import client_address
 
 from . import actions
@@ -25,7 +26,10 @@ def _address(request) -> str:
 def signup(request):
     if request.user.is_authenticated:
         return redirect("accounts:profile")
-    form = SignUpForm(request.POST or None, initial={"preferred_language": request.LANGUAGE_CODE})
+    # The time zone starts from the browser's region (Accept-Language "pt-BR": Brazil's).
+    zone = zones.zone_from_accept_language(request.headers.get("Accept-Language", ""))
+    initial = {"preferred_language": request.LANGUAGE_CODE, "timezone": zone or "UTC"}
+    form = SignUpForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         user = actions.sign_up(

@@ -1,7 +1,5 @@
 """Fixed vocabularies for people's profiles (shared with coops and events)."""
 
-import zoneinfo
-
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -55,5 +53,9 @@ class Role(models.TextChoices):
     DOMAIN_EXPERT = "domain-expert", _("Domain expert")
 
 
-def timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name.replace("_", " ")) for name in sorted(zoneinfo.available_timezones())]
+def timezone_choices() -> list:
+    """The one list of time zones every form offers (people, events, trainings): by country,
+    then city, in the reader's language (see `minga.core.zones`)."""
+    from minga.core import zones
+
+    return zones.choices()

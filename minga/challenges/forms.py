@@ -8,6 +8,7 @@ from django_countries import countries
 from minga.accounts.models import User
 from minga.accounts.vocab import Language
 from minga.coops.models import Cooperative, Membership, Sector
+from minga.core.collation import by_name
 
 from .models import Need, NeedDocument, NeedTranslation, Theme
 from .regions import WorldRegion
@@ -194,8 +195,8 @@ class CatalogueFilterForm(forms.Form):
 
     def __init__(self, *args, present_countries=(), present_regions=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All countries"))] + sorted(
-            ((code, countries.name(code)) for code in present_countries), key=lambda c: c[1]
+        self.fields["country"].choices = [("", _("All countries"))] + by_name(
+            (code, countries.name(code)) for code in present_countries
         )
         self.fields["region"].choices = [("", _("All provinces and regions"))] + [
             (name, name) for name in present_regions

@@ -3,6 +3,7 @@ from django.utils.translation import gettext_lazy as _
 from django_countries import countries
 
 from minga.accounts.vocab import Language
+from minga.core.collation import by_name
 
 from .models import Cooperative, Membership, Sector
 
@@ -42,9 +43,10 @@ class DirectoryFilterForm(forms.Form):
 
     def __init__(self, *args, present_countries=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["country"].choices = [("", _("All countries"))] + [
+        # By name in the reader's language (it was by ISO code: Spain between Canada and India).
+        self.fields["country"].choices = [("", _("All countries"))] + by_name(
             (code, countries.name(code)) for code in present_countries
-        ]
+        )
 
 
 class MembershipForm(forms.Form):

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_POST
 from django_countries import countries
 
 from minga.core.cache import public_page
+from minga.core.home import coop_sections
 
 from . import actions, importer, queries
 from .forms import CooperativeForm, DirectoryFilterForm, ImportForm, InvitationForm, MembershipForm
@@ -81,6 +82,7 @@ def detail(request, slug):
             "can_edit": can_edit(request.user, coop),
             "can_manage": can_manage_members(request.user, coop),
             "active_members": coop.memberships.filter(status=Membership.Status.ACTIVE).count(),
+            "sections": coop_sections(coop, request.user, timezone.now()),
         },
     )
 

@@ -57,3 +57,14 @@ def start_sentry(*, dsn: str, environment: str, traces_sample_rate: float) -> No
         max_request_body_size="never",
         include_local_variables=False,
     )
+
+
+class OneLineRefusals(logging.Filter):
+    """Expected refusals (a 403, a 404, a failed CSRF check: warnings, not errors) are one
+    line each: the message, never the traceback of the exception that refused."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno < logging.ERROR:
+            record.exc_info = None
+            record.exc_text = None
+        return True

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 from django.views.decorators.http import require_GET
@@ -8,10 +9,19 @@ from django.views.decorators.http import require_GET
 from minga.coops.queries import generation
 from minga.core.cache import public_page
 from minga.core.health import report
+from minga.core.home import sections_for
+
+
+def home(request):
+    """A signed-in person's own page (what waits for them); the public front page otherwise."""
+    if request.user.is_authenticated:
+        sections = sections_for(request.user, timezone.now())
+        return render(request, "core/home_member.html", {"sections": sections})
+    return front_page(request)
 
 
 @public_page(generation)
-def home(request):
+def front_page(request):
     from minga.coops.models import Cooperative
 
     stats = {

@@ -20,6 +20,7 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from minga import audit
 from minga.audit.models import Entry
@@ -818,3 +819,46 @@ def check_receipt(*, poll: Poll, code: str) -> bool | str:
         if secrecy.commitment(cleaned, ballot_id, choice, pepper=pepper) in logged:
             return True
     return False
+
+
+RECEIPT_SMS_PER_POLL = 3  # per person and poll, in RECEIPT_SMS_SECONDS
+RECEIPT_SMS_SECONDS = 3600
+RECEIPT_SMS = gettext_noop(
+    "Minga: your receipt for '%(poll)s' is %(code)s. It checks that your ballot is counted, "
+    "never how you voted: %(link)s"
+)
+
+
+@transaction.atomic
+def send_receipt_sms(*, poll: Poll, code: str, actor: User) -> None:
+    """Send receipt `code` of `poll` to `actor`'s own verified phone, in their language.
+
+    The voter holds the code (their receipt page's link carries it) and asks for it to be sent:
+    the message goes out as a vote receipt, whose text the record never keeps (channels), and
+    no audit entry is written, since "this member asked for a receipt now" is all it could
+    say and it would sit next to nothing else. A few per person and poll, for the cost of SMS.
+    """
+    from django.conf import settings
+    from django.urls import reverse
+    from django.utils import translation
+
+    from minga.channels.models import OutboundMessage
+    from minga.channels.sms import send_sms
+    from minga.core.cache import count_hit
+
+    cleaned = secrecy.clean_receipt(code)
+    if cleaned is None:
+        raise ValidationError(_("A receipt is ten digits, like 04719 88231."))
+    if not (actor.phone and actor.is_phone_verified):
+        raise ValidationError(_("Verify your phone number first: receipts go only to it."))
+    key = f"receipt-sms:{actor.pk}:{poll.pk}"
+    if count_hit(key, RECEIPT_SMS_SECONDS) > RECEIPT_SMS_PER_POLL:
+        raise ValidationError(_("This receipt was sent to your phone a few times already."))
+    link = settings.MINGA_PUBLIC_URL + reverse("decisions:receipts", args=[poll.coop.slug, poll.pk])
+    with translation.override(actor.preferred_language or None):
+        text = _(RECEIPT_SMS) % {
+            "poll": poll.title[:50],
+            "code": secrecy.format_receipt(cleaned),
+            "link": link,
+        }
+    send_sms(to=actor.phone, text=text, kind=OutboundMessage.Kind.VOTE_RECEIPT)

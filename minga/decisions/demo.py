@@ -61,6 +61,7 @@ FEDERATION_MEMBERS = [COFFEE, "umurenge-sacco-nyamata", "mwangaza-sacco", "kiamb
 MEETING = "Day of the next sector meeting"
 MEETING_DAYS = ["Saturday morning", "Saturday afternoon", "Wednesday evening"]
 USSD_PIN = "24680"
+FARMER_PHONE = "+250788100002"  # the phone-only farmer of the core demo
 BASE_URL = "https://demo.minga.coop"
 
 
@@ -80,7 +81,16 @@ def load(*, people, coops, stdout) -> None:
         f"Decisions: {Poll.objects.filter(status=Poll.Status.CLOSED).count()} closed and "
         f"{Poll.objects.filter(status=Poll.Status.OPEN).count()} open polls."
     )
-    stdout.write(f"USSD simulator (/channels/ussd/simulator/): {farmer.phone}, PIN {USSD_PIN}")
+    stdout.write(sign_in_notes(farmer)[0])
+
+
+def sign_in_notes(farmer: User | None = None) -> list[str]:
+    """Lines `minga demo` prints with the sign-ins: the farmer's phone and PIN for USSD."""
+    if farmer is None:
+        farmer = User.objects.filter(phone=FARMER_PHONE).first()
+    if farmer is None:
+        return []
+    return [f"USSD simulator (/channels/ussd/simulator/): {farmer.phone}, PIN {USSD_PIN}"]
 
 
 def _members(coffee, people) -> list[User]:

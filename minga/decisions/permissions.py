@@ -7,10 +7,10 @@ Closed polls' results, minutes and receipt lists are public, like the audit log 
 """
 
 from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from minga.coops.models import Cooperative, Membership
+from minga.core.access import SignInRequired
 
 from .models import Discussion, Poll
 
@@ -56,7 +56,7 @@ def get_coop(user, slug: str, *, need: str = "read") -> Cooperative:
     allowed = can_manage(user, coop) if need == "manage" else can_read(user, coop)
     if not allowed:
         if not user.is_authenticated:
-            raise Http404
+            raise SignInRequired
         raise PermissionDenied
     return coop
 
@@ -78,6 +78,6 @@ def get_poll(user, slug: str, pk: int, *, need: str = "read") -> Poll:
     allowed = can_manage(user, poll.coop) if need == "manage" else can_read(user, poll.coop)
     if not allowed:
         if not user.is_authenticated:
-            raise Http404
+            raise SignInRequired
         raise PermissionDenied
     return poll

@@ -78,6 +78,19 @@ def open_polls_for(person: User, now=None) -> list[Poll]:  # type: ignore[no-unt
     )
 
 
+def voted_polls(person: User, polls: list[Poll]) -> set[int]:
+    """Which of `polls` `person` voted in (one of their votes at least), from participations:
+    that an elector voted, never what, nor which ballot (secret ballots stay unlinked)."""
+    if not getattr(person, "is_authenticated", False) or not polls:
+        return set()
+    return set(
+        Participation.objects.filter(
+            poll__in=[poll.pk for poll in polls],
+            elector__in=Elector.objects.filter(_electors_query(person)),
+        ).values_list("poll_id", flat=True)
+    )
+
+
 def voted_electors(electors: list[Elector]) -> set[int]:
     return set(
         Participation.objects.filter(elector__in=electors).values_list("elector_id", flat=True)

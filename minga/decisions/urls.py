@@ -7,6 +7,7 @@ from . import views
 app_name = "decisions"
 
 urlpatterns = [
+    path("", views.mine, name="mine"),
     path("<slug:slug>/", views.index, name="index"),
     path("<slug:slug>/discussions/new/", views.discussion_new, name="discussion-new"),
     path("<slug:slug>/discussions/<int:pk>/", views.discussion, name="discussion"),
@@ -26,5 +27,7 @@ urlpatterns = [
     path("<slug:slug>/polls/<int:pk>/results/", views.poll_results, name="poll-results"),
     path("<slug:slug>/polls/<int:pk>/minutes/", views.minutes, name="minutes"),
     path("<slug:slug>/polls/<int:pk>/receipts/", views.receipts, name="receipts"),
+    path("<slug:slug>/polls/<int:pk>/receipt/", views.receipt, name="receipt"),
+    path("<slug:slug>/polls/<int:pk>/receipt/sms/", views.receipt_sms, name="receipt-sms"),
     path("", include("minga.decisions.delegation_urls")),
 ]

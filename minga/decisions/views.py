@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlencode
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -16,7 +19,7 @@ from minga.audit.models import Checkpoint
 from minga.core.cache import count_hit
 from minga.core.clients import client_address
 
-from . import actions, counting, queries, secrecy
+from . import actions, counting, home, queries, secrecy
 from .forms import (
     CommentForm,
     DiscussionForm,
@@ -36,6 +39,7 @@ from .permissions import (
 )
 
 RECEIPTS_PER_PAGE = 500
+ALL_OPEN_POLLS = 500  # on "Decisions", the page the home page's list continues on
 RECEIPT_CHECKS = 20  # per address, in RECEIPT_CHECK_SECONDS
 RECEIPT_CHECK_SECONDS = 600
 
@@ -44,15 +48,25 @@ def _fail(request, error: ValidationError) -> None:
     messages.error(request, " ".join(error.messages))
 
 
+@login_required
+def mine(request):
+    """Every open poll the person may vote in (and where they voted), proxies waiting for
+    them and their cooperatives' news: the home page's decisions, on a page of their own."""
+    found = home.section(request.user, timezone.now(), limit=ALL_OPEN_POLLS)
+    return render(request, "decisions/mine.html", {"section": found})
+
+
 def index(request, slug):
     coop = get_coop(request.user, slug)
+    polls = list(queries.polls_of(coop)[:100])
     return render(
         request,
         "decisions/discussion_list.html",
         {
             "coop": coop,
             "discussions": queries.discussions_of(coop)[:100],
-            "polls": queries.polls_of(coop)[:100],
+            "polls": polls,
+            "voted": queries.voted_polls(request.user, polls),
             "can_start": can_start_discussion(request.user, coop),
             "open_polls": queries.open_polls_for(request.user),
         },
@@ -238,15 +252,69 @@ def poll_vote(request, slug, pk):
     except ValidationError as error:
         _fail(request, error)
         return redirect(found)
-    messages.success(
+    messages.success(request, _("Your ballot is recorded."))
+    return redirect(receipt_url(found, code))
+
+
+def receipt_url(poll: Poll, code: str) -> str:
+    """The receipt page of `code`: the voter's own copy, to bookmark, print or send to their
+    phone. The code travels in the query string, which Minga's logs never record (see
+    `core.logs`); nothing on the server keeps it with the voter."""
+    page = reverse("decisions:receipt", args=[poll.coop.slug, poll.pk])
+    return f"{page}?{urlencode({'code': code})}"
+
+
+def _receipt_code(request) -> str | None:
+    return secrecy.clean_receipt(request.GET.get("code") or request.POST.get("code") or "")
+
+
+def receipt(request, slug, pk):
+    """A voter's receipt, from the link they were given when they voted: shows the code, checks
+    it (as the public receipt check does, never showing the choice) and offers to send it to
+    their own phone. The page is the voter's to keep: not cached by anyone else, and links from
+    it carry no referrer."""
+    found = get_poll(request.user, slug, pk, need="public")
+    code = _receipt_code(request)
+    if code is None or found.status not in (Poll.Status.OPEN, Poll.Status.CLOSED):
+        raise Http404
+    checked = None
+    if _may_check_receipt(request):
+        checked = actions.check_receipt(poll=found, code=code)
+    electors = queries.electors_for(request.user, found)
+    response = render(
         request,
-        _(
-            "Your ballot is recorded. Your receipt is %(code)s: keep it to check that your "
-            "ballot is counted. You can vote again until the poll closes; the last ballot counts."
-        )
-        % {"code": secrecy.format_receipt(code)},
+        "decisions/poll_receipt.html",
+        {
+            "coop": found.coop,
+            "poll": found,
+            "code": code,
+            "shown_code": secrecy.format_receipt(code),
+            "checked": checked,
+            "accepting": found.is_accepting_votes(),
+            "can_send": bool(electors) and request.user.is_phone_verified,
+        },
     )
-    return redirect(found)
+    response["Cache-Control"] = "private, no-store"
+    response["Referrer-Policy"] = "no-referrer"
+    return response
+
+
+@require_POST
+def receipt_sms(request, slug, pk):
+    """Send the receipt to the voter's own verified phone (an elector of this poll only)."""
+    found = get_poll(request.user, slug, pk)
+    code = _receipt_code(request)
+    if code is None:
+        raise Http404
+    if not queries.electors_for(request.user, found) or not request.user.is_phone_verified:
+        raise PermissionDenied
+    try:
+        actions.send_receipt_sms(poll=found, code=code, actor=request.user)
+    except ValidationError as error:
+        _fail(request, error)
+    else:
+        messages.success(request, _("The receipt is on its way to your phone."))
+    return redirect(receipt_url(found, code))
 
 
 def _manage_step(request, slug, pk, step):

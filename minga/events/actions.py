@@ -15,6 +15,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from minga import audit
 from minga.accounts.models import User
@@ -419,7 +420,9 @@ def profile_defaults(person: User) -> dict:
     }
 
 
-def _check_registration_open(event: Event) -> None:
+def check_registration_open(event: Event) -> None:
+    """A ValidationError saying why `event` takes no registration now (cancelled, not yet
+    open, closed), so a page can say so before anyone fills in the form."""
     _refuse_if_cancelled(event)
     now = timezone.now()
     if not event.is_open_for_registration(now):
@@ -460,7 +463,7 @@ def _register(
 def register_person(*, event: Event, person: User, answers: dict | None = None) -> Registration:
     """A person registers for themselves."""
     event = Event.objects.select_for_update().get(pk=event.pk)
-    _check_registration_open(event)
+    check_registration_open(event)
     if not event.accepts_people:
         raise ValidationError(
             _("This event takes registrations from organisations only."), code="people_not_allowed"
@@ -489,7 +492,7 @@ def register_organisation(
 ) -> list[Registration]:
     """A cooperative registers with its roster: each person must be an active member."""
     event = Event.objects.select_for_update().get(pk=event.pk)
-    _check_registration_open(event)
+    check_registration_open(event)
     if not event.accepts_organisations:
         raise ValidationError(
             _("This event takes registrations from people only, each for themselves."),
@@ -897,6 +900,24 @@ def _check_proposals_open(event: Event) -> None:
         )
 
 
+def check_team_size(team: Team) -> None:
+    """A team below the event's minimum size cannot put a proposal before the jury."""
+    size = team.memberships.filter(status=TeamMembership.Status.ACTIVE).count()
+    minimum = team.event.team_min_size
+    if size < minimum:
+        raise ValidationError(
+            ngettext(
+                "A team needs at least %(minimum)s member to submit a proposal; "
+                "yours has %(size)s. Invite teammates first.",
+                "A team needs at least %(minimum)s members to submit a proposal; "
+                "yours has %(size)s. Invite teammates first.",
+                minimum,
+            )
+            % {"minimum": minimum, "size": size},
+            code="team_too_small",
+        )
+
+
 @transaction.atomic
 def save_proposal(
     *,
@@ -923,6 +944,7 @@ def save_proposal(
         raise ValidationError(
             _("Choose your team's challenge before writing the proposal."), code="no_challenge"
         )
+    check_team_size(team)
     new_files = list(new_files)
     for upload in new_files:
         check_upload(upload)

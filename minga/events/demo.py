@@ -13,6 +13,7 @@ import zoneinfo
 from django.utils import timezone
 
 from minga.challenges.models import Need
+from minga.core.demo import replay_at
 
 from . import actions
 from .models import Event
@@ -92,6 +93,8 @@ PRIZES = [
     ("Publicity", "Featured on the ICA website and social media channels."),
 ]
 
+PUBLISHED_2019 = paris(2019, 8, 15, 10, 0)
+CANCELLED_2019 = paris(2019, 10, 10, 12, 0)  # before the challenges were released
 REASON = (
     "The organisers cancelled this edition in October 2019, before the challenges were "
     "released. Participants had asked about the deadline and its time zone, the channels, "
@@ -169,8 +172,11 @@ def _first_edition(organiser, ica) -> Event:
         "face. A coop-a-thon is a way to come up with solutions together, to encourage "
         "cooperation among cooperatives and to show what IT cooperatives can do.",
     )
-    actions.publish_event(event=event, actor=organiser)
-    return actions.cancel_event(event=event, actor=organiser, reason=REASON)
+    # Published and cancelled at their own dates in 2019, not on the day the demo is loaded.
+    with replay_at(PUBLISHED_2019):
+        actions.publish_event(event=event, actor=organiser)
+    with replay_at(CANCELLED_2019):
+        return actions.cancel_event(event=event, actor=organiser, reason=REASON)
 
 
 def _live_edition(first: Event, people, coops) -> Event:

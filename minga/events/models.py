@@ -295,6 +295,10 @@ class Event(models.Model):
         return self.is_published and now >= self.announcement_at
 
     def phases(self) -> list[Phase]:
+        """The timeline, in the order things happen (an intake may open before registration)."""
+        return sorted(self._phases(), key=lambda phase: phase.starts_at)
+
+    def _phases(self) -> list[Phase]:
         return [
             Phase(
                 "registration",

@@ -330,9 +330,15 @@ def challenge_remove(request, slug, pk):
 def register(request, slug):
     event = get_event(request.user, slug)
     registration = registration_of(request.user, event)
+    closed = None  # why a newcomer cannot register, said before the form rather than after
+    if registration is None:
+        try:
+            actions.check_registration_open(event)
+        except ValidationError as error:
+            closed = error.messages[0]
     initial = None if registration else actions.profile_defaults(request.user)
     form = RegistrationForm(request.POST or None, instance=registration, initial=initial)
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST" and closed is None and form.is_valid():
         try:
             if registration is None:
                 actions.register_person(event=event, person=request.user, answers=form.cleaned_data)
@@ -349,7 +355,7 @@ def register(request, slug):
     return render(
         request,
         "events/register.html",
-        _context(request, event, form=form, registration=registration),
+        _context(request, event, form=form, registration=registration, closed=closed),
     )
 
 
@@ -709,6 +715,12 @@ def proposal(request, slug, pk):
     latest = existing.latest_version() if existing else None
     now = timezone.now()
     editable = is_team_member(request.user, team) and event.is_open_for_proposals(now)
+    too_small = None  # said before the form, which stays hidden until the team is big enough
+    if editable:
+        try:
+            actions.check_team_size(team)
+        except ValidationError as error:
+            too_small, editable = error.messages[0], False
     attachments = list(latest.attachments.all()) if latest else []
     form = None
     if editable or request.method == "POST":
@@ -753,6 +765,7 @@ def proposal(request, slug, pk):
             attachments=attachments,
             versions=existing.versions.all() if existing else [],
             for_jury=existing.version_for_jury() if existing else None,
+            too_small=too_small,
         ),
         status=400 if request.method == "POST" else 200,
     )

@@ -26,7 +26,7 @@ from tests.browser.support import PHONE, assert_fits, said
 
 KIGALI = zoneinfo.ZoneInfo("Africa/Kigali")
 PROPOSAL = "A shared solar dryer for the washing station"
-RECEIPT = re.compile(r"Your receipt is (\d{5} \d{5})")
+RECEIPT = re.compile(r"(\d{5} \d{5})")
 
 pytestmark = [
     pytest.mark.browser,
@@ -64,7 +64,10 @@ def vote(page: Page, position: str, reason: str = "") -> str:
         page.get_by_label("Your reason").fill(reason)
     page.get_by_role("button", name=re.compile("Cast my ballot|Change my vote")).click()
     expect(said(page)).to_contain_text("Your ballot is recorded")
-    return RECEIPT.search(said(page).inner_text()).group(1)
+    # The receipt has a page of its own, to bookmark or print; back to the ballot from it.
+    receipt = RECEIPT.fullmatch(page.locator("#receipt-code").inner_text()).group(1)
+    page.get_by_role("link", name="Back to the ballot").click()
+    return receipt
 
 
 def test_a_member_proposes_the_members_decide_and_the_minutes_show(new_page, live_server):

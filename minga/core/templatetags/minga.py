@@ -28,3 +28,12 @@ def when(value: datetime.datetime | None, zone: str | None = None) -> str:
         text,
         tz.key if hasattr(tz, "key") else str(tz),
     )
+
+
+@register.filter
+def number(value) -> str:  # type: ignore[no-untyped-def]
+    """A count with the reader's thousands separator (23 000, 23.000, 23,000): grouped here
+    only, not site-wide, where years and identifiers must stay as they are."""
+    if value is None or value == "":
+        return ""
+    return formats.number_format(value, use_l10n=True, force_grouping=True)

@@ -42,3 +42,32 @@ def test_it_names_the_request_without_its_query_string():
 def test_it_sends_every_other_logger_s_warnings_to_standard_error_too(settings):
     assert settings.LOGGING["root"] == {"handlers": ["stderr"], "level": "WARNING"}
     assert settings.LOGGING["loggers"]["minga"]["propagate"] is False  # not twice
+
+
+def test_an_expected_refusal_is_one_line_without_its_traceback(settings, db):
+    """A 403 or a failed CSRF check is expected: it prints one line in the terminal."""
+    import io
+    import logging.config
+
+    from django.test import Client
+
+    from conftest import make_person
+
+    stream = io.StringIO()
+    logging.config.dictConfig(settings.LOGGING)
+    try:
+        for name in ("", "django.security", "django.request", "minga"):
+            for handler in logging.getLogger(name).handlers:
+                handler.setStream(stream)
+        client = Client(enforce_csrf_checks=True)
+        client.force_login(make_person("Refused Person", "refused@example.org"))
+        assert client.post("/coops/new/", {"name": "x"}).status_code == 403
+        logging.getLogger("django.security.csrf").warning(
+            "Forbidden: %s", "/x", exc_info=_record().exc_info
+        )
+    finally:
+        logging.config.dictConfig(settings.LOGGING)
+    lines = stream.getvalue().splitlines()
+    assert len(lines) == 2, lines  # the real refusal, then the one carrying an exception
+    assert all("Forbidden" in line for line in lines)
+    assert "Traceback" not in stream.getvalue()

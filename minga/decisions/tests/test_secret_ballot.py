@@ -24,7 +24,7 @@ from minga.decisions.models import Ballot, Participation, Poll
 from .conftest import join, make_poll
 
 VOTERS = 12
-RECEIPT = re.compile(r"Your receipt is (\d{5} \d{5})")
+RECEIPT = re.compile(r'id="receipt-code">(\d{5} \d{5})<')
 
 
 def every_row(table: str) -> list[tuple]:

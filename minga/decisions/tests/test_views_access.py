@@ -37,19 +37,21 @@ def urls(coop, discussion, world):
     }
 
 
-# status per page for: anonymous, outsider, associate, member, owner (an administrator)
+# status per page for: anonymous, outsider, associate, member, owner (an administrator);
+# 302: a signed-out visitor on a members-only page is sent to sign in, and back
+# (it was a 404, a dead end for a member who opened a poll link from a message).
 EXPECTED = {
-    "index": (404, 403, 200, 200, 200),
+    "index": (302, 403, 200, 200, 200),
     "discussion-new": (302, 403, 403, 200, 200),
-    "discussion": (404, 403, 200, 200, 200),
-    "poll-new": (404, 403, 403, 403, 200),
-    "poll-open": (404, 403, 200, 200, 200),
-    "poll-draft": (404, 403, 200, 200, 200),
+    "discussion": (302, 403, 200, 200, 200),
+    "poll-new": (302, 403, 403, 403, 200),
+    "poll-open": (302, 403, 200, 200, 200),
+    "poll-draft": (302, 403, 200, 200, 200),
     "results-closed": (200, 200, 200, 200, 200),
-    "results-open": (404, 403, 404, 404, 404),
+    "results-open": (302, 403, 404, 404, 404),
     "minutes": (200, 200, 200, 200, 200),
     "receipts-closed": (200, 200, 200, 200, 200),
-    "receipts-open": (404, 403, 200, 200, 200),
+    "receipts-open": (302, 403, 200, 200, 200),
 }
 
 
@@ -65,6 +67,23 @@ def test_it_gives_each_persona_the_right_access(
             client_for(client, person)
         response = client.get(url)
         assert response.status_code == expected, (page, person, response.status_code)
+
+
+def test_it_sends_a_signed_out_visitor_to_sign_in_and_back(client, coop, discussion, world):
+    url = urls(coop, discussion, world)["poll-open"]
+    response = client.get(url)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next={url}"
+
+
+def test_it_still_hides_members_pages_from_the_json_api(client, coop, world):
+    response = client.get(f"/api/decisions/polls/{world['open'].pk}")
+    assert response.status_code == 404
+
+
+def test_it_never_replays_a_post_as_a_sign_in(client, coop, discussion, world):
+    url = reverse("decisions:poll-vote", args=[coop.slug, world["open"].pk])
+    assert client.post(url, {"choice": "0"}).status_code == 404
 
 
 @pytest.mark.parametrize("action", ["poll-open", "poll-close", "poll-cancel"])

@@ -19,7 +19,13 @@ def in_zones(value: datetime.datetime | None, event) -> str:
     mine = when(value)
     if viewer == event.timezone:
         return mine
-    return format_html('{} <span class="other-zone">· {}</span>', mine, when(value, event.timezone))
+    # Once, in the reader's zone; the event's own zone a tap away (no JavaScript needed).
+    return format_html(
+        '<details class="zone"><summary>{}</summary> <span class="other-zone">· {}</span>'
+        "</details>",
+        mine,
+        when(value, event.timezone),
+    )
 
 
 @register.filter

@@ -67,3 +67,25 @@ def test_it_answers_the_participants_questions_on_the_faq(event, organiser, clie
         "Can I use my own laptop?",  # free Q&A
     ]:
         assert answer in text
+
+
+@pytest.mark.django_db
+def test_it_shows_each_time_once_with_the_event_zone_a_tap_away(event, outsider):
+    """Every time was printed twice; the event's own zone is now in a <details> beside it."""
+    outsider.timezone = "America/Argentina/Cordoba"
+    outsider.save()
+    with at(DURING_REGISTRATION):
+        text = client_of(outsider).get(event.get_absolute_url()).text
+    shown = text.split('<details class="zone"><summary>')
+    assert len(shown) > 1
+    assert all("(Europe/Paris)" not in part.split("</summary>")[0] for part in shown[1:])
+    assert all("(Europe/Paris)" in part.split("</details>")[0] for part in shown[1:])
+
+
+@pytest.mark.django_db
+def test_it_lists_the_timeline_in_the_order_things_happen(event):
+    """The challenge intake opens (1 August) before registration (1 September)."""
+    keys = [phase.key for phase in event.phases()]
+    assert keys.index("intake") < keys.index("registration")
+    starts = [phase.starts_at for phase in event.phases()]
+    assert starts == sorted(starts)

@@ -132,7 +132,7 @@ def test_it_locks_at_the_exact_local_instant_in_any_zone(
         "judging_ends_at": due + datetime.timedelta(days=1),
         "announcement_at": due + datetime.timedelta(days=1),
     }
-    event = make_event(organiser, federation, timezone=zone, **phases)
+    event = make_event(organiser, federation, timezone=zone, team_min_size=1, **phases)
     register(event, member)
     challenge = actions.add_challenge(event=event, actor=organiser, title="A challenge")
     with at(release):
@@ -261,3 +261,19 @@ def test_it_serves_attachments_only_to_the_workspace(team, registrant, outsider,
     url = reverse("events:attachment", args=[team.event.slug, team.pk, key])
     assert b"".join(registrant_client.get(url).streaming_content) == PDF
     assert client_of(outsider).get(url).status_code == 403
+
+
+@pytest.mark.django_db
+def test_a_team_below_the_minimum_size_cannot_submit(team, registrant, teammate):
+    """A one-person team (minimum two) saved "the version the jury will see"."""
+    with at(BUILDING):
+        mine = team.memberships.get(registration__person=teammate, status="active")
+        actions.leave_team(membership=mine, actor=teammate)
+        url = reverse("events:proposal", args=[team.event.slug, team.pk])
+        page = client_of(registrant).get(url)
+        with pytest.raises(ValidationError, match="at least 2 members to submit"):
+            save(team, registrant)
+        posted = client_of(registrant).post(url, PROPOSAL)
+    assert "A team needs at least 2 members to submit a proposal; yours has 1." in page.text
+    assert page.context["form"] is None
+    assert posted.status_code == 400 and not ProposalVersion.objects.exists()

@@ -9,7 +9,15 @@ from minga.coops import actions as coop_actions
 from minga.events import actions
 from minga.events.models import Registration
 
-from .conftest import DURING_REGISTRATION, PHASES, RELEASE, at, client_of, make_event
+from .conftest import (
+    AFTER_DEADLINE,
+    DURING_REGISTRATION,
+    PHASES,
+    RELEASE,
+    at,
+    client_of,
+    make_event,
+)
 
 
 @pytest.mark.django_db
@@ -124,3 +132,16 @@ def test_it_lets_only_organisers_list_registrations(event, registrant, outsider,
 def test_it_withdraws(event, registrant, registrant_client):
     registrant_client.post(reverse("events:withdraw", args=[event.slug]))
     assert Registration.objects.get(person=registrant).status == Registration.Status.WITHDRAWN
+
+
+def test_it_says_registration_is_closed_before_the_form(event):
+    """A finished event showed the whole form and said it was closed only after submitting."""
+    outsider = make_person("Late Comer", "late@example.org", preferred_language="en")
+    with at(AFTER_DEADLINE):
+        response = client_of(outsider).get(reverse("events:register", args=[event.slug]))
+        page = response.content.decode()
+        assert "Registration closed at" in page
+        assert 'name="languages"' not in page and '<form method="post" novalidate>' not in page
+        posted = client_of(outsider).post(reverse("events:register", args=[event.slug]), {})
+        assert not event.registrations.filter(person=outsider).exists()
+        assert posted.status_code == 200

@@ -9,7 +9,11 @@ so every demo row has its audit entries and the log and the database agree.
 import importlib
 import importlib.util
 import io
+import time
+import urllib.error
+import urllib.request
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 from django.db import transaction
@@ -466,12 +470,58 @@ COOPS = [
 class Command(BaseCommand):
     help = "Load the demo world of cooperatives and people (safe to run again)."
 
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--no-sign-ins",
+            action="store_true",
+            help="Load the demo without listing its sign-ins (`make demo` lists them last).",
+        )
+        parser.add_argument(
+            "--sign-ins-after",
+            metavar="URL",
+            help=(
+                "Load nothing: wait until URL answers (the demo's server has started), then "
+                "list the sign-ins, so they are the last thing in the terminal."
+            ),
+        )
+
     def handle(self, *args, **options):
+        if options["sign_ins_after"]:
+            self._wait_for(options["sign_ins_after"])
+            self._sign_ins()
+            return
         # The demo world is loaded, not lived: keep its invitations and notices out of the
         # console (SMS stay with the console provider, which only records them).
         quiet = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
         with override_settings(MAILERS=quiet, SMS_PROVIDER="console"):
             self._load()
+        if not options["no_sign_ins"]:
+            self._sign_ins()
+
+    def _wait_for(self, url: str, seconds: float = 120) -> None:
+        """Until `url` answers at all (any status) or `seconds` pass."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(url, timeout=2).close()  # noqa: S310 (our own server)
+                return
+            except urllib.error.HTTPError:
+                return  # it answered
+            except OSError:
+                time.sleep(0.5)
+
+    def _sign_ins(self) -> None:
+        self.stdout.write("")
+        self.stdout.write(f"Minga's demo is served at {settings.MINGA_PUBLIC_URL}/")
+        self.stdout.write(f"Demo sign-ins (password for all: {PASSWORD}):")
+        for _key, name, email, phone, *_rest in PEOPLE:
+            self.stdout.write(f"  {email or phone:42} {name}")
+        self.stdout.write("The organiser is also staff: /admin/")
+        for name in DEMO_MODULES:
+            if importlib.util.find_spec(name) is not None:
+                notes = getattr(importlib.import_module(name), "sign_in_notes", None)
+                for line in notes() if notes else []:
+                    self.stdout.write(line)
 
     def _load(self):
         with transaction.atomic():
@@ -501,10 +551,6 @@ class Command(BaseCommand):
                 f"{User.objects.count()} people."
             )
         )
-        self.stdout.write(f"Demo sign-ins (password for all: {PASSWORD}):")
-        for _key, name, email, phone, *_rest in PEOPLE:
-            self.stdout.write(f"  {email or phone:42} {name}")
-        self.stdout.write("The organiser is also staff: /admin/")
 
     def _person(self, name, email, phone, language, zone, languages, skills, roles) -> User:
         """The demo person, signed up as anyone would be, then with their profile filled in."""

@@ -1,0 +1,14 @@
+"""The needs a cooperative has in the public catalogue, on its page (see `minga.core.home`)."""
+
+from __future__ import annotations
+
+import datetime
+
+from .models import Need
+
+SHOWN = 10
+
+
+def coop_section(coop, user, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
+    needs = list(Need.objects.accepted().filter(coop=coop).order_by("-pk")[:SHOWN])
+    return {"needs": needs} if needs else None

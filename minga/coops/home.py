@@ -1,0 +1,20 @@
+"""The cooperatives section of a person's home page (see `minga.core.home`): the cooperatives
+they belong to, each one link from its page and its decisions. One query."""
+
+from __future__ import annotations
+
+import datetime
+
+from minga.core.home import LIMIT
+
+from .models import Membership
+
+
+def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
+    memberships = list(
+        Membership.objects.filter(person=person, status=Membership.Status.ACTIVE)
+        .select_related("coop")
+        .only("role", "coop__slug", "coop__name")
+        .order_by("coop__name")[:LIMIT]
+    )
+    return {"memberships": memberships} if memberships else None
