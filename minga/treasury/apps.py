@@ -6,3 +6,10 @@ class TreasuryConfig(AppConfig):
     name = "minga.treasury"
     label = "treasury"
     verbose_name = _("Treasury")
+
+    def ready(self) -> None:
+        from minga import audit
+
+        from . import verify
+
+        audit.register_check("treasury", verify.verify_all)
