@@ -1,4 +1,4 @@
-"""`minga treasury verify | export`: check the books against their lines and the log; export them."""
+"""`minga treasury verify | export`: check the books, export them."""
 
 from __future__ import annotations
 
