@@ -6,3 +6,8 @@ class TreasuryConfig(AppConfig):
     name = "minga.treasury"
     label = "treasury"
     verbose_name = _("Treasury")
+
+    def ready(self) -> None:
+        from . import payments
+
+        payments.register()

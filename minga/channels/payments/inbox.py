@@ -464,7 +464,11 @@ def apply(payment_id: int, outcome: Outcome) -> str:
     if outcome.state not in {SUCCEEDED, FAILED}:
         return "pending"
     with transaction.atomic():
-        payment = Payment.objects.select_for_update().select_related("account").get(pk=payment_id)
+        payment = (
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("account")
+            .get(pk=payment_id)
+        )
         if payment.status != Status.PENDING:
             return str(payment.status)
         handler = handler_for(payment.account.owner) if payment.account else None
