@@ -197,6 +197,8 @@ class PaymentAccount(models.Model):
     owner = models.CharField(_("owner"), max_length=64, db_index=True)
     currency = models.CharField(_("currency"), max_length=3)
     is_active = models.BooleanField(_("active"), default=True)
+    # A batch query of the account's paybill payments is queued (one task for many callbacks).
+    is_query_queued = models.BooleanField(default=False)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:

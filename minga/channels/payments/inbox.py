@@ -115,6 +115,22 @@ def store(
         return PaymentCallback.objects.get(provider=provider, kind=kind, key=key[:128]), False
 
 
+def store_once(*, provider: str, kind: str, key: str, payload: Any, address: str | None) -> bool:
+    """`store` for callbacks found by their key alone: whether it was new."""
+    try:
+        with transaction.atomic():
+            PaymentCallback.objects.create(
+                provider=provider,
+                kind=kind,
+                key=key[:128],
+                payload=payload,
+                address=address or None,
+            )
+        return True
+    except IntegrityError:
+        return False
+
+
 def _account(provider: str, account: object) -> PaymentAccount | None:
     return PaymentAccount.objects.filter(
         provider=provider, account=str(account or ""), is_active=True
@@ -122,8 +138,17 @@ def _account(provider: str, account: object) -> PaymentAccount | None:
 
 
 def _ask(payment_id: int) -> None:
-    """Queue the status query, when the transaction that needs it commits."""
+    """Queue the status query, in the transaction that needs it."""
     confirm.enqueue(payment_id)
+
+
+def _ask_account(account_id: int) -> None:
+    """Queue one batch query of an account's paybill payments, unless one is queued already
+    (a burst of callbacks makes one task, not one each)."""
+    if PaymentAccount.objects.filter(pk=account_id, is_query_queued=False).update(
+        is_query_queued=True
+    ):
+        confirm_account.enqueue(account_id)
 
 
 # --- M-PESA -------------------------------------------------------------------------------------
@@ -183,18 +208,21 @@ def c2b_confirmation(payload: dict[str, Any], *, address: str | None) -> dict[st
     key = str(payload.get("TransID") or "")[:100]
     if not key:
         return {"ResultCode": 1, "ResultDesc": "Missing TransID"}
-    row, _new = store(
+    new = store_once(
         provider="mpesa", kind="c2b-confirmation", key=key, payload=payload, address=address
     )
-    # A repeat goes through too: should the first copy have died before its payment was made,
-    # the repeat makes it; otherwise the unique receipt finds the payment already there.
+    # A repeat goes through too when its payment is missing (the first copy died before
+    # making it); otherwise the unique receipt finds the payment already there.
+    if not new and Payment.objects.filter(provider="mpesa", receipt=key).exists():
+        return {"ResultCode": 0, "ResultDesc": "Success"}
     account = _account("mpesa", payload.get("BusinessShortCode"))
     currency = account.currency if account else "KES"
     try:
         amount = to_minor(payload.get("TransAmount"), currency)
     except AmountError:
         amount = 0  # the status query says how much arrived; the difference puts it in suspense
-    payment = _payment_for_receipt(
+    # The payment's receipt is the callback's key: each is found from the other.
+    _payment_for_receipt(
         provider="mpesa",
         receipt=key,
         account=account,
@@ -203,14 +231,10 @@ def c2b_confirmation(payload: dict[str, Any], *, address: str | None) -> dict[st
         currency=currency,
         reference=clean_reference(payload.get("BillRefNumber")),
     )
-    PaymentCallback.objects.filter(pk=row.pk, payment__isnull=True).update(payment=payment)
     return {"ResultCode": 0, "ResultDesc": "Success"}
 
 
 def _payment_for_receipt(*, provider: str, receipt: str, account, **fields) -> Payment:  # type: ignore[no-untyped-def]
-    existing = Payment.objects.filter(provider=provider, receipt=receipt).first()
-    if existing is not None:
-        return existing
     status, reason = Status.PENDING, ""
     if account is None:
         status, reason = Status.FAILED, "paid to an account Minga does not manage"
@@ -228,7 +252,7 @@ def _payment_for_receipt(*, provider: str, receipt: str, account, **fields) -> P
                 **fields,
             )
             if status == Status.PENDING:
-                _ask(payment.pk)
+                _ask_account(account.pk)
             return payment
     except IntegrityError:  # another worker made it a moment ago
         return Payment.objects.get(provider=provider, receipt=receipt)
@@ -430,6 +454,9 @@ def confirm(payment_id: int) -> str:
     payment = Payment.objects.select_related("account").filter(pk=payment_id).first()
     if payment is None or payment.status != Status.PENDING or payment.requested_at is None:
         return "nothing to ask"
+    if payment.method == Payment.Method.C2B and payment.account is not None:
+        _ask_account(payment.account.pk)
+        return "asked with the account's others"
     if payment.method == Payment.Method.STK and not payment.provider_ref:
         if payment.queries >= UNKNOWN_ANSWERS:
             return apply(payment_id, Outcome(FAILED, reason="the provider never took the request"))
@@ -447,6 +474,52 @@ def confirm(payment_id: int) -> str:
     if outcome is None:
         return "asked"
     return apply(payment_id, outcome)
+
+
+BATCH = 2000  # paybill payments confirmed by one batch query at most
+
+
+@task()
+def confirm_account(account_id: int) -> dict[str, int]:
+    """Confirm the pending paybill payments of one account with one provider request (M-PESA's
+    Pull Transactions), and settle each the provider lists; the others wait for the next round
+    and fail once the provider has not listed them `UNKNOWN_ANSWERS` times."""
+    PaymentAccount.objects.filter(pk=account_id).update(is_query_queued=False)
+    account = PaymentAccount.objects.get(pk=account_id)
+    pending = list(
+        Payment.objects.filter(
+            account=account, method=Payment.Method.C2B, status=Status.PENDING
+        ).order_by("pk")[:BATCH]
+    )
+    if not pending:
+        return {}
+    now = timezone.now()
+    for payment in pending:
+        payment.queries += 1
+    Payment.objects.filter(pk__in=[p.pk for p in pending]).update(
+        queries=F("queries") + 1, next_query_at=now + backoff(1)
+    )
+    try:
+        outcomes = provider(account.provider).query_many(account, pending)
+    except ProviderError as error:
+        log.warning("account %s: %s; asked again later", account_id, error)
+        return {"asked later": len(pending)}
+    counts: dict[str, int] = {}
+    for payment in pending:
+        outcome = outcomes.get(payment.pk)
+        if outcome is None and payment.queries >= UNKNOWN_ANSWERS:
+            outcome = Outcome(FAILED, reason="the provider does not list this transaction")
+        if outcome is None:
+            Payment.objects.filter(pk=payment.pk).update(
+                next_query_at=now + backoff(payment.queries)
+            )
+            result = "pending"
+        else:
+            result = apply(payment.pk, outcome)
+        counts[result] = counts.get(result, 0) + 1
+    if len(pending) == BATCH:
+        _ask_account(account_id)
+    return counts
 
 
 def _count_query(payment: Payment, secret: str) -> None:
@@ -479,6 +552,8 @@ def apply(payment_id: int, outcome: Outcome) -> str:
             handler.failed(payment)
         else:
             payment.confirmed_amount = outcome.amount
+            if outcome.reference is not None:
+                payment.reference = outcome.reference  # the provider's list says who typed what
             if not payment.receipt:
                 payment.receipt = outcome.receipt or _receipt_from_callbacks(payment)
             doubt = ""
@@ -486,22 +561,21 @@ def apply(payment_id: int, outcome: Outcome) -> str:
                 doubt = (
                     f"the provider confirmed {outcome.amount}, the callback said {payment.amount}"
                 )
-            if payment.receipt and (
-                Payment.objects.filter(provider=payment.provider, receipt=payment.receipt)
-                .exclude(pk=payment.pk)
-                .exists()
-            ):
-                payment.status = Status.FAILED
-                payment.reason = f"receipt {payment.receipt} is already another payment's"
-                handler.failed(payment)
-            else:
-                booking = handler.settle(payment, doubt=doubt)
-                payment.status, payment.booked_as = booking.status, booking.booked_as[:100]
-                payment.reason = (booking.reason or doubt)[:255]
+            # A receipt already another payment's is refused by the unique constraint: the
+            # whole settlement rolls back, nothing is booked twice.
+            booking = handler.settle(payment, doubt=doubt)
+            payment.status, payment.booked_as = booking.status, booking.booked_as[:100]
+            payment.reason = (booking.reason or doubt)[:255]
         payment.settled_at = timezone.now()
         payment.next_query_at = None
-        payment.save()
+        payment.save(update_fields=SETTLED_FIELDS)
     return str(payment.status)
+
+
+SETTLED_FIELDS = [
+    "status", "reason", "confirmed_amount", "receipt", "reference", "booked_as", "settled_at",
+    "next_query_at", "updated_at",
+]  # fmt: skip
 
 
 def _receipt_from_callbacks(payment: Payment) -> str:
@@ -517,13 +591,14 @@ def _receipt_from_callbacks(payment: Payment) -> str:
 
 
 def query_due(now: datetime.datetime) -> int:
-    """Periodic job: queue the status query of every pending payment whose time has come."""
+    """Periodic job: queue the status query of every pending payment whose time has come (for
+    paybill payments, their account's batch query)."""
     due = list(
         Payment.objects.filter(
             status=Status.PENDING, next_query_at__lte=now, requested_at__isnull=False
-        ).values_list("pk", "queries")[:500]
+        ).values_list("pk", "queries", "method", "account_id")[:500]
     )
-    for pk, queries in due:
+    for pk, queries, method, account_id in due:
         if queries >= MAX_QUERIES:
             Payment.objects.filter(pk=pk).update(
                 next_query_at=None, reason="the provider gave no final answer: see the statement"
@@ -531,7 +606,10 @@ def query_due(now: datetime.datetime) -> int:
             continue
         with transaction.atomic():
             Payment.objects.filter(pk=pk).update(next_query_at=now + backoff(queries + 1))
-            _ask(pk)
+            if method == Payment.Method.C2B and account_id:
+                _ask_account(account_id)
+            else:
+                _ask(pk)
     return len(due)
 
 

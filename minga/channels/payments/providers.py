@@ -30,7 +30,7 @@ from django.urls import reverse
 from .amounts import AmountError, from_minor, to_minor
 
 if TYPE_CHECKING:
-    from minga.channels.models import Payment
+    from minga.channels.models import Payment, PaymentAccount
 
 SUCCEEDED, FAILED, PENDING = "succeeded", "failed", "pending"
 
@@ -52,6 +52,7 @@ class Outcome:
     amount: int | None = None  # minor units, as the provider confirmed it
     receipt: str = ""
     reason: str = ""
+    reference: str | None = None  # the payer's account reference, when the provider lists it
 
 
 @dataclass(frozen=True)
@@ -110,6 +111,16 @@ class PaymentProvider(ABC):
     @abstractmethod
     def query(self, payment: Payment) -> Outcome | None:
         """How `payment` ended, or None when the answer comes by callback (`query_ref` set)."""
+
+    def query_many(self, account: PaymentAccount, payments: list[Payment]) -> dict[int, Outcome]:
+        """How the payments made to `account` by its payers (paybill) ended, by payment id; one
+        request for all where the provider has one, else one query each."""
+        outcomes = {}
+        for payment in payments:
+            outcome = self.query(payment)
+            if outcome is not None:
+                outcomes[payment.pk] = outcome
+        return outcomes
 
 
 def _base(setting: str) -> str:
@@ -278,6 +289,56 @@ class Daraja(PaymentProvider):
         if reply.status != 200 or str(reply.data.get("ResponseCode")) != "0":
             raise ProviderError(f"M-PESA did not take the status query: {reply.data}")
         return None
+
+    PULL_PAGE = 1000  # transactions per page of the Pull Transactions API
+
+    def query_many(self, account: PaymentAccount, payments: list[Payment]) -> dict[int, Outcome]:
+        """Paybill payments, confirmed in one go by Daraja's Pull Transactions (the short
+        code's own list of what it received, with each payer's account reference); a payment
+        not listed yet is left pending."""
+        if not payments:
+            return {}
+        eat = datetime.timezone(datetime.timedelta(hours=3))
+        start = min(p.created_at for p in payments) - datetime.timedelta(hours=1)
+        end = datetime.datetime.now(tz=eat) + datetime.timedelta(minutes=5)
+        listed: dict[str, dict[str, Any]] = {}
+        offset = 0
+        while True:
+            reply = self._post(
+                "/pulltransactions/v1/query",
+                {
+                    "ShortCode": account.account,
+                    "StartDate": start.astimezone(eat).strftime("%Y-%m-%d %H:%M:%S"),
+                    "EndDate": end.strftime("%Y-%m-%d %H:%M:%S"),
+                    "OffSetValue": str(offset),
+                },
+            )
+            if reply.status != 200 or str(reply.data.get("ResponseCode")) != "1000":
+                raise ProviderError(f"M-PESA did not list the transactions: {reply.data}"[:255])
+            page = [row for group in reply.data.get("Response") or [] for row in group or []]
+            for row in page:
+                if isinstance(row, dict) and row.get("transactionId"):
+                    listed[str(row["transactionId"])] = row
+            if len(page) < self.PULL_PAGE:
+                break
+            offset += len(page)
+        outcomes = {}
+        for payment in payments:
+            row = listed.get(payment.receipt)
+            if row is None:
+                continue
+            try:
+                amount = to_minor(row.get("amount"), payment.currency)
+            except AmountError:
+                outcomes[payment.pk] = Outcome(FAILED, reason="M-PESA listed an unreadable amount")
+                continue
+            outcomes[payment.pk] = Outcome(
+                SUCCEEDED,
+                amount=amount,
+                receipt=payment.receipt,
+                reference="".join(str(row.get("billreference") or "").split())[:40],
+            )
+        return outcomes
 
 
 def result_parameters(result: dict[str, Any]) -> dict[str, Any]:

@@ -15,9 +15,10 @@ providers' sandbox numbers:
     6           stays pending for ever (the query says "being processed" / PENDING)
 
 `pay_bill` plays a member paying a paybill from their own phone (C2B): a validation, then a
-confirmation. Callbacks go through the task queue by HTTP to `MINGA_PUBLIC_URL` (the demo: the
-worker delivers them after a short delay), or, with `MINGA_PAYMENTS_STANDIN_DELIVERY =
-"collect"` (tests, bench), into `outbox` for the caller to deliver, reorder or repeat.
+confirmation, and the payment in the short code's Pull Transactions list. Callbacks go through
+the task queue by HTTP to `MINGA_PUBLIC_URL` (the demo: the worker delivers them after a
+short delay), or, with `MINGA_PAYMENTS_STANDIN_DELIVERY = "collect"` (tests, bench), into
+`outbox` for the caller to deliver, reorder or repeat.
 """
 
 from __future__ import annotations
@@ -122,6 +123,7 @@ def answer(method: str, path: str, *, headers: dict[str, str], body: Any) -> Res
         "/mpesa/stkpushquery/v1/query": _stk_query,
         "/mpesa/b2c/v3/paymentrequest": _b2c,
         "/mpesa/transactionstatus/v1/query": _transaction_status,
+        "/pulltransactions/v1/query": _pull,
     }
     if path in routes:
         return routes[path](body)
@@ -237,6 +239,18 @@ def pay_bill(
 
     trans_id = receipt()
     _set(f"tx:{trans_id}", {"amount": amount, "status": "Completed", "kind": "c2b"})
+    listed = _get(f"pull:{short_code}") or []
+    row = {
+        "transactionId": trans_id,
+        "trxDate": f"{timezone.now():%Y-%m-%dT%H:%M:%SZ}",
+        "msisdn": msisdn,
+        "sender": "UPS",
+        "transactiontype": "c2b-pay-bill-debit",
+        "billreference": bill_ref,
+        "amount": amount,
+        "organizationname": "Stand-in paybill",
+    }
+    _set(f"pull:{short_code}", [*listed, row])
     token = settings.MPESA_CALLBACK_TOKEN
     body = {
         "TransactionType": "Pay Bill",
@@ -254,6 +268,22 @@ def pay_bill(
     send("POST", validation_url or callback_url("channels:mpesa-c2b-validation", token), body)
     send("POST", confirmation_url or callback_url("channels:mpesa-c2b-confirmation", token), body)
     return trans_id
+
+
+def _pull(body: dict[str, Any]) -> Response:
+    """Pull Transactions: what the short code received (the window is not narrowed here)."""
+    listed = _get(f"pull:{body.get('ShortCode')}") or []
+    offset = int(body.get("OffSetValue") or 0)
+    page = listed[offset : offset + 1000]
+    return Response(
+        200,
+        {
+            "ResponseRefID": str(uuid.uuid4()),
+            "ResponseCode": "1000",
+            "ResponseMessage": "Success",
+            "Response": [page],
+        },
+    )
 
 
 def _b2c(body: dict[str, Any]) -> Response:
