@@ -8,6 +8,9 @@ class TreasuryConfig(AppConfig):
     verbose_name = _("Treasury")
 
     def ready(self) -> None:
-        from . import payments
+        from minga import audit
 
+        from . import payments, verify
+
+        audit.register_check("treasury", verify.verify_all)
         payments.register()
