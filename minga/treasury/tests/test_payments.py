@@ -273,3 +273,65 @@ def test_the_same_transid_from_two_workers_at_once_posts_once(paybill, member_ac
         thread.join()
     assert JournalEntry.objects.filter(kind="savings").count() == 1
     assert Payment.objects.get().status == "posted"
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+def test_it_asks_the_member_s_own_phone_from_the_web(client, paybill, member_account, member):
+    from conftest import client_for
+
+    User.objects.filter(pk=member.pk).update(phone="+254712345670")
+    page = client_for(client, member)
+    url = f"/treasury/{member_account.coop.slug}/me/pay/"
+    assert page.get(url).status_code == 200
+    answer = page.post(url, {"purpose": "savings", "amount": "1,500"})
+    assert answer.status_code == 302
+    payment = Payment.objects.get()
+    assert (payment.amount, payment.reference, payment.status) == (
+        150000,
+        member_account.ref,
+        "pending",
+    )
+    assert (
+        "Pending" in page.get(url).content.decode() or "pending" in page.get(url).content.decode()
+    )
+
+
+@pytest.mark.parametrize("amount", ["abc", "10.555", "0"])
+def test_bad_amounts_on_the_page_are_refused_and_change_nothing(
+    client, paybill, member_account, member, amount
+):
+    from conftest import client_for
+
+    answer = client_for(client, member).post(
+        f"/treasury/{member_account.coop.slug}/me/pay/", {"purpose": "savings", "amount": amount}
+    )
+    assert answer.status_code == 400
+    assert not Payment.objects.exists()
+
+
+def test_only_members_of_the_cooperative_pay_there(client, paybill, coop, outsider):
+    from conftest import client_for
+
+    assert client.get(f"/treasury/{coop.slug}/me/pay/").status_code == 302  # sign in first
+    assert client_for(client, outsider).get(f"/treasury/{coop.slug}/me/pay/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("treasurer", 200), ("checker", 200), ("supervisor", 200), ("member", 403),
+     ("other_member", 403), ("outsider", 404)],
+)  # fmt: skip
+def test_the_exceptions_list_is_for_those_who_read_the_books(
+    client, paybill, coop, request, persona, status, run_tasks
+):
+    from conftest import client_for
+
+    trans_id = standin.pay_bill(short_code="600638", bill_ref="000000", amount="77")
+    replay(client, run_tasks)
+    person = request.getfixturevalue(persona)
+    answer = client_for(client, person).get(f"/treasury/{coop.slug}/mobile-money/exceptions/")
+    assert answer.status_code == status
+    if status == 200:
+        assert trans_id in answer.content.decode()
