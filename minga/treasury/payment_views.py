@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy
 
 from minga.channels.models import Payment
 
-from . import actions, payments, permissions
+from . import actions, payments, permissions, reconciliation
 from .models import MemberAccount
 
 
@@ -81,3 +81,36 @@ def payment_exceptions(request, slug):
     books = permissions.get_books(request.user, slug, need="read")
     rows = payments.exceptions(books.coop)[:200]
     return render(request, "treasury/payment_exceptions.html", {"books": books, "payments": rows})
+
+
+class StatementForm(forms.Form):
+    statement = forms.FileField(label=gettext_lazy("Statement (CSV)"))
+
+
+KINDS = {
+    "unreadable": gettext_lazy("unreadable line"),
+    "missing-in-books": gettext_lazy("receipt without an entry"),
+    "missing-in-statement": gettext_lazy("entry without a statement line"),
+    "amount": gettext_lazy("amounts differ"),
+    "duplicate": gettext_lazy("receipt twice in the statement"),
+}
+
+
+@login_required
+def reconcile(request, slug):
+    """Upload a provider's statement; see every difference with the books, line by line."""
+    books = permissions.get_books(request.user, slug, need="read")
+    form = StatementForm(request.POST or None, request.FILES or None)
+    problems = None
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["statement"]
+        rows = (raw.decode("utf-8-sig", errors="replace") for raw in upload)
+        try:
+            found = reconciliation.reconcile_statement(books=books, rows=rows, actor=request.user)
+        except ValidationError as error:
+            for message in error.messages:
+                form.add_error(None, message)
+        else:
+            problems = [(KINDS[p.kind], p) for p in found]
+    context = {"books": books, "form": form, "problems": problems}
+    return render(request, "treasury/reconcile.html", context, status=400 if form.errors else 200)

@@ -27,6 +27,7 @@ urlpatterns = [
         payment_views.payment_exceptions,
         name="payment-exceptions",
     ),
+    path("<slug:slug>/mobile-money/reconcile/", payment_views.reconcile, name="reconcile"),
     path("<slug:slug>/members/<str:ref>/", views.member_statement, name="member-statement"),
     path("<slug:slug>/members/<str:ref>/post/", views.member_operation, name="member-operation"),
     path("<slug:slug>/members/<str:ref>/transfer/", views.member_transfer, name="member-transfer"),

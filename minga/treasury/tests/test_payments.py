@@ -321,3 +321,62 @@ def test_the_exceptions_list_is_for_those_who_read_the_books(
     assert answer.status_code == status
     if status == 200:
         assert trans_id in answer.content.decode()
+
+
+# --- reconciliation -----------------------------------------------------------------------------
+
+HEADER = "Receipt No.,Completion Time,Details,Transaction Status,Paid In,Withdrawn,Balance,A/C No."
+
+
+def statement(*rows):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text = "\n".join([HEADER, *rows]) + "\n"
+    return SimpleUploadedFile("statement.csv", text.encode(), content_type="text/csv")
+
+
+def test_a_statement_is_matched_against_the_books_line_by_line(
+    client, paybill, member_account, treasurer, run_tasks
+):
+    from conftest import client_for
+
+    trans_id = standin.pay_bill(short_code="600638", bill_ref=member_account.ref, amount="10")
+    replay(client, run_tasks)
+    actions.receive_from_member(
+        member=member_account, amount=500, purpose="savings", actor=treasurer,
+        paid_into="mobile-money", reference="NOTINSTMT1",
+    )  # fmt: skip
+    upload = statement(
+        f"{trans_id},2026-03-16 09:00:00,Pay Bill,Completed,10.00,,100.00,{member_account.ref}",
+        "UNBOOKED01,2026-03-16 10:00:00,Pay Bill,Completed,7.00,,107.00,999999",
+    )
+    page = client_for(client, treasurer)
+    answer = page.post(
+        f"/treasury/{member_account.coop.slug}/mobile-money/reconcile/", {"statement": upload}
+    )
+    assert answer.status_code == 200
+    text = answer.content.decode()
+    assert "UNBOOKED01" in text and "NOTINSTMT1" in text and trans_id not in text
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("treasurer", 200), ("supervisor", 200), ("member", 403), ("outsider", 404)],
+)
+def test_only_those_who_read_the_books_reconcile(client, books, coop, request, persona, status):
+    from conftest import client_for
+
+    page = client_for(client, request.getfixturevalue(persona))
+    assert page.get(f"/treasury/{coop.slug}/mobile-money/reconcile/").status_code == status
+
+
+def test_a_file_that_is_not_a_statement_is_refused(client, books, coop, treasurer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conftest import client_for
+
+    upload = SimpleUploadedFile("x.csv", b"Name,Age\nAmina,30\n", content_type="text/csv")
+    answer = client_for(client, treasurer).post(
+        f"/treasury/{coop.slug}/mobile-money/reconcile/", {"statement": upload}
+    )
+    assert answer.status_code == 400
