@@ -123,7 +123,7 @@ def baseline(coop, treasurer, n: int) -> float:  # type: ignore[no-untyped-def]
             member=member, amount=10_000 + i, purpose="savings", actor=None,
             paid_into="mobile-money", reference=f"BASE{i:06}",
         )  # fmt: skip
-        _receipt(member, entry, 10_000 + i)
+        _receipt(member, entry, 10_000 + i, "KES")
     rate = n / (time.perf_counter() - started)
     from minga.core.worker import run_ready_tasks
 

@@ -49,19 +49,24 @@ def owner_of(coop: Cooperative) -> str:
     return f"{OWNER}:{coop.pk}"
 
 
-def _coop(owner: str) -> Cooperative | None:
+def _coop_id(owner: str) -> int | None:
     kind, _sep, pk = owner.partition(":")
-    if kind != OWNER or not pk.isdigit():
-        return None
-    return Cooperative.objects.filter(pk=int(pk)).first()
+    return int(pk) if kind == OWNER and pk.isdigit() else None
 
 
-def _member(coop: Cooperative, reference: str) -> MemberAccount | None:
-    if not money.is_valid_ref(reference):
+def _coop(owner: str) -> Cooperative | None:
+    coop_id = _coop_id(owner)
+    return Cooperative.objects.filter(pk=coop_id).first() if coop_id else None
+
+
+def _member(coop_id: int | None, reference: str) -> MemberAccount | None:
+    """The member account `reference` names in the cooperative, with its cooperative and
+    person, in one query (a payment is booked in as few as it takes)."""
+    if coop_id is None or not money.is_valid_ref(reference):
         return None
     return (
         MemberAccount.objects.select_related("membership__person", "coop")
-        .filter(coop=coop, ref=money.normalise_ref(reference))
+        .filter(coop_id=coop_id, ref=money.normalise_ref(reference))
         .first()
     )
 
@@ -79,28 +84,32 @@ class Handler:
             return "account"
         if amount <= 0:
             return "amount"
-        return "" if _member(coop, reference) is not None else "account"
+        return "" if _member(coop.pk, reference) is not None else "account"
 
     def settle(self, payment: Payment, *, doubt: str) -> Booking:
-        coop = _coop(payment.account.owner) if payment.account else None
-        if coop is None:
-            raise LookupError(f"no cooperative owns {payment.account}")
+        owner = payment.account.owner if payment.account else ""
         reference = _reference(payment)
-        booked = JournalEntry.objects.filter(coop=coop, reference=reference).first()
-        if booked is not None:  # booked already by another path: never twice
-            return Booking(Status.POSTED, booked.code, _("already in the books"))
         amount = payment.confirmed_amount or 0
-        if payment.direction == Payment.Direction.OUT:
-            return self._paid_out(coop, payment, amount, reference)
-        member = None if doubt else _member(coop, payment.reference)
+        member = None
+        if payment.direction == Payment.Direction.IN and not doubt:
+            member = _member(_coop_id(owner), payment.reference)
         if member is not None:
             try:
                 with transaction.atomic():
                     entry = _receive(member, payment, amount, reference)
-                _receipt(member, entry, amount)
+                _receipt(member, entry, amount, payment.currency)
                 return Booking(Status.POSTED, entry.code)
             except TreasuryError as refused:
+                if refused.code == "duplicate_reference":  # booked by another path first
+                    return _already_booked(member.coop, reference)
                 doubt = str(refused.messages[0])
+        coop = _coop(owner)
+        if coop is None:
+            raise LookupError(f"no cooperative owns {payment.account}")
+        if JournalEntry.objects.filter(coop=coop, reference=reference).exists():
+            return _already_booked(coop, reference)  # never twice
+        if payment.direction == Payment.Direction.OUT:
+            return self._paid_out(coop, payment, amount, reference)
         doubt = doubt or _("No member has the reference “%(ref)s”.") % {"ref": payment.reference}
         entry = actions.receive_unidentified(
             coop=coop,
@@ -116,7 +125,7 @@ class Handler:
     def _paid_out(
         self, coop: Cooperative, payment: Payment, amount: int, reference: str
     ) -> Booking:
-        member = _member(coop, payment.reference)
+        member = _member(coop.pk, payment.reference)
         if member is not None:
             try:
                 with transaction.atomic():
@@ -127,7 +136,7 @@ class Handler:
                         paid_from="mobile-money",
                         reference=reference,
                     )
-                _receipt(member, entry, -amount)
+                _receipt(member, entry, -amount, payment.currency)
                 return Booking(Status.POSTED, entry.code)
             except TreasuryError as refused:
                 reason = str(refused.messages[0])
@@ -146,6 +155,12 @@ class Handler:
 
     def failed(self, payment: Payment) -> None:
         """Nothing moved: nothing is booked (the payment keeps the provider's reason)."""
+
+
+def _already_booked(coop: Cooperative, reference: str) -> Booking:
+    """Money another path (a statement import, an earlier settlement) booked: never twice."""
+    booked = JournalEntry.objects.get(coop=coop, reference=reference)
+    return Booking(Status.POSTED, booked.code, _("already in the books"))
 
 
 def _receive(member: MemberAccount, payment: Payment, amount: int, reference: str) -> JournalEntry:
@@ -171,12 +186,11 @@ def _receive(member: MemberAccount, payment: Payment, amount: int, reference: st
     )
 
 
-def _receipt(member: MemberAccount, entry: JournalEntry, amount: int) -> None:
+def _receipt(member: MemberAccount, entry: JournalEntry, amount: int, currency: str) -> None:
     """The member's SMS receipt, queued with the entry (to their own verified number)."""
     person = member.membership.person
     if not (person.phone and person.phone_verified_at):
         return
-    currency = Books.objects.only("currency").get(coop_id=member.coop_id).currency
     with translation.override(person.preferred_language):
         text = _(
             "Minga %(coop)s %(ref)s: %(amount)s by mobile money, entry %(entry)s. Log %(hash)s."
