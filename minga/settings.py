@@ -355,6 +355,42 @@ if SMS_PROVIDER not in {"console", "africastalking"}:
 # ?token=..., and/or the only addresses they may come from.
 AFRICASTALKING_CALLBACK_TOKEN = env_str("AFRICASTALKING_CALLBACK_TOKEN")
 AFRICASTALKING_CALLBACK_IPS = env_list("AFRICASTALKING_CALLBACK_IPS", [])
+# Mobile money (minga.channels.payments). A base URL of "standin" (the default) talks to the
+# providers' stand-in; production sets the real hosts and credentials. Callbacks carry a
+# shared secret (?token=, required outside DEBUG) and may be limited to the providers' addresses.
+MPESA_BASE_URL = env_str("MPESA_BASE_URL", "standin")  # e.g. https://api.safaricom.co.ke
+MPESA_CONSUMER_KEY = env_str("MPESA_CONSUMER_KEY")
+MPESA_CONSUMER_SECRET = env_str("MPESA_CONSUMER_SECRET")
+MPESA_PASSKEY = env_str("MPESA_PASSKEY")
+MPESA_INITIATOR_NAME = env_str("MPESA_INITIATOR_NAME")
+MPESA_SECURITY_CREDENTIAL = env_str("MPESA_SECURITY_CREDENTIAL")
+MPESA_CALLBACK_TOKEN = env_str("MPESA_CALLBACK_TOKEN")
+MPESA_CALLBACK_IPS = env_list("MPESA_CALLBACK_IPS", [])
+MOMO_BASE_URL = env_str("MOMO_BASE_URL", "standin")  # e.g. https://proxy.momoapi.mtn.com
+MOMO_TARGET_ENVIRONMENT = env_str("MOMO_TARGET_ENVIRONMENT", "sandbox")
+# Ocp-Apim-Subscription-Key per product, and each API user's key: "name=value,name=value".
+MOMO_SUBSCRIPTION_KEYS = dict(
+    item.partition("=")[::2] for item in env_list("MOMO_SUBSCRIPTION_KEYS", [])
+)
+MOMO_API_KEYS = dict(item.partition("=")[::2] for item in env_list("MOMO_API_KEYS", []))
+MOMO_CALLBACK_TOKEN = env_str("MOMO_CALLBACK_TOKEN")
+MOMO_CALLBACK_IPS = env_list("MOMO_CALLBACK_IPS", [])
+_MPESA_NEEDS = ("CONSUMER_KEY", "CONSUMER_SECRET", "PASSKEY", "INITIATOR_NAME")
+_MPESA_NEEDS += ("SECURITY_CREDENTIAL", "CALLBACK_TOKEN")
+if MPESA_BASE_URL != "standin" and not all(globals()[f"MPESA_{n}"] for n in _MPESA_NEEDS):
+    raise ImproperlyConfigured(
+        "MPESA_BASE_URL is set: also set " + ", ".join(f"MPESA_{n}" for n in _MPESA_NEEDS) + "."
+    )
+if MOMO_BASE_URL != "standin" and not (
+    MOMO_SUBSCRIPTION_KEYS and MOMO_API_KEYS and MOMO_CALLBACK_TOKEN
+):
+    raise ImproperlyConfigured(
+        "MOMO_BASE_URL is set: also set MOMO_SUBSCRIPTION_KEYS, MOMO_API_KEYS and "
+        "MOMO_CALLBACK_TOKEN."
+    )
+# Where the stand-in's callbacks go: "http" (to MINGA_PUBLIC_URL, by the worker) or "collect"
+# (kept for the caller: tests and bench).
+MINGA_PAYMENTS_STANDIN_DELIVERY = env_str("MINGA_PAYMENTS_STANDIN_DELIVERY", "http")
 # A USSD session older than this is stale: its later steps answer "dial again" and change nothing.
 MINGA_USSD_SESSION_SECONDS = env_int("MINGA_USSD_SESSION_SECONDS", 180)
 # The USSD code members dial (e.g. *384*123#), printed in vote notices; empty leaves it out.

@@ -11,5 +11,7 @@ class ChannelsConfig(AppConfig):
         from minga.core import schedule
 
         from . import delivery
+        from .payments import inbox
 
         schedule.register("channels.fail-interrupted", delivery.fail_interrupted, every=60)
+        schedule.register("channels.payments-query-due", inbox.query_due, every=30)

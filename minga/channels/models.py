@@ -1,3 +1,5 @@
+import uuid
+
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
@@ -176,3 +178,171 @@ class Notice(models.Model):
 
     def __str__(self) -> str:
         return self.key
+
+
+class PaymentAccount(models.Model):
+    """A mobile-money account payments arrive at: an M-PESA short code or an MTN MoMo API user.
+
+    `owner` names who the money is for in the terms of the app that registered it
+    (`coop:12`): channels knows no cooperative, it hands each payment to the handler
+    registered for the owner's kind (see `minga.channels.payments`).
+    """
+
+    class Provider(models.TextChoices):
+        MPESA = "mpesa", _("M-PESA")
+        MOMO = "momo", _("MTN MoMo")
+
+    provider = models.CharField(_("provider"), max_length=16, choices=Provider.choices)
+    account = models.CharField(_("short code or API user"), max_length=64)
+    owner = models.CharField(_("owner"), max_length=64, db_index=True)
+    currency = models.CharField(_("currency"), max_length=3)
+    is_active = models.BooleanField(_("active"), default=True)
+    # A batch query of the account's paybill payments is queued (one task for many callbacks).
+    is_query_queued = models.BooleanField(default=False)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("mobile-money account")
+        verbose_name_plural = _("mobile-money accounts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "account"], name="one_payment_account_per_provider"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.account}"
+
+
+class Payment(models.Model):
+    """One movement of money through a provider, from the first word about it to its end.
+
+    A payment is `pending` until the provider's own status query says how it ended; then it
+    is `posted` (the owner's handler booked it), in `suspense` (booked, but not to a member:
+    an unknown reference, an amount that differs), or `failed` with the provider's reason. A
+    callback only ever makes a payment `pending` and asks for the query: nothing is booked on a
+    callback's word. `receipt` is the provider's id for the money (M-PESA's TransID or receipt
+    number, MoMo's financialTransactionId), unique per provider, so the same money is booked
+    once however many callbacks and workers see it.
+    """
+
+    class Direction(models.TextChoices):
+        IN = "in", _("in")
+        OUT = "out", _("out")
+
+    class Method(models.TextChoices):
+        C2B = "c2b", _("paybill payment")
+        STK = "stk", _("payment request (STK push)")
+        B2C = "b2c", _("M-PESA disbursement")
+        REQUEST_TO_PAY = "rtp", _("payment request (MoMo)")
+        TRANSFER = "transfer", _("MoMo disbursement")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("pending")
+        POSTED = "posted", _("posted")
+        SUSPENSE = "suspense", _("in suspense")
+        FAILED = "failed", _("failed")
+
+    uid = models.UUIDField(_("reference"), unique=True, default=uuid.uuid4, editable=False)
+    provider = models.CharField(_("provider"), max_length=16)
+    account = models.ForeignKey(
+        PaymentAccount,
+        on_delete=models.PROTECT,
+        related_name="payments",
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+    )
+    direction = models.CharField(_("direction"), max_length=3, choices=Direction.choices)
+    method = models.CharField(_("method"), max_length=10, choices=Method.choices)
+    reference = models.CharField(_("account reference"), max_length=40, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=64, blank=True)
+    amount = models.BigIntegerField(_("amount (minor units)"))
+    confirmed_amount = models.BigIntegerField(_("confirmed amount"), null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3)
+    provider_ref = models.CharField(_("provider's request id"), max_length=100, blank=True)
+    receipt = models.CharField(_("provider's receipt"), max_length=100, blank=True)
+    query_ref = models.CharField(max_length=100, blank=True, db_index=True)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.PENDING
+    )
+    reason = models.CharField(_("reason"), max_length=255, blank=True)
+    booked_as = models.CharField(_("booked as"), max_length=100, blank=True)
+    # When the request went to the provider (claimed once: a request is never sent twice).
+    requested_at = models.DateTimeField(null=True, blank=True)
+    queries = models.PositiveSmallIntegerField(default=0)
+    next_query_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+    settled_at = models.DateTimeField(_("settled at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("payment")
+        verbose_name_plural = _("payments")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "receipt"],
+                condition=~models.Q(receipt=""),
+                name="one_payment_per_provider_receipt",
+            ),
+            models.UniqueConstraint(
+                fields=["provider", "provider_ref"],
+                condition=~models.Q(provider_ref=""),
+                name="one_payment_per_provider_request",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(amount__gte=0), name="payment_amount_not_negative"
+            ),
+        ]
+        indexes = [
+            models.Index(
+                fields=["next_query_at"],
+                condition=models.Q(status="pending"),
+                name="payments_pending_queries",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.method} {self.uid}"
+
+    @property
+    def is_settled(self) -> bool:
+        return self.status != self.Status.PENDING
+
+
+class PaymentCallback(models.Model):
+    """A provider's callback about money, stored raw before anything reads it.
+
+    `key` is the provider's own id for what the callback is about (TransID, CheckoutRequestID,
+    ConversationID, MoMo's reference and status): a repeated callback is stored once.
+    """
+
+    provider = models.CharField(_("provider"), max_length=16)
+    kind = models.CharField(_("kind"), max_length=24)
+    key = models.CharField(_("deduplication key"), max_length=128)
+    payload = models.JSONField(_("payload"))
+    address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    payment = models.ForeignKey(
+        Payment,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="callbacks",
+        verbose_name=_("payment"),
+    )
+    answer = models.JSONField(_("answer"), default=dict, blank=True)
+    received_at = models.DateTimeField(_("received at"), auto_now_add=True)
+
+    class Meta:
+        ordering = ["-received_at"]
+        verbose_name = _("payment callback")
+        verbose_name_plural = _("payment callbacks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["provider", "kind", "key"], name="one_payment_callback_per_key"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.kind} {self.key}"

@@ -10,6 +10,7 @@ class TreasuryConfig(AppConfig):
     def ready(self) -> None:
         from minga import audit
 
-        from . import verify
+        from . import payments, verify
 
         audit.register_check("treasury", verify.verify_all)
+        payments.register()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import payment_views, views
 
 app_name = "treasury"
 
@@ -21,6 +21,13 @@ urlpatterns = [
     path("<slug:slug>/reports/<slug:kind>/", views.report, name="report"),
     path("<slug:slug>/members/", views.members, name="members"),
     path("<slug:slug>/me/", views.my_statement, name="my-statement"),
+    path("<slug:slug>/me/pay/", payment_views.pay, name="payments"),
+    path(
+        "<slug:slug>/mobile-money/exceptions/",
+        payment_views.payment_exceptions,
+        name="payment-exceptions",
+    ),
+    path("<slug:slug>/mobile-money/reconcile/", payment_views.reconcile, name="reconcile"),
     path("<slug:slug>/members/<str:ref>/", views.member_statement, name="member-statement"),
     path("<slug:slug>/members/<str:ref>/post/", views.member_operation, name="member-operation"),
     path("<slug:slug>/members/<str:ref>/transfer/", views.member_transfer, name="member-transfer"),

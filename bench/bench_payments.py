@@ -1,0 +1,233 @@
+"""Payment callbacks (DESIGN.md budget: >= 500 confirmation callbacks/s accepted and posted, with
+30% duplicates, receipts enqueued, none lost or doubled).
+
+Sets up a throwaway instance (bench_audit's: SQLite under a temporary MINGA_VAR_DIR, DEBUG off,
+migrated), a savings cooperative with its books, N members with their accounts and verified
+phones, and an M-PESA paybill served by the provider stand-in (`minga.channels.payments.standin`,
+callbacks collected in process). Then, in one process, the whole path of a paybill payment:
+
+1. the provider's C2B confirmation callbacks (N distinct TransIDs plus 30% repeats, shuffled)
+   go through the whole Django stack (`django.test.Client`: middleware, token check, JSON), each
+   stored raw and answered;
+2. one worker (`run_ready_tasks`, what `minga worker` runs) asks the provider which of them it
+   received (M-PESA's Pull Transactions: one batch query for a burst of callbacks), and each
+   payment listed posts its entry (audit log, hash chain, balances) and queues the member's
+   SMS receipt;
+3. any callback the provider sends in answer to a query (none for paybill payments) comes back
+   through the stack.
+
+The figure is N / the time of the three. The baseline of the same run: the same N entries
+posted directly by `treasury.actions.receive_from_member` plus a receipt each, what the books
+alone cost. Then it checks: N payments posted, N entries, N receipts, every member's balance
+exactly their one payment. Prints what it measured, then the BUDGET line (bench/README.md);
+exits 1 when the budget fails, 2 when the measurement could not be made. `--payments N`.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import shutil
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import bench_audit  # the same throwaway instance (bench/ is the script's directory)
+
+ROOT = Path(__file__).resolve().parent.parent
+PAYMENTS = 3_000
+DUPLICATES = 0.30
+BUDGET = 500  # payments per second
+# Against the books' own postings in the same run: the treasury's budget is 1,000 postings/s,
+# this one 500 payments/s, so a payment may cost the inbox as much again as its posting.
+RATIO = 0.50
+TOKEN = "bench-callback-token"
+SHORT_CODE = "600638"
+
+
+def setup(n: int):  # type: ignore[no-untyped-def]
+    from django.conf import settings
+    from django.utils import timezone
+
+    from minga.accounts.models import User
+    from minga.coops import actions as coops
+    from minga.coops.models import Membership
+    from minga.treasury import actions, payments
+
+    settings.SMS_PROVIDER = "memory"
+    settings.MINGA_PAYMENTS_STANDIN_DELIVERY = "collect"
+    settings.MPESA_CALLBACK_TOKEN = TOKEN
+    settings.ALLOWED_HOSTS = ["*"]
+    owner = User.objects.create_user(email="owner@example.org", password=None, name="Owner")
+    coop = coops.create_cooperative(
+        actor=owner, name="Bench Savings Cooperative", legal_form="primary", country="KE",
+        sector="agriculture", languages=["en"],
+    )  # fmt: skip
+    treasurer = User.objects.create_user(email="t@example.org", password=None, name="Treasurer")
+    Membership.objects.create(coop=coop, person=treasurer, role=Membership.Role.TREASURER)
+    people = User.objects.bulk_create(
+        [
+            User(email=f"m{i}@example.org", name=f"Member {i}", password="!",
+                 phone=f"+2547{i:08}", phone_verified_at=timezone.now())
+            for i in range(2 * n)
+        ],
+        batch_size=2000,
+    )  # fmt: skip
+    people = list(User.objects.filter(email__startswith="m").order_by("pk"))
+    Membership.objects.bulk_create([Membership(coop=coop, person=p) for p in people])
+    books = actions.setup_books(
+        coop=coop, actor=treasurer, currency="KES", template="savings-credit",
+        time_zone="Africa/Nairobi",
+    )  # fmt: skip
+    actions.open_member_accounts(books=books, actor=treasurer)
+    payments.add_mobile_money_account(
+        books=books, provider="mpesa", account=SHORT_CODE, actor=treasurer
+    )
+    return coop, treasurer
+
+
+def confirmations(coop, n: int) -> list[dict]:  # type: ignore[no-untyped-def]
+    """N paybill payments the stand-in knows, one per member, as their confirmation bodies."""
+    from minga.channels.payments import standin
+    from minga.treasury.models import MemberAccount
+
+    refs = list(
+        MemberAccount.objects.filter(coop=coop, membership__person__phone__startswith="+2547")
+        .order_by("pk")
+        .values_list("ref", flat=True)[:n]
+    )
+    bodies = []
+    for i, ref in enumerate(refs):
+        standin.pay_bill(short_code=SHORT_CODE, bill_ref=ref, amount=f"{100 + i % 50}.50")
+        bodies.append(standin.outbox[-1].body)
+    standin.outbox.clear()
+    return bodies
+
+
+def baseline(coop, treasurer, n: int) -> float:  # type: ignore[no-untyped-def]
+    """Entries and receipts alone: the books' own cost per payment, in the same run."""
+    from minga.treasury import actions
+    from minga.treasury.models import MemberAccount
+    from minga.treasury.payments import _receipt
+
+    members = list(
+        MemberAccount.objects.filter(coop=coop)
+        .select_related("membership__person", "coop")
+        .order_by("-pk")[:n]
+    )
+    started = time.perf_counter()
+    for i, member in enumerate(members):
+        entry = actions.receive_from_member(
+            member=member, amount=10_000 + i, purpose="savings", actor=None,
+            paid_into="mobile-money", reference=f"BASE{i:06}",
+        )  # fmt: skip
+        _receipt(member, entry, 10_000 + i, "KES")
+    rate = n / (time.perf_counter() - started)
+    from minga.core.worker import run_ready_tasks
+
+    run_ready_tasks()  # the baseline's receipts go out before the inbox is measured
+    return rate
+
+
+def callbacks(bodies: list[dict]) -> float:
+    """Every payment through the inbox: callbacks, status queries, results; the seconds."""
+    from django.test import Client
+    from django_tasks_db.models import DBTaskResult
+
+    from minga.channels.payments import standin
+    from minga.core.worker import run_ready_tasks
+
+    client = Client()
+    sent = bodies + random.Random(7).sample(bodies, int(len(bodies) * DUPLICATES))
+    random.Random(8).shuffle(sent)
+    path = f"/channels/mpesa/c2b/confirmation?token={TOKEN}"
+    payloads = [json.dumps(body) for body in sent]
+    started = time.perf_counter()
+    for payload in payloads:
+        answer = client.post(path, payload, content_type="application/json")
+        if answer.status_code != 200:
+            raise RuntimeError(f"a confirmation was answered {answer.status_code}")
+    accepted = time.perf_counter()
+    # The batch queries the callbacks queued, and only those: the receipts they queue in turn
+    # are delivered by the worker later, not measured here ("receipts enqueued").
+    while DBTaskResult.objects.ready().filter(task_path__endswith=".confirm_account").exists():
+        run_ready_tasks(limit=1)
+    queried = time.perf_counter()
+    results = list(standin.outbox)
+    standin.outbox.clear()
+    for result in results:
+        url = result.url.split("/channels/", 1)[1]
+        client.post("/channels/" + url, json.dumps(result.body), content_type="application/json")
+    ended = time.perf_counter()
+    print(
+        f"callbacks accepted {accepted - started:.2f} s, status queries {queried - accepted:.2f} s,"
+        f" results posted {ended - queried:.2f} s"
+    )
+    return ended - started
+
+
+def check(coop, n: int) -> list[str]:  # type: ignore[no-untyped-def]
+    from minga.channels.models import OutboundMessage, Payment
+    from minga.treasury.models import JournalEntry, MemberBalance
+
+    problems = []
+    posted = Payment.objects.filter(status="posted").count()
+    if posted != n or Payment.objects.count() != n:
+        problems.append(f"{posted} of {Payment.objects.count()} payments posted, expected {n}")
+    entries = JournalEntry.objects.filter(coop=coop, kind="savings").exclude(
+        reference__startswith="BASE"
+    )
+    if entries.count() != n:
+        problems.append(f"{entries.count()} entries for {n} payments")
+    receipts = OutboundMessage.objects.filter(
+        text__contains="by mobile money", status="queued"
+    ).count()
+    if receipts != n:
+        problems.append(f"{receipts} receipts queued for {n} payments")
+    doubled = MemberBalance.objects.filter(account__role="member-savings", balance__lt=-200_00)
+    if doubled.exists():
+        problems.append("a member's balance holds more than one payment")
+    return problems
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--payments", type=int, default=PAYMENTS)
+    n = parser.parse_args().payments
+    var_dir = tempfile.mkdtemp(prefix="minga-bench-payments-")
+    try:
+        bench_audit.setup_django(var_dir)
+        coop, treasurer = setup(n)
+        bodies = confirmations(coop, n)
+        books_rate = baseline(coop, treasurer, n)
+        seconds = callbacks(bodies)
+        problems = check(coop, n)
+    except Exception as error:  # the measurement itself could not be made
+        print(f"bench_payments: {type(error).__name__}: {error}", file=sys.stderr)
+        return 2
+    finally:
+        shutil.rmtree(var_dir, ignore_errors=True)
+    rate = n / seconds
+    print(f"{n} payments, {int(n * DUPLICATES)} repeated callbacks: {seconds:.2f} s")
+    print(f"baseline (entries and receipts alone): {books_rate:.0f}/s; inbox: {rate:.0f}/s "
+          f"({rate / books_rate:.2f} x the baseline)")  # fmt: skip
+    for problem in problems:
+        print(f"PROBLEM {problem}")
+    ratio = rate / books_rate
+    lines = [
+        ("payment-callbacks-per-second", f"{rate:.0f}", "payments/s", ">=", str(BUDGET),
+         rate >= BUDGET and not problems),
+        ("payment-callbacks-vs-postings", f"{ratio:.2f}", "x", ">=", str(RATIO),
+         ratio >= RATIO and not problems),
+    ]  # fmt: skip
+    for name, figure, unit, op, limit, passed in lines:
+        verdict = "PASS" if passed else "FAIL"
+        print(f"BUDGET {name}: {figure} {unit} (budget {op} {limit}) {verdict}")
+    ok = all(line[-1] for line in lines)
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

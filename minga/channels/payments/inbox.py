@@ -1,0 +1,624 @@
+"""The payment inbox: callbacks stored raw first, payments confirmed by the provider, then booked.
+
+Every callback is written as it came (`PaymentCallback`), in its own transaction, before
+anything reads it; a repeat (same provider, kind and provider id) is stored once and answered
+as the first was. A callback never books money: it makes a payment `pending` (creating it for a
+paybill payment, keyed by the provider's TransID so two workers seeing the same money make one
+payment) and asks for the `confirm` task, which queries the provider's status API through the
+background queue. Only the provider's answer to that query settles a payment (`apply`), once,
+under a row lock: posted or in suspense by the owner's handler, or failed with the provider's
+reason. Daraja's Transaction Status answers by callback too: that answer counts only when it
+comes to the URL carrying the secret of the query (`query_ref`), which only the provider saw.
+
+Payments still pending are queried again by a periodic job with a growing delay, so a callback
+that never comes changes nothing; a disbursement whose result never came is queried, never sent
+again (`send` claims the request once).
+"""
+
+from __future__ import annotations
+
+import datetime
+import logging
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.tasks import task
+from django.utils import timezone
+
+from minga.channels.models import Payment, PaymentAccount, PaymentCallback
+
+from .amounts import AmountError, to_minor
+from .providers import (
+    FAILED,
+    PENDING,
+    SUCCEEDED,
+    Outcome,
+    ProviderError,
+    momo_outcome,
+    new_secret,
+    provider,
+    status_outcome,
+)
+
+log = logging.getLogger("minga.channels.payments")
+
+MAX_QUERIES = 12  # about a day of growing delays; then the payment waits for the statement
+UNKNOWN_ANSWERS = 3  # "no such transaction" this many times before it counts as failed
+Status = Payment.Status
+
+
+@dataclass(frozen=True)
+class Booking:
+    """What the owner's handler did with a confirmed payment."""
+
+    status: str  # Payment.Status.POSTED or SUSPENSE
+    booked_as: str = ""  # e.g. the journal entry's number
+    reason: str = ""
+
+
+class PaymentHandler(Protocol):
+    """What an app registers to receive its payments (see `register_handler`)."""
+
+    def check(self, *, owner: str, reference: str, amount: int, currency: str) -> str:
+        """Before a paybill payment: "" to accept, "account" (unknown reference) or "amount"."""
+        ...
+
+    def settle(self, payment: Payment, *, doubt: str) -> Booking:
+        """Book a confirmed payment, inside the transaction that settles it. `doubt` is a
+        reason to book it to suspense ("" when none); raise to leave it pending."""
+        ...
+
+    def failed(self, payment: Payment) -> None:
+        """A payment ended without money moving (its `reason` says why)."""
+        ...
+
+
+_HANDLERS: dict[str, PaymentHandler] = {}
+
+
+def register_handler(kind: str, handler: PaymentHandler) -> None:
+    """Receive the payments of accounts whose owner is `kind:...` (from AppConfig.ready)."""
+    _HANDLERS[kind] = handler
+
+
+def handler_for(owner: str) -> PaymentHandler | None:
+    return _HANDLERS.get(owner.partition(":")[0])
+
+
+def clean_reference(value: object) -> str:
+    """The account reference as the payer typed it, without stray spaces."""
+    return "".join(str(value or "").split())[:40]
+
+
+def backoff(queries: int) -> datetime.timedelta:
+    """30 s, 1 min, 2 min ... at most an hour between two queries of one payment."""
+    return datetime.timedelta(seconds=min(30 * 2 ** max(queries - 1, 0), 3600))
+
+
+def store(
+    *, provider: str, kind: str, key: str, payload: Any, address: str | None
+) -> tuple[PaymentCallback, bool]:
+    """Write the raw callback in its own transaction; (row, False) for a repeat."""
+    try:
+        with transaction.atomic():
+            row = PaymentCallback.objects.create(
+                provider=provider,
+                kind=kind,
+                key=key[:128],
+                payload=payload,
+                address=address or None,
+            )
+        return row, True
+    except IntegrityError:
+        return PaymentCallback.objects.get(provider=provider, kind=kind, key=key[:128]), False
+
+
+def store_once(*, provider: str, kind: str, key: str, payload: Any, address: str | None) -> bool:
+    """`store` for callbacks found by their key alone: whether it was new."""
+    try:
+        with transaction.atomic():
+            PaymentCallback.objects.create(
+                provider=provider,
+                kind=kind,
+                key=key[:128],
+                payload=payload,
+                address=address or None,
+            )
+        return True
+    except IntegrityError:
+        return False
+
+
+def _account(provider: str, account: object) -> PaymentAccount | None:
+    return PaymentAccount.objects.filter(
+        provider=provider, account=str(account or ""), is_active=True
+    ).first()
+
+
+def _ask(payment_id: int) -> None:
+    """Queue the status query, in the transaction that needs it."""
+    confirm.enqueue(payment_id)
+
+
+def _ask_account(account_id: int) -> None:
+    """Queue one batch query of an account's paybill payments, unless one is queued already
+    (a burst of callbacks makes one task, not one each)."""
+    if PaymentAccount.objects.filter(pk=account_id, is_query_queued=False).update(
+        is_query_queued=True
+    ):
+        confirm_account.enqueue(account_id)
+
+
+# --- M-PESA -------------------------------------------------------------------------------------
+
+REJECT = {
+    "C2B00012": "Invalid Account Number",
+    "C2B00013": "Invalid Amount",
+    "C2B00015": "Invalid ShortCode",
+    "C2B00016": "Other Error",
+}
+ACCEPTED = {"ResultCode": "0", "ResultDesc": "Accepted"}
+
+
+def _reject(code: str) -> dict[str, str]:
+    return {"ResultCode": code, "ResultDesc": f"Rejected: {REJECT[code]}"}
+
+
+def c2b_validation(payload: dict[str, Any], *, address: str | None) -> dict[str, str]:
+    """Accept or refuse a paybill payment before it happens (the documented C2B000xx codes)."""
+    key = str(payload.get("TransID") or "")
+    if not key:
+        return _reject("C2B00016")
+    row, new = store(
+        provider="mpesa", kind="c2b-validation", key=key, payload=payload, address=address
+    )
+    if not new:
+        return row.answer or ACCEPTED
+    answer = _validate(payload)
+    PaymentCallback.objects.filter(pk=row.pk).update(answer=answer)
+    return answer
+
+
+def _validate(payload: dict[str, Any]) -> dict[str, str]:
+    account = _account("mpesa", payload.get("BusinessShortCode"))
+    if account is None:
+        return _reject("C2B00015")
+    try:
+        amount = to_minor(payload.get("TransAmount"), account.currency)
+    except AmountError:
+        return _reject("C2B00013")
+    if amount <= 0:
+        return _reject("C2B00013")
+    handler = handler_for(account.owner)
+    if handler is None:
+        return _reject("C2B00016")
+    verdict = handler.check(
+        owner=account.owner,
+        reference=clean_reference(payload.get("BillRefNumber")),
+        amount=amount,
+        currency=account.currency,
+    )
+    return {"account": _reject("C2B00012"), "amount": _reject("C2B00013")}.get(verdict, ACCEPTED)
+
+
+def c2b_confirmation(payload: dict[str, Any], *, address: str | None) -> dict[str, Any]:
+    """A paybill payment happened, says the callback: a pending payment, and a status query."""
+    key = str(payload.get("TransID") or "")[:100]
+    if not key:
+        return {"ResultCode": 1, "ResultDesc": "Missing TransID"}
+    new = store_once(
+        provider="mpesa", kind="c2b-confirmation", key=key, payload=payload, address=address
+    )
+    # A repeat goes through too when its payment is missing (the first copy died before
+    # making it); otherwise the unique receipt finds the payment already there.
+    if not new and Payment.objects.filter(provider="mpesa", receipt=key).exists():
+        return {"ResultCode": 0, "ResultDesc": "Success"}
+    account = _account("mpesa", payload.get("BusinessShortCode"))
+    currency = account.currency if account else "KES"
+    try:
+        amount = to_minor(payload.get("TransAmount"), currency)
+    except AmountError:
+        amount = 0  # the status query says how much arrived; the difference puts it in suspense
+    # The payment's receipt is the callback's key: each is found from the other.
+    _payment_for_receipt(
+        provider="mpesa",
+        receipt=key,
+        account=account,
+        method=Payment.Method.C2B,
+        amount=amount,
+        currency=currency,
+        reference=clean_reference(payload.get("BillRefNumber")),
+    )
+    return {"ResultCode": 0, "ResultDesc": "Success"}
+
+
+def _payment_for_receipt(*, provider: str, receipt: str, account, **fields) -> Payment:  # type: ignore[no-untyped-def]
+    status, reason = Status.PENDING, ""
+    if account is None:
+        status, reason = Status.FAILED, "paid to an account Minga does not manage"
+    try:
+        with transaction.atomic():
+            payment = Payment.objects.create(
+                provider=provider,
+                receipt=receipt,
+                account=account,
+                direction=Payment.Direction.IN,
+                status=status,
+                reason=reason,
+                requested_at=timezone.now(),
+                next_query_at=timezone.now() + backoff(1),
+                **fields,
+            )
+            if status == Status.PENDING:
+                _ask_account(account.pk)
+            return payment
+    except IntegrityError:  # another worker made it a moment ago
+        return Payment.objects.get(provider=provider, receipt=receipt)
+
+
+def stk_callback(payload: dict[str, Any], *, address: str | None) -> dict[str, Any]:
+    """The end of an STK push, says the callback: a hint to query, and the receipt number."""
+    body = (payload.get("Body") or {}).get("stkCallback") or {}
+    key = str(body.get("CheckoutRequestID") or "")
+    if not key:
+        return {"ResultCode": 1, "ResultDesc": "Missing CheckoutRequestID"}
+    row, new = store(
+        provider="mpesa", kind="stk-callback", key=key, payload=payload, address=address
+    )
+    payment = Payment.objects.filter(provider="mpesa", provider_ref=key).first()
+    if payment is not None:
+        PaymentCallback.objects.filter(pk=row.pk).update(payment=payment)
+        _note_receipt(payment, stk_receipt(body))
+        if new and payment.status == Status.PENDING:
+            _ask(payment.pk)
+    return {"ResultCode": 0, "ResultDesc": "Accepted"}
+
+
+def stk_receipt(body: dict[str, Any]) -> str:
+    items = (body.get("CallbackMetadata") or {}).get("Item") or []
+    for item in items:
+        if isinstance(item, dict) and item.get("Name") == "MpesaReceiptNumber":
+            return str(item.get("Value") or "")[:100]
+    return ""
+
+
+def _note_receipt(payment: Payment, receipt: str) -> None:
+    """Keep the receipt number a callback gave, for the statement (it books nothing)."""
+    if not receipt or payment.receipt:
+        return
+    try:
+        with transaction.atomic():
+            Payment.objects.filter(pk=payment.pk, receipt="").update(receipt=receipt)
+    except IntegrityError:
+        log.warning("receipt %s already belongs to another payment", receipt)
+
+
+def b2c_result(
+    payload: dict[str, Any], *, address: str | None, timeout: bool = False
+) -> dict[str, Any]:
+    """The end of a disbursement (or its timeout), says the callback: a hint to query."""
+    result = payload.get("Result") or payload
+    conversation = str(result.get("ConversationID") or "")
+    originator = str(result.get("OriginatorConversationID") or "")
+    kind = "b2c-timeout" if timeout else "b2c-result"
+    key = conversation or originator
+    if not key:
+        return {"ResultCode": 1, "ResultDesc": "Missing ConversationID"}
+    row, new = store(provider="mpesa", kind=kind, key=key, payload=payload, address=address)
+    payment = (
+        Payment.objects.filter(provider="mpesa", provider_ref=conversation).first()
+        if conversation
+        else None
+    )
+    if payment is None and originator:
+        payment = Payment.objects.filter(provider="mpesa", uid=_uuid(originator)).first()
+    if payment is not None:
+        PaymentCallback.objects.filter(pk=row.pk).update(payment=payment)
+        if not timeout and str(result.get("ResultCode")) == "0":
+            _note_receipt(payment, str(result.get("TransactionID") or "")[:100])
+        if new and payment.status == Status.PENDING:
+            _ask(payment.pk)
+    return {"ResultCode": 0, "ResultDesc": "Accepted"}
+
+
+def _uuid(text: str) -> str | None:
+    import uuid
+
+    try:
+        return str(uuid.UUID(text))
+    except ValueError:
+        return None
+
+
+def status_result(
+    payload: dict[str, Any], *, secret: str, address: str | None, timeout: bool = False
+) -> dict[str, Any]:
+    """Daraja's answer to our Transaction Status query: it settles the payment, when it comes
+    to the URL of that very query."""
+    result = payload.get("Result") or payload
+    kind = "status-timeout" if timeout else "status-result"
+    key = str(result.get("ConversationID") or "") or f"q:{secret}"
+    store(provider="mpesa", kind=kind, key=key, payload=payload, address=address)
+    payment = (
+        Payment.objects.select_related("account").filter(provider="mpesa", query_ref=secret).first()
+        if secret
+        else None
+    )
+    if payment is None or payment.status != Status.PENDING or timeout:
+        return {"ResultCode": 0, "ResultDesc": "Accepted"}
+    outcome = status_outcome(result, payment.currency)
+    if (
+        outcome.state == FAILED
+        and str(result.get("ResultCode")) != "0"
+        and payment.queries < UNKNOWN_ANSWERS
+    ):
+        outcome = Outcome(PENDING)  # not known yet may still become known: ask again later
+    try:
+        apply(payment.pk, outcome)
+    except Exception:
+        log.exception("payment %s could not be settled; it stays pending", payment.pk)
+    return {"ResultCode": 0, "ResultDesc": "Accepted"}
+
+
+# --- MTN MoMo -----------------------------------------------------------------------------------
+
+
+def momo_callback(
+    payload: dict[str, Any], *, product: str, reference: str, address: str | None
+) -> None:
+    """A MoMo callback (PUT or POST): a hint to GET the request's status."""
+    status = str(payload.get("status") or "")
+    key = f"{reference}:{status}:{payload.get('financialTransactionId') or ''}"
+    row, new = store(provider="momo", kind=product, key=key, payload=payload, address=address)
+    payment = (
+        Payment.objects.filter(provider="momo", provider_ref=reference).first()
+        if reference
+        else None
+    )
+    if payment is not None:
+        PaymentCallback.objects.filter(pk=row.pk).update(payment=payment)
+        if new and payment.status == Status.PENDING:
+            _ask(payment.pk)
+
+
+# --- requests, queries, settlement --------------------------------------------------------------
+
+
+@transaction.atomic
+def start(
+    *,
+    account: PaymentAccount,
+    direction: str,
+    phone: str,
+    amount: int,
+    reference: str,
+    purpose: str = "",
+) -> Payment:
+    """A payment Minga asks for (STK push, request-to-pay) or sends (B2C, transfer), pending,
+    with the task that sends the request, in the caller's transaction (see `send`)."""
+    methods = {
+        ("mpesa", "in"): Payment.Method.STK,
+        ("mpesa", "out"): Payment.Method.B2C,
+        ("momo", "in"): Payment.Method.REQUEST_TO_PAY,
+        ("momo", "out"): Payment.Method.TRANSFER,
+    }
+    payment = Payment.objects.create(
+        provider=account.provider,
+        account=account,
+        direction=direction,
+        method=methods.get((account.provider, direction), ""),
+        amount=amount,
+        currency=account.currency,
+        reference=reference[:40],
+        purpose=purpose[:64],
+        query_ref=new_secret(),
+    )
+    send.enqueue(payment.pk, phone)
+    return payment
+
+
+@task()
+def send(payment_id: int, phone: str) -> str:
+    """Send a payment's request to its provider, once: the request is claimed first, so a task
+    run twice (a worker that died, a retry) never asks or pays twice; what was claimed and not
+    answered is queried later, never sent again."""
+    now = timezone.now()
+    claimed = Payment.objects.filter(
+        pk=payment_id, requested_at__isnull=True, status=Status.PENDING
+    )
+    if not claimed.update(requested_at=now, next_query_at=now + backoff(1)):
+        return "already sent"
+    payment = Payment.objects.select_related("account").get(pk=payment_id)
+    source = provider(payment.provider)
+    try:
+        if payment.direction == Payment.Direction.IN:
+            source.collect(payment, phone=phone)
+        else:
+            source.disburse(payment, phone=phone)
+    except ProviderError as error:
+        if error.temporary and payment.direction == Payment.Direction.OUT:
+            # The provider may have taken it: ask, don't send again.
+            Payment.objects.filter(pk=payment_id).update(reason=str(error)[:255])
+            return "asked later"
+        apply(payment_id, Outcome(FAILED, reason=str(error)[:255]))
+        return "failed"
+    Payment.objects.filter(pk=payment_id).update(provider_ref=payment.provider_ref)
+    return "sent"
+
+
+@task()
+def confirm(payment_id: int) -> str:
+    """Ask the provider how a payment ended, and settle it when the answer is final."""
+    payment = Payment.objects.select_related("account").filter(pk=payment_id).first()
+    if payment is None or payment.status != Status.PENDING or payment.requested_at is None:
+        return "nothing to ask"
+    if payment.method == Payment.Method.C2B and payment.account is not None:
+        _ask_account(payment.account.pk)
+        return "asked with the account's others"
+    if payment.method == Payment.Method.STK and not payment.provider_ref:
+        if payment.queries >= UNKNOWN_ANSWERS:
+            return apply(payment_id, Outcome(FAILED, reason="the provider never took the request"))
+        _count_query(payment, payment.query_ref)
+        return "not sent yet"
+    secret = new_secret()
+    payment.query_ref = secret
+    # The secret is saved before the query goes, so an answer however quick finds it.
+    _count_query(payment, secret)
+    try:
+        outcome = provider(payment.provider).query(payment)
+    except ProviderError as error:
+        Payment.objects.filter(pk=payment_id).update(reason=str(error)[:255])
+        return "asked later"
+    if outcome is None:
+        return "asked"
+    return apply(payment_id, outcome)
+
+
+BATCH = 2000  # paybill payments confirmed by one batch query at most
+
+
+@task()
+def confirm_account(account_id: int) -> dict[str, int]:
+    """Confirm the pending paybill payments of one account with one provider request (M-PESA's
+    Pull Transactions), and settle each the provider lists; the others wait for the next round
+    and fail once the provider has not listed them `UNKNOWN_ANSWERS` times."""
+    PaymentAccount.objects.filter(pk=account_id).update(is_query_queued=False)
+    account = PaymentAccount.objects.get(pk=account_id)
+    pending = list(
+        Payment.objects.filter(
+            account=account, method=Payment.Method.C2B, status=Status.PENDING
+        ).order_by("pk")[:BATCH]
+    )
+    if not pending:
+        return {}
+    now = timezone.now()
+    for payment in pending:
+        payment.queries += 1
+    Payment.objects.filter(pk__in=[p.pk for p in pending]).update(
+        queries=F("queries") + 1, next_query_at=now + backoff(1)
+    )
+    try:
+        outcomes = provider(account.provider).query_many(account, pending)
+    except ProviderError as error:
+        log.warning("account %s: %s; asked again later", account_id, error)
+        return {"asked later": len(pending)}
+    counts: dict[str, int] = {}
+    for payment in pending:
+        outcome = outcomes.get(payment.pk)
+        if outcome is None and payment.queries >= UNKNOWN_ANSWERS:
+            outcome = Outcome(FAILED, reason="the provider does not list this transaction")
+        if outcome is None:
+            Payment.objects.filter(pk=payment.pk).update(
+                next_query_at=now + backoff(payment.queries)
+            )
+            result = "pending"
+        else:
+            result = apply(payment.pk, outcome)
+        counts[result] = counts.get(result, 0) + 1
+    if len(pending) == BATCH:
+        _ask_account(account_id)
+    return counts
+
+
+def _count_query(payment: Payment, secret: str) -> None:
+    payment.queries += 1
+    Payment.objects.filter(pk=payment.pk, status=Status.PENDING).update(
+        queries=F("queries") + 1,
+        query_ref=secret,
+        next_query_at=timezone.now() + backoff(payment.queries),
+    )
+
+
+def apply(payment_id: int, outcome: Outcome) -> str:
+    """Settle a payment on the provider's own answer, once (the row is locked and must still
+    be pending): booked by the owner's handler, or failed with the provider's reason."""
+    if outcome.state not in {SUCCEEDED, FAILED}:
+        return "pending"
+    with transaction.atomic():
+        payment = (
+            Payment.objects.select_for_update(of=("self",))
+            .select_related("account")
+            .get(pk=payment_id)
+        )
+        if payment.status != Status.PENDING:
+            return str(payment.status)
+        handler = handler_for(payment.account.owner) if payment.account else None
+        if handler is None:
+            raise LookupError(f"no payment handler for {payment.account}")
+        if outcome.state == FAILED:
+            payment.status, payment.reason = Status.FAILED, outcome.reason
+            handler.failed(payment)
+        else:
+            payment.confirmed_amount = outcome.amount
+            if outcome.reference is not None:
+                payment.reference = outcome.reference  # the provider's list says who typed what
+            if not payment.receipt:
+                payment.receipt = outcome.receipt or _receipt_from_callbacks(payment)
+            doubt = ""
+            if outcome.amount != payment.amount:
+                doubt = (
+                    f"the provider confirmed {outcome.amount}, the callback said {payment.amount}"
+                )
+            # A receipt already another payment's is refused by the unique constraint: the
+            # whole settlement rolls back, nothing is booked twice.
+            booking = handler.settle(payment, doubt=doubt)
+            payment.status, payment.booked_as = booking.status, booking.booked_as[:100]
+            payment.reason = (booking.reason or doubt)[:255]
+        payment.settled_at = timezone.now()
+        payment.next_query_at = None
+        payment.save(update_fields=SETTLED_FIELDS)
+    return str(payment.status)
+
+
+SETTLED_FIELDS = [
+    "status", "reason", "confirmed_amount", "receipt", "reference", "booked_as", "settled_at",
+    "next_query_at", "updated_at",
+]  # fmt: skip
+
+
+def _receipt_from_callbacks(payment: Payment) -> str:
+    """The receipt number an STK callback brought before the request's id was saved."""
+    if payment.method != Payment.Method.STK or not payment.provider_ref:
+        return ""
+    row = PaymentCallback.objects.filter(
+        provider="mpesa", kind="stk-callback", key=payment.provider_ref
+    ).first()
+    if row is None:
+        return ""
+    return stk_receipt((row.payload.get("Body") or {}).get("stkCallback") or {})
+
+
+def query_due(now: datetime.datetime) -> int:
+    """Periodic job: queue the status query of every pending payment whose time has come (for
+    paybill payments, their account's batch query)."""
+    due = list(
+        Payment.objects.filter(
+            status=Status.PENDING, next_query_at__lte=now, requested_at__isnull=False
+        ).values_list("pk", "queries", "method", "account_id")[:500]
+    )
+    for pk, queries, method, account_id in due:
+        if queries >= MAX_QUERIES:
+            Payment.objects.filter(pk=pk).update(
+                next_query_at=None, reason="the provider gave no final answer: see the statement"
+            )
+            continue
+        with transaction.atomic():
+            Payment.objects.filter(pk=pk).update(next_query_at=now + backoff(queries + 1))
+            if method == Payment.Method.C2B and account_id:
+                _ask_account(account_id)
+            else:
+                _ask(pk)
+    return len(due)
+
+
+__all__ = [
+    "Booking",
+    "PaymentHandler",
+    "apply",
+    "confirm",
+    "momo_outcome",
+    "register_handler",
+    "start",
+]

@@ -1,0 +1,344 @@
+"""Mobile money into and out of the books: the treasury's handler for the payment inbox of
+`minga.channels.payments`, and the actions that ask a member to pay or pay a member out.
+
+The inbox hands over a payment only once its provider confirmed it (never on a callback's
+word), inside the transaction that settles it; `Handler.settle` books it there:
+
+- money in, from a member found by the `member_ref` they typed (BillRefNumber, the account
+  reference of a request) or asked for: one balanced entry, mobile money against the member's
+  savings, contributions or shares, and the member's SMS receipt;
+- money in that cannot be put to a member (an unknown reference, an amount the provider
+  confirmed differently, shares that do not divide): mobile money against suspense, on the
+  treasurer's exceptions list;
+- money out, once the provider confirmed the disbursement: the member's savings against
+  mobile money (suspense if the books refuse it: the money has left all the same).
+
+The provider's receipt number is the entry's reference, unique in the books: the same money is
+never booked twice, even when another path (a statement import) booked it first. Members are
+never identified by phone number: the numbers providers send are masked.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+from django.utils import translation
+from django.utils.translation import gettext as _
+
+from minga import audit
+from minga.channels.models import OutboundMessage, Payment, PaymentAccount
+from minga.channels.payments import Booking, register_handler, start
+from minga.channels.sms import send_sms
+from minga.coops.models import Cooperative
+
+from . import actions, money, permissions
+from .models import Books, JournalEntry, MemberAccount
+
+if TYPE_CHECKING:
+    from minga.accounts.models import User
+
+TreasuryError = actions.TreasuryError
+OWNER = "coop"
+PURPOSES = ("savings", "contribution", "shares")
+Status = Payment.Status
+
+
+def owner_of(coop: Cooperative) -> str:
+    """How the payment inbox names a cooperative's accounts."""
+    return f"{OWNER}:{coop.pk}"
+
+
+def _coop_id(owner: str) -> int | None:
+    kind, _sep, pk = owner.partition(":")
+    return int(pk) if kind == OWNER and pk.isdigit() else None
+
+
+def _coop(owner: str) -> Cooperative | None:
+    coop_id = _coop_id(owner)
+    return Cooperative.objects.filter(pk=coop_id).first() if coop_id else None
+
+
+def _member(coop_id: int | None, reference: str) -> MemberAccount | None:
+    """The member account `reference` names in the cooperative, with its cooperative and
+    person, in one query (a payment is booked in as few as it takes)."""
+    if coop_id is None or not money.is_valid_ref(reference):
+        return None
+    return (
+        MemberAccount.objects.select_related("membership__person", "coop")
+        .filter(coop_id=coop_id, ref=money.normalise_ref(reference))
+        .first()
+    )
+
+
+def _reference(payment: Payment) -> str:
+    return payment.receipt or f"{payment.provider}:{payment.uid}"
+
+
+class Handler:
+    """The treasury's side of the payment inbox (registered in `TreasuryConfig.ready`)."""
+
+    def check(self, *, owner: str, reference: str, amount: int, currency: str) -> str:
+        coop = _coop(owner)
+        if coop is None or not Books.objects.filter(coop=coop, currency=currency).exists():
+            return "account"
+        if amount <= 0:
+            return "amount"
+        return "" if _member(coop.pk, reference) is not None else "account"
+
+    def settle(self, payment: Payment, *, doubt: str) -> Booking:
+        owner = payment.account.owner if payment.account else ""
+        reference = _reference(payment)
+        amount = payment.confirmed_amount or 0
+        member = None
+        if payment.direction == Payment.Direction.IN and not doubt:
+            member = _member(_coop_id(owner), payment.reference)
+        if member is not None:
+            try:
+                with transaction.atomic():
+                    entry = _receive(member, payment, amount, reference)
+                _receipt(member, entry, amount, payment.currency)
+                return Booking(Status.POSTED, entry.code)
+            except TreasuryError as refused:
+                if refused.code == "duplicate_reference":  # booked by another path first
+                    return _already_booked(member.coop, reference)
+                doubt = str(refused.messages[0])
+        coop = _coop(owner)
+        if coop is None:
+            raise LookupError(f"no cooperative owns {payment.account}")
+        if JournalEntry.objects.filter(coop=coop, reference=reference).exists():
+            return _already_booked(coop, reference)  # never twice
+        if payment.direction == Payment.Direction.OUT:
+            return self._paid_out(coop, payment, amount, reference)
+        doubt = doubt or _("No member has the reference “%(ref)s”.") % {"ref": payment.reference}
+        entry = actions.receive_unidentified(
+            coop=coop,
+            amount=amount,
+            actor=None,
+            paid_into="mobile-money",
+            reference=reference,
+            note=_("Mobile money %(receipt)s in suspense: %(reason)s")
+            % {"receipt": reference, "reason": doubt},
+        )
+        return Booking(Status.SUSPENSE, entry.code, doubt)
+
+    def _paid_out(
+        self, coop: Cooperative, payment: Payment, amount: int, reference: str
+    ) -> Booking:
+        member = _member(coop.pk, payment.reference)
+        if member is not None:
+            try:
+                with transaction.atomic():
+                    entry = actions.withdraw_savings(
+                        member=member,
+                        amount=amount,
+                        actor=None,
+                        paid_from="mobile-money",
+                        reference=reference,
+                    )
+                _receipt(member, entry, -amount, payment.currency)
+                return Booking(Status.POSTED, entry.code)
+            except TreasuryError as refused:
+                reason = str(refused.messages[0])
+        else:
+            reason = _("No member has the reference “%(ref)s”.") % {"ref": payment.reference}
+        entry = actions.post_entry(
+            coop=coop,
+            actor=None,
+            lines=[actions.debit("suspense", amount), actions.credit("mobile-money", amount)],
+            narration=_("Mobile money %(receipt)s paid out, in suspense: %(reason)s")
+            % {"receipt": reference, "reason": reason},
+            kind="suspense",
+            reference=reference,
+        )
+        return Booking(Status.SUSPENSE, entry.code, reason)
+
+    def failed(self, payment: Payment) -> None:
+        """Nothing moved: nothing is booked (the payment keeps the provider's reason)."""
+
+
+def _already_booked(coop: Cooperative, reference: str) -> Booking:
+    """Money another path (a statement import, an earlier settlement) booked: never twice."""
+    booked = JournalEntry.objects.get(coop=coop, reference=reference)
+    return Booking(Status.POSTED, booked.code, _("already in the books"))
+
+
+def _receive(member: MemberAccount, payment: Payment, amount: int, reference: str) -> JournalEntry:
+    purpose = payment.purpose if payment.purpose in PURPOSES else "savings"
+    if purpose != "shares":
+        return actions.receive_from_member(
+            member=member,
+            amount=amount,
+            purpose=purpose,
+            actor=None,
+            paid_into="mobile-money",
+            reference=reference,
+        )
+    par = Books.objects.get(coop_id=member.coop_id).share_par_value
+    if par <= 0 or amount % par:
+        raise TreasuryError(_("The amount paid is not a whole number of shares."))
+    return actions.buy_shares(
+        member=member,
+        shares=amount // par,
+        actor=None,
+        paid_into="mobile-money",
+        reference=reference,
+    )
+
+
+def _receipt(member: MemberAccount, entry: JournalEntry, amount: int, currency: str) -> None:
+    """The member's SMS receipt, queued with the entry (to their own verified number)."""
+    person = member.membership.person
+    if not (person.phone and person.phone_verified_at):
+        return
+    with translation.override(person.preferred_language):
+        text = _(
+            "Minga %(coop)s %(ref)s: %(amount)s by mobile money, entry %(entry)s. Log %(hash)s."
+        ) % {
+            "coop": member.coop.name[:24],
+            "ref": member.ref,
+            "amount": money.format_amount(amount, currency, code=True),
+            "entry": entry.code,
+            "hash": entry.hash_hex[:8],
+        }
+    send_sms(to=person.phone, text=text, kind=OutboundMessage.Kind.NOTICE)
+
+
+def register() -> None:
+    register_handler(OWNER, Handler())
+
+
+# --- actions ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def add_mobile_money_account(
+    *, books: Books, provider: str, account: str, actor: User
+) -> PaymentAccount:
+    """Receive payments at an M-PESA short code or a MoMo API user (the treasurer)."""
+    permissions.require(actor, books.coop, "keep")
+    account = account.strip()
+    if provider not in PaymentAccount.Provider.values or not account or len(account) > 64:
+        raise TreasuryError(_("Choose a provider and enter the short code or API user."))
+    if PaymentAccount.objects.filter(provider=provider, account=account).exists():
+        raise TreasuryError(_("This short code or API user is already registered."))
+    created = PaymentAccount.objects.create(
+        provider=provider, account=account, owner=owner_of(books.coop), currency=books.currency
+    )
+    audit.record(
+        "treasury.mobile_money_account_added",
+        f"coop:{books.coop.slug}",
+        {"coop": books.coop.slug, "provider": provider, "account": account},
+        actor,
+        audience=books.coop,
+    )
+    return created
+
+
+def _payment_account(coop: Cooperative) -> PaymentAccount:
+    found = PaymentAccount.objects.filter(owner=owner_of(coop), is_active=True).first()
+    if found is None:
+        raise TreasuryError(_("This cooperative takes no mobile money yet."), code="no_account")
+    return found
+
+
+def _own_phone(member: MemberAccount) -> str:
+    person = member.membership.person
+    if not (person.phone and person.phone_verified_at):
+        raise TreasuryError(
+            _("Add and verify your phone number first: payments are asked of your own number."),
+            code="no_phone",
+        )
+    return person.phone
+
+
+def _check_amount(books: Books, account: PaymentAccount, amount: int) -> None:
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise TreasuryError(_("The amount is above zero."), code="amount")
+    if account.provider == "mpesa" and amount % 10 ** money.exponent(books.currency):
+        raise TreasuryError(_("M-PESA takes whole amounts only."), code="amount")
+
+
+@transaction.atomic
+def request_payment(*, member: MemberAccount, amount: int, purpose: str, actor: User) -> Payment:
+    """A member pays into their account from their own phone (STK push, request-to-pay): the
+    payment waits pending until the provider confirms it, then it is booked."""
+    if member.membership.person_id != actor.pk or not member.membership.is_active:
+        raise TreasuryError(_("Only members pay into their own account."), code="not_own")
+    if purpose not in PURPOSES:
+        raise TreasuryError(_("Pay into savings, contributions or shares."), code="purpose")
+    books = Books.objects.get(coop_id=member.coop_id)
+    account = _payment_account(member.coop)
+    _check_amount(books, account, amount)
+    if purpose == "shares" and (books.share_par_value <= 0 or amount % books.share_par_value):
+        raise TreasuryError(_("Shares are bought in whole shares at par."), code="amount")
+    payment = start(
+        account=account,
+        direction=Payment.Direction.IN,
+        phone=_own_phone(member),
+        amount=amount,
+        reference=member.ref,
+        purpose=purpose,
+    )
+    audit.record(
+        "treasury.payment_requested",
+        f"coop:{member.coop.slug}",
+        {"coop": member.coop.slug, "provider": account.provider, "purpose": purpose},
+        actor,
+        private={"person": audit.person(actor), "amount": str(amount), "payment": str(payment.uid)},
+        owner=actor,
+        audience=member.coop,
+    )
+    return payment
+
+
+@transaction.atomic
+def pay_out(*, member: MemberAccount, amount: int, actor: User | None) -> Payment:
+    """Send a member their savings by B2C / MoMo transfer, to their own number; booked once the
+    provider confirms it. Called by the approvals once an outflow is approved (actor None) or
+    by the treasurer; a disbursement is sent once and queried, never repeated."""
+    if actor is not None:
+        permissions.require(actor, member.coop, "keep")
+    books = Books.objects.get(coop_id=member.coop_id)
+    account = _payment_account(member.coop)
+    _check_amount(books, account, amount)
+    if -actions.member_balance(member, "member-savings") < amount:
+        raise TreasuryError(_("The member's savings are less than this amount."), code="balance")
+    payment = start(
+        account=account,
+        direction=Payment.Direction.OUT,
+        phone=_own_phone(member),
+        amount=amount,
+        reference=member.ref,
+        purpose="savings-withdrawal",
+    )
+    audit.record(
+        "treasury.payout_requested",
+        f"coop:{member.coop.slug}",
+        {"coop": member.coop.slug, "provider": account.provider},
+        actor,
+        private={
+            "person": audit.person(member.membership.person_id),
+            "amount": str(amount),
+            "payment": str(payment.uid),
+        },
+        owner=member.membership.person,
+        audience=member.coop,
+    )
+    return payment
+
+
+def exceptions(coop: Cooperative):  # type: ignore[no-untyped-def]
+    """The treasurer's exceptions list: money in suspense, payments that failed, and those the
+    provider never gave a final answer about."""
+    from django.db.models import Q
+
+    return (
+        Payment.objects.filter(account__owner=owner_of(coop))
+        .filter(
+            Q(status__in=[Status.SUSPENSE, Status.FAILED])
+            | Q(status=Status.PENDING, next_query_at__isnull=True, requested_at__isnull=False)
+        )
+        .select_related("account")
+        .order_by("-created_at")
+    )

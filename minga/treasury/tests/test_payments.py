@@ -1,0 +1,382 @@
+"""Mobile money into the books: confirmed payments post one balanced entry and the member's
+receipt; unknown references go to suspense; nothing is booked twice or on a callback's word."""
+
+import json
+import threading
+from urllib.parse import urlsplit
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.db import connection
+
+from minga.accounts.models import User
+from minga.channels.models import OutboundMessage, Payment
+from minga.channels.payments import standin
+from minga.treasury import actions, payments
+from minga.treasury.models import JournalEntry, Line
+
+pytestmark = pytest.mark.django_db
+TOKEN = "treasury-callback-secret"
+
+
+@pytest.fixture
+def provider(settings):
+    settings.MINGA_PAYMENTS_STANDIN_DELIVERY = "collect"
+    settings.MPESA_BASE_URL = settings.MOMO_BASE_URL = "standin"
+    settings.MPESA_CALLBACK_TOKEN = settings.MOMO_CALLBACK_TOKEN = TOKEN
+    settings.MPESA_CALLBACK_IPS = settings.MOMO_CALLBACK_IPS = []
+    standin.reset()
+    yield standin
+    standin.reset()
+
+
+@pytest.fixture
+def paybill(books, treasurer, provider):
+    return payments.add_mobile_money_account(
+        books=books, provider="mpesa", account="600638", actor=treasurer
+    )
+
+
+def replay(client, run_tasks, rounds=6):
+    """The worker and the provider, until nothing is left to do."""
+    for _ in range(rounds):
+        ran = run_tasks()
+        todo = list(standin.outbox)
+        standin.outbox.clear()
+        for callback in todo:
+            send(client, callback)
+        if not ran and not todo:
+            return
+
+
+def send(client, callback):
+    parts = urlsplit(callback.url)
+    method = client.put if callback.method == "PUT" else client.post
+    return method(
+        f"{parts.path}?{parts.query}", json.dumps(callback.body), content_type="application/json"
+    )
+
+
+def lines_of(entry):
+    return sorted((line.account.role, line.amount) for line in Line.objects.filter(entry=entry))
+
+
+def test_a_paybill_payment_posts_one_balanced_entry_and_a_receipt(
+    client, paybill, member_account, run_tasks, member
+):
+    trans_id = standin.pay_bill(short_code="600638", bill_ref=member_account.ref, amount="1500.50")
+    replay(client, run_tasks)
+    entry = JournalEntry.objects.get(reference=trans_id)
+    assert lines_of(entry) == [("member-savings", -150050), ("mobile-money", 150050)]
+    assert actions.member_balance(member_account, "member-savings") == -150050
+    payment = Payment.objects.get()
+    assert (payment.status, payment.booked_as) == ("posted", entry.code)
+    receipt = OutboundMessage.objects.get(to=member.phone)
+    assert entry.code in receipt.text and "1,500.50 KES" in receipt.text
+
+
+def test_a_reference_typed_with_spaces_still_finds_the_member(
+    client, paybill, member_account, run_tasks
+):
+    typed = f" {member_account.ref[:3]} {member_account.ref[3:]}"
+    standin.pay_bill(short_code="600638", bill_ref=typed, amount="100")
+    replay(client, run_tasks)
+    assert Payment.objects.get().status == "posted"
+
+
+def test_an_unknown_reference_goes_to_suspense_and_the_exceptions_list(
+    client, paybill, member_account, run_tasks, coop
+):
+    trans_id = standin.pay_bill(short_code="600638", bill_ref="999999", amount="250")
+    validation = standin.outbox[0]
+    assert send(client, validation).json()["ResultCode"] == "C2B00012"
+    replay(client, run_tasks)
+    entry = JournalEntry.objects.get(reference=trans_id)
+    assert lines_of(entry) == [("mobile-money", 25000), ("suspense", -25000)]
+    assert [p.status for p in payments.exceptions(coop)] == ["suspense"]
+
+
+def test_the_same_money_is_booked_once_however_many_callbacks(
+    client, paybill, member_account, run_tasks
+):
+    standin.pay_bill(short_code="600638", bill_ref=member_account.ref, amount="10")
+    validation, confirmation = list(standin.outbox)
+    standin.outbox[:] = [validation, confirmation, confirmation, confirmation]
+    replay(client, run_tasks)
+    standin.outbox[:] = [confirmation]  # a retry after a timeout, much later
+    replay(client, run_tasks)
+    assert JournalEntry.objects.filter(kind="savings").count() == 1
+    assert actions.member_balance(member_account, "member-savings") == -1000
+
+
+def test_money_a_statement_booked_first_is_not_booked_again(
+    client, paybill, member_account, run_tasks, treasurer
+):
+    trans_id = standin.pay_bill(short_code="600638", bill_ref=member_account.ref, amount="10")
+    actions.receive_from_member(
+        member=member_account, amount=1000, purpose="savings", actor=treasurer,
+        paid_into="mobile-money", reference=trans_id,
+    )  # fmt: skip
+    replay(client, run_tasks)
+    assert JournalEntry.objects.filter(reference=trans_id).count() == 1
+    assert Payment.objects.get().status == "posted"
+
+
+def test_a_member_pays_shares_from_their_own_phone_pending_then_posted(
+    client, paybill, member_account, member, run_tasks
+):
+    User.objects.filter(pk=member.pk).update(phone="+254712345670")
+    member.refresh_from_db()
+    payment = payments.request_payment(
+        member=member_account, amount=2 * 100_00, purpose="shares", actor=member
+    )
+    assert payment.status == "pending"
+    replay(client, run_tasks)
+    payment.refresh_from_db()
+    assert payment.status == "posted"
+    assert actions.shares_held(member_account) == 2
+
+
+def test_a_declined_request_books_nothing(client, paybill, member_account, member, run_tasks):
+    payment = payments.request_payment(  # the member's number ends in 1: declined
+        member=member_account, amount=500_00, purpose="savings", actor=member
+    )
+    replay(client, run_tasks)
+    payment.refresh_from_db()
+    assert (payment.status, payment.reason) == ("failed", "1032: cancelled by the member")
+    assert not JournalEntry.objects.filter(kind="savings").exists()
+
+
+def test_only_the_member_asks_to_pay_into_their_account(
+    paybill, member_account, other_member, treasurer
+):
+    for actor in (other_member, treasurer):
+        with pytest.raises(actions.TreasuryError):
+            payments.request_payment(
+                member=member_account, amount=100_00, purpose="savings", actor=actor
+            )
+    assert not Payment.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("amount", "purpose"), [(0, "savings"), (100_50, "savings"), (150_00, "shares"), (100, "gift")]
+)
+def test_bad_requests_are_refused_and_change_nothing(
+    paybill, member_account, member, amount, purpose
+):
+    with pytest.raises(actions.TreasuryError) as refused:
+        payments.request_payment(
+            member=member_account, amount=amount, purpose=purpose, actor=member
+        )
+    assert str(refused.value.messages[0])
+    assert not Payment.objects.exists()
+
+
+def test_a_member_without_a_verified_phone_is_told_so(paybill, other_account, other_member):
+    with pytest.raises(actions.TreasuryError) as refused:
+        payments.request_payment(
+            member=other_account, amount=100_00, purpose="savings", actor=other_member
+        )
+    assert refused.value.code == "no_phone"
+
+
+def test_a_payout_is_booked_when_the_provider_confirms_it(
+    client, paybill, member_account, member, treasurer, run_tasks
+):
+    actions.receive_from_member(member=member_account, amount=5000_00, purpose="savings",
+                                actor=treasurer, paid_into="mobile-money")  # fmt: skip
+    User.objects.filter(pk=member.pk).update(phone="+254712345674")  # no result ever comes
+    member_account.membership.person.refresh_from_db()
+    payment = payments.pay_out(member=member_account, amount=2000_00, actor=treasurer)
+    replay(client, run_tasks)
+    assert Payment.objects.get().status == "pending"
+    from minga.channels.payments import inbox
+
+    inbox.confirm.enqueue(payment.pk)  # the periodic job's query
+    replay(client, run_tasks)
+    payment.refresh_from_db()
+    assert payment.status == "posted"
+    assert actions.member_balance(member_account, "member-savings") == -3000_00
+    assert JournalEntry.objects.filter(kind="savings-withdrawal").count() == 1
+
+
+def test_only_the_treasurer_pays_out_and_never_beyond_savings(
+    paybill, member_account, member, treasurer, checker
+):
+    with pytest.raises(PermissionDenied):
+        payments.pay_out(member=member_account, amount=100_00, actor=checker)
+    with pytest.raises(actions.TreasuryError):
+        payments.pay_out(member=member_account, amount=100_00, actor=treasurer)
+    assert not Payment.objects.exists()
+
+
+def test_only_the_treasurer_registers_a_short_code(books, member, checker, provider):
+    for actor in (member, checker):
+        with pytest.raises(PermissionDenied):
+            payments.add_mobile_money_account(
+                books=books, provider="mpesa", account="600638", actor=actor
+            )
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="races need PostgreSQL")
+def test_the_same_transid_from_two_workers_at_once_posts_once(paybill, member_account, run_tasks):
+    from django.test import Client
+
+    standin.pay_bill(short_code="600638", bill_ref=member_account.ref, amount="10")
+    _validation, confirmation = list(standin.outbox)
+    standin.outbox.clear()
+    barrier, answers = threading.Barrier(4), []
+
+    def worker():
+        try:
+            barrier.wait()
+            answers.append(send(Client(), confirmation).status_code)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=worker) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert answers == [200] * 4
+    assert Payment.objects.count() == 1
+    from minga.channels.payments import inbox
+
+    def confirm():  # the queued batch query and the periodic job's, run by two workers at once
+        try:
+            barrier.wait()
+            inbox.confirm_account.call(paybill.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    run_tasks()
+    assert JournalEntry.objects.filter(kind="savings").count() == 1
+    assert Payment.objects.get().status == "posted"
+
+
+# --- pages --------------------------------------------------------------------------------------
+
+
+def test_it_asks_the_member_s_own_phone_from_the_web(client, paybill, member_account, member):
+    from conftest import client_for
+
+    User.objects.filter(pk=member.pk).update(phone="+254712345670")
+    page = client_for(client, member)
+    url = f"/treasury/{member_account.coop.slug}/me/pay/"
+    assert page.get(url).status_code == 200
+    answer = page.post(url, {"purpose": "savings", "amount": "1,500"})
+    assert answer.status_code == 302
+    payment = Payment.objects.get()
+    assert (payment.amount, payment.reference, payment.status) == (
+        150000,
+        member_account.ref,
+        "pending",
+    )
+    assert (
+        "Pending" in page.get(url).content.decode() or "pending" in page.get(url).content.decode()
+    )
+
+
+@pytest.mark.parametrize("amount", ["abc", "10.555", "0"])
+def test_bad_amounts_on_the_page_are_refused_and_change_nothing(
+    client, paybill, member_account, member, amount
+):
+    from conftest import client_for
+
+    answer = client_for(client, member).post(
+        f"/treasury/{member_account.coop.slug}/me/pay/", {"purpose": "savings", "amount": amount}
+    )
+    assert answer.status_code == 400
+    assert not Payment.objects.exists()
+
+
+def test_only_members_of_the_cooperative_pay_there(client, paybill, coop, outsider):
+    from conftest import client_for
+
+    assert client.get(f"/treasury/{coop.slug}/me/pay/").status_code == 302  # sign in first
+    assert client_for(client, outsider).get(f"/treasury/{coop.slug}/me/pay/").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("treasurer", 200), ("checker", 200), ("supervisor", 200), ("member", 403),
+     ("other_member", 403), ("outsider", 404)],
+)  # fmt: skip
+def test_the_exceptions_list_is_for_those_who_read_the_books(
+    client, paybill, coop, request, persona, status, run_tasks
+):
+    from conftest import client_for
+
+    trans_id = standin.pay_bill(short_code="600638", bill_ref="000000", amount="77")
+    replay(client, run_tasks)
+    person = request.getfixturevalue(persona)
+    answer = client_for(client, person).get(f"/treasury/{coop.slug}/mobile-money/exceptions/")
+    assert answer.status_code == status
+    if status == 200:
+        assert trans_id in answer.content.decode()
+
+
+# --- reconciliation -----------------------------------------------------------------------------
+
+HEADER = "Receipt No.,Completion Time,Details,Transaction Status,Paid In,Withdrawn,Balance,A/C No."
+
+
+def statement(*rows):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    text = "\n".join([HEADER, *rows]) + "\n"
+    return SimpleUploadedFile("statement.csv", text.encode(), content_type="text/csv")
+
+
+def test_a_statement_is_matched_against_the_books_line_by_line(
+    client, paybill, member_account, treasurer, run_tasks
+):
+    from conftest import client_for
+
+    trans_id = standin.pay_bill(short_code="600638", bill_ref=member_account.ref, amount="10")
+    replay(client, run_tasks)
+    actions.receive_from_member(
+        member=member_account, amount=500, purpose="savings", actor=treasurer,
+        paid_into="mobile-money", reference="NOTINSTMT1",
+    )  # fmt: skip
+    upload = statement(
+        f"{trans_id},2026-03-16 09:00:00,Pay Bill,Completed,10.00,,100.00,{member_account.ref}",
+        "UNBOOKED01,2026-03-16 10:00:00,Pay Bill,Completed,7.00,,107.00,999999",
+    )
+    page = client_for(client, treasurer)
+    answer = page.post(
+        f"/treasury/{member_account.coop.slug}/mobile-money/reconcile/", {"statement": upload}
+    )
+    assert answer.status_code == 200
+    text = answer.content.decode()
+    assert "UNBOOKED01" in text and "NOTINSTMT1" in text and trans_id not in text
+
+
+@pytest.mark.parametrize(
+    ("persona", "status"),
+    [("treasurer", 200), ("supervisor", 200), ("member", 403), ("outsider", 404)],
+)
+def test_only_those_who_read_the_books_reconcile(client, books, coop, request, persona, status):
+    from conftest import client_for
+
+    page = client_for(client, request.getfixturevalue(persona))
+    assert page.get(f"/treasury/{coop.slug}/mobile-money/reconcile/").status_code == status
+
+
+def test_a_file_that_is_not_a_statement_is_refused(client, books, coop, treasurer):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from conftest import client_for
+
+    upload = SimpleUploadedFile("x.csv", b"Name,Age\nAmina,30\n", content_type="text/csv")
+    answer = client_for(client, treasurer).post(
+        f"/treasury/{coop.slug}/mobile-money/reconcile/", {"statement": upload}
+    )
+    assert answer.status_code == 400
