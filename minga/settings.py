@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "minga.judging",
     "minga.decisions",
     "minga.credentials",
+    "minga.treasury",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

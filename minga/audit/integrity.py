@@ -180,6 +180,16 @@ def _check_checkpoints(tree: merkle.Tree) -> int:
     return count
 
 
+def _check_registered() -> None:
+    """The checks other apps registered: their rows still agree with the entries they cite."""
+    from .reading import registered_checks
+
+    for name, check in registered_checks().items():
+        problems = check()
+        if problems:
+            raise TamperError(None, f"{name}: {problems[0]}")
+
+
 def verify_log() -> Report:
     """Check the whole log; raise `TamperError` at the first problem."""
     started = time.perf_counter()
@@ -192,4 +202,5 @@ def verify_log() -> Report:
     tree = merkle.Tree(leaves)
     tiles = _check_tiles(tree)
     checkpoints = _check_checkpoints(tree)
+    _check_registered()
     return Report(len(leaves), tiles, checkpoints, time.perf_counter() - started)

@@ -83,6 +83,8 @@ class Membership(models.Model):
         BOARD = "board", _("Board member")
         SECRETARY = "secretary", _("Secretary")
         TREASURER = "treasurer", _("Treasurer")
+        # Oversees the books and answers members' disputes; reads everything, changes nothing.
+        SUPERVISORY = "supervisory", _("Supervisory committee member")
         ADMIN = "admin", _("Administrator")
         # Reads and comments in the cooperative's discussions, but does not vote.
         ASSOCIATE = "associate", _("Associate member (no vote)")

@@ -1,0 +1,93 @@
+"""Treasury personas on top of the root ones, built through the actions: books in KES with the
+savings and credit chart, a treasurer (maker), a board member (checker), a supervisory committee
+member, the root `member` and another member, each with a member account; `outsider` as is."""
+
+import datetime
+
+import pytest
+import time_machine
+
+from conftest import client_for, make_person
+from minga.coops import actions as coop_actions
+from minga.coops.models import Membership
+from minga.treasury import actions
+from minga.treasury.models import Books, MemberAccount
+
+# Every treasury test runs on this day (Nairobi time): books dated "today" stay reproducible.
+TODAY = datetime.date(2026, 3, 16)
+
+
+@pytest.fixture(autouse=True)
+def _frozen_day():
+    with time_machine.travel(datetime.datetime(2026, 3, 16, 9, 0, tzinfo=datetime.UTC), tick=True):
+        yield
+
+
+def join(coop, owner, person, role) -> Membership:
+    invitation = coop_actions.create_invitation(
+        coop=coop, actor=owner, role=role, base_url="http://testserver"
+    )
+    return coop_actions.accept_invitation(token=invitation.token, person=person)
+
+
+@pytest.fixture
+def treasurer(coop, owner):
+    person = make_person("Coop Treasurer", "treasurer@example.org")
+    join(coop, owner, person, Membership.Role.TREASURER)
+    return person
+
+
+@pytest.fixture
+def checker(coop, owner):
+    person = make_person("Board Member", "board@example.org")
+    join(coop, owner, person, Membership.Role.BOARD)
+    return person
+
+
+@pytest.fixture
+def supervisor(coop, owner):
+    person = make_person("Supervisory Member", "supervisory@example.org")
+    join(coop, owner, person, Membership.Role.SUPERVISORY)
+    return person
+
+
+@pytest.fixture
+def other_member(coop, owner):
+    person = make_person("Other Member", "other@example.org")
+    join(coop, owner, person, Membership.Role.MEMBER)
+    return person
+
+
+@pytest.fixture
+def books(coop, treasurer, checker, supervisor, member, other_member) -> Books:
+    books = actions.setup_books(
+        coop=coop,
+        actor=treasurer,
+        currency="KES",
+        template="savings-credit",
+        time_zone="Africa/Nairobi",
+    )
+    actions.update_statutes(
+        books=books, actor=treasurer, share_par_value=100_00, share_minimum=2, share_maximum=1000
+    )
+    actions.open_member_accounts(books=books, actor=treasurer)
+    return books
+
+
+def account_of(coop, person) -> MemberAccount:
+    return MemberAccount.objects.get(coop=coop, membership__person=person)
+
+
+@pytest.fixture
+def member_account(books, coop, member) -> MemberAccount:
+    return account_of(coop, member)
+
+
+@pytest.fixture
+def other_account(books, coop, other_member) -> MemberAccount:
+    return account_of(coop, other_member)
+
+
+@pytest.fixture
+def treasurer_client(client, treasurer):
+    return client_for(client, treasurer)
