@@ -492,6 +492,9 @@ def post_entry(
         posted_at=timezone.now(),
     )
     FiscalYear.objects.filter(pk=year.pk).update(last_hash=digest)
+    from .statements import send_receipts  # the members' SMS receipts, queued in this transaction
+
+    send_receipts(entry, checked, bytes(logged.leaf_hash))
     return entry
 
 

@@ -24,12 +24,13 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from minga import audit
-from minga.channels.sms import send_sms
 from minga.channels.models import OutboundMessage
+from minga.channels.sms import send_sms
 from minga.coops.models import Cooperative, Membership
 from minga.core.jcs import canonical_json
 
-from . import actions as books, money, permissions, sampling
+from . import actions as books
+from . import money, permissions, sampling
 from .models import Books, MemberAccount
 from .models_members import (
     ApprovalCheck,
@@ -551,6 +552,7 @@ def redraw_check(request: ApprovalRequest) -> bool:
         return False
     seed = sampling.seed_from(logged.leaf_hash, request.pk)
     drawn = sorted(request.confirmations.values_list("member__ref", flat=True))
-    return seed.hex() == request.seed and sorted(
-        sampling.draw(seed, eligible_refs(request), request.members_needed)
-    ) == drawn
+    return (
+        seed.hex() == request.seed
+        and sorted(sampling.draw(seed, eligible_refs(request), request.members_needed)) == drawn
+    )

@@ -6,3 +6,13 @@ class TreasuryConfig(AppConfig):
     name = "minga.treasury"
     label = "treasury"
     verbose_name = _("Treasury")
+
+    def ready(self) -> None:
+        from minga.core import schedule
+
+        from . import approvals, sms, ussd
+
+        # Members' answers by SMS and USSD, and the lapse of outflows not confirmed in time.
+        sms.register()
+        ussd.register()
+        schedule.register("treasury.lapse-approvals", approvals.lapse_due, every=60)

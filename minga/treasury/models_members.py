@@ -281,7 +281,9 @@ class Allocation(models.Model):
     )
     surplus = models.BigIntegerField(_("surplus (minor units)"))
     reserve = models.BigIntegerField(_("to the reserve"))
-    dividend_rate = models.DecimalField(_("dividend rate (% a year)"), max_digits=5, decimal_places=2)
+    dividend_rate = models.DecimalField(
+        _("dividend rate (% a year)"), max_digits=5, decimal_places=2
+    )
     patronage_percent = models.DecimalField(
         _("share of the rest refunded on patronage (%)"), max_digits=5, decimal_places=2
     )

@@ -28,7 +28,8 @@ from minga.channels.models import OutboundMessage
 from minga.channels.sms import send_sms
 from minga.coops.models import Cooperative, Membership
 
-from . import actions as books, charts, money, permissions
+from . import actions as books
+from . import charts, money, permissions
 from .models import Account, Books, FiscalYear, JournalEntry, Line, MemberAccount, MemberBalance
 from .models_members import Channel, Dispute, WitnessPhone
 
@@ -62,7 +63,9 @@ def balances(member: MemberAccount) -> list[tuple[Account, int]]:
     """The member's balance on each sub-ledger, as they see it (what the cooperative owes)."""
     rows = MemberBalance.objects.filter(member=member).select_related("account")
     found = {row.account.role: (row.account, row.balance) for row in rows}
-    accounts = {a.role: a for a in Account.objects.filter(coop_id=member.coop_id, role__in=SUB_LEDGERS)}
+    accounts = {
+        a.role: a for a in Account.objects.filter(coop_id=member.coop_id, role__in=SUB_LEDGERS)
+    }
     result = []
     for role in SUB_LEDGERS:
         account, balance = found.get(role, (accounts.get(role), 0))
@@ -80,7 +83,10 @@ def movements(member: MemberAccount, limit: int | None = None) -> list[Movement]
     )
     if limit:
         lines = lines[:limit]
-    return [Movement(line.entry, line.account, line.amount * member_sign(line.account)) for line in lines]
+    return [
+        Movement(line.entry, line.account, line.amount * member_sign(line.account))
+        for line in lines
+    ]
 
 
 def accounts_of(person: User) -> list[MemberAccount]:
@@ -316,4 +322,3 @@ def open_disputes(coop: Cooperative):  # type: ignore[no-untyped-def]
         .select_related("entry__fiscal_year", "member")
         .order_by("status", "-opened_at")
     )
-

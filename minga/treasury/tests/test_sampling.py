@@ -17,13 +17,17 @@ def test_it_draws_the_same_members_from_the_same_seed():
 
 def test_it_draws_by_the_published_rule():
     seed = sampling.seed_from(b"\x01" * 32, 1)
-    expected = sorted(MEMBERS, key=lambda ref: hashlib.sha256(seed + b"\x00" + ref.encode()).digest())
+    expected = sorted(
+        MEMBERS, key=lambda ref: hashlib.sha256(seed + b"\x00" + ref.encode()).digest()
+    )
     assert sampling.draw(seed, MEMBERS, 5) == expected[:5]
     assert seed == hashlib.sha256(sampling.SEED_DOMAIN + b"\x01" * 32 + b"1").digest()
 
 
 def test_it_depends_on_the_seed():
-    draws = {tuple(sampling.draw(sampling.seed_from(bytes([n]) * 32, 1), MEMBERS, 3)) for n in range(8)}
+    draws = {
+        tuple(sampling.draw(sampling.seed_from(bytes([n]) * 32, 1), MEMBERS, 3)) for n in range(8)
+    }
     assert len(draws) > 1
 
 

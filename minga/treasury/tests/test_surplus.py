@@ -30,9 +30,7 @@ def test_it_computes_the_dividend_on_share_days():
     # C 400 x 300/365 = 328.77, rounded down to 328.
     days = surplus.share_days(COFFEE["spans"])
     assert days == {"A": 3650, "B": 1898, "C": 300}
-    paid = surplus.dividends(
-        days, par_value=5_000, rate=Decimal(8), cap=Decimal(10), year_days=365
-    )
+    paid = surplus.dividends(days, par_value=5_000, rate=Decimal(8), cap=Decimal(10), year_days=365)
     assert paid == {"A": 4000, "B": 2080, "C": 328}
 
 
