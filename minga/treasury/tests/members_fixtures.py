@@ -11,6 +11,18 @@ from minga.treasury.models import MemberAccount
 
 from .conftest import join
 
+__all__ = [
+    "PIN",
+    "RULE_FROM",
+    "_callbacks_from_the_test_client",
+    "drawable",
+    "phone",
+    "rule",
+    "savings",
+    "savings_of",
+    "withdrawal",
+]
+
 PIN = "48265"
 RULE_FROM = 50_000_00  # KES 50,000.00
 

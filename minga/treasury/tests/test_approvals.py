@@ -15,14 +15,8 @@ from minga.treasury import approvals, sampling
 from minga.treasury.actions import TreasuryError
 from minga.treasury.models import ApprovalRequest, JournalEntry, MemberConfirmation
 
-from .members_fixtures import (  # noqa: F401 (fixtures)
-    _callbacks_from_the_test_client,
-    drawable,
-    rule,
-    savings,
-    savings_of,
-    withdrawal,
-)
+from .members_fixtures import *  # noqa: F403 (fixtures and helpers)
+from .members_fixtures import savings_of, withdrawal
 
 pytestmark = pytest.mark.django_db
 Status = ApprovalRequest.Status
