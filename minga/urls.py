@@ -17,6 +17,7 @@ urlpatterns = [
     path("decisions/", include("minga.decisions.urls")),
     path("channels/", include("minga.channels.urls")),
     path("credentials/", include("minga.credentials.urls")),
+    path("treasury/", include("minga.treasury.urls")),
     path("admin/", admin.site.urls),
 ]
 
