@@ -120,9 +120,7 @@ def _drawn(coop, treasurer, checker, savings):
     return request, list(MemberConfirmation.objects.filter(request=request))
 
 
-def test_a_drawn_member_confirms_by_sms(
-    client, coop, treasurer, checker, savings, drawable, rule
-):
+def test_a_drawn_member_confirms_by_sms(client, coop, treasurer, checker, savings, drawable, rule):
     request, confirmations = _drawn(coop, treasurer, checker, savings)
     for n, confirmation in enumerate(confirmations):
         phone = confirmation.member.membership.person.phone
