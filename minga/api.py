@@ -9,6 +9,7 @@ from minga.credentials.api import router as vc_router
 from minga.decisions.api import router as decisions_router
 from minga.events.api import router as events_router
 from minga.judging.api import router as results_router
+from minga.treasury.api import router as treasury_router
 
 api = NinjaAPI(
     title="Minga API",
@@ -26,6 +27,7 @@ ROUTERS = {
     "/results": results_router,
     "/decisions": decisions_router,
     "/vc": vc_router,
+    "/treasury": treasury_router,
 }
 for prefix, router in ROUTERS.items():
     # Numeric ids beyond a database integer match no URL (404), as everywhere in Minga.

@@ -8,10 +8,12 @@ class TreasuryConfig(AppConfig):
     verbose_name = _("Treasury")
 
     def ready(self) -> None:
+        from minga import audit
         from minga.core import schedule
 
-        from . import approvals, sms, ussd
+        from . import approvals, sms, ussd, verify
 
+        audit.register_check("treasury", verify.verify_all)
         # Members' answers by SMS and USSD, and the lapse of outflows not confirmed in time.
         sms.register()
         ussd.register()

@@ -5,10 +5,9 @@ from django.urls import path
 from . import members_views as views
 
 urlpatterns = [
-    path("<slug:slug>/me/", views.statement, name="statement"),
-    path("<slug:slug>/me/dispute/", views.dispute_new, name="dispute-new"),
-    path("<slug:slug>/me/witness/", views.witness, name="witness"),
-    path("<slug:slug>/members/<str:ref>/", views.member_statement, name="member-statement"),
+    path("<slug:slug>/my-account/", views.statement, name="statement"),
+    path("<slug:slug>/my-account/dispute/", views.dispute_new, name="dispute-new"),
+    path("<slug:slug>/my-account/witness/", views.witness, name="witness"),
     path("<slug:slug>/disputes/", views.disputes, name="disputes"),
     path("<slug:slug>/disputes/<int:pk>/answer/", views.dispute_answer, name="dispute-answer"),
     path("<slug:slug>/approvals/", views.approval_list, name="approvals"),

@@ -9,7 +9,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -60,16 +60,6 @@ def _statement(request, member: MemberAccount, *, own: bool):
 @login_required
 def statement(request, slug):
     return _statement(request, _own_account(request, slug), own=True)
-
-
-@login_required
-def member_statement(request, slug, ref):
-    books = permissions.get_books(request.user, slug, need="reports")
-    member = get_object_or_404(MemberAccount, coop=books.coop, ref=ref)
-    if not permissions.can_see_member(request.user, member):
-        raise PermissionDenied
-    own = member.membership.person_id == request.user.pk
-    return _statement(request, member, own=own)
 
 
 @login_required
