@@ -4,6 +4,7 @@ with verified phones who can be drawn, and the statutes' approval rule."""
 import pytest
 
 from conftest import make_person
+from minga.accounts.actions import record_phone_verified
 from minga.coops.models import Membership
 from minga.decisions import delegation
 from minga.treasury import actions, approvals
@@ -38,8 +39,13 @@ def _callbacks_from_the_test_client(settings):
 
 
 @pytest.fixture
-def drawable(books, coop, owner, treasurer):
-    """Four ordinary members with verified phones and voting PINs, and their accounts."""
+def drawable(books, coop, owner, treasurer, other_member):
+    """Four ordinary members with verified phones and voting PINs, and their accounts; the
+    other member, who may be drawn too, gets a phone and a PIN as well."""
+    other_member.phone = phone(99)
+    other_member.save(update_fields=["phone"])
+    record_phone_verified(user=other_member, actor=other_member)
+    delegation.set_voting_pin(person=other_member, pin=PIN, actor=other_member)
     people = []
     for n in range(1, 5):
         person = make_person(f"Ordinary Member {n}", phone=phone(n), phone_verified=True)
