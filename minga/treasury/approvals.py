@@ -235,7 +235,7 @@ def request_approval(
 
 def _locked(request: ApprovalRequest) -> ApprovalRequest:
     return (
-        ApprovalRequest.objects.select_for_update()
+        ApprovalRequest.objects.select_for_update(of=("self",))
         .select_related("coop", "member__membership")
         .get(pk=request.pk)
     )

@@ -217,7 +217,7 @@ def put_to_vote(
     """Open the members' poll on the allocation: one member one vote, majority, Yes or No."""
     now = now or timezone.now()
     allocation = (
-        Allocation.objects.select_for_update()
+        Allocation.objects.select_for_update(of=("self",))
         .select_related("coop", "fiscal_year")
         .get(pk=allocation.pk)
     )
@@ -284,7 +284,7 @@ def _yes_won(poll: Poll) -> bool:
 def post_allocation(*, allocation: Allocation, actor: User | None) -> Allocation:
     """Post the allocation the members passed (or record that they did not)."""
     allocation = (
-        Allocation.objects.select_for_update()
+        Allocation.objects.select_for_update(of=("self",))
         .select_related("coop", "fiscal_year", "poll")
         .get(pk=allocation.pk)
     )

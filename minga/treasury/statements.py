@@ -250,7 +250,7 @@ def answer_dispute(
     *, dispute: Dispute, actor: User, answer: str, now: datetime.datetime | None = None
 ) -> Dispute:
     """The supervisory committee's answer; the member gets it by SMS."""
-    dispute = Dispute.objects.select_for_update().get(pk=dispute.pk)
+    dispute = Dispute.objects.select_for_update(of=("self",)).get(pk=dispute.pk)
     coop = dispute.coop
     if permissions.treasury_role(actor, coop) != permissions.SUPERVISORY:
         raise PermissionDenied(_("Only the supervisory committee answers disputes."))
