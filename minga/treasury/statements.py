@@ -242,7 +242,30 @@ def open_dispute(
         private={"reason": reason, "member": member.ref},
         audience=coop,
     )
+    _tell_supervisory(dispute)
     return dispute
+
+
+def _tell_supervisory(dispute: Dispute) -> None:
+    """Each member of the supervisory committee with a verified phone hears of the dispute."""
+    committee = Membership.objects.filter(
+        coop_id=dispute.coop_id,
+        role=Membership.Role.SUPERVISORY,
+        status=Membership.Status.ACTIVE,
+        person__phone_verified_at__isnull=False,
+    ).select_related("person", "coop")
+    for membership in committee:
+        with translation.override(membership.person.preferred_language):
+            text = _(
+                "Minga %(coop)s: member %(ref)s disputes entry %(entry)s: %(reason)s. The "
+                "committee must answer on the disputes page."
+            ) % {
+                "coop": membership.coop.name[:24],
+                "ref": dispute.member.ref,
+                "entry": dispute.entry.code,
+                "reason": dispute.reason[:200],
+            }
+        send_sms(to=membership.person.phone, text=text, kind=OutboundMessage.Kind.NOTICE)
 
 
 @transaction.atomic

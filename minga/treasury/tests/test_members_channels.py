@@ -114,6 +114,21 @@ def test_dispute_by_sms_opens_a_case_once(client, savings, sms_outbox, run_tasks
     assert any("2026-999" in text for text in texts)
 
 
+def test_the_supervisory_committee_hears_of_a_dispute(
+    client, savings, supervisor, sms_outbox, run_tasks
+):
+    supervisor.phone = "+254712000777"
+    supervisor.save(update_fields=["phone"])
+    from minga.accounts.actions import record_phone_verified
+
+    record_phone_verified(user=supervisor, actor=supervisor)
+    entry = statements.movements(savings)[0].entry
+    sms(client, MEMBER_PHONE, f"DISPUTE {entry.code} not my deposit", "d-9")
+    run_tasks()
+    [told] = [sent for sent in sms_outbox if sent.to == "+254712000777"]
+    assert entry.code in told.text and savings.ref in told.text
+
+
 def _drawn(coop, treasurer, checker, savings):
     request = withdrawal(coop, treasurer, savings)
     approvals.check_request(request=request, actor=checker, approve=True)
