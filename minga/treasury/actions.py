@@ -26,7 +26,7 @@ from django.utils.translation import gettext as _
 from minga import audit
 from minga.coops.models import Cooperative, Membership
 
-from . import charts, money, permissions
+from . import charts, money, permissions, posting
 from .hashing import entry_hash
 from .models import (
     ENTRY_ID_STRIDE,
@@ -334,31 +334,17 @@ def update_statutes(*, books: Books, actor: User, **changes) -> Books:
 # --- posting -------------------------------------------------------------------------------------
 
 
-def _year_for(coop: Cooperative, date: datetime.date) -> FiscalYear:
-    year = FiscalYear.objects.filter(coop=coop, start__lte=date, end__gte=date).first()
-    if year is None:
-        raise TreasuryError(
-            _("No fiscal year of these books covers %(date)s."),
-            code="no_year",
-            params={"date": date.isoformat()},
-        )
-    if (
-        year.is_closed
-        or Period.objects.filter(
-            fiscal_year=year, start__lte=date, end__gte=date, closed_at__isnull=False
-        ).exists()
-    ):
-        raise TreasuryError(
-            _("The period of %(date)s is closed: it takes no more entries."),
-            code="closed_period",
-            params={"date": date.isoformat()},
-        )
-    return year
+def _closed(date: datetime.date) -> TreasuryError:
+    return TreasuryError(
+        _("The period of %(date)s is closed: it takes no more entries."),
+        code="closed_period",
+        params={"date": date.isoformat()},
+    )
 
 
 def _check_lines(
-    coop: Cooperative, lines: Sequence[LineSpec]
-) -> list[tuple[Account, int, MemberAccount | None]]:
+    chart: dict, coop: Cooperative, lines: Sequence[LineSpec]
+) -> list[tuple[posting.AccountRow, int, MemberAccount | None]]:
     if not 2 <= len(lines) <= MAX_LINES:
         raise TreasuryError(_("An entry has from 2 to %(max)s lines."), params={"max": MAX_LINES})
     checked = []
@@ -368,21 +354,27 @@ def _check_lines(
             raise TreasuryError(_("Amounts are whole numbers of the currency's smallest unit."))
         if amount == 0:
             raise TreasuryError(_("A line of an entry cannot be zero."))
-        account = account_for(coop, line.account)
+        key = line.account.pk if isinstance(line.account, Account) else line.account
+        account = chart.get(key)
+        if account is None:
+            raise TreasuryError(
+                _("There is no account “%(account)s” in these books."), params={"account": key}
+            )
         if not account.is_active:
             raise TreasuryError(
                 _("The account %(code)s is no longer in use."), params={"code": account.code}
             )
         if line.member is not None and line.member.coop_id != coop.pk:
             raise TreasuryError(_("That member belongs to another cooperative."))
-        if account.is_member_ledger and line.member is None:
+        is_member_ledger = account.role in charts.MEMBER_ROLES
+        if is_member_ledger and line.member is None:
             raise TreasuryError(
-                _("A line on %(account)s names the member whose account it is."),
-                params={"account": account.name},
+                _("A line on account %(code)s names the member whose account it is."),
+                params={"code": account.code},
             )
-        if line.member is not None and not account.is_member_ledger:
+        if line.member is not None and not is_member_ledger:
             raise TreasuryError(
-                _("%(account)s has no members' sub-ledgers."), params={"account": account.name}
+                _("Account %(code)s has no members' sub-ledgers."), params={"code": account.code}
             )
         checked.append((account, amount, line.member))
     if sum(amount for _a, amount, _m in checked) != 0:
@@ -390,21 +382,6 @@ def _check_lines(
             _("The debits and credits of an entry must be equal."), code="unbalanced"
         )
     return checked
-
-
-def _take_number(year: FiscalYear) -> tuple[int, bytes]:
-    """The year's next number and the hash it chains on, holding the year's row lock."""
-    table = connection.ops.quote_name(FiscalYear._meta.db_table)
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table} SET last_number = last_number + 1 "  # noqa: S608 (constant names)
-            "WHERE id = %s AND status = 'open' RETURNING last_number, last_hash",
-            [year.pk],
-        )
-        row = cursor.fetchone()
-    if row is None:
-        raise TreasuryError(_("This fiscal year is closed."), code="closed_period")
-    return row[0], bytes(row[1])
 
 
 @transaction.atomic
@@ -422,67 +399,79 @@ def post_entry(
     """Post a balanced entry into `coop`'s books; return it, numbered, hashed and logged.
 
     `actor` None is the platform itself (a confirmed payment, a scheduled job); a person must be
-    the treasurer. `reference` (a provider's receipt number) is unique per cooperative.
+    the treasurer. `reference` (a provider's receipt number) is unique per cooperative. The
+    statements themselves are in `posting` (a fast path for the postings budget).
     """
-    _require(actor, coop, "keep")
-    books = Books.objects.get(coop=coop)
+    found = posting.books_of(coop.pk, actor.pk if actor is not None else None)
+    if actor is not None and (found is None or found[2] != Membership.Role.TREASURER):
+        raise PermissionDenied(_("You are not allowed to do this in these books."))
+    if found is None:
+        raise TreasuryError(_("This cooperative keeps no books here yet."))
+    currency, zone, _role = found
     narration = " ".join((narration or "").split())
     if not narration:
         raise TreasuryError(_("Describe the entry."), code="narration")
     if len(narration) > 300 or len(reference) > 64 or len(kind) > 32:
         raise TreasuryError(_("The description is at most 300 characters."), code="narration")
-    checked = _check_lines(coop, lines)
-    date = date or books.today()
-    if reference and JournalEntry.objects.filter(coop=coop, reference=reference).exists():
+    keys = {
+        line.account.pk if isinstance(line.account, Account) else line.account for line in lines
+    }
+    checked = _check_lines(posting.accounts(coop.pk, keys), coop, lines)
+    date = date or timezone.now().astimezone(zoneinfo.ZoneInfo(zone)).date()
+    if reference and posting.has_reference(coop.pk, reference):
         raise TreasuryError(
             _("An entry with the reference %(reference)s is already in the books."),
             code="duplicate_reference",
             params={"reference": reference},
         )
-    year = _year_for(coop, date)
-    number, prev = _take_number(year)
+    taken = posting.take_number(coop.pk, date)
+    if taken is None:
+        year = posting.year_for(coop.pk, date)
+        if year is None:
+            raise TreasuryError(
+                _("No fiscal year of these books covers %(date)s."),
+                code="no_year",
+                params={"date": date.isoformat()},
+            )
+        raise _closed(date)
+    year_id, start, end, number, prev = taken
+    label = str(start.year) if start.year == end.year else f"{start.year}/{end.year % 100:02d}"
     salt = secrets.token_bytes(16)
     digest = entry_hash(
         prev=prev,
         salt=salt,
         coop=coop.slug,
-        currency=books.currency,
-        fiscal_year=year.label,
+        currency=currency,
+        fiscal_year=label,
         number=number,
         date=date.isoformat(),
         narration=narration,
         kind=kind,
         reference=reference,
         reverses=reverses.hash_hex if reverses else "",
-        lines=[
-            (account.code, member.ref if member else "", amount)
-            for account, amount, member in checked
-        ],
+        lines=[(a.code, m.ref if m else "", amount) for a, amount, m in checked],
     )
-    code = f"{year.label}-{number}"
-    logged = audit.record(
-        "treasury.entry_posted",
-        f"treasury:{coop.slug}:{code}",
-        {"coop": coop.slug, "entry": code, "hash": digest.hex()},
-        actor,
-        audience=coop,
+    code = f"{label}-{number}"
+    logged = audit.append(
+        audit.prepare(
+            "treasury.entry_posted",
+            f"treasury:{coop.slug}:{code}",
+            {"coop": coop.slug, "entry": code, "hash": digest.hex()},
+            actor,
+            audience=coop,
+        )
     )
-    entry_id = year.pk * ENTRY_ID_STRIDE + number
-    Line.objects.bulk_create(
-        Line(entry_id=entry_id, coop=coop, account=account, member=member, amount=amount, date=date)
-        for account, amount, member in checked
-    )
-    entry = JournalEntry.objects.create(
-        id=entry_id,
-        coop=coop,
-        fiscal_year=year,
+    entry = JournalEntry(
+        id=year_id * ENTRY_ID_STRIDE + number,
+        coop_id=coop.pk,
+        fiscal_year_id=year_id,
         number=number,
         date=date,
         narration=narration,
         kind=kind,
         reference=reference,
-        reverses=reverses,
-        actor=actor,
+        reverses_id=reverses.pk if reverses else None,
+        actor_id=actor.pk if actor else None,
         line_count=len(checked),
         total=sum(amount for _a, amount, _m in checked if amount > 0),
         salt=salt,
@@ -491,10 +480,14 @@ def post_entry(
         audit_index=logged.index,
         posted_at=timezone.now(),
     )
-    FiscalYear.objects.filter(pk=year.pk).update(last_hash=digest)
+    posting.write(
+        entry=entry,
+        lines=[(a.id, m.pk if m else None, amount) for a, amount, m in checked],
+    )
+    entry.coop = coop  # at hand already: reading it costs no query
     from .statements import send_receipts  # the members' SMS receipts, queued in this transaction
 
-    send_receipts(entry, checked, bytes(logged.leaf_hash))
+    send_receipts(entry, checked, bytes(logged.leaf_hash), currency=currency, code=code)
     return entry
 
 
@@ -865,7 +858,6 @@ def transfer_shares(
 PURPOSES = {"savings": "member-savings", "contribution": "member-contributions"}
 
 
-@transaction.atomic
 def receive_from_member(
     *,
     member: MemberAccount,
@@ -923,7 +915,6 @@ def withdraw_savings(
     )
 
 
-@transaction.atomic
 def receive_unidentified(
     *,
     coop: Cooperative,

@@ -251,8 +251,14 @@ class JournalEntry(models.Model):
     """A posted, balanced, numbered, hash-chained entry. Never changed: reversed."""
 
     id = models.BigIntegerField(primary_key=True)  # fiscal_year_id * ENTRY_ID_STRIDE + number
-    coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
-    fiscal_year = models.ForeignKey(FiscalYear, on_delete=models.PROTECT, related_name="entries")
+    # No index of their own where a composite one leads with them: every index is a page
+    # written per posting (the postings budget).
+    coop = models.ForeignKey(
+        Cooperative, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    fiscal_year = models.ForeignKey(
+        FiscalYear, on_delete=models.PROTECT, related_name="entries", db_index=False
+    )
     number = models.PositiveIntegerField(_("number"))
     date = models.DateField(_("date"))
     narration = models.CharField(_("description"), max_length=300)
@@ -263,13 +269,17 @@ class JournalEntry(models.Model):
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reversed_by"
     )
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        db_index=False,
     )
     line_count = models.PositiveSmallIntegerField()
     total = models.BigIntegerField()  # the sum of the debits
     salt = models.BinaryField(max_length=16)
     prev_hash = models.BinaryField(max_length=32)
-    hash = models.BinaryField(max_length=32, unique=True)
+    hash = models.BinaryField(max_length=32)  # unique by the chain; an index would be random writes
     audit_index = models.BigIntegerField(null=True)
     posted_at = models.DateTimeField(default=timezone.now)
 
@@ -288,7 +298,6 @@ class JournalEntry(models.Model):
                 condition=models.Q(line_count__gte=2), name="treasury_two_lines"
             ),
         ]
-        indexes = [models.Index(fields=["coop", "date"])]
 
     def __str__(self) -> str:
         return f"{self.fiscal_year.label}-{self.number}"
@@ -307,10 +316,19 @@ class Line(models.Model):
     """One side of an entry: positive amounts are debits, negative ones credits."""
 
     entry = models.ForeignKey(JournalEntry, on_delete=models.PROTECT, related_name="lines")
-    coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="lines")
+    coop = models.ForeignKey(
+        Cooperative, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    account = models.ForeignKey(
+        Account, on_delete=models.PROTECT, related_name="lines", db_index=False
+    )
     member = models.ForeignKey(
-        MemberAccount, on_delete=models.PROTECT, null=True, blank=True, related_name="lines"
+        MemberAccount,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="lines",
+        db_index=False,
     )
     amount = models.BigIntegerField()
     date = models.DateField()
@@ -322,7 +340,8 @@ class Line(models.Model):
         ]
         indexes = [
             models.Index(fields=["member", "entry"]),
-            models.Index(fields=["account", "date"]),
+            # Reports read DailyBalance, exports scan: no index by account or date, whose
+            # pages every posting would write (the postings budget).
         ]
 
     def __str__(self) -> str:
@@ -332,8 +351,10 @@ class Line(models.Model):
 class DailyBalance(models.Model):
     """The net movement of an account on a day: kept by the database's triggers from the lines."""
 
-    coop = models.ForeignKey(Cooperative, on_delete=models.PROTECT, related_name="+")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    coop = models.ForeignKey(
+        Cooperative, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+", db_index=False)
     date = models.DateField()
     movement = models.BigIntegerField(default=0)
     debits = models.BigIntegerField(default=0)
@@ -343,7 +364,6 @@ class DailyBalance(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["account", "date"], name="treasury_one_day_per_account")
         ]
-        indexes = [models.Index(fields=["coop", "date"])]
 
     def __str__(self) -> str:
         return f"{self.account_id} {self.date}: {self.movement}"
@@ -352,8 +372,10 @@ class DailyBalance(models.Model):
 class MemberBalance(models.Model):
     """A member's balance on one account (a sub-ledger): kept by the database's triggers."""
 
-    member = models.ForeignKey(MemberAccount, on_delete=models.PROTECT, related_name="balances")
-    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+")
+    member = models.ForeignKey(
+        MemberAccount, on_delete=models.PROTECT, related_name="balances", db_index=False
+    )
+    account = models.ForeignKey(Account, on_delete=models.PROTECT, related_name="+", db_index=False)
     balance = models.BigIntegerField(default=0)
 
     class Meta:

@@ -120,15 +120,22 @@ def send_receipts(
     entry: JournalEntry,
     lines: Sequence[tuple[Account, int, MemberAccount | None]],
     leaf_hash: bytes,
+    *,
+    currency: str = "",
+    code: str = "",
 ) -> int:
-    """Queue an SMS receipt to every member whose account `entry` touches; how many."""
+    """Queue an SMS receipt to every member whose account `entry` touches; how many.
+
+    `currency` and `code` (the entry's citation) when the caller has them at hand: the
+    postings' budget counts every query."""
     touched: dict[int, tuple[MemberAccount, list[tuple[Account, int]]]] = {}
     for account, amount, member in lines:
         if member is not None:
             touched.setdefault(member.pk, (member, []))[1].append((account, amount))
     if not touched:
         return 0
-    currency = currency_of(entry.coop_id)
+    currency = currency or currency_of(entry.coop_id)
+    code = code or entry.code
     new = {
         (row["member_id"], row["account_id"]): row["balance"]
         for row in MemberBalance.objects.filter(member_id__in=touched).values(
@@ -164,7 +171,7 @@ def send_receipts(
             ) % {
                 "coop": member.coop.name[:24],
                 "ref": member.ref,
-                "entry": entry.code,
+                "entry": code,
                 "parts": "; ".join(parts),
                 "hash": leaf_hash.hex()[:HASH_CHARS],
             }

@@ -150,7 +150,7 @@ def test_it_gives_the_agm_pack_of_a_closed_year(
 
 POSTS = {
     "entry-new": ("treasurer", lambda b, e, p, m: ([b.coop.slug], {})),
-    "entry-reverse": ("treasurer", lambda b, e, p, m: ([b.coop.slug, e.pk], {"reason": "Typed twice"})),
+    "entry-reverse": ("treasurer", lambda b, e, p, m: ([b.coop.slug, e.pk], {"reason": "Twice"})),
     "period-close": ("treasurer", lambda b, e, p, m: ([b.coop.slug, p.pk], {})),
     "year-open": ("treasurer", lambda b, e, p, m: ([b.coop.slug], {})),
     "member-operation": ("treasurer", lambda b, e, p, m: ([b.coop.slug, m.ref], {

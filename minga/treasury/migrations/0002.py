@@ -10,6 +10,11 @@
   updated or deleted.
 - Each line adds itself to its account's movement of the day and to the member's sub-ledger
   balance, so the balances the reports read cannot disagree with the lines.
+
+On SQLite, Django alters a field by rebuilding its table, which drops the table's triggers and
+breaks those of other tables that name it: a later migration that alters one of these tables
+must run this one's statements again (`SQLITE` below) after it. The attack tests in
+`treasury/tests/test_database_guards.py` fail if a trigger is missing.
 """
 
 from django.db import migrations
