@@ -30,8 +30,8 @@ from minga.coops.models import Cooperative, Membership
 from minga.core.jcs import canonical_json
 
 from . import actions as books
-from . import money, permissions, sampling
-from .models import Books, MemberAccount
+from . import money, permissions, posting, sampling
+from .models import Account, Books, MemberAccount
 from .models_members import (
     ApprovalCheck,
     ApprovalRequest,
@@ -138,7 +138,11 @@ def _planned_lines(
             raise TreasuryError(_("The amount is the total of the debits."), code="amount")
     else:
         raise TreasuryError(_("Choose an operation from the list."), code="operation")
-    checked = books._check_lines(coop, specs)  # noqa: SLF001 (the ledger's own line rules)
+    keys = {
+        spec.account.pk if isinstance(spec.account, Account) else spec.account for spec in specs
+    }
+    # The ledger's own line rules, as post_entry will apply them.
+    checked = books._check_lines(posting.accounts(coop.pk, keys), coop, specs)  # noqa: SLF001
     return [
         [account.code, member.ref if member else "", amount] for account, amount, member in checked
     ]

@@ -54,9 +54,10 @@ class Movement:
         return self.entry.code
 
 
-def member_sign(account: Account) -> int:
-    """Members' sub-ledgers are liabilities or equity: a credit (negative) is money they hold."""
-    return 1 if account.is_debit_normal else -1
+def member_sign(account) -> int:  # type: ignore[no-untyped-def]
+    """Members' sub-ledgers are liabilities or equity: a credit (negative) is money they hold.
+    (`account` is an Account, or the posting's lighter row: both have a root type.)"""
+    return 1 if account.root in charts.DEBIT_NORMAL else -1
 
 
 def balances(member: MemberAccount) -> list[tuple[Account, int]]:
@@ -136,11 +137,11 @@ def send_receipts(
         return 0
     currency = currency or currency_of(entry.coop_id)
     code = code or entry.code
+    # The balances after this entry (the database's triggers keep them), with the accounts'
+    # names in every language.
     new = {
-        (row["member_id"], row["account_id"]): row["balance"]
-        for row in MemberBalance.objects.filter(member_id__in=touched).values(
-            "member_id", "account_id", "balance"
-        )
+        (row.member_id, row.account_id): row
+        for row in MemberBalance.objects.filter(member_id__in=touched).select_related("account")
     }
     sent = 0
     members = MemberAccount.objects.filter(pk__in=touched).select_related(
@@ -152,16 +153,18 @@ def send_receipts(
             continue
         parts = []
         with translation.override(member.membership.person.preferred_language):
-            for account, amount in touched[member.pk][1]:
-                sign = member_sign(account)
+            for row, amount in touched[member.pk][1]:
+                sign = member_sign(row)
+                balance = new.get((member.pk, row.id))
+                account = balance.account if balance else row
                 parts.append(
                     _("%(account)s %(amount)s, balance %(balance)s")
                     % {
-                        "account": account.name[:24],
+                        "account": (getattr(account, "name", "") or row.name_en)[:24],
                         "amount": ("+" if amount * sign > 0 else "")
                         + money.format_amount(amount * sign, currency),
                         "balance": money.format_amount(
-                            new.get((member.pk, account.pk), 0) * sign, currency, code=True
+                            (balance.balance if balance else 0) * sign, currency, code=True
                         ),
                     }
                 )
