@@ -160,7 +160,10 @@ def member_statement(
     """A member's sub-ledgers between two dates, in their own sign (what the cooperative owes
     them is positive), with the running balance of each sub-ledger after every line."""
     accounts = {
-        a.pk: a for a in Account.objects.filter(coop_id=member.coop_id, role__startswith="member-")
+        a.pk: a
+        for a in Account.objects.filter(
+            coop_id=member.coop_id, role__startswith="member-"
+        ).order_by()
     }
     before = dict(
         Line.objects.filter(member=member, date__lt=since)
@@ -178,10 +181,11 @@ def member_statement(
             "entry__fiscal_year__start", "entry__fiscal_year__end",
         )
     )  # fmt: skip
+    rows = list(rows)
     reversed_ids = set(
-        JournalEntry.objects.filter(reverses__lines__member=member).values_list(
-            "reverses_id", flat=True
-        )
+        JournalEntry.objects.filter(reverses_id__in={row[0] for row in rows})
+        .order_by()  # the model's ordering would join (and scan) every entry of every year
+        .values_list("reverses_id", flat=True)
     )
     lines = []
     for entry_id, account_id, amount, date, narration, number, start, end in rows:

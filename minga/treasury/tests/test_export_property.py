@@ -68,7 +68,9 @@ def test_bean_check_accepts_the_export_with_daily_assertions(
     )
     actions.reverse_entry(entry=entry, actor=treasurer, reason="Wrong member")
     text = export(books)
-    assert "2026-03-03 balance Liabilities:A2100-MembersSavingsAndDeposits -123.45 KES" in text
+    savings = f"Liabilities:A2100-MembersSavingsAndDeposits:M{other_account.ref}"
+    assert f"2026-03-03 balance {savings} -123.45 KES" in text
+    assert "2026-03-17 balance Assets:A1000-Cash 423.45 KES" in text
     assert_export_matches(books, datetime.date(2026, 12, 31))
 
 
