@@ -26,6 +26,8 @@ provider has it (`minga.channels.sms`); the inbound message keeps no text once i
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
@@ -44,6 +46,22 @@ from .models import Channel, Poll
 YES_WORDS = {"yes", "si", "sí", "oui", "sim"}
 NO_WORDS = {"no", "non", "não", "nao"}
 CONSENT = {"yes": "agree", "no": "disagree", "abstain": "abstain", "block": "block"}
+
+# Commands other apps answer (the treasury's BAL, DISPUTE...), by their first word in capitals;
+# registered from their AppConfig.ready so decisions imports none of them. A handler gets the
+# sender, found by their verified number as for votes, and the text as sent.
+Handler = Callable[[User, str], "Answer | str | None"]
+COMMANDS: dict[str, Handler] = {}
+
+
+def register_command(words: tuple[str, ...], handler: Handler) -> None:
+    for word in words:
+        COMMANDS[word.upper()] = handler
+
+
+def _registered(text: str) -> Handler | None:
+    words = smsparse.first_word(text)
+    return COMMANDS.get(words) if words else None
 
 
 def help_text() -> str:
@@ -82,6 +100,9 @@ def respond(*, phone: str, text: str) -> Answer | str | None:
         with translation.override(settings.LANGUAGE_CODE):
             return _("Minga: this number is not registered. Ask your cooperative to add it.")
     with translation.override(person.preferred_language):
+        registered = _registered(text)
+        if registered is not None:
+            return registered(person, text)
         command = smsparse.parse(text)
         if command is None:
             return help_text()

@@ -58,6 +58,14 @@ def _plain(text: str) -> str:
     return " ".join(stripped.split()).upper()
 
 
+def first_word(text: object) -> str:
+    """The first word of `text`, upper case and without accents ("" when there is none)."""
+    if not isinstance(text, str) or len(text) > MAX_LENGTH:
+        return ""
+    words = _plain(text).split(" ", 1)
+    return words[0] if words else ""
+
+
 def parse(text: object) -> Vote | ProxyConfirmation | Unlock | Check | None:
     """The command in `text`, or None when it is not one."""
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_LENGTH:

@@ -96,6 +96,26 @@ class Context:
     shown: Callable[[str], bool]  # whether the member saw this screen at the previous step
     polls: list[tuple[Poll, Elector]] = field(default_factory=list)
     proxies: list[Proxy] = field(default_factory=list)
+    entries: list[tuple[MenuEntry, str]] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A menu another app adds to the first screen (the treasury's "My account"), registered
+    from its AppConfig.ready so decisions imports none of them. `label` says what the line
+    reads for this person, or None when it is not offered to them; `screen` opens it. Its
+    screens are `Screen`s: whatever acts asks the PIN through `PinPrompt`."""
+
+    key: str  # typed to open it; two digits, so it never collides with a poll's number
+    label: Callable[[User, datetime.datetime], str | None]
+    screen: Callable[[Context], Screen]
+
+
+ENTRIES: dict[str, MenuEntry] = {}
+
+
+def register_entry(entry: MenuEntry) -> None:
+    ENTRIES[entry.key] = entry
 
 
 @dataclass
@@ -151,10 +171,14 @@ class Home(Screen):
             lines.append(f"{MORE} " + _("More"))
         if self.ctx.proxies:
             lines.append("0 " + _("Proxy requests (%(count)s)") % {"count": len(self.ctx.proxies)})
+        lines.extend(f"{entry.key} {label}" for entry, label in self.ctx.entries)
         lines.append(f"{CHECK} " + _("Check a certificate"))
         return lines, cuttable
 
     def step(self, token: str, last: bool) -> Screen | Reply:
+        for entry, _label in self.ctx.entries:
+            if token == entry.key:
+                return entry.screen(self.ctx)
         if token == MORE and len(self.ctx.polls) > PAGE:
             pages = (len(self.ctx.polls) + PAGE - 1) // PAGE
             return replace(self, page=(self.page + 1) % pages, error="")
@@ -478,7 +502,14 @@ def _context(person: User, now: datetime.datetime, shown: Callable[[str], bool])
         if elector is not None:
             polls.append((poll, elector))
     proxies = delegation.pending_proxies_of(person, now=now)
-    return Context(person=person, now=now, shown=shown, polls=polls, proxies=proxies)
+    entries = []
+    for entry in ENTRIES.values():
+        label = entry.label(person, now)
+        if label:
+            entries.append((entry, label))
+    return Context(
+        person=person, now=now, shown=shown, polls=polls, proxies=proxies, entries=entries
+    )
 
 
 def offer_check(*lines: str) -> Reply:
@@ -550,7 +581,7 @@ def _respond(
         message = _("You have no voting PIN yet. Set one at %(url)s or ask your cooperative.")
         return _closing(tokens, message % {"url": pin_url()})
     ctx = _context(person, now, shown)
-    if not ctx.polls and not ctx.proxies:
+    if not ctx.polls and not ctx.proxies and not ctx.entries:
         return _closing(tokens, _("Minga: no open votes for you."))
     screen: Screen | Reply = Home(ctx)
     for position, token in enumerate(tokens):

@@ -9,8 +9,13 @@ class TreasuryConfig(AppConfig):
 
     def ready(self) -> None:
         from minga import audit
+        from minga.core import schedule
 
-        from . import payments, verify
+        from . import approvals, payments, sms, ussd, verify
 
         audit.register_check("treasury", verify.verify_all)
+        # Members' answers by SMS and USSD, and the lapse of outflows not confirmed in time.
         payments.register()
+        sms.register()
+        ussd.register()
+        schedule.register("treasury.lapse-approvals", approvals.lapse_due, every=60)

@@ -437,3 +437,6 @@ class PatronageRecord(models.Model):
 
     def __str__(self) -> str:
         return f"{self.member_id} {self.date}: {self.kind}"
+
+
+from .models_members import *  # noqa: E402, F403

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import payment_views, views
+from . import members_urls, payment_views, views
 
 app_name = "treasury"
 
@@ -35,3 +35,5 @@ urlpatterns = [
         "<slug:slug>/members/<str:ref>/patronage/", views.member_patronage, name="member-patronage"
     ),
 ]
+# Members' side: statements with disputes, approvals, confirmations, allocations.
+urlpatterns += members_urls.urlpatterns

@@ -19,7 +19,8 @@ def test_it_loads_an_election_a_proposal_and_a_federation_poll_idempotently(clie
     call_command("demo", stdout=io.StringIO())
     out = io.StringIO()
     call_command("demo", stdout=out)
-    assert "Decisions: 1 closed and 3 open polls." in out.getvalue()
+    # The election, and the Mwangaza AGM's vote on the surplus (minga.treasury.demo).
+    assert "Decisions: 2 closed and 3 open polls." in out.getvalue()
     election = Poll.objects.get(discussion__title=ELECTION)
     assert election.status == "closed" and election.is_quorate and election.has_passed
     assert len(election.result["elected"]) == 3 and len(election.result["rounds"]) > 1

@@ -42,6 +42,7 @@ DEMO_MODULES = [
     "minga.credentials.demo",
     "minga.credentials.demo_trainings",
     "minga.identity.demo",
+    "minga.treasury.demo",
 ]
 
 # (key, name, email, phone, preferred language, time zone, languages, skills, roles)
