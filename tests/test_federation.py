@@ -231,7 +231,7 @@ class Federation:
         wait = (
             "import socket, ssl, sys, time\n"
             "context = ssl.create_default_context(cafile=sys.argv[1])\n"
-            "deadline = time.monotonic() + 60\n"
+            "deadline = time.monotonic() + 90\n"
             "for name in sys.argv[2:]:\n"
             "    while True:\n"
             "        try:\n"
@@ -247,7 +247,7 @@ class Federation:
             self.exec_args("a", sys.executable, "-c", wait, str(self.ca_file))
             + [host(name) for name in HOSTS],
             check=False,
-            timeout=90,
+            timeout=120,
         )
         assert result.returncode == 0, f"the servers did not start:\n{result.stderr}{self.logs()}"
 
