@@ -10,7 +10,9 @@ two status list entries, an audit entry each). Measured in one process, so per c
   credential's verification could keep helps the next of the same credential): structure, the
   issuer's did:web from the database, the signature (RDFC-1.0 canonicalisation of the document
   and of the proof options), dates, both status lists (read in-process from the status list
-  view), and the audit log's inclusion proof against the latest signed checkpoint.
+  view), the audit log's inclusion proof against the latest signed checkpoint, and the key
+  history (the signing key was authorised when the issuance entered the log: a fifth of the
+  credentials are signed by the key that replaced the first one, by rotation).
   Budget >= 200/s per core (DESIGN.md).
 - `credential-issuances-per-core`: `issue_credential` calls per CPU-second, each its own
   transaction. Budget >= 200/s per core.
@@ -82,6 +84,7 @@ def child() -> int:
     from minga.coops import actions as coop_actions
     from minga.credentials import actions
     from minga.credentials.verification import verify_credential
+    from minga.identity import actions as identity_actions
 
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
@@ -119,6 +122,11 @@ def child() -> int:
     issued = []
     issue_rate, issue_cpu, issue_wall = _rates(lambda _: issued.append(issue()), ISSUANCES)
 
+    # Key history included: the cooperative rotates its key (did:webvh pre-rotation) and
+    # issues more, so verification judges credentials of a rotated key and of the active one
+    # by the log entries that authorised and ended each.
+    identity_actions.rotate_key(coop=coop, actor=None)
+    issued += [issue() for _ in range(ISSUANCES // 4)]
     create_checkpoint()
     documents = [credential.document for credential in issued]
     for document in documents:  # every one verifies (and warms nothing per credential)
@@ -140,7 +148,8 @@ def child() -> int:
     first_kb, repeat_kb = (html + css) / 1024, html / 1024
 
     print(
-        f"{runs} verifications of {len(documents)} credentials of about "
+        f"{runs} verifications of {len(documents)} credentials (signed by two keys, one rotated) "
+        f"of about "
         f"{len(credential.document)} bytes, each in turn, in {CHUNKS} runs: median run "
         f"{verify_rate:.0f}/s per CPU-second, all runs {verify_cpu:.0f}/s per CPU-second and "
         f"{verify_wall:.0f}/s wall clock."

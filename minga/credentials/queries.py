@@ -9,12 +9,13 @@ as the audit log's own hot paths are.
 from __future__ import annotations
 
 import functools
+import json
 
 from django.db import connection
 
 from minga.coops.models import Cooperative
 
-from .models import StatusList
+from .models import Credential, StatusList
 
 MAX_NUMBER = 2**31 - 1  # list numbers are PositiveIntegerField: 32 bits on every database
 
@@ -37,3 +38,33 @@ def signed_status_list(slug: str, purpose: str, number: int) -> str | None:
         cursor.execute(_status_list_sql(), [slug, purpose, number])
         row = cursor.fetchone()
     return row[0] if row and row[0] else None
+
+
+def signed_before_compromise(coop: Cooperative) -> list[Credential]:
+    """The cooperative's credentials still in force that were signed by a key later declared
+    compromised, and entered the audit log before the compromise: they verified when issued,
+    and are listed so that the cooperative re-issues them with its new key."""
+    from minga.audit.models import Entry
+    from minga.identity.models import Key
+
+    compromised = dict(
+        Key.objects.filter(coop=coop, compromised_index__isnull=False).values_list(
+            "public_key_multibase", "compromised_index"
+        )
+    )
+    if not compromised:
+        return []
+    found = []
+    for credential in Credential.objects.filter(coop=coop, status=Credential.Status.ACTIVE):
+        method = json.loads(credential.document).get("proof", {}).get("verificationMethod", "")
+        until = compromised.get(str(method).rpartition("#")[2])
+        if until is None:
+            continue
+        index = (
+            Entry.objects.filter(subject=f"credential:{credential.uuid}", kind="credential.issue")
+            .values_list("index", flat=True)
+            .first()
+        )
+        if index is not None and index < until:
+            found.append(credential)
+    return sorted(found, key=lambda credential: credential.pk)

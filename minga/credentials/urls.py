@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import training_urls, verify_views, views
+from . import reissue_views, training_urls, verify_views, views
 
 app_name = "credentials"
 
@@ -20,6 +20,7 @@ urlpatterns = [
         name="status-list",
     ),
     path("verify/", verify_views.verify, name="verify"),
+    path("issuers/<slug:slug>/reissue/", reissue_views.reissue_list, name="reissue-list"),
     # A credential's id is this URL, without a trailing slash.
     path("<uuid:uuid>", views.credential_detail, name="detail"),
     path("<uuid:uuid>.json", views.credential_json, name="json"),

@@ -794,6 +794,8 @@ def _log_check(report: Report, credential: Mapping[str, Any]) -> None:
             index=entry_index,
         )
         return
+    if _key_history_check(report, credential, entry_index):
+        return
     if checkpoint is None or checkpoint[0] <= entry_index:
         report._add(
             "log",
@@ -837,6 +839,35 @@ def _log_check(report: Report, credential: Mapping[str, Any]) -> None:
         index=entry_index,
         size=size,
     )
+
+
+def _key_history_check(report: Report, credential: Mapping[str, Any], entry_index: int) -> bool:
+    """Fail the log check (and say True) when the signing key was not authorised at the moment
+    the issuance entered the audit log: after its rotation or retirement, from a declared
+    compromise on, or before it took over. The log entry is the time anchor, never the proof's
+    ``created``, which the signer chooses (see `minga.identity.didlogs.key_problem`)."""
+    from minga.identity.didlogs import key_problem
+
+    try:
+        _, proof = dataintegrity.split_proof(credential)
+    except dataintegrity.ProofError:
+        return False  # the signature check reports it
+    method = proof.get("verificationMethod")
+    if not isinstance(method, str) or "#" not in method:
+        return False
+    did, multikey = method.split("#", 1)
+    found = key_problem(did, multikey, entry_index)
+    if found is None:
+        return False
+    template, params = found
+    report._add(
+        "log",
+        FAILED,
+        gettext_noop("The key was not authorised when log entry %(index)s recorded the issuance."),
+        [problem("INVALID_VERIFICATION_METHOD", template, **params)],
+        index=entry_index,
+    )
+    return True
 
 
 # --- the whole verification ---------------------------------------------------------------------

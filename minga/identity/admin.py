@@ -7,7 +7,7 @@ from django.contrib import admin
 
 from minga.core.admin import ReadOnlyAdmin
 
-from .models import Key
+from .models import DidLog, DidLogEntry, Key
 
 
 @admin.register(Key)
@@ -23,4 +23,19 @@ class KeyAdmin(ReadOnlyAdmin):
         "created_at",
         "rotated_at",
     ]
+    readonly_fields = fields
+
+
+@admin.register(DidLog)
+class DidLogAdmin(ReadOnlyAdmin):
+    list_display = ["did", "coop", "published_version", "created_at"]
+    search_fields = ["did", "coop__slug"]
+    fields = ["did", "scid", "coop", "published_version", "created_at"]
+    readonly_fields = fields
+
+
+@admin.register(DidLogEntry)
+class DidLogEntryAdmin(ReadOnlyAdmin):
+    list_display = ["version_id", "log", "audit_index", "created_at"]
+    fields = ["log", "version_number", "version_id", "line", "audit_index", "created_at"]
     readonly_fields = fields

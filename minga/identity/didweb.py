@@ -353,6 +353,13 @@ class WebResolver:
                 self._cache.popitem(last=False)
         return copy.deepcopy(document)
 
+    def fetch(self, did: str, url: str, *, max_bytes: int | None = None) -> bytes:
+        """GET ``url`` on ``did``'s host with this resolver's checks and limits (no cache):
+        the did:webvh log and witness file beside a did:web document."""
+        if self._check_host is not None:
+            self._check_host(_parse(did).host)
+        return self._fetch(url, timeout=self.timeout, max_bytes=max_bytes or self.max_bytes)
+
     def clear(self) -> None:
         """Forget every cached document."""
         with self._lock:

@@ -132,8 +132,9 @@ def public_multikey(key: Key | Ed25519PublicKey | Ed25519PrivateKey | bytes) -> 
     return didkey.encode_multikey(bytes(key))
 
 
-def create_key(*, coop=None) -> Key:  # type: ignore[no-untyped-def]
-    """Generate and store a new active key pair for ``coop`` (or the platform).
+def create_key(*, coop=None, is_next: bool = False) -> Key:  # type: ignore[no-untyped-def]
+    """Generate and store a new key pair for ``coop`` (or the platform): active, or, with
+    ``is_next``, the committed next key of the did:webvh log (pre-rotation).
 
     Not audited on its own: callers are the audited actions in ``actions.py``
     and the platform key's first use (see :func:`platform_signing_key`).
@@ -146,6 +147,8 @@ def create_key(*, coop=None) -> Key:  # type: ignore[no-untyped-def]
         public_key_multibase=multikey,
         encrypted_private_key=_seal(private_key, multikey, key),
         master_key_id=master_key_id(key),
+        is_active=not is_next,
+        is_next=is_next,
     )
 
 
@@ -224,7 +227,7 @@ def platform_public_keys() -> list[tuple[Ed25519PublicKey, bool]]:
             Ed25519PublicKey.from_public_bytes(didkey.decode_multikey(k.public_key_multibase)),
             k.is_active,
         )
-        for k in Key.objects.filter(coop__isnull=True)
+        for k in Key.objects.filter(coop__isnull=True, is_next=False)
     ]
 
 

@@ -23,6 +23,11 @@ def _public_bytes(multibase: str) -> bytes:
     return didkey.decode_multikey(multibase)
 
 
+# A committed next key is not revealed before it takes over; a key declared compromised
+# verifies nothing for plain did:web verifiers (Minga's own checks read its history).
+_PUBLISHED = {"is_next": False, "compromised_from__isnull": True}
+
+
 def _published(keys: Iterable[tuple[str, bool]]) -> list[didweb.PublishedKey]:
     return [
         didweb.PublishedKey(_public_bytes(multibase), is_active) for multibase, is_active in keys
@@ -32,13 +37,17 @@ def _published(keys: Iterable[tuple[str, bool]]) -> list[didweb.PublishedKey]:
 def platform_document() -> dict[str, Any]:
     """The platform's DID document: every platform key, rotated ones included."""
     ensure_platform_key()
-    keys = Key.objects.filter(coop__isnull=True).values_list("public_key_multibase", "is_active")
+    keys = Key.objects.filter(coop__isnull=True, **_PUBLISHED).values_list(
+        "public_key_multibase", "is_active"
+    )
     return didweb.build_document(platform_did(), _published(keys))
 
 
 def coop_document(coop: Cooperative) -> dict[str, Any]:
     """A cooperative's DID document: every key it ever had, rotated ones included."""
-    keys = Key.objects.filter(coop=coop).values_list("public_key_multibase", "is_active")
+    keys = Key.objects.filter(coop=coop, **_PUBLISHED).values_list(
+        "public_key_multibase", "is_active"
+    )
     return didweb.build_document(coop_did(coop), _published(keys))
 
 
@@ -48,7 +57,8 @@ def _coop_keys_sql() -> str:
     coops, keys = quote(Cooperative._meta.db_table), quote(Key._meta.db_table)
     return (
         f"SELECT k.public_key_multibase, k.is_active FROM {coops} c "  # noqa: S608
-        f"LEFT JOIN {keys} k ON k.coop_id = c.id WHERE c.slug = %s ORDER BY k.created_at, k.id"
+        f"LEFT JOIN {keys} k ON k.coop_id = c.id AND NOT k.is_next AND k.compromised_from IS NULL "
+        "WHERE c.slug = %s ORDER BY k.created_at, k.id"
     )
 
 

@@ -15,7 +15,14 @@ from django.conf import settings
 from minga.core.tls import Network, client_context
 
 from . import didkey, didweb
-from .didcore import MethodNotSupported, parse_did
+from .didcore import (
+    DidError,
+    InvalidDid,
+    InvalidDidDocument,
+    MethodNotSupported,
+    NotFound,
+    parse_did,
+)
 from .dids import local_path
 from .queries import local_document
 
@@ -54,4 +61,37 @@ def resolve(did: str) -> dict[str, Any]:
         if local_path(did) is not None:
             return local_document(did)
         return remote_resolver().resolve(did)
-    raise MethodNotSupported(f"did:{method} is not supported (did:key and did:web are).")
+    if method == "webvh":
+        return _resolve_webvh(did)
+    raise MethodNotSupported(f"did:{method} is not supported (did:key, did:web and did:webvh are).")
+
+
+LOG_MAX_BYTES = 4 * 1024 * 1024
+
+
+def _resolve_webvh(did: str) -> dict[str, Any]:
+    """This instance's did:webvh from its rows; another host's from its ``did.jsonl`` (and
+    ``did-witness.json``) over HTTPS, every entry verified by the did-webvh resolver."""
+    from . import didlogs, webvh
+
+    try:
+        _, web = webvh.webvh_to_web(did)
+        base = didweb.did_to_url(web).removesuffix("did.json")
+    except (ValueError, DidError) as error:
+        raise InvalidDid(str(error)) from None
+    if local_path(web) is not None:
+        document = didlogs.local_webvh_document(did)
+        if document is None:
+            raise NotFound(f"{did} is not a DID of this instance.")
+        return document
+    fetcher = remote_resolver()
+    lines = fetcher.fetch(web, base + "did.jsonl", max_bytes=LOG_MAX_BYTES).decode()
+    try:
+        witness: str | None = fetcher.fetch(web, base + "did-witness.json").decode()
+    except NotFound:
+        witness = None
+    try:
+        document, _ = webvh.resolve_log(did, lines.splitlines(), witness)
+    except webvh.LogError as error:
+        raise InvalidDidDocument(f"The did:webvh log of {did} does not verify: {error}") from None
+    return document

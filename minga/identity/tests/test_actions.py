@@ -52,8 +52,13 @@ def test_it_keeps_every_old_public_key_across_rotations(coop, owner):
     first = Key.objects.get(coop=coop).public_key_multibase
     actions.rotate_key(coop=coop, actor=owner)
     actions.rotate_key(coop=coop, actor=owner)
-    published = list(Key.objects.filter(coop=coop).values_list("public_key_multibase", "is_active"))
+    published = list(
+        Key.objects.filter(coop=coop, is_next=False).values_list(
+            "public_key_multibase", "is_active"
+        )
+    )
     assert len(published) == 3
+    assert Key.objects.filter(coop=coop, is_next=True).count() == 1  # the committed next key
     assert published[0] == (first, False)
     assert [active for _, active in published] == [False, False, True]
 

@@ -37,6 +37,7 @@ DEMO_MODULES = [
     "minga.decisions.demo",
     "minga.credentials.demo",
     "minga.credentials.demo_trainings",
+    "minga.identity.demo",
 ]
 
 # (key, name, email, phone, preferred language, time zone, languages, skills, roles)
