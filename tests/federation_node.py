@@ -4,10 +4,13 @@ Run inside the instance's network namespace, with its settings in the environmen
 ``python tests/federation_node.py STEP``; it prints one JSON object on standard output.
 
 - ``setup``: what an operator and a cooperative's administrator do before linking: a
-  cooperative with a signing key, an achievement, a credential issued, one issued and then
-  revoked, the cooperative's key rotated, a credential issued with the new key; prints the
-  instance's DIDs, log and witness keys and the credentials.
-- ``probe`` (standard input: the other instances' ``setup`` output): resolves their DIDs,
+  cooperative with a signing key and did:webvh logs (its own and the platform's), an
+  achievement, a credential issued, one issued and then revoked, the cooperative's key
+  rotated, a credential issued with the new key, the key rotated again, a credential issued
+  and that key declared compromised from the instant before; prints the instance's DIDs
+  (did:web and did:webvh), log and witness keys and the credentials.
+- ``probe`` (standard input: the other instances' ``setup`` output): resolves their DIDs
+  (the did:webvh ones through their ``did.jsonl`` logs),
   verifies their credentials (and one altered on the way), then signs a checkpoint of its own
   log and asks its witnesses to cosign it; prints what it found.
 - ``checkpoint``: the administrator defines another achievement (one more log entry); a
@@ -27,12 +30,15 @@ import django
 
 
 def setup() -> dict:
+    from django.utils import timezone
+
     from minga.accounts.models import User
     from minga.audit import log
     from minga.coops import actions as coop_actions
     from minga.credentials import actions as credential_actions
     from minga.identity import actions as identity_actions
     from minga.identity.dids import coop_did, platform_did
+    from minga.identity.models import Key
 
     name = os.environ["FEDERATION_NODE"]
     owner = User.objects.create_user(
@@ -60,22 +66,38 @@ def setup() -> dict:
             actor=owner,
         )
 
+    # did:webvh logs from the start, so that every key change below is one of their entries.
+    platform_log = identity_actions.ensure_did_log(coop=None, actor=None)
+    coop_log = identity_actions.ensure_did_log(coop=coop, actor=owner)
     before = issue(1)
     revoked = credential_actions.revoke_credential(
         credential=issue(2), reason="Issued by mistake.", actor=owner
     )
     identity_actions.rotate_key(coop=coop, actor=owner)
     after = issue(3)
+    # The next key signs one credential, then turns out to have leaked from that instant on.
+    identity_actions.rotate_key(coop=coop, actor=owner)
+    leaked_at = timezone.now()
+    compromised = issue(4)
+    identity_actions.declare_key_compromised(
+        coop=coop,
+        key=Key.objects.get(coop=coop, is_active=True),
+        since=leaked_at,
+        actor=owner,
+    )
     return {
         "name": name,
         "platform_did": platform_did(),
         "coop_did": coop_did(coop),
+        "platform_webvh": platform_log.did,
+        "coop_webvh": coop_log.did,
         "log_vkey": log.log_vkey(),
         "witness_vkey": log.witness_vkey(),
         "credentials": {
             "before_rotation": json.loads(before.document),
             "revoked": json.loads(revoked.document),
             "after_rotation": json.loads(after.document),
+            "compromised": json.loads(compromised.document),
         },
     }
 
@@ -98,7 +120,12 @@ def probe() -> dict:
     peers = json.load(sys.stdin)
     found: dict = {"resolved": {}, "verified": {}}
     for peer in peers:
-        for did in (peer["platform_did"], peer["coop_did"]):
+        for did in (
+            peer["platform_did"],
+            peer["coop_did"],
+            peer["platform_webvh"],
+            peer["coop_webvh"],
+        ):
             try:
                 document = resolve(did)
             except DidError as error:
@@ -106,7 +133,10 @@ def probe() -> dict:
                 continue
             found["resolved"][did] = {
                 "id": document["id"],
-                "assertion_methods": len(document.get("assertionMethod", [])),
+                "also_known_as": document.get("alsoKnownAs", []),
+                "keys": sorted(
+                    method["publicKeyMultibase"] for method in document["verificationMethod"]
+                ),
             }
         for kind, document in peer["credentials"].items():
             found["verified"][f"{peer['name']}:{kind}"] = _verify(document)

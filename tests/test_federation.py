@@ -12,9 +12,11 @@ processes in them.
 
 Then, as operators linking their instances would, it checks that each instance:
 
-- resolves the others' did:web identifiers (the platform's and a cooperative's) over HTTPS;
+- resolves the others' did:web and did:webvh identifiers (the platform's and a
+  cooperative's) over HTTPS, the did:webvh ones from their verified ``did.jsonl`` logs;
 - verifies their credentials: one signed before the issuer rotated its key, one after, and
-  rejects one revoked (its status list fetched from the issuer) and one altered on the way;
+  rejects one revoked (its status list fetched from the issuer), one signed by a key its
+  issuer declared compromised, and one altered on the way;
 - witnesses the others' logs: each signs a checkpoint that is published only once 2 of its
   2 witnesses cosigned (MINGA_LOG_WITNESS_QUORUM=2), the witnesses publish what they
   cosigned, and `minga log monitor`, run from a third host, checks the log's growth with a
@@ -355,14 +357,30 @@ def test_it_links_three_instances_across_hosts(federation):
     found = federation.nodes("probe", stdin)
     for name, report in found.items():
         for other in (o for o in HOSTS if o != name):
-            for did in (info[other]["platform_did"], info[other]["coop_did"]):
-                assert report["resolved"][did].get("id") == did, (name, report["resolved"])
-            # The rotated key stays an assertion method: what it signed keeps verifying.
-            assert report["resolved"][info[other]["coop_did"]]["assertion_methods"] == 2
+            peer, resolved = info[other], report["resolved"]
+            for kind in ("platform_did", "coop_did", "platform_webvh", "coop_webvh"):
+                assert resolved[peer[kind]].get("id") == peer[kind], (name, kind, resolved)
+            # did:webvh, verified entry by entry by did-webvh's resolver, names its did:web.
+            assert peer["coop_did"] in resolved[peer["coop_webvh"]]["also_known_as"]
+            signer = {
+                kind: credential["proof"]["verificationMethod"].rpartition("#")[2]
+                for kind, credential in peer["credentials"].items()
+            }
+            web_keys = resolved[peer["coop_did"]]["keys"]
+            webvh_keys = resolved[peer["coop_webvh"]]["keys"]
+            # Rotated keys stay published (what they signed keeps verifying); the compromised
+            # one is gone from both documents; the did:webvh one names the active key only.
+            assert signer["before_rotation"] in web_keys and signer["after_rotation"] in web_keys
+            assert signer["compromised"] not in web_keys + webvh_keys
+            assert len(webvh_keys) == 1 and webvh_keys[0] in web_keys
+            assert webvh_keys[0] not in signer.values()
             verified = report["verified"]
             for kind in ("before_rotation", "after_rotation"):
                 assert verified[f"{other}:{kind}"]["verified"], (name, other, kind, verified)
                 assert verified[f"{other}:{kind}"]["checks"]["status"] == "passed"
+            leaked = verified[f"{other}:compromised"]  # signed by a key declared compromised
+            assert not leaked["verified"]
+            assert leaked["checks"]["issuer"] == "failed", leaked
             revoked = verified[f"{other}:revoked"]  # its issuer's status list says so
             assert not revoked["verified"]
             assert revoked["checks"]["signature"] == "passed"
