@@ -3,13 +3,13 @@
 Sets up a throwaway instance (bench/settings_bench.py: SQLite under a temporary
 MINGA_VAR_DIR, DEBUG off), where a cooperative defines an achievement and issues
 Open Badges 3.0 credentials through the real `issue_credential` action (eddsa-rdfc-2022,
-two status list entries, an audit entry each). Measured in one process, so per core:
+one two-bit status list entry, an audit entry each). Measured in one process, so per core:
 
 - `credential-verifications-per-core`: full `verify_credential` runs per CPU-second, over
   as many different credentials as were issued (each verified in turn, so nothing one
   credential's verification could keep helps the next of the same credential): structure, the
   issuer's did:web from the database, the signature (RDFC-1.0 canonicalisation of the document
-  and of the proof options), dates, both status lists (read in-process from the status list
+  and of the proof options), dates, the status list (read in-process from the status list
   view), the audit log's inclusion proof against the latest signed checkpoint, and the key
   history (the signing key was authorised when the issuance entered the log: a fifth of the
   credentials are signed by the key that replaced the first one, by rotation).

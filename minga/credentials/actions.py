@@ -222,15 +222,25 @@ LIST_BITS = {
 }
 
 
-def _signed_list_document(status_list: StatusList, now: datetime.datetime) -> str:
+def _encoded_list(status_list: StatusList) -> str:
+    if status_list.purpose == StatusPurpose.MESSAGE:
+        values = {
+            index: documents.STATUS_VALUES[status]
+            for index, status in status_list.message_entries.exclude(
+                status=Credential.Status.ACTIVE
+            ).values_list("status_index", "status")
+        }
+        return documents.encoded_values(values, status_list.size, status_list.status_size)
     entries, wanted, index_field = LIST_BITS[StatusPurpose(status_list.purpose)]
     indexes = (
         getattr(status_list, entries).filter(status=wanted).values_list(index_field, flat=True)
     )
+    return documents.encoded_list(indexes, status_list.size)
+
+
+def _signed_list_document(status_list: StatusList, now: datetime.datetime) -> str:
     unsigned = documents.status_list_document(
-        status_list,
-        encoded_list=documents.encoded_list(indexes, status_list.size),
-        valid_from=now,
+        status_list, encoded_list=_encoded_list(status_list), valid_from=now
     )
     return documents.dumps(documents.sign(unsigned, status_list.coop, now))
 
@@ -269,7 +279,12 @@ def _new_list(coop: Cooperative, purpose: str, now: datetime.datetime) -> None:
     _signing_ready(coop)
     try:
         with transaction.atomic():
-            status_list = StatusList.objects.create(coop=coop, purpose=purpose, number=number)
+            status_list = StatusList.objects.create(
+                coop=coop,
+                purpose=purpose,
+                number=number,
+                status_size=documents.STATUS_SIZE if purpose == StatusPurpose.MESSAGE else 1,
+            )
             status_list.document = _signed_list_document(status_list, now)
             status_list.save(update_fields=["document"])
     except IntegrityError:
@@ -432,22 +447,19 @@ def issue_credential(
     if language not in LANGUAGE_CODES:
         language = achievement.language
     coop = achievement.coop
-    revocation = _allocate(coop, StatusPurpose.REVOCATION, now)
-    suspension = _allocate(coop, StatusPurpose.SUSPENSION, now)
+    status_list, status_index = _allocate(coop, StatusPurpose.MESSAGE, now)
     row = Credential(
         achievement=achievement,
         coop=coop,
         recipient=recipient,
-        recipient_name=(recipient_name or (recipient.name if recipient else ""))[:150],
+        recipient_name=_holder_name(recipient_name or (recipient.name if recipient else "")),
         identity_type=subject.identity_type,
         recipient_identity=subject.identity,
         contact_hmac=subject.contact_hmac,
         language=language,
-        # By id: the allocated lists are partial rows, good for URLs but not to be cached.
-        revocation_list_id=revocation[0].pk,
-        revocation_index=revocation[1],
-        suspension_list_id=suspension[0].pk,
-        suspension_index=suspension[1],
+        # By id: the allocated list is a partial row, good for URLs but not to be cached.
+        status_list_id=status_list.pk,
+        status_index=status_index,
         valid_from=valid_from,
         valid_until=valid_until,
         source=source,
@@ -460,15 +472,17 @@ def issue_credential(
         language=language,
         subject_id=subject.did,
         identifier=subject.identifier(),
+        holder=row.recipient_name,
         valid_from=valid_from,
         valid_until=valid_until,
         evidence=evidence,
         results=results,
-        status=documents.status_entries(revocation, suspension),
+        status=documents.status_entry(
+            status_list, status_index, documents.credential_url(row.uuid)
+        ),
     )
     signed = _sign(unsigned, coop, now)
-    row.document = documents.dumps(signed)
-    row.sha256 = documents.canonical_sha256(signed)
+    _keep_signed(row, signed)
     try:
         with transaction.atomic():
             row.save()
@@ -480,6 +494,24 @@ def issue_credential(
     if recipient is not None:
         _tell_recipient(row)
     return row
+
+
+def _holder_name(name: str) -> str:
+    """The holder's name as signed and printed: spaces collapsed, at most 150 characters."""
+    return " ".join((name or "").split())[:150]
+
+
+def _keep_signed(row: Credential, signed: dict[str, Any]) -> None:
+    """The signed document's text, digest and printed check code, on its (unsaved) row."""
+    row.document = documents.dumps(signed)
+    row.sha256 = documents.canonical_sha256(signed)
+    try:
+        row.check_code = documents.qr_digest(row.sha256)
+    except KeyUnavailable as error:
+        raise ValidationError(
+            _("Credentials cannot be signed right now: %(reason)s") % {"reason": error},
+            code="key_unavailable",
+        ) from None
 
 
 def _tell_recipient(credential: Credential) -> None:
@@ -547,8 +579,8 @@ def _change_status(
     credential.status_reason = reason if to != Credential.Status.ACTIVE else ""
     credential.status_changed_at = now
     credential.save(update_fields=["status", "status_reason", "status_changed_at"])
-    _refresh_list(credential.revocation_list, now)
-    _refresh_list(credential.suspension_list, now)
+    for status_list in credential.status_lists():
+        _refresh_list(status_list, now)
     audit.record(
         kind,
         _credential_subject(credential),
@@ -560,7 +592,7 @@ def _change_status(
 
 @transaction.atomic
 def revoke_credential(*, credential: Credential, reason: str, actor: User) -> Credential:
-    """Revoke for good: the revocation list's bit is set and the list re-signed."""
+    """Revoke for good: the credential's status entry says revoked, and its list is re-signed."""
     return _change_status(
         credential,
         to=Credential.Status.REVOKED,
@@ -573,7 +605,7 @@ def revoke_credential(*, credential: Credential, reason: str, actor: User) -> Cr
 
 @transaction.atomic
 def suspend_credential(*, credential: Credential, reason: str, actor: User) -> Credential:
-    """Suspend until reinstated: the suspension list's bit is set."""
+    """Suspend until reinstated: the credential's status entry says suspended."""
     return _change_status(
         credential,
         to=Credential.Status.SUSPENDED,
@@ -618,7 +650,7 @@ def _known_contact(credential: Credential) -> str:
 
 
 def _replacement_document(
-    old: Credential, new: Credential, status: list[dict[str, str]]
+    old: Credential, new: Credential, status: Mapping[str, Any]
 ) -> dict[str, Any]:
     """The old document with a new id, status entries and subject identifier: the words,
     results, evidence and dates the holder earned stay exactly as they were signed."""
@@ -626,9 +658,15 @@ def _replacement_document(
     document.pop("proof", None)
     document["id"] = documents.credential_url(new.uuid)
     subject = document["credentialSubject"]
-    kept = [item for item in subject.get("identifier", []) if not item.get("hashed")]
+    kept = [
+        item
+        for item in subject.get("identifier", [])
+        if not item.get("hashed") and item.get("identityType") != "name"
+    ]
     subject["identifier"] = [*kept, documents.subject_identifier(new.recipient_identity)]
-    document["credentialStatus"] = status
+    if new.recipient_name:
+        subject["identifier"].append(documents.name_identifier(new.recipient_name))
+    document["credentialStatus"] = dict(status)
     return document
 
 
@@ -653,23 +691,20 @@ def reissue_credential(*, credential: Credential, actor: User | None) -> Credent
         return None
     now = timezone.now()
     coop = old.coop
-    revocation = _allocate(coop, StatusPurpose.REVOCATION, now)
-    suspension = _allocate(coop, StatusPurpose.SUSPENSION, now)
+    status_list, status_index = _allocate(coop, StatusPurpose.MESSAGE, now)
     contact = _known_contact(old)
     suspended = old.status == Credential.Status.SUSPENDED
     new = Credential(
         achievement=old.achievement,
         coop=coop,
         recipient=old.recipient,
-        recipient_name=old.recipient_name,
+        recipient_name=_holder_name(old.recipient_name),
         identity_type=Credential.IdentityType.IDENTIFIER,
         recipient_identity=documents.new_subject_identifier(),
         contact_hmac=documents.contact_hmac(contact) if contact else "",
         language=old.language,
-        revocation_list_id=revocation[0].pk,
-        revocation_index=revocation[1],
-        suspension_list_id=suspension[0].pk,
-        suspension_index=suspension[1],
+        status_list_id=status_list.pk,
+        status_index=status_index,
         status=old.status,
         status_reason=old.status_reason,
         status_changed_at=now if suspended else None,
@@ -679,10 +714,9 @@ def reissue_credential(*, credential: Credential, actor: User | None) -> Credent
         issued_by=actor,
         issued_at=now,
     )
-    status = documents.status_entries(revocation, suspension)
+    status = documents.status_entry(status_list, status_index, documents.credential_url(new.uuid))
     signed = _sign(_replacement_document(old, new, status), coop, now)
-    new.document = documents.dumps(signed)
-    new.sha256 = documents.canonical_sha256(signed)
+    _keep_signed(new, signed)
     # The replacement answers for what the credential was earned for (one per source).
     Credential.objects.filter(pk=old.pk).update(source="")
     new.save()
@@ -696,7 +730,7 @@ def reissue_credential(*, credential: Credential, actor: User | None) -> Credent
     _record_issuance(new, signed, actor)
     new_url = signed["id"]
     if suspended:
-        _refresh_list(new.suspension_list, now)
+        _refresh_list(new.status_list, now)
         audit.record(
             "credential.suspend",
             _credential_subject(new),

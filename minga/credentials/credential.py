@@ -1,8 +1,17 @@
 """Building the Open Badges 3.0 documents this instance signs, and the URLs they name.
 
 Everything a verifier needs is in the document: the issuer is the cooperative's did:web
-(its profile embedded), the subject is described below, and `credentialStatus` points at
-the cooperative's two Bitstring Status Lists.
+(its profile embedded), the subject is described below, and `credentialStatus` is one
+Bitstring Status List entry.
+
+Status: Open Badges 3.0 allows one `credentialStatus` (an object, in its JSON Schema), and a
+credential can be suspended, reinstated and revoked. So the entry has ``statusPurpose:
+"message"`` and ``statusSize: 2`` in a list of two-bit entries, and its `statusMessage` names
+the four values (W3C Bitstring Status List v1.0, section 2.1): ``0x0`` active, ``0x1``
+suspended, ``0x2`` revoked, ``0x3`` undefined (never set). Revocation stays final because the
+actions never lower a 2. `statusReference` is the credential's page, which gives the reason.
+Credentials issued before carry two entries (a revocation and a suspension list, one bit
+each); their lists are still kept, and verifiers read both forms.
 
 The subject, and what it promises. A credential published or shared carries nothing an
 outsider can turn back into a person's phone number or e-mail address:
@@ -17,6 +26,11 @@ outsider can turn back into a person's phone number or e-mail address:
   an HMAC-SHA256 of the e-mail address or phone number it was sent to under a key derived
   from the master key (`contact_hmac`: neither the key nor the contact is in the database
   or the document).
+- Beside it, the holder's name as the issuer knows it, in plain text (an `IdentityObject`
+  with ``identityType: "name"``, ``hashed: false``): a printed certificate shows the name
+  the signature covers, and the verification page, the SMS answer and the USSD menu show
+  it too, so a genuine code beside another name is caught. A name is what the paper shows
+  anyway; the contact details stay out.
 - Proof of possession: the holder signs in. The credential's page tells a signed-in person
   "This credential was issued to you" when it names their account, or when the HMAC of
   their verified e-mail address matches; a verifier can ask the holder to open it.
@@ -24,14 +38,15 @@ outsider can turn back into a person's phone number or e-mail address:
 Earlier versions published ``sha256(contact + salt)`` with its salt (the OB 2.0 habit); a
 phone number falls to an enumeration of its numbering plan in milliseconds. Those
 credentials are re-issued in the new form and revoked (`actions.reissue_contact_hashes`,
-``minga credential reissue-contact-hashes``). The IdentityObject list leaves room for more
-entries (a later ``identityType: "name"``).
+``minga credential reissue-contact-hashes``).
 
 Short signed digest (the `d` of a printed certificate's QR code): the first 10 bytes of the
 platform key's Ed25519 signature over ``"minga credential qr\\n" + <sha256 hex>``, in
 base32 without padding (16 characters). Ed25519 signatures are deterministic, so the
 server recomputes it to check a printed certificate; it is short enough for a basic
-phone's browser and cannot be forged without the platform's private key.
+phone's browser and cannot be forged without the platform's private key. The same 80 bits
+are printed as 25 digits too (`check_code_digits`), for the USSD menu and phones that type
+digits more easily; `normalize_check_code` reads either form.
 """
 
 from __future__ import annotations
@@ -60,6 +75,16 @@ OB_V3_CONTEXT = "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json"
 CONTEXTS = [VC_V2_CONTEXT, OB_V3_CONTEXT]
 CREDENTIAL_TYPES = ["VerifiableCredential", "OpenBadgeCredential"]
 QR_DIGEST_PREFIX = b"minga credential qr\n"
+STATUS_SIZE = 2
+# The value of a credential's two-bit entry for each status, and the spec's statusMessage.
+STATUS_VALUES = {"active": 0, "suspended": 1, "revoked": 2}
+STATUS_MESSAGES = [
+    {"status": "0x0", "message": "active"},
+    {"status": "0x1", "message": "suspended"},
+    {"status": "0x2", "message": "revoked"},
+    {"status": "0x3", "message": "undefined"},
+]
+CHECK_CODE_DIGITS = 25  # 10**25 > 2**80: the 10 bytes of a check code as digits
 
 
 def absolute(path: str) -> str:
@@ -114,6 +139,34 @@ def subject_identifier(identifier: str) -> dict[str, Any]:
         "identityType": "identifier",
         "hashed": False,
     }
+
+
+def name_identifier(name: str) -> dict[str, Any]:
+    """The OB3 `IdentityObject` of the holder's name, as printed on the certificate."""
+    return {
+        "type": "IdentityObject",
+        "identityHash": name,
+        "identityType": "name",
+        "hashed": False,
+    }
+
+
+def holder_name(document: Mapping[str, Any]) -> str:
+    """The holder's name the signed document carries (empty when it carries none)."""
+    subject = document.get("credentialSubject")
+    subject = subject[0] if isinstance(subject, list) and subject else subject
+    if not isinstance(subject, Mapping):
+        return ""
+    identifiers = subject.get("identifier")
+    for item in identifiers if isinstance(identifiers, list) else [identifiers]:
+        if (
+            isinstance(item, Mapping)
+            and item.get("identityType") == "name"
+            and item.get("hashed") is False
+            and isinstance(item.get("identityHash"), str)
+        ):
+            return item["identityHash"]
+    return ""
 
 
 def contact_hmac(contact: str) -> str:
@@ -181,10 +234,26 @@ def achievement_document(achievement: Achievement, language: str) -> dict[str, A
     return document
 
 
+def status_entry(status_list: StatusList, index: int, credential_id: str) -> dict[str, Any]:
+    """The one `BitstringStatusListEntry` of a credential: two bits in a "message" list."""
+    url = status_list_url(status_list)
+    return {
+        "id": f"{url}#{index}",
+        "type": "BitstringStatusListEntry",
+        "statusPurpose": "message",
+        "statusListIndex": str(index),
+        "statusSize": STATUS_SIZE,
+        "statusMessage": [dict(item) for item in STATUS_MESSAGES],
+        "statusReference": credential_id,
+        "statusListCredential": url,
+    }
+
+
 def status_entries(
     revocation: tuple[StatusList, int], suspension: tuple[StatusList, int]
 ) -> list[dict[str, str]]:
-    """Two `BitstringStatusListEntry` objects; the index is a string, as the spec requires."""
+    """Two `BitstringStatusListEntry` objects (the form of credentials issued before one
+    entry per credential); the index is a string, as the spec requires."""
     entries = []
     for status_list, index in (revocation, suspension):
         url = status_list_url(status_list)
@@ -207,13 +276,14 @@ def credential_document(
     language: str,
     subject_id: str | None,
     identifier: Mapping[str, Any] | None,
+    holder: str = "",
     valid_from: datetime,
     valid_until: datetime | None,
     evidence: Sequence[Mapping[str, str]],
     results: Sequence[Mapping[str, str]],
-    status: list[dict[str, str]],
+    status: Mapping[str, Any] | Sequence[Mapping[str, Any]],
 ) -> dict[str, Any]:
-    """The unsigned `OpenBadgeCredential`.
+    """The unsigned `OpenBadgeCredential`; `holder` is the holder's name (if known).
 
     `results` are ``{"name", "value", "type"}`` mappings: each becomes a `ResultDescription`
     of the achievement (``<achievement id>#result-<n>``) and a `Result` of the subject that
@@ -223,8 +293,11 @@ def credential_document(
     subject: dict[str, Any] = {"type": ["AchievementSubject"]}
     if subject_id:
         subject["id"] = subject_id
-    if identifier:
-        subject["identifier"] = [dict(identifier)]
+    identifiers = [dict(identifier)] if identifier else []
+    if holder.strip():
+        identifiers.append(name_identifier(" ".join(holder.split())))
+    if identifiers:
+        subject["identifier"] = identifiers
     if results:
         descriptions, values = [], []
         for number, result in enumerate(results, start=1):
@@ -313,6 +386,12 @@ def encoded_list(indexes: Iterable[int], size: int) -> str:
     return statuslist.encode(set(indexes), size=size)
 
 
+def encoded_values(values: Mapping[int, int], size: int, status_size: int) -> str:
+    from . import statuslist
+
+    return statuslist.encode_values(values, entries=size, status_size=status_size)
+
+
 # --- the short signed digest printed in QR codes ---
 
 
@@ -325,8 +404,30 @@ def qr_digest(sha256_hex: str) -> str:
 
 
 def check_qr_digest(sha256_hex: str, digest: str) -> bool:
-    """Whether `digest` (as read from a QR code, any case) is the digest of `sha256_hex`."""
-    return hmac.compare_digest(qr_digest(sha256_hex), digest.strip().upper())
+    """Whether `digest` (as read from a QR code, any case, or its 25 digits) is the digest
+    of `sha256_hex`."""
+    return hmac.compare_digest(qr_digest(sha256_hex), normalize_check_code(digest) or "-")
+
+
+def check_code_digits(digest: str) -> str:
+    """The 25-digit form of a check code, in groups of five for reading aloud and typing."""
+    number = int.from_bytes(base64.b32decode(digest), "big")
+    digits = str(number).zfill(CHECK_CODE_DIGITS)
+    return " ".join(digits[i : i + 5] for i in range(0, CHECK_CODE_DIGITS, 5))
+
+
+def normalize_check_code(text: str) -> str | None:
+    """The check code in `text` (16 base32 characters or 25 digits; spaces, dashes and case
+    do not matter) in its base32 form, or None when it is neither."""
+    plain = "".join(ch for ch in str(text)[:80] if ch not in " -.\t").upper()
+    if len(plain) == CHECK_CODE_DIGITS and plain.isascii() and plain.isdigit():
+        number = int(plain)
+        if number >= 1 << 80:
+            return None
+        return base64.b32encode(number.to_bytes(10, "big")).decode("ascii")
+    if len(plain) == 16 and all(ch in "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567" for ch in plain):
+        return plain
+    return None
 
 
 def verify_url(credential_id: str, digest: str) -> str:

@@ -3,9 +3,11 @@
 A `Credential` row keeps the signed Open Badges 3.0 document exactly as issued (its JSON
 text and the SHA-256 of its RFC 8785 form, the value the audit log holds), so what is
 served, printed and verified is always the same bytes. Revocation and suspension are
-published through W3C Bitstring Status Lists: every credential owns one index in its
-cooperative's revocation list and one in its suspension list; the signed list documents
-are rebuilt by the action that changes a status, in the same transaction.
+published through W3C Bitstring Status Lists: every credential owns one two-bit entry in
+one of its cooperative's "message" lists (0 active, 1 suspended, 2 revoked; Open Badges 3.0
+allows a single `credentialStatus`). Credentials issued before that own one index in a
+revocation list and one in a suspension list, which are still kept up to date. The signed
+list documents are rebuilt by the action that changes a status, in the same transaction.
 """
 
 import uuid
@@ -203,6 +205,8 @@ class Alignment(models.Model):
 class StatusPurpose(models.TextChoices):
     REVOCATION = "revocation", _("Revocation")
     SUSPENSION = "suspension", _("Suspension")
+    # Two bits per credential: 0 active, 1 suspended, 2 revoked (see `credential.STATUS_MESSAGES`).
+    MESSAGE = "message", _("Status (active, suspended or revoked)")
 
 
 class StatusList(models.Model):
@@ -223,6 +227,8 @@ class StatusList(models.Model):
     number = models.PositiveIntegerField(_("list number"), default=1)
     size = models.PositiveIntegerField(_("entries"), default=STATUS_LIST_SIZE)
     next_index = models.PositiveIntegerField(_("next free entry"), default=0)
+    # Bits per entry: 1 for revocation and suspension lists, 2 for "message" lists.
+    status_size = models.PositiveSmallIntegerField(_("bits per entry"), default=1)
     document = models.TextField(_("signed list"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now)
     updated_at = models.DateTimeField(_("updated at"), default=timezone.now)
@@ -306,14 +312,38 @@ class Credential(models.Model):
     language = models.CharField(_("language"), max_length=8, default="en")
     document = models.TextField(_("signed credential (JSON)"))
     sha256 = models.CharField(_("SHA-256 of the canonical JSON"), max_length=64)
+    # The one status entry (a two-bit "message" list) of credentials issued since Open Badges
+    # 3.0 conformance; earlier ones have a revocation and a suspension entry instead.
+    status_list = models.ForeignKey(
+        StatusList,
+        on_delete=models.PROTECT,
+        related_name="message_entries",
+        db_index=False,
+        null=True,
+        blank=True,
+    )
+    status_index = models.PositiveIntegerField(null=True, blank=True)
     revocation_list = models.ForeignKey(
-        StatusList, on_delete=models.PROTECT, related_name="revocation_entries", db_index=False
+        StatusList,
+        on_delete=models.PROTECT,
+        related_name="revocation_entries",
+        db_index=False,
+        null=True,
+        blank=True,
     )
-    revocation_index = models.PositiveIntegerField()
+    revocation_index = models.PositiveIntegerField(null=True, blank=True)
     suspension_list = models.ForeignKey(
-        StatusList, on_delete=models.PROTECT, related_name="suspension_entries", db_index=False
+        StatusList,
+        on_delete=models.PROTECT,
+        related_name="suspension_entries",
+        db_index=False,
+        null=True,
+        blank=True,
     )
-    suspension_index = models.PositiveIntegerField()
+    suspension_index = models.PositiveIntegerField(null=True, blank=True)
+    # The printed check code (`credential.qr_digest` of `sha256`), kept so that a code alone,
+    # sent by SMS or typed into the USSD menu, finds its credential.
+    check_code = models.CharField(_("check code"), max_length=16, blank=True, db_index=True)
     status = models.CharField(
         _("status"), max_length=12, choices=Status.choices, default=Status.ACTIVE
     )
@@ -352,6 +382,19 @@ class Credential(models.Model):
                 name="credentials_one_suspension_entry_each",
             ),
             models.UniqueConstraint(
+                fields=["status_list", "status_index"], name="credentials_one_status_entry_each"
+            ),
+            models.CheckConstraint(
+                condition=Q(status_list__isnull=False, status_index__isnull=False)
+                | Q(
+                    revocation_list__isnull=False,
+                    revocation_index__isnull=False,
+                    suspension_list__isnull=False,
+                    suspension_index__isnull=False,
+                ),
+                name="credentials_has_status_entry",
+            ),
+            models.UniqueConstraint(
                 fields=["source"], condition=~Q(source=""), name="credentials_one_per_source"
             ),
             models.CheckConstraint(
@@ -367,6 +410,12 @@ class Credential(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == self.Status.ACTIVE
+
+    def status_lists(self) -> list[StatusList]:
+        """The lists that publish this credential's status (one, or two for older ones)."""
+        if self.status_list_id is not None:
+            return [self.status_list]
+        return [self.revocation_list, self.suspension_list]
 
     @property
     def carries_contact_hash(self) -> bool:

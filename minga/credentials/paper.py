@@ -1,7 +1,8 @@
 """A credential on paper: the words shown, the QR code, and the PDF.
 
 Everything shown is read from the signed document, not from the achievement's current
-words, so the paper says what the signature covers. The QR code leads to the public
+words or the recipient's row, so the paper says what the signature covers: the holder's name
+too (a credential that carries none prints none). The QR code leads to the public
 verification page with the credential's id and its short signed digest (see
 `credential.qr_digest`), so a printed certificate can be checked from a basic phone.
 """
@@ -14,6 +15,7 @@ from typing import Any
 
 import segno
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 
@@ -51,8 +53,11 @@ def context(request: Any, credential: Credential) -> dict[str, Any]:
         "evidence": document.get("evidence", []),
         "valid_from": parse_datetime(document.get("validFrom", "")),
         "valid_until": parse_datetime(document.get("validUntil", "") or ""),
+        "holder": documents.holder_name(document),
         "digest": digest,
+        "digits": documents.check_code_digits(digest),
         "verify_url": verify_url,
+        "verify_page": documents.absolute(reverse("credentials:verify")),
         "qr": qr_svg(verify_url),
         "can_manage": can_issue(request.user, credential.coop),
     }

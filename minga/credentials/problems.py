@@ -69,6 +69,8 @@ _DEFINITIONS = [
     ("log-mismatch", _OURS, gettext_noop("The audit log records a different credential")),
     ("log-proof-error", _OURS, gettext_noop("The audit log's inclusion proof fails")),
     ("digest-mismatch", _OURS, gettext_noop("The printed code does not match the credential")),
+    ("status-message", _OURS, gettext_noop("The issuer has set a status on the credential")),
+    ("name-mismatch", _OURS, gettext_noop("The printed name is not the holder's")),
 ]
 
 TYPES: dict[str, ProblemType] = {

@@ -20,7 +20,7 @@ import binascii
 import gzip
 import re
 import zlib
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 from .problems import Problem, gettext_noop, problem
 
@@ -29,6 +29,7 @@ __all__ = [
     "StatusListError",
     "decode",
     "encode",
+    "encode_values",
     "get_status",
     "is_set",
     "new_list",
@@ -79,6 +80,30 @@ def encode(bits: bytes | bytearray | Iterable[int], *, size: int = MIN_ENTRIES) 
         raise ValueError(f"A status list has at least {MIN_ENTRIES} entries.")
     compressed = gzip.compress(bytes(bits), compresslevel=9, mtime=0)
     return "u" + base64.urlsafe_b64encode(compressed).rstrip(b"=").decode("ascii")
+
+
+def encode_values(
+    values: Mapping[int, int], *, entries: int = MIN_ENTRIES, status_size: int = 1
+) -> str:
+    """``encodedList`` text of a list of ``entries`` entries of ``status_size`` bits each,
+    entry ``i`` holding ``values.get(i, 0)`` (most significant bit first, as `get_status`
+    reads it)."""
+    if status_size < 1 or status_size > 8:
+        raise ValueError(f"statusSize must be between 1 and 8, not {status_size}.")
+    bits = new_list(entries * status_size)
+    for index, value in values.items():
+        if index < 0 or index >= entries or value < 0 or value >= 1 << status_size:
+            raise _fail(
+                "RANGE_ERROR",
+                gettext_noop("statusListIndex %(index)s is beyond the end of the status list."),
+                index=index,
+            )
+        first = index * status_size
+        for offset in range(status_size):
+            if value >> (status_size - 1 - offset) & 1:
+                position = first + offset
+                bits[position >> 3] |= 1 << (7 - (position & 7))
+    return encode(bits)
 
 
 def decode(encoded: object, *, min_entries: int = MIN_ENTRIES) -> bytes:

@@ -662,10 +662,113 @@ def _status_entry(
     size = entry.get("statusSize", 1)
     if not isinstance(size, int) or isinstance(size, bool):
         size = 0
+    _check_entries(bits, size, str(url))
     try:
         return statuslist.get_status(bits, index, size)
     except statuslist.StatusListError as error:
         raise _Failed(error.problem) from None
+
+
+# Status messages (``statusPurpose: "message"``) that mean the credential is in force, and
+# those that mean what the revocation and suspension purposes mean. Minga issues one entry of
+# two bits: 0x0 "active", 0x1 "suspended", 0x2 "revoked", 0x3 "undefined" (see `credential`).
+IN_FORCE_MESSAGES = {"active", "valid", "unset"}
+REVOKED_MESSAGES = {"revoked", "revocation"}
+SUSPENDED_MESSAGES = {"suspended", "suspension"}
+
+
+def _check_entries(bits: bytes, size: int, url: str) -> None:
+    """A list of entries wider than one bit still holds the minimum number of entries."""
+    if size > 1 and len(bits) * 8 // size < statuslist.MIN_ENTRIES:
+        raise _Failed(
+            problem(
+                "STATUS_LIST_LENGTH_ERROR",
+                gettext_noop(
+                    "The status list %(url)s has %(entries)s entries of %(size)s bits; at least "
+                    "%(minimum)s are required."
+                ),
+                url=url[:200],
+                entries=len(bits) * 8 // size,
+                size=size,
+                minimum=statuslist.MIN_ENTRIES,
+            )
+        )
+
+
+def _message_of(entry: Mapping[str, Any], value: int) -> str | None:
+    """The `statusMessage` text of `value`, or None when the entry does not list it."""
+    for item in _as_list(entry.get("statusMessage", [])):
+        status = item.get("status") if isinstance(item, Mapping) else None
+        if isinstance(status, str) and status.lower().startswith("0x"):
+            try:
+                number = int(status[2:], 16)
+            except ValueError:
+                continue
+            if number == value and isinstance(item.get("message"), str):
+                return str(item["message"])
+    return None
+
+
+def status_message_problems(entry: Mapping[str, Any], value: int) -> list[Problem]:
+    """What the value of a ``statusPurpose: "message"`` entry says about the credential.
+
+    The entry must list one message per possible value (Bitstring Status List v1.0, 2.1);
+    a message meaning revoked or suspended is reported as such; 0 or a message meaning
+    "in force" passes; any other value set by the issuer is reported with its message.
+    """
+    size = entry.get("statusSize", 1)
+    messages = entry.get("statusMessage")
+    index = entry.get("statusListIndex")
+    if (
+        isinstance(size, int)
+        and size > 1
+        and (not isinstance(messages, list) or len(messages) != 2**size)
+    ):
+        return [
+            problem(
+                "MALFORMED_STATUS_ERROR",
+                gettext_noop(
+                    "A status entry of %(size)s bits must list %(count)s status messages."
+                ),
+                size=size,
+                count=2**size,
+            )
+        ]
+    message = _message_of(entry, value)
+    text = (message or "").strip().lower()
+    if text in REVOKED_MESSAGES:
+        return [
+            problem(
+                "revoked",
+                gettext_noop(
+                    "The issuer has revoked this credential (status list entry %(index)s)."
+                ),
+                index=index,
+            )
+        ]
+    if text in SUSPENDED_MESSAGES:
+        return [
+            problem(
+                "suspended",
+                gettext_noop(
+                    "The issuer has suspended this credential (status list entry %(index)s)."
+                ),
+                index=index,
+            )
+        ]
+    if value == 0 or text in IN_FORCE_MESSAGES:
+        return []
+    return [
+        problem(
+            "status-message",
+            gettext_noop(
+                "The issuer gives this credential the status “%(message)s” (status list entry "
+                "%(index)s)."
+            ),
+            message=(message or hex(value))[:100],
+            index=index,
+        )
+    ]
 
 
 # --- 6. audit log -------------------------------------------------------------------------------
@@ -1141,6 +1244,8 @@ def _status_check(
                     index=entry.get("statusListIndex"),
                 )
             )
+        elif entry.get("statusPurpose") == "message":
+            found.extend(status_message_problems(entry, value))
     if found:
         report._add("status", FAILED, gettext_noop("The status check found problems."), found)
     else:

@@ -1,8 +1,11 @@
 """The public verification page: anyone pastes, uploads or scans a credential and sees each check.
 
-No account is needed and nothing is stored. A printed certificate's QR code opens
-``?id=<credential URL>&d=<short signed digest>``: the credential is then read from
-this server, and the digest proves the paper matches it (see `credential.qr_digest`).
+No account is needed and nothing is stored. A printed certificate is checked without
+JavaScript by its link and check code, by the address its QR code opens
+(``?id=<credential URL>&d=<short signed digest>``, which may also be pasted as the link), or
+by the code alone; the reader may type the name printed on it, which must be the holder's
+name the signed credential carries (see `checking`). The page shows the holder's name, the
+achievement, the issuer and the verdict in the reader's language.
 """
 
 from __future__ import annotations
@@ -16,9 +19,11 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
+from . import checking
+from . import credential as documents
 from .jsonld import MAX_INPUT_BYTES
-from .problems import gettext_noop, problem
-from .verification import FAILED, Check, Report, own_credential_uuid, verify_credential
+from .models import Credential
+from .verification import Report, verify_credential
 
 
 class VerifyForm(forms.Form):
@@ -53,81 +58,71 @@ class VerifyForm(forms.Form):
         return data
 
 
+class CheckForm(forms.Form):
+    """A printed certificate, as a reader with a basic phone can enter it (GET, no JS)."""
+
+    id = forms.CharField(
+        label=_("The credential's link, or the address its QR code opens"),
+        required=False,
+    )
+    d = forms.CharField(label=_("Check code"), required=False, max_length=80)
+    name = forms.CharField(
+        label=_("Name printed on the certificate (optional)"), required=False, max_length=150
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean()
+        link, code = checking.split_link(data.get("id", ""))
+        data["link"], data["code"] = link, (data.get("d") or code).strip()
+        if not link and not data["code"]:
+            raise forms.ValidationError(
+                _("Enter the credential's link or its check code."), code="required"
+            )
+        if data["code"] and documents.normalize_check_code(data["code"]) is None:
+            raise forms.ValidationError(
+                _("A check code is 16 letters and digits, or 25 digits, as printed."),
+                code="check_code",
+            )
+        return data
+
+
 @require_http_methods(["GET", "POST"])
 def verify(request: HttpRequest) -> HttpResponse:
-    report = None
+    report, row = None, None
+    check_form = CheckForm(request.GET if request.GET else None)
     if request.method == "POST":
         form = VerifyForm(request.POST, request.FILES)
         if form.is_valid():
             report = verify_credential(form.cleaned_data["input"])
     else:
         form = VerifyForm()
-        if request.GET.get("id"):
-            report = _report_for_id(request.GET["id"], request.GET.get("d", ""))
-    return render(request, "credentials/verify.html", _context(form, report))
+        if check_form.is_valid():
+            report, row = _check_paper(check_form.cleaned_data)
+    return render(request, "credentials/verify.html", _context(form, check_form, report, row))
 
 
-def _report_for_id(credential_id: str, digest: str) -> Report:
-    """Verify one of this server's credentials by its id, and the printed digest if given."""
-    from .models import Credential
-
-    uuid = own_credential_uuid(credential_id[:300])
-    row = None
-    if uuid is not None:
-        try:
-            row = Credential.objects.filter(uuid=uuid).first()
-        except (ValueError, forms.ValidationError):
-            row = None
+def _check_paper(data: dict[str, Any]) -> tuple[Report, Credential | None]:
+    """Verify one of this server's credentials by its link or check code, with what the paper
+    shows of it."""
+    link, code = data["link"], data["code"]
+    row = checking.find(link) if link else checking.find_by_code(code)
     if row is None:
-        report = Report()
-        report.checks.append(
-            Check("structure", FAILED, gettext_noop("No credential was found at this address."))
-        )
-        report.problems.append(
-            problem(
-                "PARSING_ERROR",
-                gettext_noop(
-                    "This server issued no credential %(id)s. Paste the credential itself to "
-                    "verify one issued elsewhere."
-                ),
-                id=credential_id[:300],
-            ).with_check("structure")
-        )
-        return report
-    report = verify_credential(row.document)
-    if digest:
-        from .credential import check_qr_digest
-
-        if not check_qr_digest(row.sha256, digest[:64]):
-            report.problems.append(
-                problem(
-                    "digest-mismatch",
-                    gettext_noop(
-                        "The code printed with this certificate (%(digest)s) was not made for "
-                        "this credential: the paper may be forged."
-                    ),
-                    digest=digest[:64],
-                ).with_check("structure")
-            )
-    return report
+        return checking.not_found(link or code), None
+    return checking.check(row, code=code, printed_name=data.get("name", "")), row
 
 
-def _context(form: VerifyForm, report: Report | None) -> dict[str, Any]:
+def _context(
+    form: VerifyForm, check_form: CheckForm, report: Report | None, row: Credential | None
+) -> dict[str, Any]:
     if report is None:
-        return {"form": form}
+        return {"form": form, "check_form": check_form}
     credential = report.credential or {}
-    issuer = credential.get("issuer")
-    subject = credential.get("credentialSubject")
-    achievement = subject.get("achievement") if isinstance(subject, dict) else None
     return {
         "form": form,
+        "check_form": check_form,
         "report": report.translated(gettext),
-        "summary": {
-            "name": _text(credential.get("name")),
-            "issuer": _text(issuer.get("name")) if isinstance(issuer, dict) else _text(issuer),
-            "achievement": _text(achievement.get("name")) if isinstance(achievement, dict) else "",
-            "valid_from": _text(credential.get("validFrom")),
-        },
+        "summary": checking.summary(report, row),
+        "valid_from": _text(credential.get("validFrom")),
     }
 
 

@@ -69,6 +69,11 @@ def _confirm_phone(person: User, text: str) -> str | None:
 def respond(*, phone: str, text: str) -> Answer | str | None:
     """The answer to one inbound SMS (sent back by SMS), after acting on it."""
     person = person_by_verified_phone(phone)
+    command = smsparse.parse(text)
+    if isinstance(command, smsparse.Check):
+        # Anyone can check a certificate: an employer's phone need not be registered.
+        with translation.override(person.preferred_language if person else settings.LANGUAGE_CODE):
+            return check_certificate(command.code)
     if person is None:
         unconfirmed = person_with_unverified_phone(phone)
         if unconfirmed is not None:
@@ -94,6 +99,13 @@ def respond(*, phone: str, text: str) -> Answer | str | None:
                 "yourself, your vote counts instead."
             ) % {"holder": proxy.holder.name[:40], "poll": proxy.poll.title[:60]}
         return _vote(person, command)
+
+
+def check_certificate(code: str) -> str:
+    """The answer to CHECK <code>: the certificate's status, holder, achievement and issuer."""
+    from minga.credentials.checking import short_answer
+
+    return short_answer(code)
 
 
 def _yes_no(poll: Poll) -> tuple[int, int] | None:

@@ -4,7 +4,9 @@ Members answer a vote notice with a word and the poll's short code, in any of Mi
 languages and in any case: "YES 42", "no 42", "Abstain #42", "OUI 42", "BLOCK 42 the price is
 too high" (a block needs a reason). "PROXY 123456" confirms a proxy with the code the member
 received. "UNLOCK" asks for a code that lifts the lock on the member's voting PIN, and
-"UNLOCK 123456" uses it. Anything else is `None`, and the caller answers with a short help text.
+"UNLOCK 123456" uses it. "CHECK <code>" checks a printed certificate by its check code (16
+letters and digits, or 25 digits; spaces and dashes allowed), for anyone, registered or not.
+Anything else is `None`, and the caller answers with a short help text.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ POSITIONS = {
 }
 PROXY_WORDS = ("PROXY", "PODER", "PROCURATION", "PROCURACAO")
 UNLOCK_WORDS = ("UNLOCK", "DESBLOQUEAR", "DEBLOQUER")
+CHECK_WORDS = ("CHECK", "VERIFICAR", "VERIFIER")
 WORDS = {word: position for position, words in POSITIONS.items() for word in words}
 MAX_LENGTH = 480
 _COMMAND = re.compile(r"^([A-Z]+)\s*#?\s*([0-9]{1,12})(?:\s+(.*))?$", re.DOTALL)
@@ -43,6 +46,11 @@ class Unlock:
     code: str = ""  # empty: send me a code
 
 
+@dataclass(frozen=True)
+class Check:
+    code: str  # as typed: the credentials app reads either form of a check code
+
+
 def _plain(text: str) -> str:
     """Upper case without accents ("não" -> "NAO"), spaces collapsed."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -50,11 +58,14 @@ def _plain(text: str) -> str:
     return " ".join(stripped.split()).upper()
 
 
-def parse(text: object) -> Vote | ProxyConfirmation | Unlock | None:
+def parse(text: object) -> Vote | ProxyConfirmation | Unlock | Check | None:
     """The command in `text`, or None when it is not one."""
     if not isinstance(text, str) or not text.strip() or len(text) > MAX_LENGTH:
         return None
     original = " ".join(text.split())
+    word, _space, rest = _plain(original).partition(" ")
+    if word in CHECK_WORDS:
+        return Check(code=rest.strip())
     if _plain(original) in UNLOCK_WORDS:
         return Unlock()
     match = _COMMAND.match(_plain(original))

@@ -10,6 +10,8 @@ keeps no state of its own: it replays the inputs from the first screen. The scre
       -> confirmation: the vote in words, "enter your PIN" (0 cancels)
       -> END with the receipt code
     proxy requests -> the request -> PIN -> END
+    98 check a certificate -> its check code (25 digits) -> END with what `CHECK` by SMS says
+       (offered to every caller, registered or not, with or without open votes)
 
 Only the last input ever acts, and only when it answers the PIN prompt: the menu checks that
 the confirmation screen it rebuilt is the one the member saw at the previous step (against the
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
 
 LIMIT = 182
 MORE = "99"
+CHECK = "98"
 PAGE = 4
 MAX_INPUTS = 60
 MAX_TEXT = 400
@@ -148,6 +151,7 @@ class Home(Screen):
             lines.append(f"{MORE} " + _("More"))
         if self.ctx.proxies:
             lines.append("0 " + _("Proxy requests (%(count)s)") % {"count": len(self.ctx.proxies)})
+        lines.append(f"{CHECK} " + _("Check a certificate"))
         return lines, cuttable
 
     def step(self, token: str, last: bool) -> Screen | Reply:
@@ -477,6 +481,20 @@ def _context(person: User, now: datetime.datetime, shown: Callable[[str], bool])
     return Context(person=person, now=now, shown=shown, polls=polls, proxies=proxies)
 
 
+def offer_check(*lines: str) -> Reply:
+    """A closing message that still offers to check a certificate."""
+    return Reply(fit("CON", [*lines, f"{CHECK} " + _("Check a certificate")], {0}))
+
+
+def check_certificate(tokens: Sequence[str]) -> Reply:
+    """98 -> "enter the check code" -> the answer `CHECK <code>` gets by SMS."""
+    from minga.credentials.checking import short_answer
+
+    if not tokens:
+        return Reply(fit("CON", [_("Enter the check code printed on the certificate:")]))
+    return end(short_answer(tokens[0]))
+
+
 def respond(
     *,
     phone: str,
@@ -487,12 +505,19 @@ def respond(
     """The answer to one USSD step of the member whose (verified) phone is `phone`."""
     now = now or timezone.now()
     person = person_by_verified_phone(phone)
+    tokens = [token.strip() for token in text.split("*")] if text else []
+    if tokens[:1] == [CHECK] and len(text) <= MAX_TEXT and len(tokens) <= 2:
+        # Anyone can check a certificate, before anything else the menu would ask.
+        with translation.override(person.preferred_language if person else settings.LANGUAGE_CODE):
+            return check_certificate(tokens[1:])
     if person is None:
         unconfirmed = person_with_unverified_phone(phone)
         if unconfirmed is not None:
             with translation.override(unconfirmed.preferred_language):
                 return _confirm_phone(unconfirmed, text)
-        return end(_("This number is not registered on Minga. Ask your cooperative to add it."))
+        return _closing(
+            tokens, _("This number is not registered on Minga. Ask your cooperative to add it.")
+        )
     with translation.override(person.preferred_language):
         return _respond(person, text, shown, now)
 
@@ -522,13 +547,11 @@ def _respond(
     if len(text) > MAX_TEXT or len(tokens) > MAX_INPUTS:
         return end(_("Too many inputs. Nothing was recorded. Please dial again."))
     if not VotingPin.objects.filter(person=person).exists():
-        return end(
-            _("You have no voting PIN yet. Set one at %(url)s or ask your cooperative.")
-            % {"url": pin_url()}
-        )
+        message = _("You have no voting PIN yet. Set one at %(url)s or ask your cooperative.")
+        return _closing(tokens, message % {"url": pin_url()})
     ctx = _context(person, now, shown)
     if not ctx.polls and not ctx.proxies:
-        return end(_("Minga: no open votes for you."))
+        return _closing(tokens, _("Minga: no open votes for you."))
     screen: Screen | Reply = Home(ctx)
     for position, token in enumerate(tokens):
         assert isinstance(screen, Screen)  # noqa: S101 (a Reply ends the loop below)
@@ -539,6 +562,13 @@ def _respond(
             return screen
     assert isinstance(screen, Screen)  # noqa: S101
     return screen.show()
+
+
+def _closing(tokens: Sequence[str], message: str) -> Reply:
+    """Nothing to vote on: the message, with the certificate check still on offer."""
+    if tokens:
+        return end(message)
+    return offer_check(message)
 
 
 def pin_url() -> str:

@@ -34,13 +34,20 @@ def test_it_signs_an_open_badge_that_verifies(achievement, member, owner, coop):
     assert document["proof"]["cryptosuite"] == "eddsa-rdfc-2022"
     subject = document["credentialSubject"]
     # A random identifier, not a hash of the address (the hash was reversible, issue 14).
+    # Beside it, the holder's name, which the printed certificate shows (issue 15).
     assert subject["identifier"] == [
         {
             "type": "IdentityObject",
             "identityHash": credential.recipient_identity,
             "identityType": "identifier",
             "hashed": False,
-        }
+        },
+        {
+            "type": "IdentityObject",
+            "identityHash": "Coop Member",
+            "identityType": "name",
+            "hashed": False,
+        },
     ]
     assert credential.recipient_identity.startswith("urn:uuid:")
     assert credential.contact_hmac == documents.contact_hmac("member@example.org")
@@ -68,15 +75,25 @@ def test_it_records_the_issuance_with_the_canonical_digest(achievement, member, 
     assert data["achievement"] == document["credentialSubject"]["achievement"]["id"]
 
 
-def test_it_gives_each_credential_its_own_status_entries(achievement, member, outsider, owner):
+def test_it_gives_each_credential_its_own_status_entry(achievement, member, outsider, owner):
     first = actions.issue_credential(achievement=achievement, recipient=member, actor=owner)
     second = actions.issue_credential(achievement=achievement, recipient=outsider, actor=owner)
-    assert (first.revocation_index, second.revocation_index) == (0, 1)
+    assert (first.status_index, second.status_index) == (0, 1)
+    assert first.revocation_list_id is None and first.suspension_list_id is None
+    # One entry (OB 3.0 allows one): two bits for active, suspended and revoked (issue 15).
     status = json.loads(second.document)["credentialStatus"]
-    assert [entry["statusPurpose"] for entry in status] == ["revocation", "suspension"]
-    assert status[0]["statusListIndex"] == "1"
-    status_list = StatusList.objects.get(pk=second.revocation_list_id)
+    assert status["statusPurpose"] == "message" and status["statusSize"] == 2
+    assert status["statusListIndex"] == "1"
+    assert [item["message"] for item in status["statusMessage"]] == [
+        "active",
+        "suspended",
+        "revoked",
+        "undefined",
+    ]
+    assert status["statusReference"] == json.loads(second.document)["id"]
+    status_list = StatusList.objects.get(pk=second.status_list_id)
     assert status_list.size == STATUS_LIST_SIZE and status_list.next_index == 2
+    assert status_list.status_size == 2
 
 
 def test_it_identifies_a_phone_only_person_by_a_random_identifier(achievement, owner):
@@ -142,9 +159,11 @@ def test_it_refuses_a_validity_that_ends_before_it_starts(achievement, member, o
 
 def test_it_publishes_an_empty_signed_status_list(achievement, member, owner, coop):
     credential = actions.issue_credential(achievement=achievement, recipient=member, actor=owner)
-    document = json.loads(credential.revocation_list.document)
+    document = json.loads(credential.status_list.document)
     assert document["type"] == ["VerifiableCredential", "BitstringStatusListCredential"]
-    assert not statuslist.is_set(document["credentialSubject"]["encodedList"], 0)
+    bits = statuslist.decode(document["credentialSubject"]["encodedList"])
+    assert len(bits) * 8 == 2 * STATUS_LIST_SIZE  # 131,072 entries of two bits
+    assert statuslist.get_status(bits, 0, 2) == 0
     dataintegrity.verify(document, public_key=_public_key(coop))
 
 
@@ -164,15 +183,13 @@ def test_it_passes_every_check_of_the_verifier(achievement, member, owner):
 
 def test_it_opens_the_next_list_when_one_is_full(achievement, member, outsider, owner):
     first = actions.issue_credential(achievement=achievement, recipient=member, actor=owner)
-    StatusList.objects.filter(pk=first.revocation_list_id).update(next_index=STATUS_LIST_SIZE)
+    StatusList.objects.filter(pk=first.status_list_id).update(next_index=STATUS_LIST_SIZE)
     second = actions.issue_credential(achievement=achievement, recipient=outsider, actor=owner)
-    assert second.revocation_list.number == 2 and second.revocation_index == 0
-    assert second.suspension_list_id == first.suspension_list_id
-    assert second.suspension_index == 1
-    status = json.loads(second.document)["credentialStatus"][0]
-    assert status["statusListCredential"].endswith("/revocation/2")
-    assert json.loads(second.revocation_list.document)["credentialSubject"]["statusPurpose"] == (
-        "revocation"
+    assert second.status_list.number == 2 and second.status_index == 0
+    status = json.loads(second.document)["credentialStatus"]
+    assert status["statusListCredential"].endswith("/message/2")
+    assert json.loads(second.status_list.document)["credentialSubject"]["statusPurpose"] == (
+        "message"
     )
 
 

@@ -57,8 +57,7 @@ def test_it_hands_out_every_index_once_under_load() -> None:
         thread.join(timeout=300)
     assert not failures, failures
     total = ISSUERS * EACH
-    indexes = sorted(Credential.objects.values_list("revocation_index", flat=True))
+    indexes = sorted(Credential.objects.values_list("status_index", flat=True))
     assert indexes == list(range(total))
-    assert sorted(Credential.objects.values_list("suspension_index", flat=True)) == indexes
-    assert StatusList.objects.filter(coop=coop).count() == 2
+    assert StatusList.objects.filter(coop=coop).count() == 1
     assert set(StatusList.objects.filter(coop=coop).values_list("next_index", flat=True)) == {total}

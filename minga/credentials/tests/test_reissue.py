@@ -123,7 +123,13 @@ def test_it_reissues_revokes_the_old_one_and_tells_the_holder_once(
             "identityHash": new.recipient_identity,
             "identityType": "identifier",
             "hashed": False,
-        }
+        },
+        {
+            "type": "IdentityObject",
+            "identityHash": member.name,
+            "identityType": "name",
+            "hashed": False,
+        },
     ]
     for key in ("achievement", "result"):
         assert new_doc["credentialSubject"][key] == old_doc["credentialSubject"][key]

@@ -76,7 +76,8 @@ def test_any_changed_field_fails_the_signature(issued):
         (("credentialSubject", "achievement", "name"), "Governance for boards"),
         (("issuer", "name"), "Another cooperative"),
         (("validFrom",), "2020-01-01T00:00:00Z"),
-        (("credentialStatus", 0, "statusListIndex"), "99"),
+        (("credentialStatus", "statusListIndex"), "99"),
+        (("credentialSubject", "identifier", 1, "identityHash"), "Someone Else"),
     ]:
         document = copy.deepcopy(original)
         target = document

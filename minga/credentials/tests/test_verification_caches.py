@@ -75,11 +75,10 @@ def test_another_credential_on_the_same_lists_keeps_its_own_status(
 
 def test_a_status_list_changed_without_signing_is_refused_after_a_good_one(issued):
     assert verify_credential(issued.document).is_valid
-    status_list = StatusList.objects.get(pk=issued.revocation_list_id)
+    status_list = StatusList.objects.get(pk=issued.status_list_id)
     document = json.loads(status_list.document)
-    bits = statuslist.decode(document["credentialSubject"]["encodedList"])
-    document["credentialSubject"]["encodedList"] = statuslist.encode(
-        {issued.revocation_index}, size=len(bits) * 8
+    document["credentialSubject"]["encodedList"] = statuslist.encode_values(
+        {issued.status_index: 2}, status_size=2
     )
     StatusList.objects.filter(pk=status_list.pk).update(document=json.dumps(document))
     report = verify_credential(issued.document)

@@ -40,7 +40,7 @@ def _url(name, coop, achievement, issued):
         "revoke": reverse("credentials:status", args=[issued.uuid, "revoke"]),
         "suspend": reverse("credentials:status", args=[issued.uuid, "suspend"]),
         "status-list": reverse(
-            "credentials:status-list", args=[coop.slug, "revocation", issued.revocation_list.number]
+            "credentials:status-list", args=[coop.slug, "message", issued.status_list.number]
         ),
     }[name]
 

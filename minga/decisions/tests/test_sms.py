@@ -23,7 +23,9 @@ def _callbacks_from_the_test_client(settings):
 @given(st.text(max_size=600))
 def test_the_parser_never_raises_on_any_text(text):
     result = smsparse.parse(text)
-    assert result is None or isinstance(result, smsparse.Vote | smsparse.ProxyConfirmation)
+    assert result is None or isinstance(
+        result, smsparse.Vote | smsparse.ProxyConfirmation | smsparse.Unlock | smsparse.Check
+    )
 
 
 @given(st.one_of(st.none(), st.integers(), st.binary(), st.lists(st.text())))
@@ -51,6 +53,9 @@ def test_the_parser_never_raises_on_anything(value):
         ("maybe 4", None),
         ("", None),
         ("42", None),
+        ("CHECK ABCD EFGH 2345 6723", smsparse.Check("ABCD EFGH 2345 6723")),
+        ("vérifier 12345-67890", smsparse.Check("12345-67890")),
+        ("check", smsparse.Check("")),
     ],
 )
 def test_it_reads_commands(text, expected):

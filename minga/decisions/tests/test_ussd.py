@@ -72,20 +72,23 @@ def phone(client):
 
 
 def test_it_answers_an_unknown_number_clearly(client):
-    body = Phone(client, phone="+254700999999").dial()
-    assert body.startswith("END ")
+    phone = Phone(client, phone="+254700999999")
+    body = phone.dial()
+    # Not registered, but anyone may still check a certificate (issue 15).
+    assert body.startswith("CON ") and body.endswith("\n98 Check a certificate")
     assert "not registered" in body
     assert InboundMessage.objects.count() == 1
+    assert phone.send("1").startswith("END ")
 
 
 def test_it_asks_for_a_pin_first(phone, member, poll_factory):
     poll_factory(kind="consent")
     body = phone.dial()
-    assert body.startswith("END ") and "PIN" in body
+    assert body.startswith("CON ") and "PIN" in body and "98 Check a certificate" in body
 
 
 def test_it_says_when_there_is_nothing_to_vote_on(phone, pin, coop):
-    assert phone.dial() == "END Minga: no open votes for you."
+    assert phone.dial() == "CON Minga: no open votes for you.\n98 Check a certificate"
 
 
 def test_it_records_a_consent_vote_with_the_right_pin(phone, pin, poll_factory, member):
@@ -343,7 +346,7 @@ def test_the_menu_lists_only_the_callers_own_polls(client, pin, poll_factory, co
     stranger = verified(make_person("Someone Else", phone="+250788000222"))
     delegation.set_voting_pin(person=stranger, pin="59371", actor=stranger)
     body = Phone(client, phone="+250788000222").dial()
-    assert body == "END Minga: no open votes for you."
+    assert body == "CON Minga: no open votes for you.\n98 Check a certificate"
 
 
 def test_bad_requests_are_refused(client):
