@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import time
 import uuid
 from collections.abc import Callable, Mapping
@@ -371,8 +372,11 @@ def canonize(
     processor = (
         _Processor(loader) if isinstance(loader, _BundledLoader) else jsonld.JsonLdProcessor()
     )
+    known = _known_status_entry(document) if loader is _DEFAULT_LOADER else None
     try:
-        dataset = processor.to_rdf(dict(document), options)
+        dataset = processor.to_rdf(dict(document if known is None else known[0]), options)
+        if known is not None:
+            _add_quads(dataset, known[1])
     except RecursionError:
         raise CanonicalizationError("The document is nested too deeply to canonicalise.") from None
     except Exception as error:  # pyld raises JsonLdError, and TypeError/ValueError on odd input
@@ -393,6 +397,189 @@ def canonize(
         raise
     except RecursionError:
         raise CanonicalizationError("The document is nested too deeply to canonicalise.") from None
+
+
+# --- Performance: the status entry of Minga's own credentials, written directly -----------
+# Budget: credential-verifications-per-core and credential-issuances-per-core (DESIGN.md;
+# bench/bench_credentials.py). Every credential Minga issues carries the same
+# `BitstringStatusListEntry`: a "message" entry with four constant `statusMessage` objects
+# (blank nodes), which pyld's JSON-LD expansion spends about a third of its time on. For a
+# credential of exactly Minga's shape (its contexts, types and members, and an entry of exactly
+# these members, with absolute IRIs that need no escaping and the constant messages), the
+# entry is left out of what pyld expands and its statements are added to pyld's dataset
+# directly; RDFC-1.0 then labels every blank node as before. Anything else (another context,
+# loader, member, message, a list of entries) is expanded by pyld in full.
+# tests/test_jsonld_status_fastpath.py checks the output byte for byte against pyld's,
+# including the shape of pyld's dataset this relies on.
+_FAST_CONTEXT = [
+    "https://www.w3.org/ns/credentials/v2",
+    "https://purl.imsglobal.org/spec/ob/v3p0/context-3.0.3.json",
+]
+_FAST_TYPE = ["VerifiableCredential", "OpenBadgeCredential"]
+_FAST_KEYS = frozenset(
+    (
+        "@context",
+        "id",
+        "type",
+        "issuer",
+        "validFrom",
+        "validUntil",
+        "name",
+        "credentialSubject",
+        "evidence",
+        "credentialStatus",
+    )
+)
+_FAST_ENTRY_KEYS = frozenset(
+    (
+        "id",
+        "type",
+        "statusPurpose",
+        "statusListIndex",
+        "statusSize",
+        "statusMessage",
+        "statusReference",
+        "statusListCredential",
+    )
+)
+_FAST_MESSAGES = (
+    {"status": "0x0", "message": "active"},
+    {"status": "0x1", "message": "suspended"},
+    {"status": "0x2", "message": "revoked"},
+    {"status": "0x3", "message": "undefined"},
+)
+_FAST_IRI_RE = re.compile(r"https?://[A-Za-z0-9._~:/?#!$&'()*+,;=%-]+")
+_FAST_INDEX_RE = re.compile(r"[0-9]{1,9}")
+_CRED = "https://www.w3.org/2018/credentials#"
+_STATUS = "https://www.w3.org/ns/credentials/status#"
+_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+_XSD_INTEGER = "https://www.w3.org/2001/XMLSchema#integer"  # as the status context writes it
+
+Quad = dict[str, dict[str, str]]
+
+
+def _iri(value: str) -> dict[str, str]:
+    return {"type": "IRI", "value": value}
+
+
+def _literal(value: str, datatype: str = _XSD_STRING) -> dict[str, str]:
+    return {"type": "literal", "value": value, "datatype": datatype}
+
+
+def _known_status_entry(document: Mapping[str, Any]) -> tuple[dict[str, Any], list[Quad]] | None:
+    """(the document without its status entry, the entry's statements in pyld's dataset form)
+    for a credential of Minga's own shape; None for any other document."""
+    entry = document.get("credentialStatus")
+    if (
+        not isinstance(entry, dict)
+        or document.keys() - _FAST_KEYS
+        or document.get("@context") != _FAST_CONTEXT
+        or document.get("type") != _FAST_TYPE
+        or entry.keys() != _FAST_ENTRY_KEYS
+        or entry["type"] != "BitstringStatusListEntry"
+        or entry["statusPurpose"] != "message"
+        or type(entry["statusSize"]) is not int
+        or not 0 <= entry["statusSize"] < 10**9
+        or not isinstance(entry["statusListIndex"], str)
+        or not _FAST_INDEX_RE.fullmatch(entry["statusListIndex"])
+        or not isinstance(entry["statusMessage"], list)
+        or tuple(entry["statusMessage"]) != _FAST_MESSAGES
+        or any(
+            not isinstance(value, str) or not _FAST_IRI_RE.fullmatch(value)
+            for value in (
+                document.get("id"),
+                entry["id"],
+                entry["statusReference"],
+                entry["statusListCredential"],
+            )
+        )
+    ):
+        return None
+    # statusMessage items must be plain dicts of two strings (== above also matches subclasses).
+    if any(type(item) is not dict for item in entry["statusMessage"]):
+        return None
+    node = _iri(entry["id"])
+    quads: list[Quad] = [
+        {
+            "subject": _iri(document["id"]),
+            "predicate": _iri(_CRED + "credentialStatus"),
+            "object": _iri(entry["id"]),
+        },
+        {
+            "subject": node,
+            "predicate": _iri(_RDF_TYPE),
+            "object": _iri(_STATUS + "BitstringStatusListEntry"),
+        },
+        {
+            "subject": node,
+            "predicate": _iri(_STATUS + "statusPurpose"),
+            "object": _literal("message"),
+        },
+        {
+            "subject": node,
+            "predicate": _iri(_STATUS + "statusListIndex"),
+            "object": _literal(entry["statusListIndex"]),
+        },
+        {
+            "subject": node,
+            "predicate": _iri(_STATUS + "statusSize"),
+            "object": _literal(str(entry["statusSize"]), _XSD_INTEGER),
+        },
+        {
+            "subject": node,
+            "predicate": _iri(_STATUS + "statusReference"),
+            "object": _iri(entry["statusReference"]),
+        },
+        {
+            "subject": node,
+            "predicate": _iri(_STATUS + "statusListCredential"),
+            "object": _iri(entry["statusListCredential"]),
+        },
+    ]
+    for number, item in enumerate(_FAST_MESSAGES):
+        blank = {"type": "blank node", "value": f"_:minga-status-{number}"}
+        quads += [
+            {"subject": node, "predicate": _iri(_STATUS + "statusMessage"), "object": blank},
+            {
+                "subject": blank,
+                "predicate": _iri(_STATUS + "status"),
+                "object": _literal(item["status"]),
+            },
+            {
+                "subject": blank,
+                "predicate": _iri(_STATUS + "message"),
+                "object": _literal(item["message"]),
+            },
+        ]
+    rest = {key: value for key, value in document.items() if key != "credentialStatus"}
+    return rest, quads
+
+
+def _quad_key(quad: Mapping[str, Mapping[str, str]]) -> tuple[str | None, ...]:
+    subject, predicate, obj = quad["subject"], quad["predicate"], quad["object"]
+    return (
+        subject["type"],
+        subject["value"],
+        predicate["value"],
+        obj["type"],
+        obj["value"],
+        obj.get("datatype"),
+        obj.get("language"),
+    )
+
+
+def _add_quads(dataset: dict[str, list[Any]], quads: list[Quad]) -> None:
+    """Add ``quads`` to the default graph of pyld's ``dataset``, as a set (as pyld would)."""
+    graph = dataset.setdefault("@default", [])
+    present = {_quad_key(quad) for quad in graph if quad["subject"]["type"] == "IRI"}
+    for quad in quads:
+        if quad["subject"]["type"] == "IRI" and _quad_key(quad) in present:
+            continue
+        graph.append(quad)
+
+
+# --- end of the fenced fast path ----------------------------------------------------------
 
 
 def _message(error: BaseException) -> str:
