@@ -5,13 +5,14 @@ exponent beside them (never floats)."""
 import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.http import Http404
 from django.shortcuts import get_object_or_404
-from ninja import Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from minga.core.api import documented
 
 from . import permissions, queries, reports
-from .models import FiscalYear, MemberAccount
+from .models import FiscalYear, Line, MemberAccount
 
 router = Router(tags=["treasury"])
 
@@ -53,7 +54,13 @@ class StatementOut(Schema):
     opening: dict[str, int]
     closing: dict[str, int]
     shares: int
-    lines: list[StatementLineOut]
+    lines: list[StatementLineOut] = Field(
+        description="The page's lines, oldest first: the latest `limit` lines of the dates "
+        "(older than `before` when given), each with the sub-ledger's balance after it."
+    )
+    older: int | None = Field(
+        description="The `before` that asks for the next, older page; null on the oldest page."
+    )
 
 
 class HoldingOut(Schema):
@@ -120,6 +127,12 @@ def statement(
     ref: str,
     since: datetime.date | None = None,
     until: datetime.date | None = None,
+    limit: int = Query(
+        queries.STATEMENT_PAGE, ge=1, le=1000, description="Lines per page, newest first."
+    ),
+    before: int | None = Query(
+        None, description="The `older` of the previous page: lines older than that one."
+    ),
 ):
     books = permissions.get_books(request.user, slug, need="reports")
     member = get_object_or_404(
@@ -130,7 +143,12 @@ def statement(
     until = until or books.today()
     year = FiscalYear.objects.filter(coop_id=books.coop_id, start__lte=until).first()
     since = since or (year.start if year else until)
-    found = queries.member_statement(member, since=since, until=until)
+    try:
+        found = queries.member_statement(
+            member, since=since, until=until, limit=limit, before=before
+        )
+    except Line.DoesNotExist:
+        raise Http404 from None
     return {
         "coop": slug,
         "member_ref": member.ref,
@@ -152,6 +170,7 @@ def statement(
             }
             for line in found.lines
         ],  # fmt: skip
+        "older": found.older,
     }
 
 

@@ -10,7 +10,7 @@ import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db.models import Max, Sum
+from django.db.models import Max, Q, Sum
 
 from .models import (
     Account,
@@ -141,6 +141,7 @@ class StatementLine:
     amount: int  # as the member sees it: positive when their balance grows
     balance: int
     reversed: bool = False
+    line_id: int = 0
 
 
 @dataclass
@@ -152,57 +153,105 @@ class MemberStatement:
     closing: dict[str, int]
     lines: list[StatementLine]
     shares: int
+    older: int | None = None  # the cursor of the next (older) page: its `before`; None if none
+
+
+STATEMENT_PAGE = 100
 
 
 def member_statement(
-    member: MemberAccount, *, since: datetime.date, until: datetime.date
+    member: MemberAccount,
+    *,
+    since: datetime.date,
+    until: datetime.date,
+    limit: int | None = None,
+    before: int | None = None,
 ) -> MemberStatement:
     """A member's sub-ledgers between two dates, in their own sign (what the cooperative owes
-    them is positive), with the running balance of each sub-ledger after every line."""
+    them is positive), with the running balance of each sub-ledger after every line.
+
+    Paged from the newest line: `limit` lines (all when None) older than the line `before`
+    (a line id from `older` of the previous page), oldest first. The balances come from the
+    stored per-member balances (`MemberBalance`) less the lines after each point, so a page
+    costs its own lines and one sum over the member's lines, not the member's whole history.
+    An unknown `before` (not a line of this member) is a `Line.DoesNotExist`."""
     accounts = {
         a.pk: a
         for a in Account.objects.filter(
             coop_id=member.coop_id, role__startswith="member-"
         ).order_by()
     }
-    before = dict(
-        Line.objects.filter(member=member, date__lt=since)
-        .values("account_id")
-        .annotate(s=Sum("amount"))
-        .values_list("account_id", "s")
-    )
-    running = {pk: -before.get(pk, 0) for pk in accounts}
-    opening = {accounts[pk].role: amount for pk, amount in running.items()}
+    mine = Line.objects.filter(member=member)
+    window = Q(date__gte=since, date__lte=until)
+    newer = Q(pk__lt=0)  # no line: ids are positive
+    if before is not None:
+        date, entry_id = mine.values_list("date", "entry_id").get(pk=before)
+        newer = (
+            Q(date__gt=date)
+            | Q(date=date, entry_id__gt=entry_id)
+            | Q(date=date, entry_id=entry_id, pk__gte=before)
+        )
+    stored = dict(MemberBalance.objects.filter(member=member).values_list("account_id", "balance"))
+    sums = {
+        account_id: (after or 0, inside or 0, above or 0)
+        for account_id, after, inside, above in mine.values("account_id")
+        .annotate(
+            after=Sum("amount", filter=Q(date__gt=until)),
+            inside=Sum("amount", filter=window),
+            above=Sum("amount", filter=window & newer),
+        )
+        .values_list("account_id", "after", "inside", "above")
+        .order_by()
+    }
+    closing, opening, top = {}, {}, {}
+    for pk in accounts:
+        after, inside, above = sums.get(pk, (0, 0, 0))
+        at_until = stored.get(pk, 0) - after  # as booked: members' credits are negative
+        closing[pk], opening[pk], top[pk] = -at_until, -(at_until - inside), -(at_until - above)
     rows = (
-        Line.objects.filter(member=member, date__gte=since, date__lte=until)
-        .order_by("date", "entry_id", "id")
+        mine.filter(window)
+        .exclude(newer)
+        .order_by("-date", "-entry_id", "-id")
         .values_list(
-            "entry_id", "account_id", "amount", "date", "entry__narration", "entry__number",
+            "id", "entry_id", "account_id", "amount", "date", "entry__narration", "entry__number",
             "entry__fiscal_year__start", "entry__fiscal_year__end",
         )
     )  # fmt: skip
-    rows = list(rows)
+    rows = list(rows if limit is None else rows[: limit + 1])
+    older = None
+    if limit is not None and len(rows) > limit:
+        rows = rows[:limit]
+        older = rows[-1][0]
     reversed_ids = set(
-        JournalEntry.objects.filter(reverses_id__in={row[0] for row in rows})
+        JournalEntry.objects.filter(reverses_id__in={row[1] for row in rows})
         .order_by()  # the model's ordering would join (and scan) every entry of every year
         .values_list("reverses_id", flat=True)
     )
     lines = []
-    for entry_id, account_id, amount, date, narration, number, start, end in rows:
-        running[account_id] -= amount
+    for line_id, entry_id, account_id, amount, date, narration, number, start, end in rows:
         label = str(start.year) if start.year == end.year else f"{start.year}/{end.year % 100:02d}"
         lines.append(
             StatementLine(
                 entry_id, f"{label}-{number}", date, narration, accounts[account_id], -amount,
-                running[account_id], entry_id in reversed_ids,
+                top[account_id], entry_id in reversed_ids, line_id,
             )
         )  # fmt: skip
-    closing = {accounts[pk].role: amount for pk, amount in running.items()}
+        top[account_id] += amount
+    lines.reverse()
     shares = (
         ShareMovement.objects.filter(member=member, date__lte=until).aggregate(n=Sum("shares"))["n"]
         or 0
     )
-    return MemberStatement(member, since, until, opening, closing, lines, shares)
+    return MemberStatement(
+        member,
+        since,
+        until,
+        {accounts[pk].role: amount for pk, amount in opening.items()},
+        {accounts[pk].role: amount for pk, amount in closing.items()},
+        lines,
+        shares,
+        older,
+    )
 
 
 @dataclass

@@ -25,7 +25,7 @@ from .forms import (
     SetupForm,
     TransferForm,
 )
-from .models import Account, Books, FiscalYear, JournalEntry, MemberAccount, Period
+from .models import Account, Books, FiscalYear, JournalEntry, Line, MemberAccount, Period
 
 
 def _day(request, name: str) -> datetime.date | None:
@@ -325,9 +325,20 @@ def member_statement(request, slug, ref):
     until = _day(request, "until") or books.today()
     year = FiscalYear.objects.filter(coop_id=books.coop_id, start__lte=until).first()
     since = _day(request, "since") or (year.start if year else until)
-    statement = queries.member_statement(member, since=since, until=until)
+    csv = request.GET.get("format") == "csv"  # the export holds every line of the dates
+    before = request.GET.get("before", "")
+    try:
+        statement = queries.member_statement(
+            member,
+            since=since,
+            until=until,
+            limit=None if csv else queries.STATEMENT_PAGE,
+            before=int(before) if before.isdigit() else None,
+        )
+    except Line.DoesNotExist:
+        raise Http404 from None
     table = reports.statement_table(books, statement)
-    if request.GET.get("format") == "csv":
+    if csv:
         return reports.csv_response(table, f"{books.coop.slug}-{member.ref}-{until.isoformat()}")
     can_keep = permissions.can_keep_books(request.user, books.coop)
     context = {
