@@ -32,7 +32,7 @@ from minga.channels.payments import Booking, register_handler, start
 from minga.channels.sms import send_sms
 from minga.coops.models import Cooperative
 
-from . import actions, money, permissions
+from . import actions, money, permissions, statements
 from .models import Books, JournalEntry, MemberAccount
 
 if TYPE_CHECKING:
@@ -193,13 +193,15 @@ def _receipt(member: MemberAccount, entry: JournalEntry, amount: int, currency: 
         return
     with translation.override(person.preferred_language):
         text = _(
-            "Minga %(coop)s %(ref)s: %(amount)s by mobile money, entry %(entry)s. Log %(hash)s."
+            "Minga %(coop)s %(ref)s: %(amount)s by mobile money, entry %(entry)s. Log %(hash)s, "
+            "checkpoint %(checkpoint)s."
         ) % {
             "coop": member.coop.name[:24],
             "ref": member.ref,
             "amount": money.format_amount(amount, currency, code=True),
             "entry": entry.code,
             "hash": entry.hash_hex[:8],
+            "checkpoint": statements.checkpoint_short(),
         }
     send_sms(to=person.phone, text=text, kind=OutboundMessage.Kind.NOTICE)
 
