@@ -6,14 +6,20 @@ import datetime
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db import connection
 
+from conftest import client_for
 from minga.audit import log
 from minga.audit.models import Entry
 from minga.treasury import actions, circularisation, statements
 from minga.treasury.models import BalanceCheck, Circularisation, Dispute
 
 from .members_fixtures import *  # noqa: F403 (fixtures and helpers)
-from .test_members_channels import MEMBER_PHONE, sms
+from .members_fixtures import PIN
+from .test_concurrency import run_at_once
+from .test_members_channels import MEMBER_PHONE, Phone, member_pin, sms
+
+__all__ = ["member_pin"]
 
 pytestmark = pytest.mark.django_db
 NOW = datetime.datetime(2026, 12, 6, 9, 0, tzinfo=datetime.UTC)
@@ -135,3 +141,127 @@ def test_receipts_carry_the_latest_published_checkpoint(
     )
     run_tasks()
     assert any(short in message.text for message in sms_outbox)
+
+
+# --- USSD ---------------------------------------------------------------------------------------
+
+
+def test_yes_by_ussd_behind_the_pin(drawn, client, member, member_pin):
+    check = check_of(member)
+    phone = Phone(client, MEMBER_PHONE)
+    phone.dial()
+    menu = phone.send("88")
+    assert "3 " in menu
+    asked = phone.send("3")
+    assert check.code in asked
+    assert "100,000.00" not in asked  # the amounts only behind the PIN
+    assert "PIN" in phone.send("1")
+    done = phone.send(PIN)
+    assert "100,000.00" in done
+    check.refresh_from_db()
+    assert (check.answer, check.channel) == ("yes", "ussd")
+
+
+def test_no_by_ussd_opens_a_dispute_and_a_wrong_pin_changes_nothing(
+    drawn, client, member, member_pin
+):
+    check = check_of(member)
+    phone = Phone(client, MEMBER_PHONE)
+    phone.dial()
+    phone.send("88", "3", "2")
+    assert phone.send("00000").startswith("END")
+    check.refresh_from_db()
+    assert check.answer == ""
+    phone = Phone(client, MEMBER_PHONE, session="ATUid_t2")
+    phone.dial()
+    phone.send("88", "3", "2")
+    phone.send(PIN)
+    check.refresh_from_db()
+    assert (check.answer, check.channel) == ("no", "ussd")
+    assert Dispute.objects.get().channel == "ussd"
+
+
+def test_no_balance_line_in_the_menu_for_a_member_not_drawn(client, savings, member_pin):
+    phone = Phone(client, MEMBER_PHONE)
+    phone.dial()
+    assert "3 " not in phone.send("88")
+
+
+# --- web ----------------------------------------------------------------------------------------
+
+PERSONAS = ["treasurer", "checker", "supervisor", "member", "other_member", "outsider"]
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [("member", 200), *((p, 404) for p in PERSONAS if p != "member")],
+)
+def test_balance_check_page_access(client, request, drawn, member, persona, expected):
+    check = check_of(member)
+    viewer = client_for(client, request.getfixturevalue(persona))
+    response = viewer.get(f"/treasury/balance-check/{check.pk}/")
+    assert response.status_code == expected
+    answered = viewer.post(f"/treasury/balance-check/{check.pk}/", {"answer": "no"})
+    check.refresh_from_db()
+    if persona == "member":
+        assert b"100,000.00" in response.content
+        assert answered.status_code == 302
+        assert (check.answer, check.channel) == ("no", "web")
+        assert Dispute.objects.get().channel == "web"
+    else:
+        assert answered.status_code == 404
+        assert check.answer == ""
+
+
+def test_yes_on_the_web(client, drawn, member):
+    check = check_of(member)
+    client_for(client, member).post(f"/treasury/balance-check/{check.pk}/", {"answer": "yes"})
+    check.refresh_from_db()
+    assert (check.answer, check.channel) == ("yes", "web")
+
+
+def test_a_reason_too_long_changes_nothing(client, drawn, member):
+    check = check_of(member)
+    client_for(client, member).post(
+        f"/treasury/balance-check/{check.pk}/", {"answer": "no", "reason": "x" * 401}
+    )
+    check.refresh_from_db()
+    assert check.answer == ""
+    assert not Dispute.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("persona", "expected"),
+    [
+        ("treasurer", 200),
+        ("checker", 200),
+        ("supervisor", 200),
+        ("member", 403),
+        ("other_member", 403),
+        ("outsider", 404),
+    ],
+)
+def test_results_page_access(client, request, coop, drawn, member, persona, expected):
+    circularisation.answer_check(
+        check=check_of(member), actor=member, confirm=False, channel="web", reason="too low"
+    )
+    response = client_for(client, request.getfixturevalue(persona)).get(
+        f"/treasury/{coop.slug}/balance-checks/"
+    )
+    assert response.status_code == expected
+    if expected == 200:
+        assert check_of(member).member.ref.encode() in response.content
+
+
+# --- two workers at once ------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_workers_at_once_draw_the_month_once(books, drawable):
+    if connection.vendor != "postgresql":
+        pytest.skip("row locks only mean something on PostgreSQL: run with DATABASE_URL=...")
+    jobs = [lambda: circularisation.circularise(books=books, now=NOW) for _ in range(20)]
+    assert run_at_once(jobs) == []
+    assert Circularisation.objects.count() == 1
+    assert Entry.objects.filter(kind="treasury.circularisation_drawn").count() == 1
