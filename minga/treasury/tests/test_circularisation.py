@@ -265,3 +265,12 @@ def test_two_workers_at_once_draw_the_month_once(books, drawable):
     assert run_at_once(jobs) == []
     assert Circularisation.objects.count() == 1
     assert Entry.objects.filter(kind="treasury.circularisation_drawn").count() == 1
+
+
+def test_the_statement_page_asks_the_drawn_member(client, coop, drawn, member):
+    check = check_of(member)
+    page = client_for(client, member).get(f"/treasury/{coop.slug}/my-account/")
+    assert f"/treasury/balance-check/{check.pk}/".encode() in page.content
+    circularisation.answer_check(check=check, actor=member, confirm=True, channel="web")
+    page = client_for(client, member).get(f"/treasury/{coop.slug}/my-account/")
+    assert f"/treasury/balance-check/{check.pk}/".encode() not in page.content
