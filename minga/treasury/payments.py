@@ -32,7 +32,7 @@ from minga.channels.payments import Booking, register_handler, start
 from minga.channels.sms import send_sms
 from minga.coops.models import Cooperative
 
-from . import actions, money, permissions, statements
+from . import actions, money, permissions
 from .models import Books, JournalEntry, MemberAccount
 
 if TYPE_CHECKING:
@@ -193,15 +193,13 @@ def _receipt(member: MemberAccount, entry: JournalEntry, amount: int, currency: 
         return
     with translation.override(person.preferred_language):
         text = _(
-            "Minga %(coop)s %(ref)s: %(amount)s by mobile money, entry %(entry)s. Log %(hash)s, "
-            "checkpoint %(checkpoint)s."
+            "Minga %(coop)s %(ref)s: %(amount)s by mobile money, entry %(entry)s. Log %(hash)s."
         ) % {
             "coop": member.coop.name[:24],
             "ref": member.ref,
             "amount": money.format_amount(amount, currency, code=True),
             "entry": entry.code,
             "hash": entry.hash_hex[:8],
-            "checkpoint": statements.checkpoint_short(),
         }
     send_sms(to=person.phone, text=text, kind=OutboundMessage.Kind.NOTICE)
 
