@@ -525,3 +525,29 @@ MINGA_MASTER_KEY_FILE_AUTOCREATE = DEBUG and not _master_key_file
 # Resolving other hosts' did:web documents: seconds before giving up, seconds to cache.
 MINGA_DID_RESOLVE_TIMEOUT = env_int("MINGA_DID_RESOLVE_TIMEOUT", 5)
 MINGA_DID_CACHE_SECONDS = env_int("MINGA_DID_CACHE_SECONDS", 300)
+
+# --- other hosts (federation) ---
+# The certificate authorities trusted for every HTTPS request to another host (did:web
+# documents, status lists, witnesses, the log monitor, the SMS provider): a PEM file, which
+# replaces the system's store (concatenate both to trust both); empty: the system's store.
+MINGA_TLS_CA_BUNDLE = env_str("MINGA_TLS_CA_BUNDLE")
+if MINGA_TLS_CA_BUNDLE:
+    from minga.core.tls import client_context
+
+    try:
+        client_context(MINGA_TLS_CA_BUNDLE)
+    except (OSError, ValueError) as _error:  # ssl.SSLError is an OSError
+        raise ImproperlyConfigured(
+            f"MINGA_TLS_CA_BUNDLE must name a file of PEM certificates: {_error}"
+        ) from None
+# Other hosts' did:web documents and status lists are fetched only from public addresses,
+# so a DID cannot point the resolver into the network it runs in; these private networks
+# (CIDR, comma-separated), where a federation's instances live, are allowed too.
+try:
+    from minga.core.tls import parse_networks
+
+    MINGA_FEDERATION_NETWORKS = parse_networks(env_list("MINGA_FEDERATION_NETWORKS", []))
+except ValueError as _error:
+    raise ImproperlyConfigured(
+        f"MINGA_FEDERATION_NETWORKS must list networks such as 10.231.0.0/24: {_error}"
+    ) from None

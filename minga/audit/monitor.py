@@ -38,6 +38,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from minga.core import tls
+
 from . import handover, merkle, note
 
 TIMEOUT = 20
@@ -146,8 +148,9 @@ def _check_growth(previous: Seen, seen: Seen, root: bytes, fetch: Fetch) -> None
         ) from None
 
 
-def http_fetcher(url: str) -> Fetch:
-    """GET paths under the log's URL (an https CA bundle can be given by SSL_CERT_FILE)."""
+def http_fetcher(url: str, ca_bundle: str | None = None) -> Fetch:
+    """GET paths under the log's URL, trusting the certificate authorities in `ca_bundle` (a PEM
+    file; the system's store when None, see `minga.core.tls`)."""
     base = url.rstrip("/") + "/"
 
     def fetch(path: str) -> bytes:
@@ -155,7 +158,11 @@ def http_fetcher(url: str) -> Fetch:
         if not target.startswith(("https://", "http://")):
             raise CannotCheck(f"{url} is not an http(s) URL")
         try:
-            with urllib.request.urlopen(target, timeout=TIMEOUT) as response:  # noqa: S310
+            context = tls.client_context(ca_bundle)
+        except OSError as error:
+            raise CannotCheck(f"the CA bundle {ca_bundle} cannot be read ({error})") from None
+        try:
+            with urllib.request.urlopen(target, timeout=TIMEOUT, context=context) as response:  # noqa: S310
                 return response.read(1 << 20)
         except urllib.error.HTTPError as error:
             raise CannotCheck(f"{target} answered {error.code}") from None
@@ -202,6 +209,13 @@ def main(argv: Sequence[str] | None = None, *, fetch: Fetch | None = None) -> in
         "--quorum", type=int, help="Cosignatures required (default: every witness given)."
     )
     parser.add_argument("--state", type=Path, help="State file (default: under ~/.local/state).")
+    parser.add_argument(
+        "--ca-bundle",
+        metavar="FILE",
+        default=os.environ.get(tls.CA_BUNDLE_VARIABLE) or None,
+        help="Certificate authorities to trust for HTTPS, a PEM file (default: "
+        f"${tls.CA_BUNDLE_VARIABLE}, else the system's).",
+    )
     options = parser.parse_args(argv)
     state = options.state or default_state_path(options.url)
     try:
@@ -217,7 +231,7 @@ def main(argv: Sequence[str] | None = None, *, fetch: Fetch | None = None) -> in
         print(f"minga log monitor: {error}", file=sys.stderr)
         return 2
     quorum = len(witnesses) if options.quorum is None else options.quorum
-    fetch = fetch or http_fetcher(options.url)
+    fetch = fetch or http_fetcher(options.url, options.ca_bundle)
     try:
         signed = fetch("checkpoint").decode("utf-8", "replace")
         seen, cosigned = check(

@@ -20,6 +20,8 @@ from django.db import IntegrityError, transaction
 from django.tasks import task
 from django.utils import timezone
 
+from minga.core.tls import client_context
+
 from . import handover, log, merkle, note
 from .models import Checkpoint, PeerState, TrustedLogKey, WitnessedLog, WitnessRefusal
 
@@ -227,8 +229,11 @@ def _post(url: str, body: bytes) -> tuple[int, str]:
     request = urllib.request.Request(  # noqa: S310 (URLs come from settings, http(s) only)
         url, data=body, method="POST", headers={"Content-Type": "text/plain; charset=utf-8"}
     )
+    context = client_context(settings.MINGA_TLS_CA_BUNDLE)
     try:
-        with urllib.request.urlopen(request, timeout=settings.MINGA_WITNESS_TIMEOUT) as response:  # noqa: S310
+        with urllib.request.urlopen(  # noqa: S310
+            request, timeout=settings.MINGA_WITNESS_TIMEOUT, context=context
+        ) as response:
             return response.status, response.read(MAX_REQUEST_BYTES).decode("utf-8", "replace")
     except urllib.error.HTTPError as error:
         return error.code, error.read(MAX_REQUEST_BYTES).decode("utf-8", "replace")

@@ -22,6 +22,8 @@ from dataclasses import dataclass
 
 from django.conf import settings
 
+from minga.core.tls import client_context
+
 from .delivery import PermanentFailure, TemporaryFailure, enqueue, stored_text
 from .models import OutboundMessage
 
@@ -75,7 +77,8 @@ def _send_africastalking(to: str, text: str) -> str:
         headers={"apiKey": settings.AFRICASTALKING_API_KEY, "Accept": "application/json"},
     )
     try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+        context = client_context(settings.MINGA_TLS_CA_BUNDLE)
+        with urllib.request.urlopen(request, timeout=10, context=context) as response:  # noqa: S310
             data = json.load(response)
     except urllib.error.HTTPError as error:
         if 400 <= error.code < 500 and error.code not in (408, 429):

@@ -38,6 +38,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 
 from minga.core.jcs import canonical_json
+from minga.core.tls import client_context
 from minga.identity import didkey, didweb
 from minga.identity.didcore import DidError
 
@@ -447,9 +448,12 @@ def fetch_status_list(url: str) -> bytes:
             gettext_noop("The status list %(url)s is not an HTTPS URL."), url=url[:200]
         )
     try:
-        didweb._check_public_host(parts.hostname)
+        didweb._check_public_host(parts.hostname, allowed=settings.MINGA_FEDERATION_NETWORKS)
         return didweb.fetch_https(
-            url, timeout=settings.MINGA_DID_RESOLVE_TIMEOUT, max_bytes=STATUS_LIST_MAX_BYTES
+            url,
+            timeout=settings.MINGA_DID_RESOLVE_TIMEOUT,
+            max_bytes=STATUS_LIST_MAX_BYTES,
+            context=client_context(settings.MINGA_TLS_CA_BUNDLE),
         )
     except DidError as error:
         raise _status_retrieval(

@@ -283,13 +283,16 @@ def fetch_https(
     return body
 
 
-def _check_public_host(host: str) -> None:
-    """Refuse hosts whose addresses are private, loopback or link-local.
+def _check_public_host(
+    host: str, allowed: Sequence[ipaddress.IPv4Network | ipaddress.IPv6Network] = ()
+) -> None:
+    """Refuse hosts whose addresses are private, loopback or link-local, unless in ``allowed``.
 
     A resolver that fetches whatever DID it is handed is an open door into the
     network it runs in; this closes it for the common case (the name could still
     change between this look-up and the connection, which TLS then has to
-    catch).
+    catch). ``allowed`` names the private networks where trusted peers live (the
+    instances of a federation linked over a private network).
     """
     try:
         infos = socket.getaddrinfo(host, 443, proto=socket.IPPROTO_TCP)
@@ -297,7 +300,7 @@ def _check_public_host(host: str) -> None:
         raise NotFound(f"{host} does not resolve: {exc}.") from None
     for info in infos:
         address = ipaddress.ip_address(info[4][0])
-        if not address.is_global:
+        if not address.is_global and not any(address in network for network in allowed):
             raise InternalError(f"{host} resolves to a non-public address; not fetched.")
 
 

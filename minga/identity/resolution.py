@@ -12,6 +12,8 @@ from typing import Any
 
 from django.conf import settings
 
+from minga.core.tls import Network, client_context
+
 from . import didkey, didweb
 from .didcore import (
     DidError,
@@ -26,13 +28,27 @@ from .queries import local_document
 
 
 @functools.cache
-def _remote(timeout: int, cache_seconds: int) -> didweb.WebResolver:
-    return didweb.WebResolver(timeout=timeout, cache_ttl=cache_seconds)
+def _remote(
+    timeout: int, cache_seconds: int, ca_bundle: str, networks: tuple[Network, ...]
+) -> didweb.WebResolver:
+    return didweb.WebResolver(
+        timeout=timeout,
+        cache_ttl=cache_seconds,
+        fetch=functools.partial(didweb.fetch_https, context=client_context(ca_bundle)),
+        check_host=functools.partial(didweb._check_public_host, allowed=networks),
+    )
 
 
 def remote_resolver() -> didweb.WebResolver:
-    """The process-wide resolver for other hosts, configured from settings."""
-    return _remote(settings.MINGA_DID_RESOLVE_TIMEOUT, settings.MINGA_DID_CACHE_SECONDS)
+    """The process-wide resolver for other hosts, configured from settings: the time and cache
+    limits, the certificate authorities trusted (MINGA_TLS_CA_BUNDLE) and the private networks
+    where the federation's instances may live (MINGA_FEDERATION_NETWORKS)."""
+    return _remote(
+        settings.MINGA_DID_RESOLVE_TIMEOUT,
+        settings.MINGA_DID_CACHE_SECONDS,
+        settings.MINGA_TLS_CA_BUNDLE,
+        tuple(settings.MINGA_FEDERATION_NETWORKS),
+    )
 
 
 def resolve(did: str) -> dict[str, Any]:

@@ -23,13 +23,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from minga import audit
-from minga.channels.models import OutboundMessage, Payment, PaymentAccount
+from minga.channels.models import Payment, PaymentAccount
 from minga.channels.payments import Booking, register_handler, start
-from minga.channels.sms import send_sms
 from minga.coops.models import Cooperative
 
 from . import actions, money, permissions
@@ -97,7 +95,6 @@ class Handler:
             try:
                 with transaction.atomic():
                     entry = _receive(member, payment, amount, reference)
-                _receipt(member, entry, amount, payment.currency)
                 return Booking(Status.POSTED, entry.code)
             except TreasuryError as refused:
                 if refused.code == "duplicate_reference":  # booked by another path first
@@ -136,7 +133,6 @@ class Handler:
                         paid_from="mobile-money",
                         reference=reference,
                     )
-                _receipt(member, entry, -amount, payment.currency)
                 return Booking(Status.POSTED, entry.code)
             except TreasuryError as refused:
                 reason = str(refused.messages[0])
@@ -185,23 +181,6 @@ def _receive(member: MemberAccount, payment: Payment, amount: int, reference: st
         reference=reference,
     )
 
-
-def _receipt(member: MemberAccount, entry: JournalEntry, amount: int, currency: str) -> None:
-    """The member's SMS receipt, queued with the entry (to their own verified number)."""
-    person = member.membership.person
-    if not (person.phone and person.phone_verified_at):
-        return
-    with translation.override(person.preferred_language):
-        text = _(
-            "Minga %(coop)s %(ref)s: %(amount)s by mobile money, entry %(entry)s. Log %(hash)s."
-        ) % {
-            "coop": member.coop.name[:24],
-            "ref": member.ref,
-            "amount": money.format_amount(amount, currency, code=True),
-            "entry": entry.code,
-            "hash": entry.hash_hex[:8],
-        }
-    send_sms(to=person.phone, text=text, kind=OutboundMessage.Kind.NOTICE)
 
 
 def register() -> None:

@@ -51,7 +51,7 @@ def africastalking(settings, monkeypatch):
     calls = []
     behaviour = {"answer": lambda request: accepted(len(calls))}
 
-    def urlopen(request, timeout):
+    def urlopen(request, timeout, context=None):
         calls.append(request)
         answer = behaviour["answer"](request)
         if isinstance(answer, BaseException):

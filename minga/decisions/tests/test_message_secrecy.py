@@ -38,7 +38,7 @@ def provider(settings, monkeypatch):
     settings.AFRICASTALKING_USERNAME, settings.AFRICASTALKING_API_KEY = "sandbox", "key"
     handed = []
 
-    def urlopen(request, timeout):
+    def urlopen(request, timeout, context=None):
         handed.append(urllib.parse.parse_qs(request.data.decode())["message"][0])
         recipient = {"status": "Success", "statusCode": 101, "messageId": f"ATXid_{len(handed)}"}
         answer = {"SMSMessageData": {"Recipients": [recipient]}}
