@@ -11,11 +11,12 @@ class TreasuryConfig(AppConfig):
         from minga import audit
         from minga.core import schedule
 
-        from . import approvals, payments, sms, ussd, verify
+        from . import approvals, circularisation, payments, sms, ussd, verify
 
         audit.register_check("treasury", verify.verify_all)
         # Members' answers by SMS and USSD, and the lapse of outflows not confirmed in time.
         payments.register()
         sms.register()
         ussd.register()
+        circularisation.register()
         schedule.register("treasury.lapse-approvals", approvals.lapse_due, every=60)

@@ -439,4 +439,5 @@ class PatronageRecord(models.Model):
         return f"{self.member_id} {self.date}: {self.kind}"
 
 
+from .models_circularisation import *  # noqa: E402, F403
 from .models_members import *  # noqa: E402, F403

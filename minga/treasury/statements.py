@@ -152,6 +152,23 @@ def _receipt_rows(member_ids: list[int], account_ids: list[int]) -> list[tuple]:
         return cursor.fetchall()
 
 
+def checkpoint_short() -> str:
+    """The latest published checkpoint as a receipt cites it: its size and the first characters
+    of its root ("1234/9f86d081"); "-" before the first. A history rewritten after it would
+    contradict the receipts members hold."""
+    from minga.audit.models import Checkpoint
+
+    latest = (
+        Checkpoint.objects.filter(published_at__isnull=False)
+        .order_by("-size")
+        .values_list("size", "root")
+        .first()
+    )
+    if latest is None:
+        return "-"
+    return f"{latest[0]}/{bytes(latest[1]).hex()[:HASH_CHARS]}"
+
+
 def send_receipts(
     entry: JournalEntry,
     lines: Sequence[tuple[Account, int, MemberAccount | None]],
@@ -191,6 +208,7 @@ def send_receipts(
             balance,
             dict(zip(("en", "es", "fr", "pt"), names, strict=True)),
         )
+    checkpoint = checkpoint_short()
     messages = []
     for member_id, moves in touched.items():
         person = found.get(member_id)
@@ -211,14 +229,15 @@ def send_receipts(
                     }
                 )
             text = _(
-                "Minga %(coop)s %(ref)s: entry %(entry)s. %(parts)s. Log %(hash)s. Wrong? "
-                "Reply DISPUTE %(entry)s and why."
+                "Minga %(coop)s %(ref)s: entry %(entry)s. %(parts)s. Log %(hash)s, checkpoint "
+                "%(checkpoint)s. Wrong? Reply DISPUTE %(entry)s and why."
             ) % {
                 "coop": person["coop"][:24],
                 "ref": person["ref"],
                 "entry": code,
                 "parts": "; ".join(parts),
                 "hash": leaf_hash.hex()[:HASH_CHARS],
+                "checkpoint": checkpoint,
             }
         messages.append(
             delivery.new_message(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import members_urls, payment_views, views
+from . import circularisation_urls, members_urls, payment_views, views
 
 app_name = "treasury"
 
@@ -37,3 +37,4 @@ urlpatterns = [
 ]
 # Members' side: statements with disputes, approvals, confirmations, allocations.
 urlpatterns += members_urls.urlpatterns
+urlpatterns += circularisation_urls.urlpatterns

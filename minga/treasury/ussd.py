@@ -19,7 +19,7 @@ from minga.channels.inbound import Reply
 from minga.decisions import ussd
 from minga.decisions.ussd import MenuEntry, PinPrompt, Screen, end
 
-from . import approvals, money, statements
+from . import approvals, circularisation_ussd, money, statements
 from .actions import TreasuryError
 from .models_members import Channel, MemberConfirmation
 
@@ -48,9 +48,16 @@ def _confirm_label(person: User, now: datetime.datetime) -> str | None:
 @dataclass
 class AccountMenu(Screen):
     def lines(self) -> tuple[list[str], set[int]]:
-        return [_("My account"), "1 " + _("My balance"), "2 " + _("Last 5 movements")], set()
+        return [
+            _("My account"),
+            "1 " + _("My balance"),
+            "2 " + _("Last 5 movements"),
+            *circularisation_ussd.menu_line(self.ctx.person),
+        ], set()
 
     def step(self, token: str, last: bool) -> Screen | Reply:
+        if token == circularisation_ussd.KEY:
+            return circularisation_ussd.CheckScreen(self.ctx)
         if token not in ("1", "2"):
             return self.wrong()
         return AccountPin(self.ctx, what=token)
