@@ -23,7 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from minga import audit
@@ -32,8 +32,9 @@ from minga.channels.payments import Booking, register_handler, start
 from minga.channels.sms import send_sms
 from minga.coops.models import Cooperative
 
-from . import actions, money, permissions
+from . import actions, approvals, money, permissions
 from .models import Books, JournalEntry, MemberAccount
+from .models_members import ApprovalRequest
 
 if TYPE_CHECKING:
     from minga.accounts.models import User
@@ -42,6 +43,7 @@ TreasuryError = actions.TreasuryError
 OWNER = "coop"
 PURPOSES = ("savings", "contribution", "shares")
 Status = Payment.Status
+APPROVAL_PURPOSE = "approval:"  # a payout's purpose: the approved request it executes
 
 
 def owner_of(coop: Cooperative) -> str:
@@ -126,6 +128,7 @@ class Handler:
         self, coop: Cooperative, payment: Payment, amount: int, reference: str
     ) -> Booking:
         member = _member(coop.pk, payment.reference)
+        approval = _approval_of(coop, payment)
         if member is not None:
             try:
                 with transaction.atomic():
@@ -135,7 +138,10 @@ class Handler:
                         actor=None,
                         paid_from="mobile-money",
                         reference=reference,
+                        approval=approval,
                     )
+                    if approval is not None:
+                        approvals.posted(approval, entry, timezone.now())
                 _receipt(member, entry, -amount, payment.currency)
                 return Booking(Status.POSTED, entry.code)
             except TreasuryError as refused:
@@ -155,6 +161,19 @@ class Handler:
 
     def failed(self, payment: Payment) -> None:
         """Nothing moved: nothing is booked (the payment keeps the provider's reason)."""
+
+
+def _approval_of(coop: Cooperative, payment: Payment) -> ApprovalRequest | None:
+    """The approved withdrawal a payout was sent for (its purpose names it), locked."""
+    pk = payment.purpose.removeprefix(APPROVAL_PURPOSE)
+    if not payment.purpose.startswith(APPROVAL_PURPOSE) or not pk.isdigit():
+        return None
+    return (
+        ApprovalRequest.objects.select_for_update(of=("self",))
+        .select_related("coop")
+        .filter(coop=coop, pk=int(pk), status=ApprovalRequest.Status.PAYING)
+        .first()
+    )
 
 
 def _already_booked(coop: Cooperative, reference: str) -> Booking:
@@ -293,12 +312,32 @@ def request_payment(*, member: MemberAccount, amount: int, purpose: str, actor: 
 
 
 @transaction.atomic
-def pay_out(*, member: MemberAccount, amount: int, actor: User | None) -> Payment:
+def pay_out(
+    *,
+    member: MemberAccount,
+    amount: int,
+    actor: User | None,
+    approval: ApprovalRequest | None = None,
+) -> Payment:
     """Send a member their savings by B2C / MoMo transfer, to their own number; booked once the
-    provider confirms it. Called by the approvals once an outflow is approved (actor None) or
-    by the treasurer; a disbursement is sent once and queried, never repeated."""
+    provider confirms it, as the withdrawal `approval` approved. Only the platform calls it,
+    executing that approved request; a disbursement is sent once and queried, never
+    repeated."""
     if actor is not None:
         permissions.require(actor, member.coop, "keep")
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise TreasuryError(_("The amount is above zero."), code="amount")
+    actions.check_approval(
+        approval,
+        member.coop,
+        actor,
+        "savings-withdrawal",
+        [
+            (actions.account_for(member.coop, "member-savings").code, member.ref, amount),
+            (actions.account_for(member.coop, "mobile-money").code, "", -amount),
+        ],
+    )
+    assert approval is not None  # checked above
     books = Books.objects.get(coop_id=member.coop_id)
     account = _payment_account(member.coop)
     _check_amount(books, account, amount)
@@ -310,7 +349,7 @@ def pay_out(*, member: MemberAccount, amount: int, actor: User | None) -> Paymen
         phone=_own_phone(member),
         amount=amount,
         reference=member.ref,
-        purpose="savings-withdrawal",
+        purpose=f"{APPROVAL_PURPOSE}{approval.pk}",
     )
     audit.record(
         "treasury.payout_requested",
