@@ -10,7 +10,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from minga.coops.models import Cooperative, Membership
@@ -356,7 +356,7 @@ def my_statement(request, slug):
     return redirect("treasury:member-statement", slug, member.ref)
 
 
-WAITING = _lazy(
+WAITING = gettext_lazy(
     "Your request is waiting for the checkers' approval: it is posted once everyone agreed."
 )
 OPERATIONS = {
