@@ -185,6 +185,13 @@ def request_approval(
     else:
         amount = _positive(amount)
         planned = _planned_lines(coop, operation, amount, member, account, paid_from, lines)
+    if (
+        operation == Operation.SAVINGS_WITHDRAWAL
+        and books.account_for(coop, paid_from).role == "mobile-money"
+    ):
+        from .payments import payment_account  # paid by pay_out once approved: refuse now
+
+        payment_account(coop)
     payload = {"lines": planned, "paid_from": paid_from, "shares": shares}
     fingerprint = hashlib.sha256(
         canonical_json(

@@ -254,7 +254,7 @@ def add_mobile_money_account(
     return created
 
 
-def _payment_account(coop: Cooperative) -> PaymentAccount:
+def payment_account(coop: Cooperative) -> PaymentAccount:
     found = PaymentAccount.objects.filter(owner=owner_of(coop), is_active=True).first()
     if found is None:
         raise TreasuryError(_("This cooperative takes no mobile money yet."), code="no_account")
@@ -287,7 +287,7 @@ def request_payment(*, member: MemberAccount, amount: int, purpose: str, actor: 
     if purpose not in PURPOSES:
         raise TreasuryError(_("Pay into savings, contributions or shares."), code="purpose")
     books = Books.objects.get(coop_id=member.coop_id)
-    account = _payment_account(member.coop)
+    account = payment_account(member.coop)
     _check_amount(books, account, amount)
     if purpose == "shares" and (books.share_par_value <= 0 or amount % books.share_par_value):
         raise TreasuryError(_("Shares are bought in whole shares at par."), code="amount")
@@ -339,7 +339,7 @@ def pay_out(
     )
     assert approval is not None  # checked above
     books = Books.objects.get(coop_id=member.coop_id)
-    account = _payment_account(member.coop)
+    account = payment_account(member.coop)
     _check_amount(books, account, amount)
     if -actions.member_balance(member, "member-savings") < amount:
         raise TreasuryError(_("The member's savings are less than this amount."), code="balance")
