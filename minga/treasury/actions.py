@@ -47,12 +47,77 @@ from .models import (
 if TYPE_CHECKING:
     from minga.accounts.models import User
 
+    from .models_members import ApprovalRequest
+
 MAX_LINES = 200
 ZERO_HASH = bytes(32)
 
 
 class TreasuryError(ValidationError):
     """A change the books refuse; the message is for the person, in their language."""
+
+
+# Maker-checker(-members): a manual entry, an outflow (savings withdrawal, share redemption,
+# payment) and any other entry that pays money out of cash, the bank or mobile money is posted
+# only by the platform executing an approved request. Inflows and the entries the books make
+# themselves (a reversal's mirror, a year's closing, an allocation the members voted) are direct.
+DIRECT_KINDS = frozenset(
+    {"savings", "contribution", "share-purchase", "share-transfer", "suspense", "reversal",
+     "closing", "allocation"}
+)  # fmt: skip
+MONEY_ROLES = frozenset({"cash", "bank", "mobile-money"})
+
+
+def needs_approval(kind: str, checked, actor: User | None) -> bool:  # type: ignore[no-untyped-def]
+    """Whether an entry of `kind` with these checked lines waits for an approved request. Money
+    already out that the platform books from the provider's confirmation (a payout in suspense)
+    and the mirror of an entry already in the books need none."""
+    if kind not in DIRECT_KINDS:
+        return True
+    if kind == "reversal" or (kind == "suspense" and actor is None):
+        return False
+    return any(amount < 0 and account.role in MONEY_ROLES for account, amount, _m in checked)
+
+
+def check_approval(
+    approval: ApprovalRequest | None,
+    coop: Cooperative,
+    actor: User | None,
+    kind: str,
+    lines: list[tuple[str, str, int]],
+) -> None:
+    """Refuse an outflow or manual entry unless the platform executes `approval`, fully
+    approved (its checkers, never its maker, and every member drawn said yes), not yet posted,
+    for exactly these lines."""
+    from .models_members import ApprovalRequest
+
+    refused = TreasuryError(
+        _("Outflows and manual entries are posted only once their request is approved."),
+        code="needs_approval",
+    )
+    if approval is None or actor is not None:
+        raise refused
+    approval = ApprovalRequest.objects.get(pk=approval.pk)
+    if (
+        approval.coop_id != coop.pk
+        or approval.entry_id is not None
+        or approval.status not in (*ApprovalRequest.PENDING, ApprovalRequest.Status.PAYING)
+        or approval.operation != kind
+    ):
+        raise refused
+    checks = list(approval.checks.values_list("checker_id", "approved"))
+    approvers = {checker for checker, approved in checks if approved} - {approval.maker_id}
+    answers = list(approval.confirmations.values_list("answer", flat=True))
+    if (
+        len(approvers) < approval.checkers_needed
+        or not all(approved for _c, approved in checks)
+        or len(answers) < approval.members_needed
+        or any(answer != "yes" for answer in answers)
+    ):
+        raise refused
+    planned = sorted(tuple(line) for line in approval.payload.get("lines", []))
+    if planned != sorted(lines):
+        raise refused
 
 
 # --- lines ---------------------------------------------------------------------------------------
@@ -395,12 +460,15 @@ def post_entry(
     kind: str = "manual",
     reference: str = "",
     reverses: JournalEntry | None = None,
+    approval: ApprovalRequest | None = None,
 ) -> JournalEntry:
     """Post a balanced entry into `coop`'s books; return it, numbered, hashed and logged.
 
     `actor` None is the platform itself (a confirmed payment, a scheduled job); a person must be
-    the treasurer. `reference` (a provider's receipt number) is unique per cooperative. The
-    statements themselves are in `posting` (a fast path for the postings budget).
+    the treasurer. `reference` (a provider's receipt number) is unique per cooperative. A manual
+    entry or an outflow needs `approval`, the approved request the platform executes
+    (`needs_approval`). The statements themselves are in `posting` (a fast path for the
+    postings budget).
     """
     found = posting.books_of(coop.pk, actor.pk if actor is not None else None)
     if actor is not None and (found is None or found[2] != Membership.Role.TREASURER):
@@ -417,6 +485,10 @@ def post_entry(
         line.account.pk if isinstance(line.account, Account) else line.account for line in lines
     }
     checked = _check_lines(posting.accounts(coop.pk, keys), coop, lines)
+    if needs_approval(kind, checked, actor):
+        check_approval(
+            approval, coop, actor, kind, [(a.code, m.ref if m else "", n) for a, n, m in checked]
+        )
     date = date or timezone.now().astimezone(zoneinfo.ZoneInfo(zone)).date()
     if reference and posting.has_reference(coop.pk, reference):
         raise TreasuryError(
@@ -757,9 +829,11 @@ def redeem_shares(
     actor: User | None,
     paid_from: Account | str = "cash",
     date: datetime.date | None = None,
+    approval: ApprovalRequest | None = None,
 ) -> JournalEntry:
     """Pay a member back shares at par, as the statutes allow: the minimum holding stays,
-    unless the member has left the cooperative (then all may go)."""
+    unless the member has left the cooperative (then all may go). An outflow: only the
+    platform posts it, executing the approved request `approval`."""
     books = Books.objects.get(coop_id=member.coop_id)
     shares = _positive_shares(shares)
     if not books.allows_share_redemption:
@@ -782,6 +856,7 @@ def redeem_shares(
         % {"shares": shares, "ref": member.ref},
         date=date,
         kind="share-redemption",
+        approval=approval,
     )
     ShareMovement.objects.create(
         coop_id=member.coop_id,
@@ -897,9 +972,10 @@ def withdraw_savings(
     paid_from: Account | str = "cash",
     date: datetime.date | None = None,
     reference: str = "",
+    approval: ApprovalRequest | None = None,
 ) -> JournalEntry:
-    """Pay a member out of their savings, never beyond their balance (an outflow: the approvals
-    of the cooperative apply before this is called)."""
+    """Pay a member out of their savings, never beyond their balance. An outflow: only the
+    platform posts it, executing the approved request `approval`."""
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise TreasuryError(_("The amount is above zero."), code="amount")
     if -member_balance(member, "member-savings") < amount:
@@ -912,6 +988,7 @@ def withdraw_savings(
         date=date,
         kind="savings-withdrawal",
         reference=reference,
+        approval=approval,
     )
 
 

@@ -179,12 +179,19 @@ def request_approval(
             raise TreasuryError(_("The member holds fewer shares than this."), code="shares")
         amount = shares * par
         planned = [
-            ["member-shares", member.ref, amount],
+            [books.account_for(coop, "member-shares").code, member.ref, amount],
             [books.account_for(coop, paid_from).code, "", -amount],
         ]
     else:
         amount = _positive(amount)
         planned = _planned_lines(coop, operation, amount, member, account, paid_from, lines)
+    if (
+        operation == Operation.SAVINGS_WITHDRAWAL
+        and books.account_for(coop, paid_from).role == "mobile-money"
+    ):
+        from .payments import payment_account  # paid by pay_out once approved: refuse now
+
+        payment_account(coop)
     payload = {"lines": planned, "paid_from": paid_from, "shares": shares}
     fingerprint = hashlib.sha256(
         canonical_json(
@@ -465,12 +472,33 @@ def _decide(request: ApprovalRequest, status: str, now: datetime.datetime) -> Ap
 def _execute(request: ApprovalRequest, now: datetime.datetime) -> ApprovalRequest:
     """Post what everyone agreed to, as the platform, citing the request."""
     coop = request.coop
+    if (
+        request.operation == Operation.SAVINGS_WITHDRAWAL
+        and books.account_for(coop, request.payload["paid_from"]).role == "mobile-money"
+    ):
+        from .payments import pay_out  # booked when the provider confirms the transfer
+
+        payment = pay_out(
+            member=request.member, amount=request.amount, actor=None, approval=request
+        )
+        request.status = Status.PAYING
+        request.decided_at = now
+        request.save(update_fields=["status", "decided_at"])
+        audit.record(
+            "treasury.approval_paying",
+            _subject(request),
+            {"coop": coop.slug, "request": request.pk, "payment": str(payment.uid)},
+            None,
+            audience=coop,
+        )
+        return request
     if request.operation == Operation.SHARE_REDEMPTION:
         entry = books.redeem_shares(
             member=request.member,
             shares=request.payload["shares"],
             actor=None,
             paid_from=request.payload["paid_from"],
+            approval=request,
         )
     else:
         members = {
@@ -488,7 +516,14 @@ def _execute(request: ApprovalRequest, now: datetime.datetime) -> ApprovalReques
             ],
             narration=request.narration,
             kind=request.operation,
+            approval=request,
         )
+    return posted(request, entry, now)
+
+
+def posted(request: ApprovalRequest, entry, now: datetime.datetime) -> ApprovalRequest:  # type: ignore[no-untyped-def]
+    """Mark `request` posted as `entry` (also when a mobile-money payout is confirmed)."""
+    coop = request.coop
     request.entry = entry
     request.save(update_fields=["entry"])
     _decide(request, Status.POSTED, now)

@@ -206,7 +206,7 @@ def _withdrawal(coop, treasurer, board, accounts) -> None:
             amount=20_000 * KES,
             narration="School fees, second term (member's request of 9 June)",
             member=accounts[0],
-            paid_from="mobile-money",
+            paid_from="cash",  # no mobile-money account here: paid at the office
         )
     with replay_at(at(2025, 6, 10, 15)):
         approvals.check_request(request=request, actor=board, approve=True, note="Form seen")

@@ -71,6 +71,7 @@ class ApprovalRequest(models.Model):
     class Status(models.TextChoices):
         CHECKING = "checking", _("Waiting for the checkers")
         CONFIRMING = "confirming", _("Waiting for the members drawn")
+        PAYING = "paying", _("Approved, being paid by mobile money")
         POSTED = "posted", _("Approved and posted")
         REFUSED = "refused", _("Refused")
         LAPSED = "lapsed", _("Lapsed (not confirmed in time)")

@@ -23,6 +23,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.db import transaction
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minga import audit
@@ -30,8 +31,9 @@ from minga.channels.models import Payment, PaymentAccount
 from minga.channels.payments import Booking, register_handler, start
 from minga.coops.models import Cooperative
 
-from . import actions, money, permissions
+from . import actions, approvals, money, permissions
 from .models import Books, JournalEntry, MemberAccount
+from .models_members import ApprovalRequest
 
 if TYPE_CHECKING:
     from minga.accounts.models import User
@@ -40,6 +42,7 @@ TreasuryError = actions.TreasuryError
 OWNER = "coop"
 PURPOSES = ("savings", "contribution", "shares")
 Status = Payment.Status
+APPROVAL_PURPOSE = "approval:"  # a payout's purpose: the approved request it executes
 
 
 def owner_of(coop: Cooperative) -> str:
@@ -123,6 +126,7 @@ class Handler:
         self, coop: Cooperative, payment: Payment, amount: int, reference: str
     ) -> Booking:
         member = _member(coop.pk, payment.reference)
+        approval = _approval_of(coop, payment)
         if member is not None:
             try:
                 with transaction.atomic():
@@ -132,7 +136,10 @@ class Handler:
                         actor=None,
                         paid_from="mobile-money",
                         reference=reference,
+                        approval=approval,
                     )
+                    if approval is not None:
+                        approvals.posted(approval, entry, timezone.now())
                 return Booking(Status.POSTED, entry.code)
             except TreasuryError as refused:
                 reason = str(refused.messages[0])
@@ -151,6 +158,19 @@ class Handler:
 
     def failed(self, payment: Payment) -> None:
         """Nothing moved: nothing is booked (the payment keeps the provider's reason)."""
+
+
+def _approval_of(coop: Cooperative, payment: Payment) -> ApprovalRequest | None:
+    """The approved withdrawal a payout was sent for (its purpose names it), locked."""
+    pk = payment.purpose.removeprefix(APPROVAL_PURPOSE)
+    if not payment.purpose.startswith(APPROVAL_PURPOSE) or not pk.isdigit():
+        return None
+    return (
+        ApprovalRequest.objects.select_for_update(of=("self",))
+        .select_related("coop")
+        .filter(coop=coop, pk=int(pk), status=ApprovalRequest.Status.PAYING)
+        .first()
+    )
 
 
 def _already_booked(coop: Cooperative, reference: str) -> Booking:
@@ -180,7 +200,6 @@ def _receive(member: MemberAccount, payment: Payment, amount: int, reference: st
         paid_into="mobile-money",
         reference=reference,
     )
-
 
 
 def register() -> None:
@@ -214,7 +233,7 @@ def add_mobile_money_account(
     return created
 
 
-def _payment_account(coop: Cooperative) -> PaymentAccount:
+def payment_account(coop: Cooperative) -> PaymentAccount:
     found = PaymentAccount.objects.filter(owner=owner_of(coop), is_active=True).first()
     if found is None:
         raise TreasuryError(_("This cooperative takes no mobile money yet."), code="no_account")
@@ -247,7 +266,7 @@ def request_payment(*, member: MemberAccount, amount: int, purpose: str, actor: 
     if purpose not in PURPOSES:
         raise TreasuryError(_("Pay into savings, contributions or shares."), code="purpose")
     books = Books.objects.get(coop_id=member.coop_id)
-    account = _payment_account(member.coop)
+    account = payment_account(member.coop)
     _check_amount(books, account, amount)
     if purpose == "shares" and (books.share_par_value <= 0 or amount % books.share_par_value):
         raise TreasuryError(_("Shares are bought in whole shares at par."), code="amount")
@@ -272,14 +291,34 @@ def request_payment(*, member: MemberAccount, amount: int, purpose: str, actor: 
 
 
 @transaction.atomic
-def pay_out(*, member: MemberAccount, amount: int, actor: User | None) -> Payment:
+def pay_out(
+    *,
+    member: MemberAccount,
+    amount: int,
+    actor: User | None,
+    approval: ApprovalRequest | None = None,
+) -> Payment:
     """Send a member their savings by B2C / MoMo transfer, to their own number; booked once the
-    provider confirms it. Called by the approvals once an outflow is approved (actor None) or
-    by the treasurer; a disbursement is sent once and queried, never repeated."""
+    provider confirms it, as the withdrawal `approval` approved. Only the platform calls it,
+    executing that approved request; a disbursement is sent once and queried, never
+    repeated."""
     if actor is not None:
         permissions.require(actor, member.coop, "keep")
+    if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
+        raise TreasuryError(_("The amount is above zero."), code="amount")
+    actions.check_approval(
+        approval,
+        member.coop,
+        actor,
+        "savings-withdrawal",
+        [
+            (actions.account_for(member.coop, "member-savings").code, member.ref, amount),
+            (actions.account_for(member.coop, "mobile-money").code, "", -amount),
+        ],
+    )
+    assert approval is not None  # checked above
     books = Books.objects.get(coop_id=member.coop_id)
-    account = _payment_account(member.coop)
+    account = payment_account(member.coop)
     _check_amount(books, account, amount)
     if -actions.member_balance(member, "member-savings") < amount:
         raise TreasuryError(_("The member's savings are less than this amount."), code="balance")
@@ -289,7 +328,7 @@ def pay_out(*, member: MemberAccount, amount: int, actor: User | None) -> Paymen
         phone=_own_phone(member),
         amount=amount,
         reference=member.ref,
-        purpose="savings-withdrawal",
+        purpose=f"{APPROVAL_PURPOSE}{approval.pk}",
     )
     audit.record(
         "treasury.payout_requested",

@@ -10,11 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from minga.coops.models import Cooperative, Membership
 
-from . import actions, permissions, queries, reports
+from . import actions, approvals, permissions, queries, reports
 from .forms import (
     AccountForm,
     EntryForm,
@@ -26,6 +27,7 @@ from .forms import (
     TransferForm,
 )
 from .models import Account, Books, FiscalYear, JournalEntry, Line, MemberAccount, Period
+from .models_members import Operation
 
 
 def _day(request, name: str) -> datetime.date | None:
@@ -126,21 +128,22 @@ def entry_new(request, slug):
         data = form.cleaned_data
         try:
             amount = actions.parse_amount(books, data["amount"])
-            entry = actions.post_entry(
+            approvals.request_approval(
                 coop=books.coop,
                 actor=request.user,
+                operation=Operation.MANUAL,
+                amount=amount,
                 lines=[
                     actions.debit(data["debit"], amount),
                     actions.credit(data["credit"], amount),
                 ],
                 narration=data["narration"],
-                date=data["date"],
-                reference=data["reference"],
             )
         except ValidationError as error:
             form.add_error(None, error)
         else:
-            return redirect("treasury:entry-detail", slug, entry.pk)
+            messages.success(request, WAITING)
+            return redirect("treasury:approvals", slug)
     status = 400 if form.errors else 200
     return render(request, "treasury/entry_new.html", {"books": books, "form": form}, status=status)
 
@@ -364,6 +367,9 @@ def my_statement(request, slug):
     return redirect("treasury:member-statement", slug, member.ref)
 
 
+WAITING = gettext_lazy(
+    "Your request is waiting for the checkers' approval: it is posted once everyone agreed."
+)
 OPERATIONS = {
     "savings": lambda m, n, via, **kw: actions.receive_from_member(
         member=m, amount=n, purpose="savings", paid_into=via, **kw
@@ -371,10 +377,9 @@ OPERATIONS = {
     "contribution": lambda m, n, via, **kw: actions.receive_from_member(
         member=m, amount=n, purpose="contribution", paid_into=via, **kw
     ),
-    "withdrawal": lambda m, n, via, **kw: actions.withdraw_savings(
-        member=m, amount=n, paid_from=via, **kw
-    ),
 }
+# Outflows: the treasurer's form prepares a request for the checkers (`approvals`).
+OUTFLOWS = {"withdrawal": Operation.SAVINGS_WITHDRAWAL, "redeem": Operation.SHARE_REDEMPTION}
 
 
 @login_required
@@ -386,12 +391,48 @@ def member_operation(request, slug, ref):
     try:
         if not form.is_valid():
             raise ValidationError(list(form.errors.values())[0])
+        if form.cleaned_data["operation"] in OUTFLOWS:
+            _request_outflow(books, member, request.user, form.cleaned_data)
+            messages.success(request, WAITING)
+            return redirect("treasury:approvals", slug)
         _operate(books, member, request.user, form.cleaned_data)
     except ValidationError as error:
         _errors(request, error)
     else:
         messages.success(request, _("Posted."))
     return redirect("treasury:member-statement", slug, ref)
+
+
+def _shares(text: str) -> int:
+    try:
+        return int(text)
+    except ValueError:
+        raise ValidationError(_("The number of shares is a whole number above zero.")) from None
+
+
+def _request_outflow(books, member, actor, data) -> None:
+    operation = OUTFLOWS[data["operation"]]
+    if operation == Operation.SHARE_REDEMPTION:
+        shares, amount = _shares(data["amount"]), 0
+        narration = _("Redemption of %(shares)s shares by %(ref)s") % {
+            "shares": shares,
+            "ref": member.ref,
+        }
+    else:
+        shares, amount = 0, actions.parse_amount(books, data["amount"])
+        narration = _("Savings withdrawal by %(ref)s") % {"ref": member.ref}
+    if data["reference"]:
+        narration = f"{narration} ({data['reference']})"
+    approvals.request_approval(
+        coop=books.coop,
+        actor=actor,
+        operation=operation,
+        amount=amount,
+        shares=shares,
+        member=member,
+        paid_from=data["via"],
+        narration=narration,
+    )
 
 
 def _operate(books, member, actor, data) -> None:
@@ -402,15 +443,8 @@ def _operate(books, member, actor, data) -> None:
             member, amount, via, actor=actor, date=date, reference=data["reference"]
         )
         return
-    try:
-        shares = int(data["amount"])
-    except ValueError:
-        raise ValidationError(_("The number of shares is a whole number above zero.")) from None
-    if operation == "buy":
-        actions.buy_shares(member=member, shares=shares, actor=actor, paid_into=via, date=date,
-                           reference=data["reference"])  # fmt: skip
-    else:
-        actions.redeem_shares(member=member, shares=shares, actor=actor, paid_from=via, date=date)
+    actions.buy_shares(member=member, shares=_shares(data["amount"]), actor=actor, paid_into=via,
+                       date=date, reference=data["reference"])  # fmt: skip
 
 
 @login_required

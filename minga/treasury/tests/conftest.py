@@ -91,3 +91,48 @@ def other_account(books, coop, other_member) -> MemberAccount:
 @pytest.fixture
 def treasurer_client(client, treasurer):
     return client_for(client, treasurer)
+
+
+def approved(coop, maker, lines, narration, operation="manual", **extra):
+    """A request of `maker`'s for `lines`, approved by one of the board (recorded as the
+    checkers' action would), not yet posted: what the platform executes."""
+    from django.utils import timezone
+
+    from minga.treasury import approvals
+    from minga.treasury.models_members import ApprovalCheck
+
+    amount = extra.pop("amount", sum(line.amount for line in lines if line.amount > 0))
+    request = approvals.request_approval(
+        coop=coop,
+        actor=maker,
+        operation=operation,
+        amount=amount,
+        narration=narration,
+        lines=lines,
+        **extra,
+    )
+    board = (
+        Membership.objects.filter(
+            coop=coop, role__in=[Membership.Role.BOARD, Membership.Role.ADMIN]
+        )
+        .exclude(person=maker)
+        .first()
+    )
+    ApprovalCheck.objects.create(
+        request=request, checker=board.person, approved=True, created_at=timezone.now()
+    )
+    return request
+
+
+def post_approved(coop, maker, lines, narration, **options):
+    """A manual entry, approved, posted by the platform executing its request."""
+    from django.utils import timezone
+
+    from minga.treasury import approvals
+
+    request = approved(coop, maker, lines, narration)
+    entry = actions.post_entry(
+        coop=coop, actor=None, lines=lines, narration=narration, approval=request, **options
+    )
+    approvals.posted(request, entry, timezone.now())
+    return entry

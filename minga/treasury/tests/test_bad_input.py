@@ -12,6 +12,8 @@ from minga.treasury import actions
 from minga.treasury.actions import TreasuryError
 from minga.treasury.models import JournalEntry, Period, ShareMovement
 
+from .conftest import approved
+
 pytestmark = pytest.mark.django_db
 
 
@@ -126,12 +128,18 @@ def test_the_transfer_form_names_the_unknown_member(
     assert "No member of this cooperative has the reference" in response.content.decode()
 
 
-def test_redemption_keeps_the_minimum_holding(books, treasurer, member_account):
+def test_redemption_keeps_the_minimum_holding(books, coop, treasurer, member_account):
     actions.buy_shares(member=member_account, shares=3, actor=treasurer)
-    with pytest.raises(TreasuryError) as error:
-        actions.redeem_shares(member=member_account, shares=2, actor=treasurer)
-    assert error.value.code == "minimum_holding"
-    actions.redeem_shares(member=member_account, shares=1, actor=treasurer)
+    for shares in (2, 1):
+        request = approved(coop, treasurer, [], f"{shares} back", operation="share-redemption",
+                           member=member_account, shares=shares, amount=0)  # fmt: skip
+        if shares == 2:
+            with pytest.raises(TreasuryError) as error:
+                actions.redeem_shares(member=member_account, shares=2, actor=None,
+                                      approval=request)  # fmt: skip
+            assert error.value.code == "minimum_holding"
+        else:
+            actions.redeem_shares(member=member_account, shares=1, actor=None, approval=request)
     assert actions.shares_held(member_account) == 2
 
 

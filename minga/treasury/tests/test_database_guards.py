@@ -13,16 +13,15 @@ from minga.treasury import actions, verify
 from minga.treasury.actions import credit, debit
 from minga.treasury.models import Account, FiscalYear, JournalEntry, Line
 
+from .conftest import post_approved
+
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
 def entry(books, coop, treasurer):
-    return actions.post_entry(
-        coop=coop,
-        actor=treasurer,
-        lines=[debit("cash", 1000), credit("4900", 1000)],
-        narration="Sale of old chairs",
+    return post_approved(
+        coop, treasurer, [debit("cash", 1000), credit("4900", 1000)], "Sale of old chairs"
     )
 
 

@@ -23,6 +23,8 @@ from minga.treasury import actions, dividends
 from minga.treasury.actions import TreasuryError
 from minga.treasury.models import Allocation, FiscalYear
 
+from .conftest import post_approved
+
 pytestmark = pytest.mark.django_db
 AGM = datetime.datetime(2027, 2, 10, 9, 0, tzinfo=datetime.UTC)
 
@@ -31,11 +33,11 @@ AGM = datetime.datetime(2027, 2, 10, 9, 0, tzinfo=datetime.UTC)
 def closed_year(books, coop, treasurer, member_account, other_account):
     actions.buy_shares(member=member_account, shares=10, actor=treasurer)
     actions.buy_shares(member=other_account, shares=5, actor=treasurer)
-    actions.post_entry(
-        coop=coop,
-        actor=treasurer,
-        lines=[actions.debit("cash", 50_000_000), actions.credit("fees", 50_000_000)],
-        narration="Fees of the year",
+    post_approved(
+        coop,
+        treasurer,
+        [actions.debit("cash", 50_000_000), actions.credit("fees", 50_000_000)],
+        "Fees of the year",
     )
     day = datetime.date(2026, 3, 16)
     for account, value in ((member_account, 300_000), (other_account, 100_000)):

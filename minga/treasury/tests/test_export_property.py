@@ -19,6 +19,8 @@ from minga.treasury import actions, beancount, queries
 from minga.treasury.actions import LineSpec
 from minga.treasury.models import Account, JournalEntry, MemberAccount
 
+from .conftest import post_approved
+
 pytestmark = pytest.mark.django_db
 
 
@@ -75,10 +77,8 @@ def test_bean_check_accepts_the_export_with_daily_assertions(
 
 
 def test_the_command_writes_the_file(books, coop, treasurer, tmp_path):
-    actions.post_entry(
-        coop=coop, actor=treasurer, narration="Rent", lines=[
-            actions.debit("5100", 20_000), actions.credit("cash", 20_000)],
-    )  # fmt: skip
+    post_approved(coop, treasurer, [actions.debit("5100", 20_000), actions.credit("cash", 20_000)],
+                  "Rent")  # fmt: skip
     target = tmp_path / "books.beancount"
     call_command("treasury", "export", "--coop", coop.slug, "--format", "beancount",
                  "--output", str(target))  # fmt: skip
@@ -121,9 +121,9 @@ def test_any_postings_and_reversals_keep_the_books_balanced_and_the_export_equal
     for kind, value in steps:
         if kind == "post":
             left, right, amount, pick, day = value
-            entry = actions.post_entry(
-                coop=coop, actor=treasurer, narration="Property", date=day,
-                lines=[line(left, amount, pick), line(right, -amount, pick + 1)],
+            entry = post_approved(
+                coop, treasurer, [line(left, amount, pick), line(right, -amount, pick + 1)],
+                "Property", date=day,
             )  # fmt: skip
             posted.append(entry)
         elif posted:

@@ -181,13 +181,22 @@ def test_a_member_without_a_verified_phone_is_told_so(paybill, other_account, ot
 
 
 def test_a_payout_is_booked_when_the_provider_confirms_it(
-    client, paybill, member_account, member, treasurer, run_tasks
+    client, paybill, member_account, member, treasurer, checker, run_tasks
 ):
+    from minga.treasury import approvals
+
     actions.receive_from_member(member=member_account, amount=5000_00, purpose="savings",
                                 actor=treasurer, paid_into="mobile-money")  # fmt: skip
     User.objects.filter(pk=member.pk).update(phone="+254712345674")  # no result ever comes
     member_account.membership.person.refresh_from_db()
-    payment = payments.pay_out(member=member_account, amount=2000_00, actor=treasurer)
+    request = approvals.request_approval(
+        coop=member_account.coop, actor=treasurer, operation="savings-withdrawal",
+        amount=2000_00, member=member_account, paid_from="mobile-money", narration="Fees",
+    )  # fmt: skip
+    request = approvals.check_request(request=request, actor=checker, approve=True)
+    assert request.status == "paying" and request.entry is None  # sent, not yet booked
+    payment = Payment.objects.get(direction="out")
+    assert payment.amount == 2000_00
     replay(client, run_tasks)
     assert Payment.objects.get().status == "pending"
     from minga.channels.payments import inbox
@@ -198,16 +207,23 @@ def test_a_payout_is_booked_when_the_provider_confirms_it(
     assert payment.status == "posted"
     assert actions.member_balance(member_account, "member-savings") == -3000_00
     assert JournalEntry.objects.filter(kind="savings-withdrawal").count() == 1
+    request.refresh_from_db()
+    assert request.status == "posted" and request.entry.kind == "savings-withdrawal"
 
 
-def test_only_the_treasurer_pays_out_and_never_beyond_savings(
+def test_nobody_pays_out_without_an_approved_request(
     paybill, member_account, member, treasurer, checker
 ):
+    actions.receive_from_member(member=member_account, amount=5000_00, purpose="savings",
+                                actor=treasurer, paid_into="mobile-money")  # fmt: skip
+    User.objects.filter(pk=member.pk).update(phone="+254712345674")
     with pytest.raises(PermissionDenied):
         payments.pay_out(member=member_account, amount=100_00, actor=checker)
-    with pytest.raises(actions.TreasuryError):
-        payments.pay_out(member=member_account, amount=100_00, actor=treasurer)
-    assert not Payment.objects.exists()
+    for actor in (treasurer, None):
+        with pytest.raises(actions.TreasuryError) as refused:
+            payments.pay_out(member=member_account, amount=100_00, actor=actor)
+        assert refused.value.code == "needs_approval"
+    assert not Payment.objects.filter(direction="out").exists()
 
 
 def test_only_the_treasurer_registers_a_short_code(books, member, checker, provider):

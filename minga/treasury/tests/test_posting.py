@@ -6,21 +6,22 @@ import pytest
 from django.core.exceptions import PermissionDenied
 
 from minga import audit
+from minga.coops.models import Membership
 from minga.treasury import actions
 from minga.treasury.actions import TreasuryError, credit, debit
 from minga.treasury.models import DailyBalance, JournalEntry, Line, MemberBalance
+
+from .conftest import post_approved
 
 pytestmark = pytest.mark.django_db
 
 
 def post(coop, actor, amount=1000, **options):
-    return actions.post_entry(
-        coop=coop,
-        actor=actor,
-        lines=[debit("cash", amount), credit("4900", amount)],
-        narration="Sale of old chairs",
-        **options,
-    )
+    """A manual entry: prepared by `actor`, approved, posted by the platform."""
+    lines = [debit("cash", amount), credit("4900", amount)]
+    if actor is None:
+        actor = Membership.objects.get(coop=coop, role=Membership.Role.TREASURER).person
+    return post_approved(coop, actor, lines, "Sale of old chairs", **options)
 
 
 def test_it_numbers_entries_without_gaps_and_chains_their_hashes(books, coop, treasurer):
