@@ -4,8 +4,11 @@ They are built through actions, as real people would be, so invariants (the foun
 an administrator, memberships have history) hold in every test.
 """
 
+import threading
+
 import pytest
 from django.conf import settings
+from django.db import connection
 from django.utils import translation
 
 from minga.accounts import actions as account_actions
@@ -15,6 +18,32 @@ from minga.coops.models import Membership
 
 # The browser journeys' fixtures (`browser`, `new_page`), shared by every journey.
 pytest_plugins = ["tests.browser.support"]
+
+
+def run_at_once(jobs, *, connections: int = 20, timeout: float = 300) -> list[BaseException]:
+    """Run `jobs` from `connections` threads released together, each with its own database
+    connection (closed at the end); returns what the jobs raised, for the test to assert on.
+    Twenty connections: PostgreSQL's connection limit is shared with other test runs."""
+    start = threading.Barrier(connections)
+    failures: list[BaseException] = []
+    shares = [jobs[i::connections] for i in range(connections)]
+
+    def run(share) -> None:
+        try:
+            start.wait()
+            for job in share:
+                job()
+        except BaseException as error:  # reported by the main thread
+            failures.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run, args=(share,)) for share in shares]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=timeout)
+    return failures
 
 
 @pytest.fixture(autouse=True)

@@ -45,6 +45,11 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
+from bench_audit import (  # the same budget lines and clean stop (bench/ is the script's directory)
+    budget,
+    stop,
+)
+
 ROOT = Path(__file__).resolve().parent.parent
 POSTINGS = 1_000_000
 MEMBERS = 1_000
@@ -294,19 +299,6 @@ def bean_check(path: Path) -> float:
     command = [str(Path(sys.executable).with_name("bean-check")), str(path)]
     subprocess.run(command, capture_output=True, text=True, check=True, timeout=3600)  # noqa: S603
     return time.perf_counter() - started
-
-
-def budget(name: str, figure: float, unit: str, op: str, limit: float) -> bool:
-    """Print a bench/README.md budget line; return whether it passed."""
-    passed = {"<": figure < limit, "<=": figure <= limit, ">=": figure >= limit}[op]
-    print(
-        f"BUDGET {name}: {figure:g} {unit} (budget {op} {limit:g}) {'PASS' if passed else 'FAIL'}"
-    )
-    return passed
-
-
-def stop(signum: int, frame: object) -> None:
-    raise KeyboardInterrupt  # so the temporary directory is removed on SIGTERM too
 
 
 def main() -> int:

@@ -1,12 +1,11 @@
 """Many ballots at once on PostgreSQL: one member, one vote, whatever the number of requests."""
 
 import contextlib
-import threading
 
 import pytest
 from django.db import connection
 
-from conftest import make_person
+from conftest import make_person, run_at_once
 from minga.audit.models import Entry
 from minga.decisions import actions, queries
 from minga.decisions.models import Participation, PendingCommitment
@@ -16,9 +15,6 @@ from .conftest import join, make_poll
 
 SAME_MEMBER = 200
 MEMBERS = 120
-# PostgreSQL's connection limit is shared with other test runs: the requests go through this
-# many connections at once, each thread sending its share back to back.
-CONNECTIONS = 20
 
 
 def needs_postgresql() -> None:
@@ -27,30 +23,6 @@ def needs_postgresql() -> None:
             "row locks only mean something on PostgreSQL: run with "
             "DATABASE_URL=postgres://postgres@127.0.0.1:5432/test"
         )
-
-
-def run_at_once(jobs) -> list[BaseException]:
-    """Run `jobs` from CONNECTIONS threads released together, each with its own connection."""
-    start = threading.Barrier(CONNECTIONS)
-    failures: list[BaseException] = []
-    shares = [jobs[i::CONNECTIONS] for i in range(CONNECTIONS)]
-
-    def run(share) -> None:
-        try:
-            start.wait()
-            for job in share:
-                job()
-        except BaseException as error:  # reported by the main thread
-            failures.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(share,)) for share in shares]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=120)
-    return failures
 
 
 @pytest.mark.postgres

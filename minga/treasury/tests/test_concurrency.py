@@ -1,38 +1,13 @@
 """200 postings at once to one account on PostgreSQL: numbered without gaps, balances exact."""
 
-import threading
-
 import pytest
 from django.db import connection
 
+from conftest import run_at_once
 from minga.treasury import actions, verify
 from minga.treasury.models import DailyBalance, JournalEntry
 
 POSTINGS = 200
-CONNECTIONS = 20  # PostgreSQL's connection limit is shared with other test runs
-
-
-def run_at_once(jobs) -> list[BaseException]:
-    start = threading.Barrier(CONNECTIONS)
-    failures: list[BaseException] = []
-    shares = [jobs[i::CONNECTIONS] for i in range(CONNECTIONS)]
-
-    def run(share) -> None:
-        try:
-            start.wait()
-            for job in share:
-                job()
-        except BaseException as error:  # reported by the main thread
-            failures.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(share,)) for share in shares]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(timeout=300)
-    return failures
 
 
 @pytest.mark.postgres
