@@ -29,10 +29,8 @@ big books for a quick try.
 from __future__ import annotations
 
 import argparse
-import base64
 import datetime
 import importlib
-import os
 import random
 import secrets
 import shutil
@@ -45,10 +43,9 @@ import time
 from decimal import Decimal
 from pathlib import Path
 
-from bench_audit import (  # the same budget lines and clean stop (bench/ is the script's directory)
-    budget,
-    stop,
-)
+# The audit bench's throwaway instance, budget lines and clean stop (bench/ is the script's
+# directory).
+from bench_audit import budget, setup_django, stop
 
 ROOT = Path(__file__).resolve().parent.parent
 POSTINGS = 1_000_000
@@ -61,25 +58,6 @@ P95_BUDGET_MS = 200.0
 BEAN_QUERY_RATIO_BUDGET = 20.0
 BEAN_CHECK_UP_TO = 100_000
 DAY_ONE = datetime.date(2026, 1, 1)
-
-
-def setup_django(var_dir: str) -> None:
-    os.environ.update(
-        DEBUG="0",
-        SECRET_KEY=secrets.token_urlsafe(64),
-        MINGA_MASTER_KEY=base64.b64encode(secrets.token_bytes(32)).decode(),
-        MINGA_VAR_DIR=var_dir,
-        SECURE_SSL_REDIRECT="0",
-        DJANGO_SETTINGS_MODULE="minga.settings",
-    )
-    os.environ.pop("DATABASE_URL", None)
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def make_books(members: int):
