@@ -4,9 +4,12 @@ page's running balances equal to the ones of the whole statement walked from the
 import datetime
 
 import pytest
+from django.utils import timezone
 
-from minga.treasury import actions, queries
+from minga.treasury import actions, approvals, queries
 from minga.treasury.models import Line
+
+from .conftest import approved
 
 pytestmark = pytest.mark.django_db
 
@@ -23,8 +26,15 @@ def history(books, treasurer, member_account, other_account):
         actions.receive_from_member(
             member=member_account, amount=amount, purpose=purpose, actor=treasurer, date=day
         )
-        if n % 4 == 3:
-            actions.withdraw_savings(member=member_account, amount=100, actor=treasurer, date=day)
+        if n % 4 == 3:  # an outflow: posted by the platform from an approved request
+            request = approved(
+                books.coop, treasurer, [], "Withdrawal",
+                operation="savings-withdrawal", member=member_account, amount=100,
+            )  # fmt: skip
+            entry = actions.withdraw_savings(
+                member=member_account, amount=100, actor=None, date=day, approval=request
+            )
+            approvals.posted(request, entry, timezone.now())
         if n % 2:
             actions.receive_from_member(
                 member=other_account, amount=5, purpose="savings", actor=treasurer, date=day
