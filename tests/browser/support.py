@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.cache import caches
 from django.test import Client
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -44,7 +45,12 @@ def browser():
 
 @pytest.fixture
 def new_page(browser: Browser, live_server):
-    """Open a page in a fresh browser context (its own cookies), signed in as `person` if given."""
+    """Open a page in a fresh browser context (its own cookies), signed in as `person` if given.
+
+    Every journey comes from 127.0.0.1: throttle counts left in the shared cache by earlier
+    journeys (its database table outlives each test's flush) would refuse this one's requests,
+    so each journey starts as on a fresh server."""
+    caches["shared"].clear()
     contexts = []
 
     def open_page(person=None, **options) -> Page:
