@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import datetime
 
-from . import actions, notices
+from . import actions, notices, sealed
 
 
 def close_due(now: datetime.datetime) -> str | None:
@@ -15,6 +15,7 @@ def close_due(now: datetime.datetime) -> str | None:
     "pending" until its batch is logged)."""
     closed = actions.close_due_polls(now=now)
     logged = actions.flush_commitments()
+    sealed.retry_pending_wipe()
     if not closed and not logged:
         return None
     names = "".join(f" #{poll.pk}" for poll in closed)

@@ -15,7 +15,7 @@ page: old sealed rows a changed vote replaced leave nothing), the closing runs w
 `make_wipe_durable` runs a truncating checkpoint, which copies the last version of every page
 into the database file and empties the `-wal` file. On PostgreSQL it rewrites the tables that
 held the salt and the sealed ballots (`VACUUM FULL`: new files holding live rows only; the old
-files are unlinked). What no application can reach is listed in `secrecy`.
+files are unlinked), once no transaction that began before the wipe is still open. What no application can reach is listed in `secrecy`.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ import uuid
 from collections.abc import Iterator
 from typing import Any
 
+from django.core.cache import caches
 from django.db import connection
 
 from . import secrecy
@@ -39,6 +40,8 @@ logger = logging.getLogger(__name__)
 # Tables whose old row versions hold a salt, a token or a pending commitment.
 WIPED_MODELS = (Poll, SealedBallot, PendingCommitment)
 CHECKPOINT_TRIES = 10  # a truncating checkpoint waits for readers (busy timeout); this many tries
+WIPE_PENDING = "decisions:wipe-pending"  # shared cache: a wipe not yet durable, retried by close-due
+HORIZON_TRIES = 100  # PostgreSQL: looks, 0.1 s apart, for transactions older than the wipe
 
 
 def open_sealed(poll: Poll) -> Iterator[tuple[uuid.UUID, dict[str, Any], int]]:
@@ -109,9 +112,27 @@ def fast_secure_delete(sender: Any, connection: Any, **kwargs: Any) -> None:
 def make_wipe_durable() -> bool:
     """After a closing (or a cancellation) has committed: push what it wiped out of the engine's
     logs and free space. True when done; False (and a warning) when readers kept a truncating
-    checkpoint from finishing, in which case the next closing or `close-due` round retries."""
+    checkpoint from finishing (SQLite) or a transaction older than the wipe kept its deleted row
+    versions alive (PostgreSQL), in which case each `close-due` round retries until done."""
     if connection.in_atomic_block:
         raise RuntimeError("make_wipe_durable runs after the closing has committed")
+    done = _push_out_of_engine()
+    if done:
+        caches["shared"].delete(WIPE_PENDING)
+    else:
+        caches["shared"].set(WIPE_PENDING, True, None)
+    return done
+
+
+def retry_pending_wipe() -> bool | None:
+    """Each `close-due` round: make the last wipe durable if it could not finish then (in this
+    process or another). None when nothing was waiting."""
+    if not caches["shared"].get(WIPE_PENDING):
+        return None
+    return make_wipe_durable()
+
+
+def _push_out_of_engine() -> bool:
     if connection.vendor == "sqlite":
         with connection.cursor() as cursor:
             for _try in range(CHECKPOINT_TRIES):
@@ -126,6 +147,32 @@ def make_wipe_durable() -> bool:
         quote = connection.ops.quote_name
         tables = ", ".join(quote(model._meta.db_table) for model in WIPED_MODELS)
         with connection.cursor() as cursor:
+            clear = _wait_for_older_snapshots(cursor)
             cursor.execute(f"VACUUM FULL {tables}")  # noqa: S608 (table names)
-        return True
+        if not clear:
+            logger.warning("an older transaction kept the wiped row versions alive after a wipe")
+        return clear
     return True
+
+
+def _wait_for_older_snapshots(cursor: Any) -> bool:
+    """PostgreSQL: wait until no other transaction on this database started before the wipe
+    committed. `VACUUM FULL` copies a deleted row version into the new file while any snapshot
+    that may still see it is open (an autovacuum's ANALYZE of the same tables, a report being
+    read); once every such snapshot has ended, the rewrite leaves none. True when that came to
+    pass within `HORIZON_TRIES` looks; the wait reads `pg_stat_activity`, no lock is taken."""
+    # Every transaction id below the fence had finished when the wipe was visible to us.
+    cursor.execute("SELECT (pg_snapshot_xmax(pg_current_snapshot())::text::bigint % 4294967296)")
+    fence = str(cursor.fetchone()[0])
+    for _try in range(HORIZON_TRIES):
+        cursor.execute(
+            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
+            "AND pid <> pg_backend_pid() AND ("
+            "(backend_xmin IS NOT NULL AND age(backend_xmin) > age(%s::xid)) OR "
+            "(backend_xid IS NOT NULL AND age(backend_xid) > age(%s::xid)))",
+            [fence, fence],
+        )
+        if not cursor.fetchone()[0]:
+            return True
+        time.sleep(0.1)
+    return False
