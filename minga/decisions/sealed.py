@@ -15,7 +15,8 @@ page: old sealed rows a changed vote replaced leave nothing), the closing runs w
 `make_wipe_durable` runs a truncating checkpoint, which copies the last version of every page
 into the database file and empties the `-wal` file. On PostgreSQL it rewrites the tables that
 held the salt and the sealed ballots (`VACUUM FULL`: new files holding live rows only; the old
-files are unlinked), once no transaction that began before the wipe is still open. What no application can reach is listed in `secrecy`.
+files are unlinked), once no transaction that began before the wipe is still open. What no
+application can reach is listed in `secrecy`.
 """
 
 from __future__ import annotations
@@ -40,7 +41,9 @@ logger = logging.getLogger(__name__)
 # Tables whose old row versions hold a salt, a token or a pending commitment.
 WIPED_MODELS = (Poll, SealedBallot, PendingCommitment)
 CHECKPOINT_TRIES = 10  # a truncating checkpoint waits for readers (busy timeout); this many tries
-WIPE_PENDING = "decisions:wipe-pending"  # shared cache: a wipe not yet durable, retried by close-due
+WIPE_PENDING = (
+    "decisions:wipe-pending"  # shared cache: a wipe not yet durable, retried by close-due
+)
 HORIZON_TRIES = 100  # PostgreSQL: looks, 0.1 s apart, for transactions older than the wipe
 
 
