@@ -18,18 +18,21 @@ from minga.credentials import credential, dataintegrity, jsonld
 from minga.credentials.models import Credential
 
 PYLD = jsonld.bundled_loader()  # not the default loader: never the fast path
+# The canonicalisation deadline guards a verifier against costly documents; here it must not
+# decide the comparison on a loaded machine, so both sides get ample time.
+SECONDS = 120.0
 
 
 def _pyld(document) -> str | None:
     try:
-        return jsonld.canonize(document, loader=PYLD)
+        return jsonld.canonize(document, loader=PYLD, seconds=SECONDS)
     except jsonld.CanonicalizationError:
         return None
 
 
 def _canonize(document) -> str | None:
     try:
-        return jsonld.canonize(document)
+        return jsonld.canonize(document, seconds=SECONDS)
     except jsonld.CanonicalizationError:
         return None
 
