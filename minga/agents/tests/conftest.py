@@ -19,6 +19,7 @@ from minga.treasury.tests.conftest import (  # noqa: F401 (fixtures)
     other_member,
     supervisor,
     treasurer,
+    treasurer_client,
 )
 
 PIN = "48265"
