@@ -282,3 +282,23 @@ def test_a_count_that_matches_is_no_exception(funded, agent_person, coop):
 def test_only_the_agent_declares_their_count(funded, treasurer):
     with pytest.raises(PermissionDenied):
         actions.declare_count(agent=funded, actor=treasurer, counted=FLOAT)
+
+
+def test_a_person_cannot_post_an_agent_withdrawal_without_approval(funded, treasurer, saver):
+    with pytest.raises(books.TreasuryError, match="approved"):
+        books.post_entry(
+            coop=funded.coop,
+            actor=treasurer,
+            lines=[books.debit("member-savings", 100, saver), books.credit(funded.account, 100)],
+            narration="Withdrawal",
+            kind="agent-withdrawal",
+        )
+    with pytest.raises(books.TreasuryError, match="approved"):  # nor the platform, from cash
+        books.post_entry(
+            coop=funded.coop,
+            actor=None,
+            lines=[books.debit("member-savings", 100, saver), books.credit("cash", 100)],
+            narration="Withdrawal",
+            kind="agent-withdrawal",
+        )
+    assert savings_of(saver) == SAVINGS
