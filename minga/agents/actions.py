@@ -98,9 +98,7 @@ def agent_of(user, coop: Cooperative) -> Agent | None:  # type: ignore[no-untype
 
 
 def agencies_of(user) -> list[Agent]:  # type: ignore[no-untyped-def]
-    return list(
-        Agent.objects.filter(user=user, active=True).select_related("coop").order_by("pk")
-    )
+    return list(Agent.objects.filter(user=user, active=True).select_related("coop").order_by("pk"))
 
 
 def currency(coop_id: int) -> str:
@@ -388,18 +386,18 @@ def confirm_transaction(
     refused: AgentError | None = None
     with transaction.atomic():
         agent = _locked(txn.agent)
-        txn = AgentTransaction.objects.select_for_update().select_related(
-            "member__membership__person"
-        ).get(pk=txn.pk)
+        txn = (
+            AgentTransaction.objects.select_for_update()
+            .select_related("member__membership__person")
+            .get(pk=txn.pk)
+        )
         _check_agent(agent, actor)
         if txn.agent_id != agent.pk:
             raise PermissionDenied(_("Only the agent can do this."))
         if txn.status != Status.PENDING:
             raise AgentError(_("This transaction is no longer waiting."), code="not_pending")
         if txn.expires_at <= now:
-            raise AgentError(
-                _("This transaction waited too long: start it again."), code="expired"
-            )
+            raise AgentError(_("This transaction waited too long: start it again."), code="expired")
         if pin:
             outcome, _left, _until = delegation.check_voting_pin(
                 person=txn.member.membership.person, pin=pin, now=now
@@ -411,9 +409,7 @@ def confirm_transaction(
                     code="locked",
                 )
             elif outcome == PinCheck.MISSING:
-                refused = AgentError(
-                    _("The member has no PIN: use the SMS code."), code="no_pin"
-                )
+                refused = AgentError(_("The member has no PIN: use the SMS code."), code="no_pin")
         else:
             digest = _code_hash(txn, "".join((code or "").split()))
             right, used = hmac.compare_digest(digest, txn.code_hash), "code"

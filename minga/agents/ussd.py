@@ -101,7 +101,9 @@ class AgentMenu(Screen):
         agent = self.agent
         assert agent is not None  # noqa: S101
         if token in ("1", "2"):
-            return RefPrompt(self.ctx, agent=agent, kind=Kind.DEPOSIT if token == "1" else Kind.WITHDRAWAL)
+            return RefPrompt(
+                self.ctx, agent=agent, kind=Kind.DEPOSIT if token == "1" else Kind.WITHDRAWAL
+            )
         if token == "3":
             return PendingList(self.ctx, agent=agent)
         if token == "4":
@@ -255,7 +257,9 @@ class SecretPrompt(Screen):
         if token == "0":
             return end(_("Cancelled. Nothing was recorded."))
         if not self.ctx.shown(self.show().text):
-            return end(_("The menu changed while you were in it. Nothing was recorded. Dial again."))
+            return end(
+                _("The menu changed while you were in it. Nothing was recorded. Dial again.")
+            )
         secret = {"code": token} if self.by == "code" else {"pin": token}
         try:
             txn = actions.confirm_transaction(
@@ -280,7 +284,10 @@ class CountPrompt(Screen):
 
     def lines(self) -> tuple[list[str], set[int]]:
         currency = actions.currency(self.agent.coop_id)  # type: ignore[union-attr]
-        return [_("Cash count"), _("Cash in hand now (%(currency)s):") % {"currency": currency}], set()
+        return [
+            _("Cash count"),
+            _("Cash in hand now (%(currency)s):") % {"currency": currency},
+        ], set()
 
     def step(self, token: str, last: bool) -> Screen | Reply:
         try:
@@ -299,7 +306,10 @@ class CountPin(PinPrompt):
 
     def lines(self) -> tuple[list[str], set[int]]:
         amount = actions.amount_text(self.agent.coop_id, self.counted)  # type: ignore[union-attr]
-        return [_("Cash count: %(amount)s") % {"amount": amount}, _("Enter your PIN (0 cancels)")], set()
+        return [
+            _("Cash count: %(amount)s") % {"amount": amount},
+            _("Enter your PIN (0 cancels)"),
+        ], set()
 
     def act(self) -> Reply:
         try:

@@ -58,7 +58,9 @@ class StartForm(forms.Form):
 
 
 class ConfirmForm(forms.Form):
-    code = forms.CharField(label=gettext_lazy("The code the member received"), max_length=12, required=False)
+    code = forms.CharField(
+        label=gettext_lazy("The code the member received"), max_length=12, required=False
+    )
     pin = forms.CharField(
         label=gettext_lazy("Or the member's PIN"),
         max_length=12,
@@ -136,8 +138,9 @@ def agents(request, slug):
         "rows": _rows(listed),
         "form": form,
         "can_keep": permissions.can_keep_books(request.user, book.coop),
-        "transactions": AgentTransaction.objects.filter(coop=book.coop)
-        .select_related("agent__user", "member", "entry__fiscal_year")[:50],
+        "transactions": AgentTransaction.objects.filter(coop=book.coop).select_related(
+            "agent__user", "member", "entry__fiscal_year"
+        )[:50],
     }
     return render(request, "agents/agents.html", context, status=400 if form.errors else 200)
 
@@ -191,7 +194,9 @@ def set_active(request, slug, pk):
     book = _books(request.user, slug, "keep")
     found = _agent(book, pk)
     try:
-        actions.set_active(agent=found, actor=request.user, active=request.POST.get("active") == "1")
+        actions.set_active(
+            agent=found, actor=request.user, active=request.POST.get("active") == "1"
+        )
     except ValidationError as error:
         _errors(request, error)
     return redirect("agents:agent", slug, pk)
@@ -318,7 +323,9 @@ def me_count(request, slug):
     try:
         if not form.is_valid():
             raise ValidationError(_("Enter the cash in hand."))
-        counted = books.parse_amount(Books.objects.get(coop=found.coop), form.cleaned_data["counted"])
+        counted = books.parse_amount(
+            Books.objects.get(coop=found.coop), form.cleaned_data["counted"]
+        )
         actions.declare_count(agent=found, actor=request.user, counted=counted)
     except ValidationError as error:
         _errors(request, error)

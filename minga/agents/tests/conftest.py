@@ -4,23 +4,13 @@
 import pytest
 
 from conftest import make_person
-from minga.agents import actions
+from minga.agents import actions as agent_actions
 from minga.coops.models import Membership
 from minga.decisions import delegation
 from minga.treasury import approvals
 from minga.treasury.actions import receive_from_member
-from minga.treasury.tests.conftest import (  # noqa: F401 (fixtures)
-    _frozen_day,
-    books,
-    checker,
-    join,
-    member_account,
-    other_account,
-    other_member,
-    supervisor,
-    treasurer,
-    treasurer_client,
-)
+from minga.treasury.tests.conftest import *  # noqa: F403 (the treasury's personas)
+from minga.treasury.tests.conftest import _frozen_day, join  # noqa: F401 (autouse; helper)
 
 PIN = "48265"
 AGENT_PHONE = "+254712000500"
@@ -43,7 +33,9 @@ def agent_person(coop, owner):
 
 @pytest.fixture
 def agent(books, coop, treasurer, agent_person):
-    return actions.register_agent(coop=coop, actor=treasurer, user=agent_person, phone=AGENT_PHONE)
+    return agent_actions.register_agent(
+        coop=coop, actor=treasurer, user=agent_person, phone=AGENT_PHONE
+    )
 
 
 def approve(movement, checker):
@@ -52,7 +44,9 @@ def approve(movement, checker):
 
 @pytest.fixture
 def funded(agent, treasurer, checker):
-    movement = actions.request_float(agent=agent, actor=treasurer, kind="allocation", amount=FLOAT)
+    movement = agent_actions.request_float(
+        agent=agent, actor=treasurer, kind="allocation", amount=FLOAT
+    )
     approve(movement, checker)
     return agent
 

@@ -13,7 +13,7 @@ from minga.audit.models import Entry
 from minga.channels.models import OutboundMessage
 from minga.treasury import actions as books
 from minga.treasury import statements, verify
-from minga.treasury.models import Account, ApprovalRequest, JournalEntry, WitnessPhone
+from minga.treasury.models import Account, ApprovalRequest, JournalEntry
 
 from .conftest import FLOAT, SAVINGS, approve, code_from
 
@@ -25,9 +25,7 @@ def savings_of(member):
 
 
 def cash_of(coop):
-    return sum(
-        line.amount for line in books.account_for(coop, "cash").lines.all()
-    )
+    return sum(line.amount for line in books.account_for(coop, "cash").lines.all())
 
 
 # --- agents and float ----------------------------------------------------------------------------
@@ -138,18 +136,26 @@ def test_a_withdrawal_confirmed_by_the_member_s_pin_pays_out_of_the_float(
 def test_a_withdrawal_beyond_the_float_is_refused_and_nothing_changes(
     agent, treasurer, checker, agent_person, saver
 ):
-    movement = actions.request_float(agent=agent, actor=treasurer, kind="allocation", amount=1_000_00)
+    movement = actions.request_float(
+        agent=agent, actor=treasurer, kind="allocation", amount=1_000_00
+    )
     approve(movement, checker)
     before = (JournalEntry.objects.count(), OutboundMessage.objects.count())
     with pytest.raises(AgentError, match="float is too small"):
         actions.start_transaction(
-            agent=agent, actor=agent_person, kind="withdrawal", member_ref=saver.ref, amount=1_000_01
+            agent=agent,
+            actor=agent_person,
+            kind="withdrawal",
+            member_ref=saver.ref,
+            amount=1_000_01,
         )
     assert AgentTransaction.objects.count() == 0
     assert (JournalEntry.objects.count(), OutboundMessage.objects.count()) == before
 
 
-def test_pending_withdrawals_count_against_the_float(agent, treasurer, checker, agent_person, saver):
+def test_pending_withdrawals_count_against_the_float(
+    agent, treasurer, checker, agent_person, saver
+):
     approve(
         actions.request_float(agent=agent, actor=treasurer, kind="allocation", amount=1_000_00),
         checker,
@@ -177,7 +183,11 @@ def test_a_withdrawal_beyond_the_member_s_savings_is_refused(funded, agent_perso
 def test_the_refusal_is_translated(funded, agent_person, saver):
     with translation.override("es"), pytest.raises(AgentError) as error:
         actions.start_transaction(
-            agent=funded, actor=agent_person, kind="withdrawal", member_ref=saver.ref, amount=FLOAT + 1
+            agent=funded,
+            actor=agent_person,
+            kind="withdrawal",
+            member_ref=saver.ref,
+            amount=FLOAT + 1,
         )
     assert "agente" in error.value.messages[0]
 
@@ -217,7 +227,11 @@ def test_a_member_without_a_phone_gets_the_code_on_their_witness_phone(
 ):
     with pytest.raises(AgentError, match="witness"):
         actions.start_transaction(
-            agent=funded, actor=agent_person, kind="deposit", member_ref=other_account.ref, amount=100
+            agent=funded,
+            actor=agent_person,
+            kind="deposit",
+            member_ref=other_account.ref,
+            amount=100,
         )
     statements.name_witness(
         member=other_account, actor=other_member, phone="+254712000777", name="Neighbour"
@@ -238,7 +252,9 @@ def test_a_member_without_a_phone_gets_the_code_on_their_witness_phone(
         ("loan", None, 100, "deposit or a withdrawal"),
     ],
 )
-def test_bad_input_is_refused_and_changes_nothing(funded, agent_person, saver, kind, ref, amount, message):
+def test_bad_input_is_refused_and_changes_nothing(
+    funded, agent_person, saver, kind, ref, amount, message
+):
     with pytest.raises(books.TreasuryError, match=message):
         actions.start_transaction(
             agent=funded, actor=agent_person, kind=kind, member_ref=ref or saver.ref, amount=amount
@@ -270,7 +286,13 @@ def test_a_cash_count_records_the_difference_and_reconcile_lists_it(funded, agen
 def test_reconcile_lists_an_agent_holding_float_who_did_not_count(funded, coop):
     day = datetime.date(2026, 3, 16)
     assert reconcile.shortfalls(coop, day) == [
-        {"agent": funded, "account": "1090.1", "expected": FLOAT, "counted": None, "difference": None}
+        {
+            "agent": funded,
+            "account": "1090.1",
+            "expected": FLOAT,
+            "counted": None,
+            "difference": None,
+        }
     ]
 
 

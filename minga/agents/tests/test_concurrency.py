@@ -17,7 +17,9 @@ pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 
 def _postgres():
     if connection.vendor != "postgresql":
-        pytest.skip("row locks only mean something on PostgreSQL: run with DATABASE_URL=postgres://...")
+        pytest.skip(
+            "row locks only mean something on PostgreSQL: run with DATABASE_URL=postgres://..."
+        )
 
 
 def test_withdrawals_at_once_never_overdraw_the_float(
