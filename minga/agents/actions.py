@@ -556,3 +556,30 @@ def declare_count(
         audience=agent.coop,
     )
     return count
+
+
+def expire_due(now: datetime.datetime | None = None) -> int:
+    """Cancel the transactions no member confirmed in time (a scheduled job); how many."""
+    now = now or timezone.now()
+    count = 0
+    due = AgentTransaction.objects.filter(status=Status.PENDING, expires_at__lte=now)
+    for pk in list(due.values_list("pk", flat=True)[:500]):
+        with transaction.atomic():
+            txn = (
+                AgentTransaction.objects.select_for_update()
+                .select_related("agent__coop")
+                .get(pk=pk)
+            )
+            if txn.status != Status.PENDING or txn.expires_at > now:
+                continue
+            txn.status, txn.decided_at = Status.CANCELLED, now
+            txn.save(update_fields=["status", "decided_at"])
+            audit.record(
+                "agents.transaction_expired",
+                _subject(txn.agent),
+                {"coop": txn.agent.coop.slug, "transaction": txn.pk},
+                None,
+                audience=txn.agent.coop,
+            )
+            count += 1
+    return count

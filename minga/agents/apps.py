@@ -8,6 +8,10 @@ class AgentsConfig(AppConfig):
     verbose_name = _("Agents")
 
     def ready(self) -> None:
-        from . import ussd
+        from minga.core import schedule
+
+        from . import actions, ussd
 
         ussd.register()
+        # Transactions no member confirmed in time stop promising the agent's cash.
+        schedule.register("agents.expire-transactions", actions.expire_due, every=60)

@@ -324,3 +324,15 @@ def test_a_person_cannot_post_an_agent_withdrawal_without_approval(funded, treas
             kind="agent-withdrawal",
         )
     assert savings_of(saver) == SAVINGS
+
+
+def test_transactions_not_confirmed_in_time_expire(funded, agent_person, saver):
+    txn = actions.start_transaction(
+        agent=funded, actor=agent_person, kind="withdrawal", member_ref=saver.ref, amount=100_00
+    )
+    assert actions.expire_due() == 0
+    later = timezone.now() + actions.PENDING_FOR
+    assert actions.expire_due(later) == 1
+    txn.refresh_from_db()
+    assert txn.status == "cancelled"
+    assert actions.available(funded) == FLOAT
