@@ -37,7 +37,7 @@ Kind = AgentTransaction.Kind
 
 
 def _label(person: User, now: datetime.datetime) -> str | None:
-    return _("Agent") if actions.agencies_of(person) else None
+    return _("Agent") if Agent.objects.filter(user=person, active=True).exists() else None
 
 
 def _failed(error: Exception) -> Reply:
