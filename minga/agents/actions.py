@@ -387,7 +387,7 @@ def confirm_transaction(
     with transaction.atomic():
         agent = _locked(txn.agent)
         txn = (
-            AgentTransaction.objects.select_for_update()
+            AgentTransaction.objects.select_for_update(of=("self",))
             .select_related("member__membership__person")
             .get(pk=txn.pk)
         )
@@ -566,7 +566,7 @@ def expire_due(now: datetime.datetime | None = None) -> int:
     for pk in list(due.values_list("pk", flat=True)[:500]):
         with transaction.atomic():
             txn = (
-                AgentTransaction.objects.select_for_update()
+                AgentTransaction.objects.select_for_update(of=("self",))
                 .select_related("agent__coop")
                 .get(pk=pk)
             )

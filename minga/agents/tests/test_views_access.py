@@ -144,3 +144,14 @@ def test_too_many_decimals_are_refused(client, funded, agent_person, saver):
     )
     assert "at most 2 decimals" in response.content.decode()
     assert not AgentTransaction.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("language", "title"),
+    [("es", "Mi agencia"), ("fr", "Mon agence"), ("pt", "Minha agência")],
+)
+def test_the_agent_s_page_speaks_their_language(client, funded, agent_person, language, title):
+    client.force_login(agent_person)
+    client.cookies["minga_language"] = language
+    response = client.get(reverse("agents:me", args=[funded.coop.slug]))
+    assert title in response.content.decode()
