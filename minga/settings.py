@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "minga.decisions",
     "minga.credentials",
     "minga.treasury",
+    "minga.agents",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

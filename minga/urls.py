@@ -18,6 +18,7 @@ urlpatterns = [
     path("channels/", include("minga.channels.urls")),
     path("credentials/", include("minga.credentials.urls")),
     path("treasury/", include("minga.treasury.urls")),
+    path("agents/", include("minga.agents.urls")),
     path("admin/", admin.site.urls),
 ]
 

@@ -66,12 +66,18 @@ DIRECT_KINDS = frozenset(
      "closing", "allocation"}
 )  # fmt: skip
 MONEY_ROLES = frozenset({"cash", "bank", "mobile-money"})
+# Entries only the platform posts, once the member whose money it is confirmed them with their
+# code or PIN: a member's cash withdrawal at an agent (minga.agents), paid from a float that was
+# itself allocated through an approved request. Never direct when a person posts them.
+MEMBER_CONFIRMED_KINDS = frozenset({"agent-withdrawal"})
 
 
 def needs_approval(kind: str, checked, actor: User | None) -> bool:  # type: ignore[no-untyped-def]
     """Whether an entry of `kind` with these checked lines waits for an approved request. Money
     already out that the platform books from the provider's confirmation (a payout in suspense)
     and the mirror of an entry already in the books need none."""
+    if kind in MEMBER_CONFIRMED_KINDS and actor is None:
+        return any(amount < 0 and account.role in MONEY_ROLES for account, amount, _m in checked)
     if kind not in DIRECT_KINDS:
         return True
     if kind == "reversal" or (kind == "suspense" and actor is None):

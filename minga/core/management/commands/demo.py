@@ -43,6 +43,7 @@ DEMO_MODULES = [
     "minga.credentials.demo_trainings",
     "minga.identity.demo",
     "minga.treasury.demo",
+    "minga.agents.demo",
 ]
 
 # (key, name, email, phone, preferred language, time zone, languages, skills, roles)
