@@ -12,6 +12,7 @@ import re
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.gzip import gzip_page
@@ -119,7 +120,7 @@ def entry_page(request: HttpRequest, index: str) -> HttpResponse:
     response = render(
         request, "audit/entry_detail.html", pages.entry_context(found, viewer=request.user)
     )
-    response["Vary"] = "Accept, Accept-Language, Cookie"
+    patch_vary_headers(response, ["Accept"])
     return response
 
 
@@ -207,7 +208,7 @@ def entry(request: HttpRequest, index: str) -> HttpResponse:
         data["tlog_proof"] = receipt
     response = JsonResponse(data)
     response["Cache-Control"] = SHORT
-    response["Vary"] = "Accept"
+    patch_vary_headers(response, ["Accept"])
     return response
 
 

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
@@ -183,7 +184,9 @@ def credential_detail(request, uuid):
     """The credential's own URL (its `id`): a page for people, the document for programs."""
     credential = get_credential(request.user, uuid)
     if wants_json(request):
-        return _document_response(credential)
+        response = _document_response(credential)
+        patch_vary_headers(response, ["Accept"])  # one URL, a page or the document
+        return response
     context = paper.context(request, credential)
     context["is_holder"] = is_holder(request.user, credential)
     context["issuer_page"] = identity_page(context["issuer"].get("id"))
@@ -192,7 +195,7 @@ def credential_detail(request, uuid):
         None,
     )
     response = render(request, "credentials/credential_detail.html", context)
-    response["Vary"] = "Accept, Accept-Language, Cookie"
+    patch_vary_headers(response, ["Accept"])
     return response
 
 

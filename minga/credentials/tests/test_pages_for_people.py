@@ -65,6 +65,7 @@ def test_programs_get_the_signed_document(client, issued, query, accept):
         return
     assert response["Content-Type"].startswith("application/ld+json")
     assert response.content.decode() == issued.document
+    assert "Accept" in response["Vary"]  # caches keep the page and the document apart
 
 
 def test_the_verification_result_writes_dates_in_the_reader_s_language(client, issued):
