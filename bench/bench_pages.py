@@ -315,6 +315,7 @@ def get(port: int, path: str, headers: dict[str, str] | None = None):
 
 # Pages of the coop-a-thons, by route; `list_routes` fills in the slugs and ids of the demo.
 EVENT_PAGES = ["", "faq/", "challenges/", "teams/", "how-we-judge/", "results/", "winners/"]
+PEOPLE_PAGES = ["log entry page", "credential page", "verification result"]
 
 
 def list_routes() -> None:
@@ -361,6 +362,21 @@ def list_routes() -> None:
         client = Client()
         client.force_login(member)
         session = client.cookies[settings.SESSION_COOKIE_NAME].value
+    # Pages for people behind routes the walk cannot fill in: a log entry's page, a
+    # credential's page and the result of checking a printed certificate.
+    from minga.audit.models import Entry
+    from minga.credentials import credential as documents
+    from minga.credentials.models import Credential
+
+    last_entry = Entry.objects.order_by("-index").values_list("index", flat=True).first()
+    if last_entry is not None:
+        samples["log entry page"] = [f"/log/entry/{last_entry}"]
+    shown = Credential.objects.filter(status=Credential.Status.ACTIVE).order_by("pk").first()
+    if shown is not None:
+        link = documents.credential_url(shown.uuid)
+        check = urlsplit(documents.verify_url(link, documents.qr_digest(shown.sha256)))
+        samples["credential page"] = [urlsplit(link).path]
+        samples["verification result"] = [f"{check.path}?{check.query}"]
     missing = [route for route, paths in samples.items() if not paths]
     if not session:
         missing.append(f"the demo person {SIGNED_IN_AS} (signed-in pages)")
@@ -390,6 +406,7 @@ def list_routes() -> None:
         json.dumps(
             {
                 "routes": list(dict.fromkeys(plain)),
+                "extra": [path for name in PEOPLE_PAGES for path in samples.get(name, [])],
                 "skipped": skipped,
                 "missing": missing,
                 "languages": [code for code, _name in settings.LANGUAGES],
@@ -487,7 +504,7 @@ class PageWeigher:
 def page_weights(port: int, routes: dict) -> list[str]:
     weigher = PageWeigher(port)
     rows, not_pages = [], []
-    pages = [(path, "") for path in routes["routes"] + EXTRA_PAGES]
+    pages = [(path, "") for path in routes["routes"] + EXTRA_PAGES + routes.get("extra", [])]
     pages += [(path, routes["session"]) for path in SIGNED_IN_PAGES]
     for path, cookie in pages:
         weigher.missing, weigher.external = set(), set()

@@ -88,6 +88,13 @@ class ShownEntry:
     fields: list[Field]
 
     @property
+    def action(self) -> str:
+        """The action in words in the reader's language (the code when it has none)."""
+        from .kinds import label
+
+        return label(self.kind)
+
+    @property
     def has_commitments(self) -> bool:
         return self.actor.is_commitment or any(f.is_commitment for f in self.fields)
 

@@ -12,12 +12,13 @@ import re
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_GET, require_POST
 
-from . import log, note, queries, witness
+from . import log, note, pages, queries, witness
 from .models import Entry
 from .tiles import TilePathError, parse_tile_path
 
@@ -82,9 +83,33 @@ def log_index(request: HttpRequest) -> HttpResponse:
     )
 
 
+def wants_html(request: HttpRequest) -> bool:
+    """Whether a client asked for a page rather than JSON: a browser (text/html preferred to
+    application/json in its Accept header) that did not ask for `?format=`. Anything else
+    (scripts, curl's */*, no Accept at all) keeps the JSON of the log's contract."""
+    if "format" in request.GET:
+        return False
+    html = json_ = 0.0
+    for item in request.headers.get("Accept", "").split(","):
+        kind, *params = (part.strip() for part in item.split(";"))
+        quality = 1.0
+        for param in params:
+            name, _sep, value = param.partition("=")
+            if name.strip() == "q":
+                try:
+                    quality = float(value)
+                except ValueError:
+                    quality = 0.0
+        if kind == "text/html":
+            html = max(html, quality)
+        elif kind == "application/json":
+            json_ = max(json_, quality)
+    return html > 0 and html >= json_
+
+
 @require_GET
 def entry_page(request: HttpRequest, index: str) -> HttpResponse:
-    """One entry for people: its values, commitments and, for those who may, their openings."""
+    """One entry for people (also what `/log/entries/<index>` shows a browser)."""
     try:
         position = _parse_size(index, "index")
     except BadRequest as error:
@@ -92,13 +117,11 @@ def entry_page(request: HttpRequest, index: str) -> HttpResponse:
     found = Entry.objects.filter(index=position).first()
     if found is None:
         return _text(_("There is no entry %(index)s.") % {"index": position}, 404)
-    latest = log.latest_checkpoint()
-    (shown,) = queries.show_entries([found], viewer=request.user)
-    return render(
-        request,
-        "audit/entry_detail.html",
-        {"entry": shown, "checkpoint": latest, "is_proved": latest and position < latest.size},
+    response = render(
+        request, "audit/entry_detail.html", pages.entry_context(found, viewer=request.user)
     )
+    patch_vary_headers(response, ["Accept"])
+    return response
 
 
 @require_GET
@@ -133,8 +156,12 @@ def tile(request: HttpRequest, path: str) -> HttpResponse:
 def entry(request: HttpRequest, index: str) -> HttpResponse:
     """One entry with its inclusion proof and an offline receipt (C2SP tlog-proof).
 
-    `?format=tlog-proof` downloads the receipt alone, ready for the offline verifier.
+    `?format=tlog-proof` downloads the receipt alone, ready for the offline verifier. A browser
+    asking for HTML gets the entry's page instead; `?format=json` (or any Accept but HTML)
+    gets this JSON, unchanged.
     """
+    if wants_html(request):
+        return entry_page(request, index)
     try:
         position = _parse_size(index, "index")
     except BadRequest as error:
@@ -181,6 +208,7 @@ def entry(request: HttpRequest, index: str) -> HttpResponse:
         data["tlog_proof"] = receipt
     response = JsonResponse(data)
     response["Cache-Control"] = SHORT
+    patch_vary_headers(response, ["Accept"])
     return response
 
 

@@ -6,3 +6,10 @@ class CoopsConfig(AppConfig):
     name = "minga.coops"
     label = "coops"
     verbose_name = _("Cooperatives")
+
+    def ready(self) -> None:
+        from minga.audit.subjects import register_subject
+
+        from .subjects import find_coop
+
+        register_subject("coop", find_coop)

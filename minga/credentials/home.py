@@ -49,4 +49,10 @@ def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-u
 def coop_section(coop, user, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
     """The way to a cooperative's reputation and trainings: its public profile, where the
     score is computed from verified credentials (too costly for every visit of this page)."""
-    return {"coop": coop, "trainings": coop.trainings.filter(status=Training.Status.OPEN).count()}
+    from minga.identity.dids import coop_did
+
+    return {
+        "coop": coop,
+        "trainings": coop.trainings.filter(status=Training.Status.OPEN).count(),
+        "did": coop_did(coop),
+    }

@@ -93,7 +93,12 @@ def _fetcher():
 
 
 def pdf(request: Any, credential: Credential) -> bytes:
-    """The printable page as an A4 PDF."""
+    """The printable page as an A4 PDF/UA-1 (tagged) document.
+
+    Tagged so that a screen reader reads it in order, in its language (the page's `lang`),
+    under its title, with the QR code described by its text alternative: a certificate is
+    shown to employers and funders, some of whom read with assistive technology.
+    """
     from weasyprint import HTML
 
     html = render_to_string(
@@ -101,4 +106,5 @@ def pdf(request: Any, credential: Credential) -> bytes:
         {**context(request, credential), "for_pdf": True},
         request=request,
     )
-    return HTML(string=html, url_fetcher=_fetcher(), base_url=documents.absolute("/")).write_pdf()
+    document = HTML(string=html, url_fetcher=_fetcher(), base_url=documents.absolute("/"))
+    return document.write_pdf(pdf_variant="pdf/ua-1")

@@ -102,11 +102,15 @@ class Problem:
             entry["check"] = self.check
         return entry
 
-    def translated(self, gettext: Callable[[str], str]) -> dict[str, Any]:
-        """Like :meth:`as_json`, with the title and detail in the language ``gettext`` speaks."""
+    def translated(
+        self, gettext: Callable[[str], str], show: Callable[[str, Any], Any] | None = None
+    ) -> dict[str, Any]:
+        """Like :meth:`as_json`, with the title and detail in the language ``gettext`` speaks;
+        ``show(name, value)``, when given, writes each parameter for a reader (a date in
+        words rather than as a timestamp)."""
         entry = self.as_json()
         entry["title"] = gettext(self.type.title)
-        entry["detail"] = _fill(gettext(self.template), self.params)
+        entry["detail"] = _fill(gettext(self.template), shown(self.params, show))
         return entry
 
     def with_check(self, check: str) -> Problem:
@@ -114,6 +118,11 @@ class Problem:
 
     def __str__(self) -> str:
         return f"{self.type.title}: {self.detail}"
+
+
+def shown(params: Mapping[str, Any], show: Callable[[str, Any], Any] | None) -> Mapping[str, Any]:
+    """``params`` as ``show`` writes them for a reader (unchanged without ``show``)."""
+    return {name: show(name, value) for name, value in params.items()} if show else params
 
 
 def _fill(template: str, params: Mapping[str, Any]) -> str:

@@ -43,7 +43,7 @@ from minga.identity import didkey, didweb
 from minga.identity.didcore import DidError
 
 from . import dataintegrity, jsonld, statuslist
-from .problems import Problem, gettext_noop, problem
+from .problems import Problem, gettext_noop, problem, shown
 
 __all__ = ["CHECKS", "Check", "Report", "verify_credential"]
 
@@ -98,13 +98,15 @@ class Check:
     def as_json(self) -> dict[str, str]:
         return {"check": self.name, "status": self.status, "detail": self.detail}
 
-    def translated(self, gettext: Callable[[str], str]) -> dict[str, str]:
+    def translated(
+        self, gettext: Callable[[str], str], show: Callable[[str, Any], Any] | None = None
+    ) -> dict[str, str]:
         return {
             "check": self.name,
             "label": gettext(CHECKS[self.name]),
             "status": self.status,
             "status_label": gettext(STATUS_LABELS[self.status]),
-            "detail": _fill(gettext(self.template), self.params),
+            "detail": _fill(gettext(self.template), shown(self.params, show)),
         }
 
 
@@ -149,12 +151,16 @@ class Report:
             "problems": [entry.as_json() for entry in self.problems],
         }
 
-    def translated(self, gettext: Callable[[str], str]) -> dict[str, Any]:
+    def translated(
+        self, gettext: Callable[[str], str], show: Callable[[str, Any], Any] | None = None
+    ) -> dict[str, Any]:
+        """The report in the language ``gettext`` speaks, parameters written by ``show`` (see
+        `Problem.translated`)."""
         return {
             "verified": self.is_valid,
             "credential": self.credential_id,
-            "checks": [check.translated(gettext) for check in self.checks],
-            "problems": [entry.translated(gettext) for entry in self.problems],
+            "checks": [check.translated(gettext, show) for check in self.checks],
+            "problems": [entry.translated(gettext, show) for entry in self.problems],
         }
 
     def _add(

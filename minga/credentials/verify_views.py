@@ -10,11 +10,15 @@ achievement, the issuer and the verdict in the reader's language.
 
 from __future__ import annotations
 
+import re
+import zoneinfo
 from typing import Any
 
 from django import forms
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import formats, timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
@@ -24,6 +28,9 @@ from . import credential as documents
 from .jsonld import MAX_INPUT_BYTES
 from .models import Credential
 from .verification import Report, verify_credential
+from .views import identity_page, wants_json
+
+TIMESTAMP = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}")
 
 
 class VerifyForm(forms.Form):
@@ -98,7 +105,11 @@ def verify(request: HttpRequest) -> HttpResponse:
         form = VerifyForm()
         if check_form.is_valid():
             report, row = _check_paper(check_form.cleaned_data)
-    return render(request, "credentials/verify.html", _context(form, check_form, report, row))
+    if report is not None and wants_json(request):
+        return JsonResponse(report.as_json())  # the same report as `minga credential verify`
+    return render(
+        request, "credentials/verify.html", _context(request, form, check_form, report, row)
+    )
 
 
 def _check_paper(data: dict[str, Any]) -> tuple[Report, Credential | None]:
@@ -112,19 +123,61 @@ def _check_paper(data: dict[str, Any]) -> tuple[Report, Credential | None]:
 
 
 def _context(
-    form: VerifyForm, check_form: CheckForm, report: Report | None, row: Credential | None
+    request: HttpRequest,
+    form: VerifyForm,
+    check_form: CheckForm,
+    report: Report | None,
+    row: Credential | None,
 ) -> dict[str, Any]:
     if report is None:
         return {"form": form, "check_form": check_form}
     credential = report.credential or {}
+    issuer = credential.get("issuer")
+    issuer_did = issuer.get("id") if isinstance(issuer, dict) else issuer
     return {
         "form": form,
         "check_form": check_form,
-        "report": report.translated(gettext),
+        "report": report.translated(gettext, for_reader),
         "summary": checking.summary(report, row),
-        "valid_from": _text(credential.get("validFrom")),
+        "valid_from": _moment(credential.get("validFrom")),
+        "valid_until": _moment(credential.get("validUntil")),
+        "issuer_did": _text(issuer_did),
+        "issuer_page": identity_page(issuer_did),
+        "json_query": _json_query(request),
     }
 
 
 def _text(value: object) -> str:
     return value[:300] if isinstance(value, str) else ""
+
+
+def _moment(value: object) -> Any:
+    """An aware datetime from a credential's timestamp, or None."""
+    if not (isinstance(value, str) and TIMESTAMP.match(value)):
+        return None
+    try:
+        moment = parse_datetime(value[:64])
+    except ValueError:
+        return None
+    return moment if moment is not None and timezone.is_aware(moment) else None
+
+
+def for_reader(name: str, value: Any) -> Any:
+    """A check's parameter as a reader reads it: a timestamp as a date and time in words in
+    the reader's language and zone (naming the zone), anything else as it is."""
+    moment = _moment(value)
+    if moment is None:
+        return value
+    zone = timezone.get_current_timezone()
+    local = formats.date_format(timezone.localtime(moment, zone), "DATETIME_FORMAT")
+    return f"{local} ({zone.key if isinstance(zone, zoneinfo.ZoneInfo) else zone})"
+
+
+def _json_query(request: HttpRequest) -> str:
+    """The query string of this check with `format=json`, for a GET check (a POSTed file has
+    no address to repeat)."""
+    if request.method != "GET" or not request.GET:
+        return ""
+    query = request.GET.copy()
+    query["format"] = "json"
+    return query.urlencode()

@@ -6,10 +6,13 @@ from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils.cache import patch_vary_headers
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_GET
+
+from minga import audit
 
 from . import actions, paper, queries
 from .credential import credential_url
@@ -149,13 +152,30 @@ def achievement_issue(request, uuid):
     )
 
 
+def identity_page(did: object) -> str:
+    """The page of the cooperative a DID of this instance names (`did:web:<host>:coops:<slug>`),
+    for people, who are better served by it than by its `did.json`; "" for any other DID."""
+    from minga.coops.models import Cooperative
+    from minga.identity import dids
+
+    path = dids.local_path(did) if isinstance(did, str) and did.startswith("did:web:") else None
+    if not path or len(path) != 2 or path[0] != "coops":
+        return ""
+    coop = Cooperative.objects.filter(slug=path[1]).only("slug").first()
+    return coop.get_absolute_url() if coop else ""
+
+
 def credential_path(credential: Credential) -> str:
     from django.urls import reverse
 
     return reverse("credentials:detail", args=[credential.uuid])
 
 
-def _wants_json(request) -> bool:
+def wants_json(request) -> bool:
+    """A program asking for JSON (`?format=json`, or a JSON type and no HTML in its Accept
+    header) rather than a person's browser."""
+    if request.GET.get("format") == "json":
+        return True
     accept = request.headers.get("Accept", "")
     return any(kind in accept for kind in JSON_TYPES) and "text/html" not in accept
 
@@ -163,11 +183,20 @@ def _wants_json(request) -> bool:
 def credential_detail(request, uuid):
     """The credential's own URL (its `id`): a page for people, the document for programs."""
     credential = get_credential(request.user, uuid)
-    if _wants_json(request):
-        return _document_response(credential)
+    if wants_json(request):
+        response = _document_response(credential)
+        patch_vary_headers(response, ["Accept"])  # one URL, a page or the document
+        return response
     context = paper.context(request, credential)
     context["is_holder"] = is_holder(request.user, credential)
-    return render(request, "credentials/credential_detail.html", context)
+    context["issuer_page"] = identity_page(context["issuer"].get("id"))
+    context["issuance"] = next(
+        audit.entries(kind="credential.issue", subject_prefix=f"credential:{credential.uuid}"),
+        None,
+    )
+    response = render(request, "credentials/credential_detail.html", context)
+    patch_vary_headers(response, ["Accept"])
+    return response
 
 
 def _withheld_response(credential: Credential) -> HttpResponse:

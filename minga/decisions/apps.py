@@ -8,6 +8,12 @@ class DecisionsConfig(AppConfig):
     verbose_name = _("Decisions")
 
     def ready(self) -> None:
+        from minga.audit.subjects import register_subject
+
+        from .subjects import find_poll
+
+        register_subject("poll", find_poll)
+
         from django.db.backends.signals import connection_created
 
         from . import sealed

@@ -8,6 +8,12 @@ class EventsConfig(AppConfig):
     verbose_name = _("Events")
 
     def ready(self) -> None:
+        from minga.audit.subjects import register_subject
+
+        from .subjects import find_event
+
+        register_subject("event", find_event)
+
         from minga.core import schedule
 
         from . import jobs

@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from minga import audit
 from minga.accounts.models import User
-from minga.audit import commitments, log
+from minga.audit import commitments, kinds, log
 from minga.audit.models import Entry
 from minga.audit.tiles import TILE_WIDTH, tile_path
 from minga.coops import actions as coop_actions
@@ -90,6 +90,13 @@ def _public_texts(client) -> dict[str, str]:
     return texts
 
 
+def _without_action_names(text: str) -> str:
+    text = text.lower()
+    for words in kinds.KINDS.values():
+        text = text.replace(words.lower(), "")
+    return text
+
+
 def test_it_shows_the_public_no_members_only_value(demo, client) -> None:
     kinds = set(Entry.objects.values_list("kind", flat=True))
     assert {"discussion.started", "poll.opened", "membership.changed"} <= kinds
@@ -101,7 +108,8 @@ def test_it_shows_the_public_no_members_only_value(demo, client) -> None:
         leaked = sorted(value for value in secrets if value in text)
         assert not leaked, f"{where} shows {leaked}"
         assert not re.search(r"person:[0-9]", text), f"{where} names a person"
-        assert "suspended" not in text.lower(), f"{where} shows a membership status"
+        # The log's own words for public actions ("Credential suspended") are not a status.
+        assert "suspended" not in _without_action_names(text), f"{where} shows a membership status"
     for entry in Entry.objects.all():
         body = json.loads(bytes(entry.body))
         assert not entry.subject.startswith("person:")

@@ -47,3 +47,39 @@ def test_the_printable_page_shows_a_revocation(client, issued, owner):
     actions.revoke_credential(credential=issued, reason="Issued in error.", actor=owner)
     html = client.get(reverse("credentials:print", args=[issued.uuid])).content.decode()
     assert "Revoked" in html and "Issued in error." in html
+
+
+def _structure(node, found):
+    """Every (role, alt text) of the structure tree below `node`, depth first."""
+    node = node.get_object()
+    if node.get("/S") is not None:
+        found.append((str(node["/S"]), node.get("/Alt")))
+    kids = node.get("/K")
+    kids = kids if isinstance(kids, list) else [kids]
+    for kid in kids:
+        kid = kid.get_object() if hasattr(kid, "get_object") else kid
+        if hasattr(kid, "get"):
+            _structure(kid, found)
+    return found
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_the_pdf_is_tagged_with_its_language_title_and_alt_text(client, issued, language):
+    import io
+
+    from pypdf import PdfReader
+
+    response = client.get(
+        reverse("credentials:pdf", args=[issued.uuid]), HTTP_ACCEPT_LANGUAGE=language
+    )
+    reader = PdfReader(io.BytesIO(response.content))
+    catalog = reader.trailer["/Root"]
+    assert catalog["/Lang"] == language
+    assert catalog["/MarkInfo"]["/Marked"]
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert reader.metadata.title.startswith("Bookkeeping basics")
+    tags = _structure(catalog["/StructTreeRoot"], [])
+    roles = [role for role, _alt in tags]
+    assert "/H1" in roles and "/P" in roles
+    figures = [alt for role, alt in tags if role == "/Figure"]
+    assert figures and all(figures), "every figure (the QR code) has a text alternative"
