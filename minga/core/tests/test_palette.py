@@ -12,7 +12,7 @@ from django.conf import settings
 
 STYLESHEET = Path(settings.BASE_DIR) / "minga" / "static" / "minga.css"
 AA_TEXT = 4.5  # normal-size text
-AA_NON_TEXT = 3.0  # focus rings, field borders, the bars of a chart
+AA_NON_TEXT = 3.0  # focus rings, field borders, the name mark
 
 # (text, background): every way the stylesheet puts one on the other.
 TEXT_PAIRS = [
