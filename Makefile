@@ -15,7 +15,7 @@ comma := ,
 DEMO_ENV := DEBUG=1 MINGA_PUBLIC_URL=$(DEMO_URL) DATABASE_URL=$(DEMO_DB) \
 	ALLOWED_HOSTS=$(or $(ALLOWED_HOSTS),$(HOST)$(comma)127.0.0.1$(comma)localhost)
 
-.PHONY: demo test test-fast bench lint messages install browser clean
+.PHONY: demo test test-fast bench lint messages install browser clean screenshots
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "Minga needs Python 3.12 or newer (python3.13 / python3.12 on PATH)."; exit 1; }
@@ -57,6 +57,12 @@ test: install browser
 
 test-fast: install
 	$(BIN)/pytest -x -q -m "not browser"
+
+# docs/screenshots/: the ten main pages of the demo at 360 px and 1280 px, shot by the
+# browser tests' machinery (tests/browser/test_screenshots.py; loading the demo takes minutes).
+screenshots: install browser
+	rm -f docs/screenshots/*.png
+	MINGA_SCREENSHOTS=$(CURDIR)/docs/screenshots $(BIN)/pytest -q tests/browser/test_screenshots.py
 
 # The budgets are measured on CPython built as servers run it (profile-guided, link-time
 # optimised): bin/optimised-python builds one once per machine (about 20 minutes). Where it

@@ -112,6 +112,11 @@ def foundation_url_names() -> set[str]:
 
 @pytest.fixture
 def world(owner, member, coop) -> dict[str, object]:
+    return make_world(owner, member, coop)
+
+
+def make_world(owner, member, coop) -> dict[str, object]:
+    """What the table's arguments name; the phone layout test builds the same."""
     invitation = coop_actions.create_invitation(
         coop=coop, actor=owner, role=Membership.Role.MEMBER, base_url="http://testserver"
     )

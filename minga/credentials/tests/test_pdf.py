@@ -1,5 +1,7 @@
 """The printable certificate and its PDF."""
 
+from pathlib import Path
+
 import pytest
 from django.urls import reverse
 
@@ -31,7 +33,22 @@ def test_it_renders_a_pdf_certificate(client, issued):
 def test_the_printable_page_names_the_recipient_and_carries_the_qr_code(client, issued):
     html = client.get(reverse("credentials:print", args=[issued.uuid])).content.decode()
     assert "Coop Member" in html and "Bookkeeping basics" in html
-    assert "<svg" in html and "@page" in html
+    assert "<svg" in html
+
+
+def test_the_printable_page_is_styled_by_the_sites_stylesheet(client, issued):
+    """The content security policy refuses inline styles: the page links the stylesheet,
+    whose print rules lay the certificate out on A4 landscape."""
+    from django.conf import settings
+    from django.contrib.staticfiles import finders
+
+    response = client.get(reverse("credentials:print", args=[issued.uuid]))
+    html = response.content.decode()
+    assert "<style" not in html and "style=" not in html
+    assert "/minga.css" in html and 'class="printable"' in html
+    assert settings.SECURE_CSP["style-src"] == [settings.SECURE_CSP["default-src"][0]]
+    stylesheet = Path(finders.find("minga.css")).read_text()
+    assert "@page certificate{size:A4 landscape" in stylesheet and "@media print{" in stylesheet
 
 
 def test_the_pdf_fetches_nothing_it_is_not_meant_to(issued, rf):

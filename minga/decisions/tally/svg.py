@@ -5,7 +5,8 @@
 written out), and a single bar chart for one-round methods. `bar_chart(labels, values, title)`
 draws one round. Both return a string to put inline in a page (mark it safe in a template:
 every text is escaped here). Each SVG has a `<title>` and a `<desc>` that says the outcome in
-words, is `role="img"`, scales to its container (`width="100%"` with a viewBox) and uses only
+words, is `role="img"`, is drawn narrow enough for a 320 px phone at its own size (names wrap
+above their bars, never cut; a page may enlarge it, never shrink its 12 px text) and uses only
 presentation attributes, so a strict content security policy allows it. The few words a
 chart writes come from `WORDS`; pass `words=` translated ones (this module cannot translate).
 """
@@ -13,20 +14,23 @@ chart writes come from `WORDS`; pass `words=` translated ones (this module canno
 from __future__ import annotations
 
 import itertools
+import textwrap
 from collections.abc import Sequence
 from decimal import Decimal
 from html import escape
 
 from .model import Result, Round, Tally
 
-WIDTH = 640
-LABEL = 200  # width of the name column
-VALUE = 90  # width of the value column
-BAR = WIDTH - LABEL - VALUE - 10
-ROW = 18
-MAX_LABEL = 28  # characters that fit in the name column at 12 px
-HEAD = 24
-COLOURS = {"elected": "#25703a", "continuing": "#3c5f94", "excluded": "#a3a3a3"}
+WIDTH = 300  # drawn at its own size (12 px text) it fits a 320 px phone; pages may enlarge it
+VALUE = 70  # room kept right of the longest bar for its value
+BAR = WIDTH - VALUE
+LINE = 15  # one line of 12 px text
+BAR_HEIGHT = 12
+ROW_GAP = 6
+CHARS = 44  # characters of 12 px text that fit in a line: longer names wrap, never cut
+HEAD_CHARS = 40  # the same for the bold headings
+HEAD = 6  # space under a heading
+COLOURS = {"elected": "#25703a", "continuing": "#3c5f94", "excluded": "#6e6e6e"}
 _ids = itertools.count(1)
 
 
@@ -42,7 +46,8 @@ def _text(value: Tally | float) -> str:
 def _open(height: int, title: str, desc: str, ident: str | None) -> list[str]:
     ident = ident or f"tally-chart-{next(_ids)}"
     return [
-        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" width="100%" '
+        f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {WIDTH} {height}" '
+        f'width="{WIDTH}" height="{height}" '
         f'role="img" aria-labelledby="{ident}-t {ident}-d" font-family="sans-serif" '
         f'font-size="12" fill="#1a1a1a">',
         f'<title id="{ident}-t">{escape(title)}</title>',
@@ -50,28 +55,45 @@ def _open(height: int, title: str, desc: str, ident: str | None) -> list[str]:
     ]
 
 
-def _label(label: str) -> str:
-    """Names longer than the name column are cut, with an ellipsis."""
-    return escape(label if len(label) <= MAX_LABEL else label[: MAX_LABEL - 1] + "\u2026")
+def _wrap(text: str, width: int = CHARS) -> list[str]:
+    """A name or heading as lines that fit the chart's width: wrapped at spaces, and a word
+    too long for a line split across lines (nothing is cut)."""
+    return textwrap.wrap(text, width, break_on_hyphens=False) or [""]
+
+
+def _lines(y: int, text: str, *, bold: bool = False) -> tuple[list[str], int]:
+    """Text lines from `y` down, one <text> per line; returns them and the height used."""
+    weight = ' font-weight="bold"' if bold else ""
+    lines = _wrap(text, HEAD_CHARS if bold else CHARS)
+    out = [
+        f'<text x="0" y="{y + LINE * i + 12}"{weight}>{escape(line)}</text>'
+        for i, line in enumerate(lines)
+    ]
+    return out, LINE * len(lines)
 
 
 def _bars(
     y: int,
     rows: Sequence[tuple[str, Tally | float | str, str]],
     scale: float,
-) -> list[str]:
+) -> tuple[list[str], int]:
+    """Each row: its name (wrapped) above its bar, the value after the bar. Returns the
+    drawing and the height it takes."""
     out = []
+    top = y
     for label, value, status in rows:
         length = 0.0 if isinstance(value, str) else round(float(value) * scale, 1)
         shown = escape(value) if isinstance(value, str) else _text(value)
+        names, used = _lines(y, label)
+        out += names
+        y += used
         out.append(
-            f'<text x="{LABEL - 6}" y="{y + 13}" text-anchor="end">{_label(label)}</text>'
-            f'<rect x="{LABEL}" y="{y + 3}" width="{length}" height="{ROW - 5}" '
+            f'<rect x="0" y="{y + 1}" width="{length}" height="{BAR_HEIGHT}" '
             f'fill="{COLOURS[status]}"/>'
-            f'<text x="{LABEL + length + 4:.1f}" y="{y + 13}">{shown}</text>'
+            f'<text x="{length + 4:.1f}" y="{y + 11}">{shown}</text>'
         )
-        y += ROW
-    return out
+        y += BAR_HEIGHT + ROW_GAP
+    return out, y - top
 
 
 def bar_chart(
@@ -87,17 +109,16 @@ def bar_chart(
         raise ValueError("bar_chart needs one value per label")
     peak = max((float(v) for v in values), default=0.0) or 1.0
     scale = BAR / peak
-    height = HEAD + ROW * len(labels) + 6
     parts = ", ".join(f"{label}: {_text(v)}" for label, v in zip(labels, values, strict=True))
-    out = _open(height, title, f"{title}. {parts}.", ident)
-    out.append(f'<text x="0" y="16" font-weight="bold">{escape(title)}</text>')
+    heading, y = _lines(0, title, bold=True)
     rows: list[tuple[str, Tally | float | str, str]] = [
         (label, value, "elected" if i in highlight else "continuing")
         for i, (label, value) in enumerate(zip(labels, values, strict=True))
     ]
-    out += _bars(HEAD, rows, scale)
-    out.append("</svg>")
-    return "".join(out)
+    bars, height = _bars(y + HEAD, rows, scale)
+    return "".join(
+        [*_open(y + HEAD + height, title, f"{title}. {parts}.", ident), *heading, *bars, "</svg>"]
+    )
 
 
 WORDS: dict[str, str] = {
@@ -176,10 +197,8 @@ def rounds_chart(
     elected: set[int] = set()
     excluded: set[int] = set()
     for r in result.rounds:
-        blocks.append(
-            f'<text x="0" y="{y + 16}" font-weight="bold">'
-            f"{escape(_round_heading(result, r, w))}</text>"
-        )
+        heading, used = _lines(y, _round_heading(result, r, w), bold=True)
+        blocks += heading
         rows: list[tuple[str, Tally | float | str, str]] = []
         for c, value in r.votes.items():
             if c in excluded:
@@ -191,16 +210,17 @@ def rounds_chart(
             else:
                 rows.append((result.candidates[c], value, "continuing"))
         excluded.update(r.excluded)
-        top = y + HEAD
-        blocks += _bars(top, rows, scale)
+        top = y + used + HEAD
+        bars, height = _bars(top, rows, scale)
+        blocks += bars
         if r.quota is not None:
-            x = round(LABEL + float(r.quota) * scale, 1)
+            x = round(float(r.quota) * scale, 1)
             blocks.append(
-                f'<line x1="{x}" x2="{x}" y1="{top}" y2="{top + ROW * len(rows)}" '
+                f'<line x1="{x}" x2="{x}" y1="{top}" y2="{top + height}" '
                 f'stroke="#b3261e" stroke-dasharray="4 3"/>'
             )
         elected.update(r.elected)
-        y = top + ROW * len(rows) + 8
+        y = top + height + 8
     quota = result.rounds[0].quota
     desc = " ".join(
         [

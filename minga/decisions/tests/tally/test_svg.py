@@ -52,8 +52,8 @@ def test_it_escapes_every_text():
     assert "<b>" not in chart
 
 
-def test_it_cuts_long_names_and_drops_candidates_once_excluded():
-    long = "A candidate whose name is far too long for the column"
+def test_it_wraps_long_names_and_drops_candidates_once_excluded():
+    long = "A candidate whose name is far too long for one line of the chart, even on a desktop"
     e = tally.Election(
         [long, "B", "C"],
         1,
@@ -62,7 +62,10 @@ def test_it_cuts_long_names_and_drops_candidates_once_excluded():
     result = tally.count("irv", e)
     root = parse(svg.rounds_chart(result))
     texts = [t.text for t in root.iter(f"{NS}text")]
-    assert "A candidate whose name is f\u2026" in texts
+    lines = [text for text in texts if text and text.startswith("A candidate")]
+    assert lines and all(len(line) <= svg.CHARS for line in lines)
+    assert "one line of the chart, even on a desktop" in " ".join(texts)  # wrapped, not cut
+    assert int(root.get("width")) == svg.WIDTH <= 300  # 12 px text at its own size on a phone
     assert texts.count("C") == 2  # round 1, and round 2 where it is excluded
     assert "excluded" in texts
 
