@@ -28,8 +28,8 @@ from minga.accounts.phones import normalize_phone
 from minga.channels import delivery
 from minga.channels.models import OutboundMessage
 from minga.channels.sms import send_sms
-from minga.core.hotsql import hot_cursor
 from minga.coops.models import Cooperative, Membership
+from minga.core.hotsql import hot_cursor
 
 from . import actions as books
 from . import charts, money, permissions
@@ -148,9 +148,7 @@ def _receipt_sql(vendor: str, members: int, accounts: int) -> str:
     def table(model) -> str:  # type: ignore[no-untyped-def]
         return connections[DEFAULT_DB_ALIAS].ops.quote_name(model._meta.db_table)
 
-    latest = (
-        f"FROM {table(Checkpoint)} WHERE published_at IS NOT NULL ORDER BY size DESC LIMIT 1"
-    )
+    latest = f"FROM {table(Checkpoint)} WHERE published_at IS NOT NULL ORDER BY size DESC LIMIT 1"
     return (
         "SELECT ma.id, ma.ref, p.phone, p.phone_verified_at, p.preferred_language, c.name, "  # noqa: S608 (table names, placeholders)
         "a.id, COALESCE(mb.balance, 0), a.name_en, a.name_es, a.name_fr, a.name_pt, w.phone, "
