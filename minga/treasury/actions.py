@@ -557,6 +557,7 @@ def post_entry(
         lines=[(a.id, m.pk if m else None, amount) for a, amount, m in checked],
     )
     entry.coop = coop  # at hand already: reading it costs no query
+    entry.code = code  # likewise (it would read the fiscal year)
     from .statements import send_receipts  # the members' SMS receipts, queued in this transaction
 
     send_receipts(entry, checked, bytes(logged.leaf_hash), currency=currency, code=code)

@@ -61,12 +61,12 @@ def _coop(owner: str) -> Cooperative | None:
 
 
 def _member(coop_id: int | None, reference: str) -> MemberAccount | None:
-    """The member account `reference` names in the cooperative, with its cooperative and
-    person, in one query (a payment is booked in as few as it takes)."""
+    """The member account `reference` names in the cooperative, with its cooperative, in one
+    query (a payment is booked in as few as it takes; the receipt reads the rest itself)."""
     if coop_id is None or not money.is_valid_ref(reference):
         return None
     return (
-        MemberAccount.objects.select_related("membership__person", "coop")
+        MemberAccount.objects.select_related("coop")
         .filter(coop_id=coop_id, ref=money.normalise_ref(reference))
         .first()
     )
