@@ -106,6 +106,11 @@ def set_rule(
     return rule
 
 
+# Outflows to one member that mobile money pays out (`payments.pay_out`), booked once the
+# provider confirms the transfer.
+PAID_OUT = (Operation.SAVINGS_WITHDRAWAL, Operation.SHARE_REDEMPTION)
+
+
 def _positive(amount) -> int:  # type: ignore[no-untyped-def]
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise TreasuryError(_("The amount is above zero."), code="amount")
@@ -192,10 +197,7 @@ def request_approval(
     else:
         amount = _positive(amount)
         planned = _planned_lines(coop, operation, amount, member, account, paid_from, lines)
-    if (
-        operation == Operation.SAVINGS_WITHDRAWAL
-        and books.account_for(coop, paid_from).role == "mobile-money"
-    ):
+    if operation in PAID_OUT and books.account_for(coop, paid_from).role == "mobile-money":
         from .payments import payment_account  # paid by pay_out once approved: refuse now
 
         payment_account(coop)
@@ -520,7 +522,7 @@ def _execute(request: ApprovalRequest, now: datetime.datetime) -> ApprovalReques
     """Post what everyone agreed to, as the platform, citing the request."""
     coop = request.coop
     if (
-        request.operation == Operation.SAVINGS_WITHDRAWAL
+        request.operation in PAID_OUT
         and books.account_for(coop, request.payload["paid_from"]).role == "mobile-money"
     ):
         from .payments import pay_out  # booked when the provider confirms the transfer
