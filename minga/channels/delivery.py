@@ -23,18 +23,23 @@ from __future__ import annotations
 
 import base64
 import datetime
+import functools
 import hashlib
 import logging
 import os
 import smtplib
+from collections.abc import Sequence
+from typing import Any, NamedTuple
 
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core.mail import EmailMessage
-from django.db import IntegrityError, connection, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
+
+from minga.core.hotsql import hot_cursor
 
 from .models import DeliveryReport, OutboundMessage
 
@@ -97,6 +102,28 @@ def new_message(
     )
 
 
+class NoticeRow(NamedTuple):
+    """A notice to queue with `enqueue_many`, lighter to make than an unsaved OutboundMessage
+    (a posting's receipt; see the fast path below): the same values `new_message` gives."""
+
+    channel: str
+    to: str
+    text: str
+    provider: str
+    subject: str = ""
+    sealed: str = ""
+    kind: str = Kind.NOTICE
+    provider_id: str = ""
+    status: str = Status.QUEUED
+    attempts: int = 0
+    error: str = ""
+
+
+def notice_row(*, channel: str, to: str, text: str) -> NoticeRow:
+    provider = settings.SMS_PROVIDER if channel == OutboundMessage.Channel.SMS else "email"
+    return NoticeRow(channel=channel, to=to, text=text, provider=provider)
+
+
 @transaction.atomic
 def enqueue(*, channel: str, to: str, text: str, kind: str, subject: str = "") -> OutboundMessage:
     """Queue one message and its delivery task, in the caller's transaction."""
@@ -106,43 +133,36 @@ def enqueue(*, channel: str, to: str, text: str, kind: str, subject: str = "") -
     return message
 
 
-@transaction.atomic
-def enqueue_many(messages: list[OutboundMessage]) -> list[int]:
-    """Queue many messages at once (a poll opening for a large cooperative); their ids.
+@transaction.atomic(savepoint=False)
+def enqueue_many(messages: Sequence[OutboundMessage | NoticeRow]) -> list[int]:
+    """Queue many messages at once (a poll opening for a large cooperative), or the one or two
+    receipts of a posting; their ids. All of them and their tasks, or nothing, with the
+    caller's transaction.
 
-    Serves the budget "10,000 notices enqueued in under 2 s and delivered by one worker in
-    under 60 s" (bench/bench_notices.py): the messages and their task rows are written with
-    bulk inserts, one `deliver_many` task per `BATCH` messages. The task rows are the ones
-    `DatabaseBackend.enqueue` writes, field for field (`test_delivery.py` fails when the
-    library's row changes).
+    Serves two budgets: "10,000 notices enqueued in under 2 s and delivered by one worker in
+    under 60 s" (bench/bench_notices.py), and "audited postings, SMS receipt enqueued, >=
+    1,000/s" (bench/bench_treasury.py; the payment callbacks of bench_payments.py post through
+    the same path). See the fast path below.
     """
-    from django.tasks import task_backends
-    from django_tasks_db.models import DBTaskResult, get_date_max
-
     if not messages:
         return []
     ids = _insert_messages(messages)
-    backend = task_backends[deliver_many.backend]
-    rows = [
-        DBTaskResult(
-            id=backend._get_id(),
-            args_kwargs={"args": [ids[start : start + BATCH]], "kwargs": {}},
-            priority=deliver_many.priority,
-            task_path=deliver_many.module_path,
-            queue_name=deliver_many.queue_name,
-            run_after=deliver_many.run_after or get_date_max(),  # as the library's pre_save does
-            backend_name=backend.alias,
-        )
-        for start in range(0, len(ids), BATCH)
-    ]
-    DBTaskResult.objects.bulk_create(rows)
+    _insert_tasks([ids[start : start + BATCH] for start in range(0, len(ids), BATCH)])
     return ids
 
 
-# --- fast path: budget notices-enqueue-10k (bench/bench_notices.py) --------------------------
-# `bulk_create` spends most of 2 s preparing 140,000 values one field at a time; the rows of a
-# fan-out are plain text, so they are written here as they are. `test_delivery.py` compares
-# the rows with those the ORM writes and fails when OutboundMessage gains or loses a column.
+# --- fast path: budgets notices-enqueue-10k (bench/bench_notices.py) and treasury-postings --
+# (bench/bench_treasury.py) ----------------------------------------------------------------
+# `bulk_create` spends most of 2 s preparing 140,000 values one field at a time, and on a
+# posting's one receipt it costs more than the posting's own statements: building the query,
+# not running it. The rows are plain values, so they are written here as they are, on
+# `core.hotsql`'s cursor:
+# - messages: every column of OutboundMessage; `test_delivery.py` compares the rows with those
+#   the ORM writes and fails when OutboundMessage gains or loses a column;
+# - their `deliver_many` tasks: the row `DatabaseBackend.enqueue` writes, field for field, each
+#   value prepared by the field itself (`pre_save`, `get_db_prep_save`: Django's public field
+#   API), one INSERT whose text is built once; `test_delivery.py` fails when the library's
+#   row changes.
 INSERTED_COLUMNS = (
     "channel", "to", "subject", "text", "sealed", "kind", "provider", "provider_id", "status",
     "attempts", "error", "created_at", "updated_at", "sent_at",
@@ -150,27 +170,90 @@ INSERTED_COLUMNS = (
 INSERT_ROWS = 500  # rows per statement, within SQLite's limit of bound values
 
 
-def _insert_messages(messages: list[OutboundMessage]) -> list[int]:
-    table = connection.ops.quote_name(OutboundMessage._meta.db_table)
-    columns = ", ".join(connection.ops.quote_name(column) for column in INSERTED_COLUMNS)
-    now = connection.ops.adapt_datetimefield_value(timezone.now())
-    placeholders = "(" + ", ".join(["%s"] * len(INSERTED_COLUMNS)) + ")"
+def _insert_messages(messages: Sequence[OutboundMessage | NoticeRow]) -> list[int]:
+    db = connections[DEFAULT_DB_ALIAS]
+    now = db.ops.adapt_datetimefield_value(timezone.now())
     ids: list[int] = []
-    with connection.cursor() as cursor:
+    with hot_cursor(db) as cursor:
         for start in range(0, len(messages), INSERT_ROWS):
             chunk = messages[start : start + INSERT_ROWS]
             values: list[object] = []
             for m in chunk:
                 values += (m.channel, m.to, m.subject, m.text, m.sealed, m.kind, m.provider)
                 values += (m.provider_id, m.status, m.attempts, m.error, now, now, None)
-            cursor.execute(
-                f"INSERT INTO {table} ({columns}) VALUES "  # noqa: S608 (names quoted, values bound)
-                + ", ".join([placeholders] * len(chunk))
-                + " RETURNING id",
-                values,
-            )
+            cursor.execute(_messages_sql(db.vendor, len(chunk)), values)
             ids += sorted(row[0] for row in cursor.fetchall())
     return ids
+
+
+@functools.lru_cache(maxsize=8)
+def _messages_sql(vendor: str, rows: int) -> str:
+    q = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    columns = ", ".join(q(column) for column in INSERTED_COLUMNS)
+    placeholders = "(" + ", ".join(["%s"] * len(INSERTED_COLUMNS)) + ")"
+    return (
+        f"INSERT INTO {q(OutboundMessage._meta.db_table)} ({columns}) VALUES "  # noqa: S608 (names quoted, values bound)
+        + ", ".join([placeholders] * rows)
+        + " RETURNING id"
+    )
+
+
+def _insert_tasks(batches: list[list[int]]) -> None:
+    """One `deliver_many` task per batch of message ids, as the library's backend writes it."""
+    from django.tasks import task_backends
+
+    db = connections[DEFAULT_DB_ALIAS]
+    backend = task_backends[deliver_many.backend]
+    template, (pk, enqueued_at, args_kwargs) = _task_template(db.vendor)
+    now = timezone.now()
+    rows = []
+    for batch in batches:
+        row = list(template)
+        row[pk[0]] = pk[1].get_db_prep_save(backend._get_id(), db)
+        row[enqueued_at[0]] = enqueued_at[1].get_db_prep_save(now, db)
+        row[args_kwargs[0]] = args_kwargs[1].get_db_prep_save({"args": [batch], "kwargs": {}}, db)
+        rows.append(row)
+    with hot_cursor(db) as cursor:
+        cursor.executemany(_tasks_sql(db.vendor), rows)
+
+
+@functools.lru_cache(maxsize=4)
+def _task_template(vendor: str) -> tuple[list[object], tuple[tuple[int, Any], ...]]:
+    """The column values every `deliver_many` task row shares, each prepared by its field as
+    `DBTaskResult.save` would, and the (position, field) of the three that differ."""
+    from django.tasks import task_backends
+    from django_tasks_db.models import DBTaskResult, get_date_max
+
+    db = connections[DEFAULT_DB_ALIAS]
+    backend = task_backends[deliver_many.backend]
+    model = DBTaskResult(
+        id=backend._get_id(),
+        args_kwargs={"args": [[]], "kwargs": {}},
+        priority=deliver_many.priority,
+        task_path=deliver_many.module_path,
+        queue_name=deliver_many.queue_name,
+        run_after=deliver_many.run_after or get_date_max(),  # as the library's pre_save does
+        backend_name=backend.alias,
+    )
+    fields = DBTaskResult._meta.concrete_fields
+    template = [f.get_db_prep_save(f.pre_save(model, True), db) for f in fields]
+    varying = tuple(
+        (i, f) for name in ("id", "enqueued_at", "args_kwargs")
+        for i, f in enumerate(fields) if f.name == name
+    )  # fmt: skip
+    return template, varying
+
+
+@functools.lru_cache(maxsize=4)
+def _tasks_sql(vendor: str) -> str:
+    from django_tasks_db.models import DBTaskResult
+
+    q = connections[DEFAULT_DB_ALIAS].ops.quote_name
+    fields = DBTaskResult._meta.concrete_fields
+    return (
+        f"INSERT INTO {q(DBTaskResult._meta.db_table)} "  # noqa: S608 (names quoted, values bound)
+        f"({', '.join(q(f.column) for f in fields)}) VALUES ({', '.join(['%s'] * len(fields))})"
+    )
 
 
 @task()

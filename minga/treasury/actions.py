@@ -72,17 +72,90 @@ MONEY_ROLES = frozenset({"cash", "bank", "mobile-money"})
 MEMBER_CONFIRMED_KINDS = frozenset({"agent-withdrawal"})
 
 
-def needs_approval(kind: str, checked, actor: User | None) -> bool:  # type: ignore[no-untyped-def]
-    """Whether an entry of `kind` with these checked lines waits for an approved request. Money
-    already out that the platform books from the provider's confirmation (a payout in suspense)
-    and the mirror of an entry already in the books need none."""
+def needs_approval(kind: str, checked, actor: User | None, reverses=None) -> bool:  # type: ignore[no-untyped-def]
+    """Whether an entry of `kind` with these checked lines waits for an approved request. A
+    direct kind is direct only for its own shape of lines (`has_shape`): a savings deposit
+    that pays cash out is an outflow, whatever its kind says. Money already out that the
+    platform books from the provider's confirmation (a payout in suspense) and the mirror of
+    an entry already in the books need none."""
     if kind in MEMBER_CONFIRMED_KINDS and actor is None:
         return any(amount < 0 and account.role in MONEY_ROLES for account, amount, _m in checked)
-    if kind not in DIRECT_KINDS:
+    if kind not in DIRECT_KINDS or not has_shape(kind, checked, actor, reverses):
         return True
     if kind == "reversal" or (kind == "suspense" and actor is None):
         return False
     return any(amount < 0 and account.role in MONEY_ROLES for account, amount, _m in checked)
+
+
+# The member's sub-ledger an inflow of each kind credits.
+INFLOW_ROLES = {
+    "savings": "member-savings",
+    "contribution": "member-contributions",
+    "share-purchase": "member-shares",
+}
+
+
+def has_shape(kind: str, checked, actor: User | None, reverses=None) -> bool:  # type: ignore[no-untyped-def]
+    """Whether the checked lines (account, amount, member) have the shape of a direct `kind`:
+
+    - an inflow (savings, contribution, share purchase): money in (cash, bank, mobile money)
+      against the sub-ledger of one member;
+    - a share transfer: one member's shares against another's;
+    - suspense: money in against suspense; or, by the platform only, suspense against money
+      out (a payout the provider confirmed that the books could not put to a member);
+    - a reversal: exactly the mirror of the entry it reverses;
+    - a year's closing: income and expense accounts against the surplus;
+    - an allocation: the surplus against the reserve and members' savings.
+    """
+    debits = [(a, n, m) for a, n, m in checked if n > 0]
+    credits = [(a, n, m) for a, n, m in checked if n < 0]
+    roles = [a.role for a, _n, _m in checked]
+    if kind in INFLOW_ROLES:
+        return (
+            len(debits) == len(credits) == 1
+            and debits[0][0].role in MONEY_ROLES
+            and debits[0][2] is None
+            and credits[0][0].role == INFLOW_ROLES[kind]
+            and credits[0][2] is not None
+        )
+    if kind == "share-transfer":
+        return (
+            len(debits) == len(credits) == 1
+            and roles == ["member-shares", "member-shares"]
+            and debits[0][2] != credits[0][2]
+        )
+    if kind == "suspense":
+        if len(debits) != 1 or len(credits) != 1:
+            return False
+        (debit_account, *_d), (credit_account, *_c) = debits[0], credits[0]
+        return (debit_account.role in MONEY_ROLES and credit_account.role == "suspense") or (
+            actor is None
+            and debit_account.role == "suspense"
+            and credit_account.role in MONEY_ROLES
+        )
+    if kind == "reversal":
+        if reverses is None:
+            return False
+        original = sorted(
+            Line.objects.filter(entry=reverses).values_list("account_id", "member_id", "amount")
+        )
+        mirror = sorted((a.id, m.pk if m else None, -n) for a, n, m in checked)
+        return original == mirror
+    if kind == "closing":
+        return all(
+            role == "surplus" or a.root in (RootType.INCOME, RootType.EXPENSE)
+            for (a, _n, _m), role in zip(checked, roles, strict=True)
+        ) and all(m is None for _a, _n, m in checked)
+    if kind == "allocation":
+        return (
+            len(debits) == 1
+            and debits[0][0].role == "surplus"
+            and all(
+                (a.role == "reserve" and m is None) or (a.role == "member-savings" and m)
+                for a, _n, m in credits
+            )
+        )
+    return False
 
 
 def check_approval(
@@ -491,7 +564,7 @@ def post_entry(
         line.account.pk if isinstance(line.account, Account) else line.account for line in lines
     }
     checked = _check_lines(posting.accounts(coop.pk, keys), coop, lines)
-    if needs_approval(kind, checked, actor):
+    if needs_approval(kind, checked, actor, reverses):
         check_approval(
             approval, coop, actor, kind, [(a.code, m.ref if m else "", n) for a, n, m in checked]
         )
@@ -563,6 +636,7 @@ def post_entry(
         lines=[(a.id, m.pk if m else None, amount) for a, amount, m in checked],
     )
     entry.coop = coop  # at hand already: reading it costs no query
+    entry.code = code  # likewise (it would read the fiscal year)
     from .statements import send_receipts  # the members' SMS receipts, queued in this transaction
 
     send_receipts(entry, checked, bytes(logged.leaf_hash), currency=currency, code=code)
@@ -784,6 +858,23 @@ def _positive_shares(shares) -> int:
     return shares
 
 
+def _moved_shares(entry: JournalEntry, *moves: tuple[MemberAccount, str, int]) -> JournalEntry:
+    """The share register's rows for an entry that moved shares: (member, kind, signed number
+    of shares) each, dated as the entry; the entry."""
+    ShareMovement.objects.bulk_create(
+        ShareMovement(
+            coop_id=entry.coop_id,
+            member=member,
+            entry=entry,
+            kind=kind,
+            shares=shares,
+            date=entry.date,
+        )
+        for member, kind, shares in moves
+    )
+    return entry
+
+
 @transaction.atomic
 def buy_shares(
     *,
@@ -816,15 +907,7 @@ def buy_shares(
         kind="share-purchase",
         reference=reference,
     )
-    ShareMovement.objects.create(
-        coop_id=member.coop_id,
-        member=member,
-        entry=entry,
-        kind=ShareMovement.Kind.PURCHASE,
-        shares=shares,
-        date=entry.date,
-    )
-    return entry
+    return _moved_shares(entry, (member, ShareMovement.Kind.PURCHASE, shares))
 
 
 @transaction.atomic
@@ -835,6 +918,7 @@ def redeem_shares(
     actor: User | None,
     paid_from: Account | str = "cash",
     date: datetime.date | None = None,
+    reference: str = "",
     approval: ApprovalRequest | None = None,
 ) -> JournalEntry:
     """Pay a member back shares at par, as the statutes allow: the minimum holding stays,
@@ -862,17 +946,10 @@ def redeem_shares(
         % {"shares": shares, "ref": member.ref},
         date=date,
         kind="share-redemption",
+        reference=reference,
         approval=approval,
     )
-    ShareMovement.objects.create(
-        coop_id=member.coop_id,
-        member=member,
-        entry=entry,
-        kind=ShareMovement.Kind.REDEMPTION,
-        shares=-shares,
-        date=entry.date,
-    )
-    return entry
+    return _moved_shares(entry, (member, ShareMovement.Kind.REDEMPTION, -shares))
 
 
 @transaction.atomic
@@ -913,27 +990,11 @@ def transfer_shares(
         date=date,
         kind="share-transfer",
     )
-    ShareMovement.objects.bulk_create(
-        [
-            ShareMovement(
-                coop_id=giver.coop_id,
-                member=giver,
-                entry=entry,
-                kind=ShareMovement.Kind.TRANSFER_OUT,
-                shares=-shares,
-                date=entry.date,
-            ),
-            ShareMovement(
-                coop_id=giver.coop_id,
-                member=receiver,
-                entry=entry,
-                kind=ShareMovement.Kind.TRANSFER_IN,
-                shares=shares,
-                date=entry.date,
-            ),
-        ]
+    return _moved_shares(
+        entry,
+        (giver, ShareMovement.Kind.TRANSFER_OUT, -shares),
+        (receiver, ShareMovement.Kind.TRANSFER_IN, shares),
     )
-    return entry
 
 
 PURPOSES = {"savings": "member-savings", "contribution": "member-contributions"}

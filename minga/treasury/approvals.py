@@ -106,6 +106,11 @@ def set_rule(
     return rule
 
 
+# Outflows to one member that mobile money pays out (`payments.pay_out`), booked once the
+# provider confirms the transfer.
+PAID_OUT = (Operation.SAVINGS_WITHDRAWAL, Operation.SHARE_REDEMPTION)
+
+
 def _positive(amount) -> int:  # type: ignore[no-untyped-def]
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise TreasuryError(_("The amount is above zero."), code="amount")
@@ -161,15 +166,22 @@ def request_approval(
     paid_from: str = "cash",
     lines: list[books.LineSpec] | None = None,
     shares: int = 0,
+    date: datetime.date | None = None,
+    reference: str = "",
     now: datetime.datetime | None = None,
 ) -> ApprovalRequest:
-    """The maker's request: an outflow or a manual entry, waiting for its checkers."""
+    """The maker's request: an outflow or a manual entry, waiting for its checkers. `date` and
+    `reference` are the entry's, checked now as `post_entry` will check them (an open period,
+    a reference not yet in the books) and posted with it."""
     now = now or timezone.now()
     if not permissions.can_keep_books(actor, coop):
         raise PermissionDenied(_("Only the treasurer prepares outflows and manual entries."))
     narration = " ".join((narration or "").split())
     if not narration or len(narration) > 300:
         raise TreasuryError(_("Describe the request in at most 300 characters."), code="narration")
+    reference = _entry_reference(coop, reference)
+    if date is not None:
+        _entry_date(coop, date)
     if operation == Operation.SHARE_REDEMPTION:
         if member is None:
             raise TreasuryError(_("Choose the member."), code="member")
@@ -185,17 +197,21 @@ def request_approval(
     else:
         amount = _positive(amount)
         planned = _planned_lines(coop, operation, amount, member, account, paid_from, lines)
-    if (
-        operation == Operation.SAVINGS_WITHDRAWAL
-        and books.account_for(coop, paid_from).role == "mobile-money"
-    ):
+    if operation in PAID_OUT and books.account_for(coop, paid_from).role == "mobile-money":
         from .payments import payment_account  # paid by pay_out once approved: refuse now
 
         payment_account(coop)
     payload = {"lines": planned, "paid_from": paid_from, "shares": shares}
     fingerprint = hashlib.sha256(
         canonical_json(
-            {"operation": operation, "amount": amount, "narration": narration, **payload}
+            {
+                "operation": operation,
+                "amount": amount,
+                "narration": narration,
+                "date": date.isoformat() if date else "",
+                "reference": reference,
+                **payload,
+            }
         )
     ).hexdigest()
     duplicate = ApprovalRequest.objects.filter(
@@ -214,6 +230,8 @@ def request_approval(
                 amount=amount,
                 narration=narration,
                 member=member,
+                date=date,
+                reference=reference,
                 payload=payload,
                 fingerprint=fingerprint,
                 maker=actor,
@@ -236,12 +254,43 @@ def request_approval(
             "amount": amount,
             "checkers": rule.checkers,
             "members": rule.members,
+            "date": date.isoformat() if date else "",
         },
         actor,
-        private={"narration": narration, "member": member.ref if member else ""},
+        private={
+            "narration": narration,
+            "member": member.ref if member else "",
+            "reference": reference,
+        },
         audience=coop,
     )
     return request
+
+
+def _entry_reference(coop: Cooperative, reference: str) -> str:
+    reference = (reference or "").strip()
+    if len(reference) > 64:
+        raise TreasuryError(_("The reference is at most 64 characters."), code="reference")
+    if reference and posting.has_reference(coop.pk, reference):
+        raise TreasuryError(
+            _("An entry with the reference %(reference)s is already in the books."),
+            code="duplicate_reference",
+            params={"reference": reference},
+        )
+    return reference
+
+
+def _entry_date(coop: Cooperative, date: datetime.date) -> None:
+    """Refuse a date no open period of the books covers, as `post_entry` would."""
+    year = posting.year_for(coop.pk, date)
+    if year is None:
+        raise TreasuryError(
+            _("No fiscal year of these books covers %(date)s."),
+            code="no_year",
+            params={"date": date.isoformat()},
+        )
+    if year[3]:
+        raise books._closed(date)  # noqa: SLF001
 
 
 def _locked(request: ApprovalRequest) -> ApprovalRequest:
@@ -473,7 +522,7 @@ def _execute(request: ApprovalRequest, now: datetime.datetime) -> ApprovalReques
     """Post what everyone agreed to, as the platform, citing the request."""
     coop = request.coop
     if (
-        request.operation == Operation.SAVINGS_WITHDRAWAL
+        request.operation in PAID_OUT
         and books.account_for(coop, request.payload["paid_from"]).role == "mobile-money"
     ):
         from .payments import pay_out  # booked when the provider confirms the transfer
@@ -498,6 +547,8 @@ def _execute(request: ApprovalRequest, now: datetime.datetime) -> ApprovalReques
             shares=request.payload["shares"],
             actor=None,
             paid_from=request.payload["paid_from"],
+            date=request.date,
+            reference=request.reference,
             approval=request,
         )
     else:
@@ -516,6 +567,8 @@ def _execute(request: ApprovalRequest, now: datetime.datetime) -> ApprovalReques
             ],
             narration=request.narration,
             kind=request.operation,
+            date=request.date,
+            reference=request.reference,
             approval=request,
         )
     return posted(request, entry, now)

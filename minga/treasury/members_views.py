@@ -153,6 +153,17 @@ def approval_list(request, slug):
     )
 
 
+def _optional_date(text: str) -> datetime.date | None:
+    """A date typed as YYYY-MM-DD (what a date field sends), None when left empty."""
+    text = text.strip()
+    if not text:
+        return None
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise ValidationError(_("Enter the date as YYYY-MM-DD."), code="date") from None
+
+
 @login_required
 @require_POST
 def approval_new(request, slug):
@@ -175,6 +186,8 @@ def approval_new(request, slug):
             account=request.POST.get("account", "").strip(),
             paid_from=request.POST.get("paid_from", "cash").strip() or "cash",
             shares=int(shares) if shares.isdigit() else 0,
+            date=_optional_date(request.POST.get("date", "")),
+            reference=request.POST.get("reference", ""),
         )
         messages.success(request, _("The request waits for the checkers."))
     except ValidationError as error:

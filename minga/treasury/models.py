@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils import timezone, translation
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from minga.accounts.models import validate_timezone
@@ -302,9 +303,10 @@ class JournalEntry(models.Model):
     def __str__(self) -> str:
         return f"{self.fiscal_year.label}-{self.number}"
 
-    @property
+    @cached_property
     def code(self) -> str:
-        """How people cite an entry: fiscal year and number, e.g. "2026-417"."""
+        """How people cite an entry: fiscal year and number, e.g. "2026-417" (`post_entry`
+        sets it on the entry it returns: reading the year again would cost a query)."""
         return f"{self.fiscal_year.label}-{self.number}"
 
     @property

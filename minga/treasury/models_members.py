@@ -91,6 +91,10 @@ class ApprovalRequest(models.Model):
         related_name="+",
         verbose_name=_("member"),
     )
+    # The entry's date and reference as the maker gave them (a cheque number, an invoice):
+    # the entry is posted with them once approved; no date means the day it is posted.
+    date = models.DateField(_("date"), null=True, blank=True)
+    reference = models.CharField(_("reference"), max_length=64, blank=True, default="")
     # What will be posted: [[account code, member ref or "", signed amount], ...] and, for
     # share redemptions, the number of shares.
     payload = models.JSONField(default=dict)

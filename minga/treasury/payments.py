@@ -33,7 +33,7 @@ from minga.coops.models import Cooperative
 
 from . import actions, approvals, money, permissions
 from .models import Books, JournalEntry, MemberAccount
-from .models_members import ApprovalRequest
+from .models_members import ApprovalRequest, Operation
 
 if TYPE_CHECKING:
     from minga.accounts.models import User
@@ -61,12 +61,12 @@ def _coop(owner: str) -> Cooperative | None:
 
 
 def _member(coop_id: int | None, reference: str) -> MemberAccount | None:
-    """The member account `reference` names in the cooperative, with its cooperative and
-    person, in one query (a payment is booked in as few as it takes)."""
+    """The member account `reference` names in the cooperative, with its cooperative, in one
+    query (a payment is booked in as few as it takes; the receipt reads the rest itself)."""
     if coop_id is None or not money.is_valid_ref(reference):
         return None
     return (
-        MemberAccount.objects.select_related("membership__person", "coop")
+        MemberAccount.objects.select_related("coop")
         .filter(coop_id=coop_id, ref=money.normalise_ref(reference))
         .first()
     )
@@ -130,14 +130,7 @@ class Handler:
         if member is not None:
             try:
                 with transaction.atomic():
-                    entry = actions.withdraw_savings(
-                        member=member,
-                        amount=amount,
-                        actor=None,
-                        paid_from="mobile-money",
-                        reference=reference,
-                        approval=approval,
-                    )
+                    entry = _book_payout(member, approval, amount, reference)
                     if approval is not None:
                         approvals.posted(approval, entry, timezone.now())
                 return Booking(Status.POSTED, entry.code)
@@ -158,6 +151,34 @@ class Handler:
 
     def failed(self, payment: Payment) -> None:
         """Nothing moved: nothing is booked (the payment keeps the provider's reason)."""
+
+
+def _book_payout(
+    member: MemberAccount, approval: ApprovalRequest | None, amount: int, reference: str
+) -> JournalEntry:
+    """The outflow a confirmed payout executes: the approved share redemption, or a savings
+    withdrawal (the books refuse anything else the approval did not say)."""
+    if approval is not None and approval.operation == Operation.SHARE_REDEMPTION:
+        if amount != approval.amount:
+            raise TreasuryError(
+                _("The provider paid out another amount than the approved one."), code="amount"
+            )
+        return actions.redeem_shares(
+            member=member,
+            shares=approval.payload["shares"],
+            actor=None,
+            paid_from="mobile-money",
+            reference=reference,
+            approval=approval,
+        )
+    return actions.withdraw_savings(
+        member=member,
+        amount=amount,
+        actor=None,
+        paid_from="mobile-money",
+        reference=reference,
+        approval=approval,
+    )
 
 
 def _approval_of(coop: Cooperative, payment: Payment) -> ApprovalRequest | None:
@@ -298,21 +319,24 @@ def pay_out(
     actor: User | None,
     approval: ApprovalRequest | None = None,
 ) -> Payment:
-    """Send a member their savings by B2C / MoMo transfer, to their own number; booked once the
-    provider confirms it, as the withdrawal `approval` approved. Only the platform calls it,
-    executing that approved request; a disbursement is sent once and queried, never
-    repeated."""
+    """Send a member their savings, or the value of the shares they redeem, by B2C / MoMo
+    transfer, to their own number; booked once the provider confirms it, as the withdrawal or
+    redemption `approval` approved. Only the platform calls it, executing that approved
+    request; a disbursement is sent once and queried, never repeated."""
     if actor is not None:
         permissions.require(actor, member.coop, "keep")
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise TreasuryError(_("The amount is above zero."), code="amount")
+    redeeming = approval is not None and approval.operation == Operation.SHARE_REDEMPTION
+    operation = Operation.SHARE_REDEMPTION if redeeming else Operation.SAVINGS_WITHDRAWAL
+    sub_ledger = "member-shares" if redeeming else "member-savings"
     actions.check_approval(
         approval,
         member.coop,
         actor,
-        "savings-withdrawal",
+        operation,
         [
-            (actions.account_for(member.coop, "member-savings").code, member.ref, amount),
+            (actions.account_for(member.coop, sub_ledger).code, member.ref, amount),
             (actions.account_for(member.coop, "mobile-money").code, "", -amount),
         ],
     )
@@ -320,7 +344,7 @@ def pay_out(
     books = Books.objects.get(coop_id=member.coop_id)
     account = payment_account(member.coop)
     _check_amount(books, account, amount)
-    if -actions.member_balance(member, "member-savings") < amount:
+    if not redeeming and -actions.member_balance(member, "member-savings") < amount:
         raise TreasuryError(_("The member's savings are less than this amount."), code="balance")
     payment = start(
         account=account,

@@ -138,6 +138,8 @@ def entry_new(request, slug):
                     actions.credit(data["credit"], amount),
                 ],
                 narration=data["narration"],
+                date=data["date"],
+                reference=data["reference"],
             )
         except ValidationError as error:
             form.add_error(None, error)
@@ -421,8 +423,6 @@ def _request_outflow(books, member, actor, data) -> None:
     else:
         shares, amount = 0, actions.parse_amount(books, data["amount"])
         narration = _("Savings withdrawal by %(ref)s") % {"ref": member.ref}
-    if data["reference"]:
-        narration = f"{narration} ({data['reference']})"
     approvals.request_approval(
         coop=books.coop,
         actor=actor,
@@ -432,6 +432,8 @@ def _request_outflow(books, member, actor, data) -> None:
         member=member,
         paid_from=data["via"],
         narration=narration,
+        date=data["date"],
+        reference=data["reference"],
     )
 
 

@@ -18,16 +18,18 @@ again (`send` claims the request once).
 from __future__ import annotations
 
 import datetime
+import functools
 import logging
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from django.db import IntegrityError, transaction
+from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 
 from minga.channels.models import Payment, PaymentAccount, PaymentCallback
+from minga.core.hotsql import hot_cursor
 
 from .amounts import AmountError, to_minor
 from .providers import (
@@ -116,19 +118,50 @@ def store(
 
 
 def store_once(*, provider: str, kind: str, key: str, payload: Any, address: str | None) -> bool:
-    """`store` for callbacks found by their key alone: whether it was new."""
-    try:
-        with transaction.atomic():
-            PaymentCallback.objects.create(
-                provider=provider,
-                kind=kind,
-                key=key[:128],
-                payload=payload,
-                address=address or None,
-            )
-        return True
-    except IntegrityError:
-        return False
+    """`store` for callbacks found by their key alone: whether it was new.
+
+    Fast path for the budget "confirmation callbacks accepted and posted >= 500/s with 30%
+    duplicates" (bench/bench_payments.py): one INSERT that skips a repeat (ON CONFLICT DO
+    NOTHING on the unique key, in SQLite and PostgreSQL alike), on `core.hotsql`'s cursor,
+    each value prepared by its field; it commits on its own, before anything reads it, as
+    `store` does. The inbox's tests compare its row with `store`'s."""
+    db = connections[DEFAULT_DB_ALIAS]
+    fields = {f.name: f for f in PaymentCallback._meta.concrete_fields}
+    values = {
+        "provider": provider,
+        "kind": kind,
+        "key": key[:128],
+        "payload": payload,
+        "address": address or None,
+        "payment": None,
+        "answer": {},
+        "received_at": timezone.now(),
+    }
+    row = [fields[name].get_db_prep_save(value, db) for name, value in values.items()]
+    with hot_cursor(db) as cursor:
+        cursor.execute(_store_once_sql(db.vendor), row)
+        return cursor.fetchone() is not None
+
+
+@functools.lru_cache(maxsize=4)
+def _store_once_sql(vendor: str) -> str:
+    db = connections[DEFAULT_DB_ALIAS]
+    q = db.ops.quote_name
+    columns = (
+        "provider",
+        "kind",
+        "key",
+        "payload",
+        "address",
+        "payment_id",
+        "answer",
+        "received_at",
+    )
+    return (
+        f"INSERT INTO {q(PaymentCallback._meta.db_table)} ({', '.join(q(c) for c in columns)}) "  # noqa: S608 (names quoted, values bound)
+        f"VALUES ({', '.join(['%s'] * len(columns))}) "
+        f"ON CONFLICT ({q('provider')}, {q('kind')}, {q('key')}) DO NOTHING RETURNING id"
+    )
 
 
 def _account(provider: str, account: object) -> PaymentAccount | None:

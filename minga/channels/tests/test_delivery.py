@@ -237,13 +237,28 @@ def test_it_queues_many_messages_with_the_rows_the_library_writes(
     rows = list(DBTaskResult.objects.exclude(pk=reference["id"]).values())
     assert len(rows) == 2  # batches of 2 and 1
     for row in rows:
-        for field in ("status", "priority", "task_path", "queue_name", "backend_name", "run_after"):
+        for field in set(reference) - {"id", "enqueued_at", "args_kwargs"}:
             assert row[field] == reference[field], field
         assert set(row["args_kwargs"]) == set(reference["args_kwargs"])
+        assert row["enqueued_at"] >= reference["enqueued_at"]
     batches = sorted(row["args_kwargs"]["args"][0] for row in rows)
     assert sorted(sum(batches, [])) == sorted(OutboundMessage.objects.values_list("pk", flat=True))
     assert run_tasks() == 3 and len(sms_outbox) == 3
     assert set(OutboundMessage.objects.values_list("status", flat=True)) == {"sent"}
+
+
+def test_it_writes_a_notice_row_as_the_orm_writes_its_message():
+    """A receipt's lighter row (`notice_row`) is written as the ORM writes the same message."""
+    orm = send_sms(to="+254700000001", text="Receipt", kind="notice")
+    (fast,) = delivery.enqueue_many(
+        [delivery.notice_row(channel="sms", to="+254700000001", text="Receipt")]
+    )
+    by_orm, by_fast = (
+        OutboundMessage.objects.filter(pk=pk).values().get() for pk in (orm.pk, fast)
+    )
+    for row in (by_orm, by_fast):
+        row.pop("created_at"), row.pop("updated_at"), row.pop("id")
+    assert by_orm == by_fast
 
 
 def test_it_writes_fanned_out_messages_as_the_orm_does():

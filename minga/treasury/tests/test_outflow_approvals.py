@@ -51,6 +51,25 @@ DIRECT = {
                                        credit("cash", 100_00)],
         narration="Savings", kind="savings",
     ),
+    # A direct kind is direct only for its own shape of lines.
+    "savings-into-shares": lambda coop, m, actor: actions.post_entry(
+        coop=coop, actor=actor, lines=[debit("cash", 100_00), credit("member-shares", 100_00, m)],
+        narration="Savings", kind="savings",
+    ),
+    "contribution-from-expenses": lambda coop, m, actor: actions.post_entry(
+        coop=coop, actor=actor,
+        lines=[debit("5100", 100_00), credit("member-contributions", 100_00, m)],
+        narration="Contribution", kind="contribution",
+    ),
+    "transfer-to-oneself": lambda coop, m, actor: actions.post_entry(
+        coop=coop, actor=actor,
+        lines=[debit("member-shares", 100_00, m), credit("member-shares", 100_00, m)],
+        narration="Transfer", kind="share-transfer",
+    ),
+    "reversal-of-nothing": lambda coop, m, actor: actions.post_entry(
+        coop=coop, actor=actor, lines=[debit("cash", 100_00), credit("4100", 100_00)],
+        narration="Reversal", kind="reversal",
+    ),
 }  # fmt: skip
 
 
@@ -157,3 +176,50 @@ def test_a_request_waiting_for_members_does_not_post(coop, treasurer, checker, s
     ApprovalRequest.objects.filter(pk=request.pk).update(members_needed=1)
     with pytest.raises(TreasuryError):
         actions.withdraw_savings(member=saver, amount=100_00, actor=None, approval=request)
+
+
+def test_an_approved_request_posts_with_its_date_and_reference(coop, treasurer, checker, saver):
+    day = JournalEntry.objects.latest("id").date
+    request = approvals.request_approval(
+        coop=coop, actor=treasurer, operation="savings-withdrawal", amount=100_00,
+        narration="School fees", member=saver, date=day, reference="CHQ-0042",
+    )  # fmt: skip
+    assert (request.date, request.reference) == (day, "CHQ-0042")
+    request = approvals.check_request(request=request, actor=checker, approve=True)
+    assert (request.entry.date, request.entry.reference) == (day, "CHQ-0042")
+
+
+@pytest.mark.parametrize(
+    ("date", "reference", "code"),
+    [("1990-01-01", "", "no_year"), (None, "TAKEN-1", "duplicate_reference"),
+     (None, "x" * 65, "reference")],
+)  # fmt: skip
+def test_a_request_with_a_date_or_reference_the_books_refuse_is_refused_now(
+    coop, treasurer, saver, date, reference, code
+):
+    import datetime
+
+    actions.receive_from_member(
+        member=saver, amount=1_00, purpose="savings", actor=treasurer, reference="TAKEN-1"
+    )
+    with pytest.raises(TreasuryError) as refused:
+        approvals.request_approval(
+            coop=coop, actor=treasurer, operation="savings-withdrawal", amount=100_00,
+            narration="School fees", member=saver, reference=reference,
+            date=datetime.date.fromisoformat(date) if date else None,
+        )  # fmt: skip
+    assert refused.value.code == code
+    assert not ApprovalRequest.objects.exists()
+
+
+def test_the_member_operation_form_gives_the_request_its_date_and_reference(
+    treasurer_client, coop, saver
+):
+    treasurer_client.post(
+        reverse("treasury:member-operation", args=[coop.slug, saver.ref]),
+        {"operation": "withdrawal", "amount": "1.00", "via": "cash", "date": "2026-03-16",
+         "reference": "CHQ-7"},
+    )  # fmt: skip
+    request = ApprovalRequest.objects.get()
+    assert (str(request.date), request.reference) == ("2026-03-16", "CHQ-7")
+    assert "CHQ-7" not in request.narration

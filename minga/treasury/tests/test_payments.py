@@ -211,6 +211,40 @@ def test_a_payout_is_booked_when_the_provider_confirms_it(
     assert request.status == "posted" and request.entry.kind == "savings-withdrawal"
 
 
+def test_a_share_redemption_paid_by_mobile_money_is_booked_when_the_provider_confirms_it(
+    client, paybill, member_account, member, treasurer, checker, run_tasks
+):
+    from minga.treasury import approvals
+    from minga.treasury.models import Books, ShareMovement
+
+    Books.objects.filter(coop=member_account.coop).update(
+        share_par_value=100_00, allows_share_redemption=True, share_minimum=0
+    )
+    actions.buy_shares(member=member_account, shares=5, actor=treasurer, paid_into="mobile-money")
+    User.objects.filter(pk=member.pk).update(phone="+254712345674")  # no result ever comes
+    member_account.membership.person.refresh_from_db()
+    request = approvals.request_approval(
+        coop=member_account.coop, actor=treasurer, operation="share-redemption", amount=0,
+        shares=2, member=member_account, paid_from="mobile-money", narration="Leaving",
+    )  # fmt: skip
+    request = approvals.check_request(request=request, actor=checker, approve=True)
+    assert request.status == "paying" and request.entry is None  # sent, not yet booked
+    payment = Payment.objects.get(direction="out")
+    assert payment.amount == 200_00
+    assert not JournalEntry.objects.filter(kind="share-redemption").exists()
+    replay(client, run_tasks)
+    from minga.channels.payments import inbox
+
+    inbox.confirm.enqueue(payment.pk)  # the periodic job's query
+    replay(client, run_tasks)
+    payment.refresh_from_db()
+    assert payment.status == "posted"
+    assert actions.shares_held(member_account) == 3
+    assert ShareMovement.objects.filter(kind="redemption").get().shares == -2
+    request.refresh_from_db()
+    assert request.status == "posted" and request.entry.kind == "share-redemption"
+
+
 def test_nobody_pays_out_without_an_approved_request(
     paybill, member_account, member, treasurer, checker
 ):
