@@ -13,7 +13,7 @@ import calendar
 import datetime
 import secrets
 import zoneinfo
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -70,6 +70,22 @@ MONEY_ROLES = frozenset({"cash", "bank", "mobile-money"})
 # code or PIN: a member's cash withdrawal at an agent (minga.agents), paid from a float that was
 # itself allocated through an approved request. Never direct when a person posts them.
 MEMBER_CONFIRMED_KINDS = frozenset({"agent-withdrawal"})
+# Accounts that hold the cooperative's cash without a role of their own (an agent's float,
+# minga.agents): the app that keeps them registers a test at start-up (`register_money_holder`).
+_MONEY_HOLDERS: list[Callable[[Account], bool]] = []
+
+
+def register_money_holder(test: Callable[[Account], bool]) -> None:
+    """Count the accounts `test` accepts as money in hand, as cash is, for inflows' shape."""
+    _MONEY_HOLDERS.append(test)
+
+
+def holds_money(account: Account) -> bool:
+    """Whether money paid in may land in `account`: cash, bank, mobile money, or a registered
+    holder's account (an agent's float)."""
+    return account.role in MONEY_ROLES or (
+        not account.role and any(test(account) for test in _MONEY_HOLDERS)
+    )
 
 
 def needs_approval(kind: str, checked, actor: User | None, reverses=None) -> bool:  # type: ignore[no-untyped-def]
@@ -113,7 +129,7 @@ def has_shape(kind: str, checked, actor: User | None, reverses=None) -> bool:  #
     if kind in INFLOW_ROLES:
         return (
             len(debits) == len(credits) == 1
-            and debits[0][0].role in MONEY_ROLES
+            and holds_money(debits[0][0])
             and debits[0][2] is None
             and credits[0][0].role == INFLOW_ROLES[kind]
             and credits[0][2] is not None
