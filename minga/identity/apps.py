@@ -9,6 +9,7 @@ class IdentityConfig(AppConfig):
 
     def ready(self) -> None:
         from minga.audit import registry
+        from minga.channels import handlers
 
         from . import checks, keys  # noqa: F401 (checks registers the system checks)
 
@@ -20,3 +21,5 @@ class IdentityConfig(AppConfig):
                 active_public_key=keys.active_platform_public_key,
             )
         )
+        # Inbound USSD and SMS digests are keyed with the master key (see channels.handlers).
+        handlers.register_secret(keys.master_key)
