@@ -15,7 +15,6 @@ from minga import audit
 from minga.accounts.models import User
 from minga.channels.mail import send_email
 from minga.channels.sms import send_sms
-from minga.identity.actions import generate_coop_key
 
 from .importer import Row
 from .models import (
@@ -28,6 +27,7 @@ from .models import (
     Sector,
 )
 from .permissions import can_edit, check_grant_role
+from .registry import founding_steps
 
 
 def unique_slug(name: str) -> str:
@@ -57,7 +57,8 @@ def create_cooperative(*, actor: User, **fields) -> Cooperative:
     coop.save()
     audit.record("coop.created", f"coop:{coop.slug}", _public(coop), actor)
     _add_member(coop=coop, person=actor, role=Membership.Role.ADMIN, actor=actor, reason="founder")
-    generate_coop_key(coop=coop, actor=actor)
+    for step in founding_steps():  # identity's first key (see coops.registry)
+        step(coop=coop, actor=actor)
     return coop
 
 

@@ -10,8 +10,9 @@ class IdentityConfig(AppConfig):
     def ready(self) -> None:
         from minga.audit import registry
         from minga.channels import handlers
+        from minga.coops.registry import register_founding_step
 
-        from . import checks, keys  # noqa: F401 (checks registers the system checks)
+        from . import actions, checks, keys  # noqa: F401 (checks registers the system checks)
 
         # The log signs with the platform's key without importing identity (see audit.registry).
         registry.register_key_holder(
@@ -23,3 +24,5 @@ class IdentityConfig(AppConfig):
         )
         # Inbound USSD and SMS digests are keyed with the master key (see channels.handlers).
         handlers.register_secret(keys.master_key)
+        # A new cooperative gets its first signing key (see coops.registry).
+        register_founding_step("identity.first-key", actions.generate_coop_key)
