@@ -52,19 +52,9 @@ LAYER = {app: level for level, apps in enumerate(LAYERS) for app in apps}
 
 # (importing module, imported app): imports against the direction still to be removed.
 ALLOWED: dict[tuple[str, str], str] = {
-    # The demo command builds people and cooperatives itself and lists the apps' demo modules;
-    # it belongs above every app (a demo registry, or the command moved to the project).
-    ("core/management/commands/demo.py", "accounts"): "demo command in core",
-    ("core/management/commands/demo.py", "coops"): "demo command in core",
-    ("core/management/commands/demo.py", "challenges"): "demo command in core",
-    ("core/management/commands/demo.py", "events"): "demo command in core",
-    ("core/management/commands/demo.py", "judging"): "demo command in core",
-    ("core/management/commands/demo.py", "decisions"): "demo command in core",
-    ("core/management/commands/demo.py", "credentials"): "demo command in core",
-    ("core/management/commands/demo.py", "identity"): "demo command in core",
-    ("core/management/commands/demo.py", "treasury"): "demo command in core",
-    # Profiles show what a person won in judging; judging awards credentials. A reputation
-    # registry filled by judging would turn this around.
+    # Judging awards credentials, but credentials reads judging's awards: issue_event_awards
+    # belongs in judging (calling credentials' issuing action), and profiles would list awards
+    # a judging registry hands them (credentials views are being reworked elsewhere).
     ("credentials/actions.py", "judging"): "credentials <-> judging",
     ("credentials/profiles.py", "judging"): "credentials <-> judging",
     # Key rotation re-signs credentials: identity should offer a hook credentials registers.
