@@ -57,8 +57,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     # a judging registry hands them (credentials views are being reworked elsewhere).
     ("credentials/actions.py", "judging"): "credentials <-> judging",
     ("credentials/profiles.py", "judging"): "credentials <-> judging",
-    # Key rotation re-signs credentials: identity should offer a hook credentials registers.
-    ("identity/management/commands/key.py", "credentials"): "key rotation re-signs credentials",
 }
 
 DOTTED = re.compile(r"minga\.([a-z_]+)(?:\.[A-Za-z_][\w]*)*")

@@ -6,3 +6,11 @@ class CredentialsConfig(AppConfig):
     name = "minga.credentials"
     label = "credentials"
     verbose_name = _("Credentials")
+
+    def ready(self) -> None:
+        from minga.identity.registry import register_compromise_report
+
+        from .queries import reissue_lines
+
+        # A compromised key's credentials are listed for re-issue (see identity.registry).
+        register_compromise_report("credentials.re-issue", reissue_lines)
