@@ -45,8 +45,8 @@ LAYERS: list[tuple[str, ...]] = [
     ("trainings",),  # issues its certificates through credentials
     ("decisions",),
     ("judging",),  # awards through credentials, uses the tally of decisions
-    ("agents",),  # members' agents for votes and mobile money
     ("treasury",),
+    ("agents",),  # cash agents: their float and members' cash go through the treasury
 ]
 LAYER = {app: level for level, apps in enumerate(LAYERS) for app in apps}
 
