@@ -110,6 +110,7 @@ MINGA_DEMO_MODULES = [
     "minga.credentials.demo_trainings",
     "minga.identity.demo",
     "minga.treasury.demo",
+    "minga.agents.demo",
 ]
 
 MIDDLEWARE = [

@@ -19,6 +19,7 @@ import urllib.error
 import urllib.request
 from types import ModuleType
 
+from django.apps import apps
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
@@ -93,13 +94,9 @@ class Command(BaseCommand):
 
 
 def _modules() -> list[ModuleType]:
-    """The installed demo modules, in loading order (a missing app is skipped)."""
-    found = []
-    for name in settings.MINGA_DEMO_MODULES:
-        try:
-            if importlib.util.find_spec(name) is None:
-                continue
-        except ModuleNotFoundError:  # the app itself is not there
-            continue
-        found.append(importlib.import_module(name))
-    return found
+    """The demo modules of the installed apps, in loading order (others are skipped)."""
+    return [
+        importlib.import_module(name)
+        for name in settings.MINGA_DEMO_MODULES
+        if apps.is_installed(name.rpartition(".")[0]) and importlib.util.find_spec(name)
+    ]
