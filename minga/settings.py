@@ -98,6 +98,22 @@ INSTALLED_APPS = [
     "django_tasks_db",
 ]
 
+# What `minga demo` loads, in this order: each module's `load(*, people, coops, stdout)` adds
+# to the demo world (see minga/core/management/commands/demo.py); a missing app is skipped.
+MINGA_DEMO_MODULES = [
+    "minga.accounts.demo",
+    "minga.coops.demo",
+    "minga.challenges.demo",
+    "minga.events.demo",
+    "minga.judging.demo",
+    "minga.decisions.demo",
+    "minga.credentials.demo",
+    "minga.credentials.demo_trainings",
+    "minga.identity.demo",
+    "minga.treasury.demo",
+    "minga.agents.demo",
+]
+
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",

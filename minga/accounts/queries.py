@@ -12,6 +12,12 @@ def person_by_verified_phone(phone: str) -> User | None:
     return User.objects.filter(phone=phone, is_active=True, phone_verified_at__isnull=False).first()
 
 
+def language_of_phone(phone: str) -> str | None:
+    """The preferred language of the person with this verified number, or None."""
+    found = person_by_verified_phone(phone)
+    return found.preferred_language if found else None
+
+
 def person_with_unverified_phone(phone: str) -> User | None:
     """The active person who holds this number without having confirmed it yet, or None: USSD
     and SMS offer them the code that confirms it, from the phone itself."""

@@ -12,7 +12,7 @@ from .log import person, record
 from .models import Secret
 
 if TYPE_CHECKING:
-    from minga.accounts.models import User
+    from django.contrib.auth.models import AbstractBaseUser as User
 
 
 @transaction.atomic

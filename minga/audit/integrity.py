@@ -40,9 +40,9 @@ class Report:
 
 
 def _verifiers() -> list[note.Verifier]:
-    from minga.identity.keys import platform_public_keys
+    from .registry import keys
 
-    return [note.Verifier(settings.MINGA_LOG_ORIGIN, key) for key, _ in platform_public_keys()]
+    return [note.Verifier(settings.MINGA_LOG_ORIGIN, key) for key, _ in keys().public_keys()]
 
 
 def _check_entries() -> list[bytes]:

@@ -24,7 +24,7 @@ from django.utils import timezone
 from minga.core.hotsql import hot_cursor
 from minga.core.jcs import canonical_json
 
-from . import handover, merkle, note
+from . import handover, merkle, note, registry
 from .commitments import commit
 from .models import Checkpoint, Entry, LogHead, Secret, Tile
 from .tiles import (
@@ -39,9 +39,8 @@ from .tiles import (
 
 if TYPE_CHECKING:
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
-
-    from minga.accounts.models import User
-    from minga.coops.models import Cooperative
+    from django.contrib.auth.models import AbstractBaseUser as User
+    from django.db.models import Model as Cooperative
 
 ENTRY_VERSION = 1
 SYSTEM_ACTOR = "system"
@@ -392,9 +391,7 @@ def witness_signer() -> note.Signer:
 
 
 def _platform_key() -> Ed25519PrivateKey:
-    from minga.identity.keys import platform_signing_key
-
-    return platform_signing_key()[1]
+    return registry.keys().signing_key()
 
 
 def _lock_checkpoints() -> None:
@@ -482,7 +479,7 @@ def receipt(entry: Entry, checkpoint: Checkpoint) -> str:
 
 def log_vkey() -> str:
     """The log's verifier key (signed-note vkey), to check checkpoints and receipts."""
-    return _vkey(settings.MINGA_LOG_ORIGIN, _active_multikey(), note.SIG_ED25519)
+    return _vkey(settings.MINGA_LOG_ORIGIN, _active_key(), note.SIG_ED25519)
 
 
 def signer_vkey(checkpoint: Checkpoint) -> str:
@@ -496,10 +493,8 @@ def signer_vkey(checkpoint: Checkpoint) -> str:
 
 @functools.lru_cache(maxsize=16)
 def _signer_vkey(signed: str) -> str:
-    from minga.identity.keys import platform_public_keys
-
     key_ids = {s.key_id for s in note.parse_note(signed).signatures}
-    for public_key, _ in platform_public_keys():
+    for public_key, _ in registry.keys().public_keys():
         verifier = note.Verifier(settings.MINGA_LOG_ORIGIN, public_key)
         if verifier.key_id in key_ids:
             return verifier.vkey
@@ -535,21 +530,17 @@ def key_handovers() -> list[str]:
 
 def witness_vkey() -> str:
     """This instance's cosigner key, for peers that want our cosignatures."""
-    return _vkey(settings.MINGA_WITNESS_NAME, _active_multikey(), note.SIG_COSIGNATURE_V1)
+    return _vkey(settings.MINGA_WITNESS_NAME, _active_key(), note.SIG_COSIGNATURE_V1)
 
 
-def _active_multikey() -> str:
-    from minga.identity.keys import ensure_platform_key
-
-    return ensure_platform_key().public_key_multibase
+def _active_key() -> bytes:
+    return registry.keys().active_public_key().public_bytes_raw()
 
 
 @functools.lru_cache(maxsize=32)
-def _vkey(name: str, multikey: str, sig_type: int) -> str:
-    """Every receipt names the log's key: decode it once per key, not once per request."""
+def _vkey(name: str, raw_key: bytes, sig_type: int) -> str:
+    """Every receipt names the log's key: build it once per key, not once per request."""
     from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
-    from minga.identity.didkey import decode_multikey
-
-    public_key = Ed25519PublicKey.from_public_bytes(decode_multikey(multikey))
+    public_key = Ed25519PublicKey.from_public_bytes(raw_key)
     return note.Verifier(name, public_key, sig_type).vkey

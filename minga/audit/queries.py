@@ -9,13 +9,15 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.contrib.auth import get_user_model
 from django.db.models import Q
 
+from . import registry
 from .commitments import PREFIX
 from .models import Entry, Secret
 
 if TYPE_CHECKING:
-    from minga.accounts.models import User
+    from django.contrib.auth.models import AbstractBaseUser as User
 
 PERSON = re.compile(r"person:[0-9]{1,19}")
 
@@ -32,11 +34,7 @@ def _visible(viewer: User | None) -> Q:
     """The openings `viewer` may see: disclosed ones; their own; their cooperatives'."""
     visible = Q(disclosed_at__isnull=False)
     if viewer is not None and viewer.is_authenticated:
-        from minga.coops.models import Membership
-
-        active = Membership.objects.filter(
-            person_id=viewer.pk, status=Membership.Status.ACTIVE
-        ).values("coop_id")
+        active = registry.member_coops(viewer.pk)
         visible |= Q(owner_id=viewer.pk) | Q(coop_id__in=active)
     return visible
 
@@ -108,12 +106,8 @@ def _people_names(values: Iterable[str]) -> dict[str, str]:
     ids = {int(v.split(":", 1)[1]) for v in values if PERSON.fullmatch(v)}
     if not ids:
         return {}
-    from minga.accounts.models import User
-
-    return {
-        f"person:{pk}": name
-        for pk, name in User.objects.filter(pk__in=ids).values_list("pk", "name")
-    }
+    people = get_user_model().objects.filter(pk__in=ids)
+    return {f"person:{pk}": name for pk, name in people.values_list("pk", "name")}
 
 
 def show_entries(entries: Iterable[Entry], *, viewer: User | None) -> list[ShownEntry]:

@@ -6,6 +6,8 @@ import datetime
 
 from .models import Need
 
+ORDER = 10  # its place on the home page (see minga.core.home)
+
 SHOWN = 10
 
 

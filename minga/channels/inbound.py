@@ -35,39 +35,21 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone, translation
-from django.utils.module_loading import import_string
 from django.utils.translation import gettext as _
 
 from minga.core.clients import client_address
 
-from .models import InboundMessage, OutboundMessage
+from . import handlers
+from .handlers import Answer, Reply
+from .models import InboundMessage
 from .sms import send_sms, stored_text
+
+__all__ = ["Answer", "Reply", "Shown", "receive_sms", "receive_ussd"]
 
 log = logging.getLogger("minga.channels")
 
-# The menus answering USSD and SMS (imported when first used, so channels needs no app).
-USSD_MENU = "minga.decisions.ussd.respond"
-SMS_HANDLER = "minga.decisions.sms.respond"
 MAX_TEXT = 1000  # longer inputs are cut when stored and refused by the menus
 NOT_KEPT = ("text",)  # provider fields never stored: what the member typed
-
-
-@dataclass(frozen=True)
-class Reply:
-    """A USSD answer: `text` starts with "CON " or "END "; `asks_secret` when it asks a PIN."""
-
-    text: str
-    asks_secret: bool = False
-
-
-@dataclass(frozen=True)
-class Answer:
-    """An SMS handler's answer: its text, the kind of message it is (a secret or a notice), and
-    whether the inbound message carried a vote (then nothing of its text is kept)."""
-
-    text: str
-    kind: str = OutboundMessage.Kind.NOTICE
-    carried_vote: bool = False
 
 
 @dataclass(frozen=True)
@@ -85,9 +67,7 @@ class Shown:
 
 
 def _key() -> bytes:
-    from minga.identity.keys import master_key
-
-    return hashlib.sha256(b"minga inbound key\n" + master_key()).digest()
+    return hashlib.sha256(b"minga inbound key\n" + handlers.secret()).digest()
 
 
 def keyed_hash(*parts: str) -> str:
@@ -99,10 +79,7 @@ def keyed_hash(*parts: str) -> str:
 
 def language_of(phone: str) -> str:
     """The language of the account with this (verified) phone number, else the site's."""
-    from minga.accounts.queries import person_by_verified_phone
-
-    found = person_by_verified_phone(phone)
-    return found.preferred_language if found else settings.LANGUAGE_CODE
+    return handlers.language_of(phone) or settings.LANGUAGE_CODE
 
 
 def callback_allowed(request) -> bool:
@@ -186,7 +163,7 @@ def receive_ussd(
         phone=phone[:32],
         payload=stored,
     )
-    menu = menu or import_string(USSD_MENU)
+    menu = menu or handlers.ussd_menu()
     with transaction.atomic():
         row = InboundMessage.objects.select_for_update().get(pk=row.pk)
         if row.status != InboundMessage.Status.RECEIVED:
@@ -281,7 +258,7 @@ def receive_sms(
         row = InboundMessage.objects.select_for_update().get(pk=row.pk)
         if row.status != InboundMessage.Status.RECEIVED:
             return row
-        handle = handler or import_string(SMS_HANDLER)
+        handle = handler or handlers.sms_handler()
         try:
             with transaction.atomic():
                 answer = handle(phone=phone, text=text[:MAX_TEXT])

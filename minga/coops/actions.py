@@ -8,14 +8,13 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from minga import audit
 from minga.accounts.models import User
 from minga.channels.mail import send_email
 from minga.channels.sms import send_sms
-from minga.identity.actions import generate_coop_key
+from minga.core.slugs import unique_slug
 
 from .importer import Row
 from .models import (
@@ -28,14 +27,11 @@ from .models import (
     Sector,
 )
 from .permissions import can_edit, check_grant_role
+from .registry import founding_steps
 
 
-def unique_slug(name: str) -> str:
-    base = slugify(name)[:70] or "coop"
-    slug, n = base, 2
-    while Cooperative.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+def _slug(name: str) -> str:
+    return unique_slug(name, Cooperative.objects.all(), fallback="coop")
 
 
 def _public(coop: Cooperative) -> dict:
@@ -52,12 +48,13 @@ def _public(coop: Cooperative) -> dict:
 @transaction.atomic
 def create_cooperative(*, actor: User, **fields) -> Cooperative:
     """Register a cooperative; the person registering it becomes its first administrator."""
-    coop = Cooperative(slug=fields.pop("slug", None) or unique_slug(fields["name"]), **fields)
+    coop = Cooperative(slug=fields.pop("slug", None) or _slug(fields["name"]), **fields)
     coop.full_clean()
     coop.save()
     audit.record("coop.created", f"coop:{coop.slug}", _public(coop), actor)
     _add_member(coop=coop, person=actor, role=Membership.Role.ADMIN, actor=actor, reason="founder")
-    generate_coop_key(coop=coop, actor=actor)
+    for step in founding_steps():  # identity's first key (see coops.registry)
+        step(coop=coop, actor=actor)
     return coop
 
 

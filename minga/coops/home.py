@@ -7,7 +7,20 @@ import datetime
 
 from minga.core.home import LIMIT
 
-from .models import Membership
+from .models import Cooperative, Membership
+from .queries import generation as front_page_generation
+
+ORDER = 50  # after the sections of the apps above (see minga.core.home)
+
+__all__ = ["front_page_figures", "front_page_generation", "section"]
+
+
+def front_page_figures() -> dict[str, int]:
+    """The front page's figures: how many cooperatives, from how many countries."""
+    return {
+        "coops": Cooperative.objects.count(),
+        "countries": Cooperative.objects.values("country").distinct().count(),
+    }
 
 
 def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]

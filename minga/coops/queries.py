@@ -43,3 +43,10 @@ def country_counts() -> dict[str, int]:
 
 def members(coop: Cooperative) -> QuerySet[Membership]:
     return coop.memberships.select_related("person").order_by("status", "role", "person__name")
+
+
+def member_coop_ids(person_id: int) -> QuerySet[Membership]:
+    """The ids of the cooperatives `person_id` is an active member of, as a subquery."""
+    return Membership.objects.filter(person_id=person_id, status=Membership.Status.ACTIVE).values(
+        "coop_id"
+    )

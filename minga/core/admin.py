@@ -20,7 +20,20 @@ from django.template.response import TemplateResponse
 from django.utils.translation import gettext as _
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyPermissions:
+    """No adding, changing or deleting, whoever asks: pages and inlines of audited rows."""
+
+    def has_add_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_change_permission(self, request, obj=None) -> bool:
+        return False
+
+    def has_delete_permission(self, request, obj=None) -> bool:
+        return False
+
+
+class ReadOnlyAdmin(ReadOnlyPermissions, admin.ModelAdmin):
     """Shows rows and never changes them: every change goes through an action and the log.
 
     Subclasses list where staff change a row instead in `object_links` (shown on the row's
@@ -29,15 +42,6 @@ class ReadOnlyAdmin(admin.ModelAdmin):
 
     change_form_template = "admin/minga/read_only_change_form.html"
     change_list_template = "admin/minga/read_only_change_list.html"
-
-    def has_add_permission(self, request) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
     def object_links(self, request, obj: Model) -> list[tuple[str, str]]:
         return []
@@ -67,20 +71,11 @@ class ReadOnlyAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/minga/staff_form.html", context)
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(ReadOnlyPermissions, admin.TabularInline):
     """An inline of a read-only page: shown, never added to, changed or deleted."""
 
     extra = 0
     can_delete = False
-
-    def has_add_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_change_permission(self, request, obj=None) -> bool:
-        return False
-
-    def has_delete_permission(self, request, obj=None) -> bool:
-        return False
 
 
 def apply_action(request, rows: Iterable[Model], change: Callable[[Model], object]) -> int:

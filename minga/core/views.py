@@ -6,10 +6,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views import defaults
 from django.views.decorators.http import require_GET
 
-from minga.coops.queries import generation
 from minga.core.cache import public_page
 from minga.core.health import report
-from minga.core.home import sections_for
+from minga.core.home import front_page_figures, front_page_generation, sections_for
 
 
 def home(request):
@@ -20,15 +19,9 @@ def home(request):
     return front_page(request)
 
 
-@public_page(generation)
+@public_page(front_page_generation)
 def front_page(request):
-    from minga.coops.models import Cooperative
-
-    stats = {
-        "coops": Cooperative.objects.count(),
-        "countries": Cooperative.objects.values("country").distinct().count(),
-    }
-    return render(request, "core/home.html", {"stats": stats})
+    return render(request, "core/home.html", {"stats": front_page_figures()})
 
 
 def about(request):

@@ -12,6 +12,8 @@ from minga.core.home import LIMIT
 
 from .models import Credential, Enrolment, Training
 
+ORDER = 40  # its place on the home page (see minga.core.home)
+
 CREDENTIALS = 10  # the latest; "My credentials" lists them all
 # The partials live with the home page (core), and their words in its catalogue.
 TEMPLATES = {"section": "core/home_credentials.html", "coop_section": "core/coop_credentials.html"}

@@ -40,6 +40,11 @@ def signed_status_list(slug: str, purpose: str, number: int) -> str | None:
     return row[0] if row and row[0] else None
 
 
+def reissue_lines(coop: Cooperative) -> list[str]:
+    """`minga key compromise`'s lines for the credentials to re-issue (see identity.registry)."""
+    return [f"re-issue: {credential.uuid}" for credential in signed_before_compromise(coop)]
+
+
 def signed_before_compromise(coop: Cooperative) -> list[Credential]:
     """The cooperative's credentials still in force that were signed by a key later declared
     compromised, and entered the audit log before the compromise: they verified when issued,

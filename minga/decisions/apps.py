@@ -23,9 +23,14 @@ class DecisionsConfig(AppConfig):
         # configuration (the default, DATABASE_URL=sqlite:///...) gets it.
         connection_created.connect(sealed.fast_secure_delete, dispatch_uid="minga-secure-delete")
 
+        from minga.channels import handlers
         from minga.core import schedule
 
-        from . import jobs
+        from . import jobs, sms, ussd
+
+        # The USSD menu and SMS commands answer what members dial and send.
+        handlers.register_ussd(ussd.respond)
+        handlers.register_sms(sms.respond)
 
         schedule.register("decisions.close-due", jobs.close_due, every=30)
         schedule.register("decisions.notify", jobs.notify, every=60)

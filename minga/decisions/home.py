@@ -15,6 +15,8 @@ from minga.core.home import LIMIT
 from .models import Discussion, Elector, Poll, Proxy
 from .queries import _electors_query, voted_polls
 
+ORDER = 20  # its place on the home page (see minga.core.home)
+
 NOTICES = 5
 NOTICE_DAYS = 30
 

@@ -35,7 +35,7 @@ from django.utils.translation import gettext as _
 from minga.accounts import actions as account_actions
 from minga.accounts.models import User
 from minga.accounts.queries import person_by_verified_phone, person_with_unverified_phone
-from minga.channels.inbound import Answer
+from minga.channels.handlers import Answer
 from minga.channels.models import OutboundMessage
 
 from . import delegation, secrecy, smsparse

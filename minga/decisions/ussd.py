@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy
 from minga.accounts import actions as account_actions
 from minga.accounts.models import User
 from minga.accounts.queries import person_by_verified_phone, person_with_unverified_phone
-from minga.channels.inbound import Reply
+from minga.channels.handlers import Reply
 
 from . import delegation, secrecy
 from .actions import BallotError, cast_ballot

@@ -13,13 +13,13 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
-from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from minga import audit
 from minga.accounts.models import User
 from minga.coops.models import Cooperative, Membership
+from minga.core.slugs import unique_slug
 
 from . import notify
 from .models import (
@@ -85,12 +85,8 @@ def _subject(event: Event) -> str:
     return f"event:{event.slug}"
 
 
-def unique_slug(title: str) -> str:
-    base = slugify(title)[:70] or "event"
-    slug, n = base, 2
-    while Event.objects.filter(slug=slug).exists():
-        slug, n = f"{base}-{n}", n + 1
-    return slug
+def _slug(title: str) -> str:
+    return unique_slug(title, Event.objects.all(), fallback="event")
 
 
 def _touch(event: Event) -> None:
@@ -120,7 +116,7 @@ def create_event(*, actor: User, organiser: Cooperative, **fields) -> Event:
             _("Only cooperatives that organise coop-a-thons can create events."),
             code="not_organiser",
         )
-    slug = fields.pop("slug", None) or unique_slug(fields["title"])
+    slug = fields.pop("slug", None) or _slug(fields["title"])
     series = fields.pop("series", "") or slug
     event = Event(organiser=organiser, created_by=actor, slug=slug, series=series, **fields)
     event.full_clean()
@@ -276,7 +272,7 @@ def clone_event(
     clone = Event(
         organiser=event.organiser,
         created_by=actor,
-        slug=slug or unique_slug(title),
+        slug=slug or _slug(title),
         edition=edition,
         cloned_from=event,
         **fields,

@@ -11,6 +11,8 @@ from minga.core.home import LIMIT
 
 from .models import Event, Team, TeamMembership
 
+ORDER = 30  # its place on the home page (see minga.core.home)
+
 
 def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
     teams = list(

@@ -14,6 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from minga.coops.models import Membership
+from minga.core.pages import fail
 
 from . import actions, ical, queries, suggestions
 from .forms import (
@@ -48,10 +49,6 @@ from .workspace import checklist
 
 # Long lists (500 teams, 2,000 registrations) are read a page at a time.
 PAGE_SIZE = 50
-
-
-def _fail(request, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
 
 
 def _context(request, event, **extra) -> dict:
@@ -162,7 +159,7 @@ def event_publish(request, slug):
     try:
         actions.publish_event(event=event, actor=request.user)
     except ValidationError as error:
-        _fail(request, error)
+        fail(request, error)
     else:
         messages.success(request, _("The event is published."))
     return redirect(event)
@@ -253,7 +250,7 @@ def prize_remove(request, slug, pk):
     try:
         actions.remove_prize(prize=get_object_or_404(Prize, event=event, pk=pk), actor=request.user)
     except ValidationError as error:
-        _fail(request, error)
+        fail(request, error)
     return redirect("events:prizes", slug=event.slug)
 
 
@@ -319,7 +316,7 @@ def challenge_remove(request, slug, pk):
     try:
         actions.remove_challenge(challenge=challenge, actor=request.user)
     except ValidationError as error:
-        _fail(request, error)
+        fail(request, error)
     return redirect("events:challenges", slug=event.slug)
 
 
@@ -560,7 +557,7 @@ def team_invite(request, slug, pk):
                 team=team, registration=form.cleaned_data["registration"], actor=request.user
             )
         except ValidationError as error:
-            _fail(request, error)
+            fail(request, error)
         else:
             messages.success(request, _("The invitation is sent."))
     else:
@@ -580,7 +577,7 @@ def team_request(request, slug, pk):
     try:
         actions.request_to_join(team=team, registration=registration, actor=request.user)
     except ValidationError as error:
-        _fail(request, error)
+        fail(request, error)
     else:
         messages.success(request, _("Your request is sent to the team."))
     return redirect(team)
@@ -615,7 +612,7 @@ def team_respond(request, slug, pk, membership_pk):
         else:
             actions.decline(membership=membership, actor=request.user)
     except ValidationError as error:
-        _fail(request, error)
+        fail(request, error)
     return redirect(team)
 
 
@@ -630,7 +627,7 @@ def team_leave(request, slug, pk):
     try:
         actions.leave_team(membership=membership, actor=request.user)
     except ValidationError as error:
-        _fail(request, error)
+        fail(request, error)
         return redirect(team)
     messages.success(request, _("You left the team."))
     return redirect("events:teams", slug=event.slug)
@@ -648,7 +645,7 @@ def team_challenge(request, slug, pk):
                 team=team, challenge=form.cleaned_data["challenge"], actor=request.user
             )
         except ValidationError as error:
-            _fail(request, error)
+            fail(request, error)
     return redirect(team)
 
 
@@ -699,7 +696,7 @@ def matching_start(request, slug):
             others=mine.registrations,
         )
     except ValidationError as error:
-        _fail(request, error)
+        fail(request, error)
         return redirect("events:matching", slug=event.slug)
     messages.success(request, _("Your team is started and the others are invited."))
     return redirect(team)

@@ -216,6 +216,16 @@ def platform_signing_key() -> tuple[str, Ed25519PrivateKey]:
     return platform_key_name(), private_key(ensure_platform_key())
 
 
+def active_platform_public_key() -> Ed25519PublicKey:
+    """The platform's active public key (the key is created on first use)."""
+    return _public_key(ensure_platform_key().public_key_multibase)
+
+
+@functools.lru_cache(maxsize=32)
+def _public_key(multikey: str) -> Ed25519PublicKey:
+    return Ed25519PublicKey.from_public_bytes(didkey.decode_multikey(multikey))
+
+
 def platform_public_keys() -> list[tuple[Ed25519PublicKey, bool]]:
     """Every platform public key ever used, oldest first, with whether it is the active one.
 

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from minga.core.pages import fail
 from minga.events.models import STAGE_LABELS, Attachment, Proposal
 from minga.events.permissions import get_event
 
@@ -31,10 +32,6 @@ from .permissions import (
 RESULTS_PER_PAGE = 50
 CHOICES_SHOWN = 10
 AWARDS_PER_PAGE = 100
-
-
-def _fail(request, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
 
 
 def _context(request, event, **extra) -> dict:
@@ -119,11 +116,11 @@ def jury_settings(request, slug):
         try:
             actions.update_settings(event=event, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _fail(request, error)
+            fail(request, error)
         else:
             messages.success(request, _("The judging settings are saved."))
     else:
-        _fail(request, ValidationError(list(form.errors.values())))
+        fail(request, ValidationError(list(form.errors.values())))
     return redirect("judging:jury", slug=event.slug)
 
 
@@ -166,11 +163,11 @@ def juror_add(request, slug):
         try:
             actions.add_juror(event=event, actor=request.user, person=person)
         except ValidationError as error:
-            _fail(request, error)
+            fail(request, error)
         else:
             messages.success(request, _("%(name)s is on the jury.") % {"name": person.name})
     else:
-        _fail(request, ValidationError(form.errors["identifier"]))
+        fail(request, ValidationError(form.errors["identifier"]))
     return redirect("judging:jury", slug=event.slug)
 
 
@@ -182,7 +179,7 @@ def juror_remove(request, slug, pk):
     try:
         actions.remove_juror(juror=juror, actor=request.user)
     except ValidationError as error:
-        _fail(request, error)
+        fail(request, error)
     return redirect("judging:jury", slug=event.slug)
 
 
@@ -193,7 +190,7 @@ def assign(request, slug):
     try:
         plan = actions.assign_jurors(event=event, actor=request.user)
     except ValidationError as error:
-        _fail(request, error)
+        fail(request, error)
         return redirect("judging:jury", slug=event.slug)
     messages.success(
         request,
@@ -415,7 +412,7 @@ def awards(request, slug):
         try:
             created = actions.record_awards(event=event, actor=request.user)
         except ValidationError as error:
-            _fail(request, error)
+            fail(request, error)
         else:
             messages.success(request, _("Awards recorded: %(count)s.") % {"count": len(created)})
         return redirect("judging:awards", slug=event.slug)

@@ -17,6 +17,7 @@ def test_it_signs_in_by_email_in_any_case(client, member):
         URL, {"username": "Member@Example.org", "password": "a-long-test-password"}
     )
     assert response.status_code == 302
+    assert client.get(reverse("accounts:profile")).wsgi_request.user.pk == member.pk
 
 
 @pytest.mark.django_db
@@ -25,7 +26,7 @@ def test_it_signs_in_by_phone_in_any_spacing(client, member):
         URL, {"username": "+250 788 000 111", "password": "a-long-test-password"}
     )
     assert response.status_code == 302
-    assert client.get(reverse("accounts:profile")).status_code == 200
+    assert client.get(reverse("accounts:profile")).wsgi_request.user.pk == member.pk
 
 
 @pytest.mark.django_db

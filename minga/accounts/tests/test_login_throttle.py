@@ -42,6 +42,7 @@ def test_someone_elses_failures_behind_the_proxy_lock_nobody_out(client, member,
         sign_in(client, f"guess{n}@example.org", "wrong", "197.243.1.7")
     response = sign_in(client, "member@example.org", PASSWORD, "41.186.0.9")
     assert response.status_code == 302 and not is_paused(response)
+    assert response.wsgi_request.user.pk == member.pk
 
 
 def test_one_address_cycling_through_accounts_is_paused(client, member):
@@ -56,7 +57,8 @@ def test_a_person_sharing_that_address_signs_in_at_the_first_try(client, member)
     for n in range(20):
         sign_in(client, f"guess{n}@example.org", "wrong", "197.243.1.7")
     response = sign_in(client, "member@example.org", PASSWORD, "197.243.1.7")
-    assert response.status_code == 302
+    assert response.status_code == 302 and not is_paused(response)
+    assert response.wsgi_request.user.pk == member.pk
 
 
 def test_the_counts_outlive_a_process_cache(client, member):

@@ -37,7 +37,9 @@ def test_it_404s_for_unknown_cooperatives(client):
 
 @pytest.mark.django_db
 def test_it_asks_anonymous_visitors_to_sign_in_before_registering(client):
-    assert client.get(reverse("coops:create")).status_code == 302
+    response = client.get(reverse("coops:create"))
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next={reverse('coops:create')}"
 
 
 @pytest.mark.django_db

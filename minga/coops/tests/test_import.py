@@ -46,13 +46,18 @@ def test_it_imports_a_list(owner_client, coop):
 def test_it_reads_semicolons_bom_and_spanish_headers(owner_client, coop):
     content = "\ufeffnombre;correo;teléfono\nSocia Uno;uno@example.org;+5493515550001\n"
     assert upload(owner_client, coop, content.encode("utf-8")).status_code == 302
-    assert User.objects.filter(email="uno@example.org").exists()
+    person = User.objects.get(email="uno@example.org")
+    assert (person.name, person.phone) == ("Socia Uno", "+5493515550001")
+    assert coop.memberships.get(person=person).status == "active"
 
 
 @pytest.mark.django_db
 def test_it_reads_utf16_from_spreadsheets(owner_client, coop):
     content = "name\temail\nSócio Um\tum@example.org\n".encode("utf-16")
     assert upload(owner_client, coop, content).status_code == 302
+    person = User.objects.get(email="um@example.org")
+    assert person.name == "Sócio Um"
+    assert coop.memberships.get(person=person).status == "active"
 
 
 @pytest.mark.django_db

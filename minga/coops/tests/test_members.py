@@ -19,7 +19,10 @@ def test_it_shows_members_and_history_to_members_only(client, coop, who, status,
 
 @pytest.mark.django_db
 def test_it_sends_anonymous_visitors_to_sign_in(client, coop):
-    assert client.get(reverse("coops:members", args=[coop.slug])).status_code == 302
+    page = reverse("coops:members", args=[coop.slug])
+    response = client.get(page)
+    assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next={page}"
 
 
 @pytest.mark.django_db

@@ -121,4 +121,10 @@ def test_it_answers_deep_nesting_without_a_server_error(client):
         inner = inner["a"]
     client.raise_request_exception = False
     response = _post(client, VERIFY, {"verifiableCredential": deep})
-    assert response.status_code < 500
+    assert response.status_code == 200
+    report = response.json()
+    assert report["verified"] is False
+    assert [check["status"] for check in report["checks"]] == ["failed"]
+    (problem,) = report["problems"]
+    assert problem["type"].endswith(":problem:input-too-large")
+    assert problem["check"] == "structure"

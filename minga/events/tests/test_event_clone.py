@@ -1,10 +1,12 @@
+import datetime
+
 import pytest
 from django.urls import reverse
 
 from minga.events import actions
 from minga.events.models import Event
 
-from .conftest import client_of, paris
+from .conftest import PARIS, PHASES, client_of, paris
 
 
 @pytest.mark.django_db
@@ -37,7 +39,13 @@ def test_it_clones_rules_prizes_and_shifts_phases_keeping_local_times(
     assert clone.edition == 2
     assert clone.challenges_released_at == paris(2020, 12, 7, 15, 0)
     assert clone.proposals_due_at == paris(2020, 12, 9, 15, 0)  # still 15:00 in Paris
-    assert clone.proposals_due_at.astimezone().utcoffset() is not None
+    # Every phase keeps its wall-clock time in Paris, the same number of days later...
+    days = datetime.date(2020, 12, 7) - PHASES["challenges_released_at"].date()
+    for name, moment in PHASES.items():
+        expected = datetime.datetime.combine(moment.date() + days, moment.time(), tzinfo=PARIS)
+        assert getattr(clone, name) == expected, name
+    # ...which, across the end of summer time, is not where a shift in UTC would land.
+    assert clone.proposals_due_at != PHASES["proposals_due_at"].astimezone(datetime.UTC) + days
     assert clone.team_max_size == event.team_max_size
     assert clone.licence == event.licence
     assert [p.name for p in clone.prizes.all()] == ["A coop flag"]

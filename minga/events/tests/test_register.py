@@ -55,8 +55,10 @@ def test_it_registers_a_person_with_their_answers(event, outsider):
 
 @pytest.mark.django_db
 def test_it_sends_anonymous_visitors_to_sign_in(event, anonymous_client):
-    response = anonymous_client.get(reverse("events:register", args=[event.slug]))
+    page = reverse("events:register", args=[event.slug])
+    response = anonymous_client.get(page)
     assert response.status_code == 302
+    assert response["Location"] == f"{reverse('accounts:login')}?next={page}"
 
 
 @pytest.mark.django_db

@@ -8,7 +8,8 @@ import pytest
 from django.core.management import CommandError, call_command
 
 from minga.audit.models import Entry
-from minga.identity import didlogs
+from minga.credentials.queries import reissue_lines
+from minga.identity import didlogs, registry
 from minga.identity.models import Key
 
 pytestmark = pytest.mark.django_db
@@ -45,6 +46,15 @@ def test_it_declares_a_compromise_and_lists_what_to_reissue(coop):
     assert code == 0
     assert json.loads(out.splitlines()[0])["message"] == "compromised"
     assert Key.objects.get(coop=coop, end_reason="compromised").compromised_from.year == 2020
+
+
+def test_it_prints_what_the_apps_list_for_re_issue(coop, monkeypatch):
+    assert reissue_lines in registry.compromise_reports()  # credentials registered its list
+    report = {"probe": lambda coop: [f"re-issue: everything of {coop.slug}"]}
+    monkeypatch.setattr(registry, "_compromise_reports", report)
+    code, out = _run("compromise", "--coop", coop.slug, "--since", "2020-01-01T00:00Z")
+    assert code == 0
+    assert out.splitlines()[1:] == [f"re-issue: everything of {coop.slug}"]
 
 
 def test_it_refuses_with_exit_1_and_changes_nothing(coop):

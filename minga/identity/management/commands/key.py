@@ -18,6 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from minga.coops.models import Cooperative
 from minga.identity import actions, didlogs
 from minga.identity.models import Key
+from minga.identity.registry import compromise_reports
 
 
 class Command(BaseCommand):
@@ -113,11 +114,10 @@ class Command(BaseCommand):
         actions.declare_key_compromised(coop=coop, key=key, since=since, actor=None)
         self._report(coop, "compromised")
         if coop is not None:
-            # The command line ties the apps together: credentials list what to re-issue.
-            from minga.credentials.queries import signed_before_compromise
-
-            for credential in signed_before_compromise(coop):
-                self.stdout.write(f"re-issue: {credential.uuid}")
+            # The apps list what the key signed that must be re-issued (see identity.registry).
+            for report in compromise_reports():
+                for line in report(coop):
+                    self.stdout.write(line)
 
     def handle_witnesses(self, coop: Cooperative | None, **options: Any) -> None:
         pairs = [(did, key_did) for did, key_did in options["witness"]]
