@@ -8,7 +8,7 @@ from . import kinds, log, note, queries, subjects
 from .models import Entry
 
 if TYPE_CHECKING:
-    from minga.accounts.models import User
+    from django.contrib.auth.models import AbstractBaseUser as User
 
 
 def entry_context(entry: Entry, *, viewer: User | None) -> dict[str, Any]:

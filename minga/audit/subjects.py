@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from minga.accounts.models import User
+    from django.contrib.auth.models import AbstractBaseUser as User
 
 
 @dataclass(frozen=True)
