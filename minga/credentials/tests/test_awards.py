@@ -64,7 +64,7 @@ def test_it_gives_challenge_owners_and_jurors_their_own_achievement(recorded, ow
 
 def test_it_defines_the_event_achievements_in_every_language(recorded, event):  # noqa: F811
     achievement = Achievement.objects.get(key=f"event:{event.pk}:participant")
-    assert sorted(achievement.languages()) == ["en", "es", "fr", "pt"]
+    assert sorted(achievement.languages()) == ["en", "es", "fr", "pt-br"]
     assert achievement.in_language("es").name == f"Participante en {event.title}"
     assert achievement.in_language("fr").name == f"Participant à {event.title}"
 
