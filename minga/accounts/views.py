@@ -46,12 +46,17 @@ def signup(request):
             address=_address(request),
         )
         login(request, user, backend="minga.accounts.backends.EmailOrPhoneBackend")
-        if user.email:
-            messages.success(request, _("Welcome! We sent you an e-mail to confirm your address."))
-        else:
-            messages.success(request, _("Welcome to Minga!"))
-        if user.phone:
-            messages.info(request, _("Confirm your phone number with the code we sent by SMS."))
+        # In the language just chosen, which the next page is shown in (it may not be the one
+        # the form was read in).
+        with translation.override(user.preferred_language):
+            if user.email:
+                messages.success(
+                    request, _("Welcome! We sent you an e-mail to confirm your address.")
+                )
+            else:
+                messages.success(request, _("Welcome to Minga!"))
+            if user.phone:
+                messages.info(request, _("Confirm your phone number with the code we sent by SMS."))
         target = request.GET.get("next", "")
         if not url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()

@@ -11,6 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.db.models import Q
 
+from minga.audit.labels import action_label
+
 from .commitments import PREFIX
 from .models import Entry, Secret
 
@@ -86,6 +88,10 @@ class ShownEntry:
     created_at: datetime.datetime
     actor: Field
     fields: list[Field]
+
+    @property
+    def kind_label(self) -> str:
+        return action_label(self.kind)
 
     @property
     def has_commitments(self) -> bool:
