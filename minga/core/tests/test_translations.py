@@ -1,4 +1,4 @@
-"""Every catalogue is complete in Spanish, French and Brazilian Portuguese, and up to date with its sources.
+"""Every catalogue is complete in Spanish, French and Brazilian Portuguese, and current.
 
 Catalogues are discovered (minga/<app>/locale and minga/locale), so a new app is covered as
 soon as `bin/messages` creates its catalogues. Nothing here needs the database.
