@@ -15,7 +15,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from minga.core.languages import supported_language
@@ -144,6 +144,12 @@ class Achievement(models.Model):
 
     def languages(self) -> list[str]:
         return [self.language, *(t.language for t in self.translations.all())]
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language when the achievement has it (prefetch
+        `translations` for lists), else in its own: "Winner of…" reads as the page does."""
+        return self.in_language(translation.get_language() or self.language).name
 
 
 class AchievementText:
