@@ -39,7 +39,7 @@ TAG = re.compile(r"</?[a-zA-Z][^<>]*>")
 WORD = re.compile(r"[A-Za-z]{4,}")
 SPACES = re.compile(r"\s+")
 # Texts inside these are code, data or scripts, not words for the reader.
-SKIPPED = {"script", "style", "code", "pre", "kbd", "samp", "textarea", "svg"}
+SKIPPED = {"script", "style", "code", "pre", "kbd", "samp", "textarea"}
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source"}
 SHOWN_ATTRIBUTES = ("placeholder", "title", "aria-label", "alt")
 
