@@ -40,8 +40,7 @@ TEXTS = {
     ),
     "pt-br": (
         "Formulários web acessíveis",
-        "Cria formulários web que funcionam com leitor de tela, teclado e um celular "
-        "de 320 px.",
+        "Cria formulários web que funcionam com leitor de tela, teclado e um celular de 320 px.",
         "Mostrar dois formulários próprios aprovados em uma revisão de acessibilidade feita por "
         "um membro da Código Sur.",
     ),
