@@ -253,7 +253,9 @@ LANGUAGES = [
     ("en", "English"),
     ("es", "Español"),
     ("fr", "Français"),
-    ("pt", "Português"),
+    # Minga's Portuguese is Brazil's. A browser, cookie or profile asking for plain "pt" (or
+    # "pt-PT") gets it too: Django falls back from a generic code to its first listed variant.
+    ("pt-br", "Português"),
 ]
 LOCALE_PATHS = [BASE_DIR / "minga" / "locale"]
 LANGUAGE_COOKIE_NAME = "minga_language"

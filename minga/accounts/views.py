@@ -1,15 +1,18 @@
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
+from django.utils import translation
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minga.core import zones
 from minga.core.clients import client_address
+from minga.core.middleware import remember_language
 
 from . import actions
 from .forms import LoginForm, PasswordResetRequestForm, PhoneCodeForm, ProfileForm, SignUpForm
@@ -43,12 +46,17 @@ def signup(request):
             address=_address(request),
         )
         login(request, user, backend="minga.accounts.backends.EmailOrPhoneBackend")
-        if user.email:
-            messages.success(request, _("Welcome! We sent you an e-mail to confirm your address."))
-        else:
-            messages.success(request, _("Welcome to Minga!"))
-        if user.phone:
-            messages.info(request, _("Confirm your phone number with the code we sent by SMS."))
+        # In the language just chosen, which the next page is shown in (it may not be the one
+        # the form was read in).
+        with translation.override(user.preferred_language):
+            if user.email:
+                messages.success(
+                    request, _("Welcome! We sent you an e-mail to confirm your address.")
+                )
+            else:
+                messages.success(request, _("Welcome to Minga!"))
+            if user.phone:
+                messages.info(request, _("Confirm your phone number with the code we sent by SMS."))
         target = request.GET.get("next", "")
         if not url_has_allowed_host_and_scheme(
             target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
@@ -56,6 +64,21 @@ def signup(request):
             target = "accounts:profile"
         return redirect(target)
     return render(request, "accounts/signup.html", {"form": form})
+
+
+class LogoutView(auth_views.LogoutView):
+    """Django's, keeping the language the person was reading in.
+
+    Without it a person whose language came from their profile (no switcher cookie) would
+    read the signed-out page, and every page after it, in the browser's language.
+    """
+
+    def post(self, request, *args, **kwargs):
+        language = translation.get_language()
+        response = super().post(request, *args, **kwargs)
+        if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and language:
+            remember_language(response, language)
+        return response
 
 
 class LoginView(auth_views.LoginView):

@@ -24,6 +24,8 @@ from django.utils.cache import patch_vary_headers
 from django.utils.functional import SimpleLazyObject, empty
 from django.utils.translation import gettext as _
 
+from minga.core.languages import supported_language
+
 TIMEZONE_COOKIE_NAME = "minga_tz"
 
 
@@ -66,10 +68,20 @@ class LocaleMiddleware(locale.LocaleMiddleware):
         return response
 
 
+def remember_language(response, code: str) -> None:
+    """Keep `code` as this browser's language (the switcher's cookie)."""
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        code,
+        max_age=settings.LANGUAGE_COOKIE_AGE,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+
+
 class PreferencesMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
-        self.supported = {code for code, _name in settings.LANGUAGES}
 
     def __call__(self, request):
         user = getattr(request, "user", None)
@@ -80,8 +92,8 @@ class PreferencesMiddleware:
             # a failed lookup on the lazy wrapper followed by the real one.
             request.user = user = user._wrapped
         if settings.LANGUAGE_COOKIE_NAME not in request.COOKIES and is_person:
-            preferred = user.preferred_language
-            if preferred in self.supported:
+            preferred = supported_language(user.preferred_language)
+            if preferred:
                 translation.activate(preferred)
                 request.LANGUAGE_CODE = preferred
         zone = _zone(user.timezone) if is_person else None

@@ -1,4 +1,3 @@
-from django.conf import settings
 from django.http import HttpResponseRedirect, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -9,6 +8,7 @@ from django.views.decorators.http import require_GET
 from minga.core.cache import public_page
 from minga.core.health import report
 from minga.core.home import front_page_figures, front_page_generation, sections_for
+from minga.core.middleware import remember_language, supported_language
 
 
 def home(request):
@@ -41,14 +41,9 @@ def set_language(request):
     ):
         target = "/"
     response = HttpResponseRedirect(target)
-    if code in dict(settings.LANGUAGES):
-        response.set_cookie(
-            settings.LANGUAGE_COOKIE_NAME,
-            code,
-            max_age=settings.LANGUAGE_COOKIE_AGE,
-            samesite="Lax",
-            secure=settings.SESSION_COOKIE_SECURE,
-        )
+    code = supported_language(code)  # an old link's "pt" is Brazilian Portuguese
+    if code:
+        remember_language(response, code)
     return response
 
 

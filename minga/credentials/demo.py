@@ -38,11 +38,10 @@ TEXTS = {
         "Présenter deux formulaires réalisés qui passent une revue d'accessibilité par un "
         "membre de Código Sur.",
     ),
-    "pt": (
+    "pt-br": (
         "Formulários web acessíveis",
-        "Constrói formulários web que funcionam com leitor de ecrã, teclado e um telemóvel "
-        "de 320 px.",
-        "Mostrar dois formulários próprios aprovados numa revisão de acessibilidade feita por "
+        "Cria formulários web que funcionam com leitor de tela, teclado e um celular de 320 px.",
+        "Mostrar dois formulários próprios aprovados em uma revisão de acessibilidade feita por "
         "um membro da Código Sur.",
     ),
 }

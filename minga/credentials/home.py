@@ -37,6 +37,7 @@ def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-u
     credentials = list(
         Credential.objects.filter(recipient=person)
         .select_related("achievement", "coop")
+        .prefetch_related("achievement__translations")  # names in the reader's language
         .order_by("-issued_at", "-pk")[: CREDENTIALS + 1]
     )
     if not (trainings or credentials):

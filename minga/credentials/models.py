@@ -15,8 +15,10 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
+
+from minga.core.languages import supported_language
 
 # The W3C Bitstring Status List minimum: 16 KB of bits, so one set bit hides among many.
 STATUS_LIST_SIZE = 131_072
@@ -131,17 +133,23 @@ class Achievement(models.Model):
 
     def in_language(self, language: str) -> "AchievementText":
         """Name, description and criteria in `language`, else in the achievement's own."""
-        base = language.split("-")[0].lower()
-        if base != self.language:
+        code = supported_language(language) or language.lower()
+        if code != self.language:
             for translation in self.translations.all():
-                if translation.language == base:
+                if translation.language == code:
                     return AchievementText(
-                        base, translation.name, translation.description, translation.criteria
+                        code, translation.name, translation.description, translation.criteria
                     )
         return AchievementText(self.language, self.name, self.description, self.criteria)
 
     def languages(self) -> list[str]:
         return [self.language, *(t.language for t in self.translations.all())]
+
+    @property
+    def shown_name(self) -> str:
+        """The name in the reader's language when the achievement has it (prefetch
+        `translations` for lists), else in its own: "Winner of…" reads as the page does."""
+        return self.in_language(translation.get_language() or self.language).name
 
 
 class AchievementText:

@@ -112,7 +112,11 @@ def verified(credentials: Iterable[Credential], relation: str) -> list[Verified]
 
 
 def _active(queryset: QuerySet[Credential]) -> QuerySet[Credential]:
-    return queryset.filter(status=Credential.Status.ACTIVE).select_related("achievement", "coop")
+    return (
+        queryset.filter(status=Credential.Status.ACTIVE)
+        .select_related("achievement", "coop")
+        .prefetch_related("achievement__translations")
+    )
 
 
 def person_credentials(person: User) -> list[Verified]:

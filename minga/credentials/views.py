@@ -32,8 +32,10 @@ def _fail(request, error: ValidationError) -> None:
 
 @login_required
 def mine(request):
-    credentials = Credential.objects.filter(recipient=request.user).select_related(
-        "achievement", "coop"
+    credentials = (
+        Credential.objects.filter(recipient=request.user)
+        .select_related("achievement", "coop")
+        .prefetch_related("achievement__translations")
     )
     page = Paginator(credentials, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "credentials/credential_list.html", {"credentials": page})
@@ -43,9 +45,12 @@ def mine(request):
 def achievement_list(request, slug):
     coop = get_issuer(request.user, slug)
     achievements = coop.achievements.prefetch_related("translations")
-    issued = Paginator(coop.issued_credentials.select_related("achievement"), PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    issued = Paginator(
+        coop.issued_credentials.select_related("achievement").prefetch_related(
+            "achievement__translations"
+        ),
+        PER_PAGE,
+    ).get_page(request.GET.get("page"))
     return render(
         request,
         "credentials/achievement_list.html",

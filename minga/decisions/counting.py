@@ -25,11 +25,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.db.models import Count, Sum
+from django.utils.translation import gettext as _
 
 from . import sealed, tally
-from .models import Ballot, Channel, Participation, Poll
+from .models import CONSENT_LABELS, Ballot, Channel, Participation, Poll
 from .tally.model import Ballot as TallyBallot
-from .tally.model import Election
+from .tally.model import Election, Result, Round
 
 METHODS = {
     Poll.Kind.SINGLE: "plurality",
@@ -260,9 +261,99 @@ def summary(result: dict[str, Any]) -> str:
 
 def current_result(poll: Poll) -> dict[str, Any] | None:
     """The stored result of a closed poll, or the count so far of an open one (ties in ballot
-    order: it is only a preview)."""
+    order: it is only a preview), its chart drawn in the reader's language."""
     if poll.status == Poll.Status.CLOSED:
-        return poll.result
-    if poll.status == Poll.Status.OPEN:
-        return count_poll(poll, tie_order=list(range(poll.options.count())))
-    return None
+        result = poll.result
+    elif poll.status == Poll.Status.OPEN:
+        result = count_poll(poll, tie_order=list(range(poll.options.count())))
+    else:
+        return None
+    if not result or "chart" not in result:
+        return result
+    return {**result, "chart": chart_in_reader_language(poll, result)}
+
+
+def chart_words() -> dict[str, str]:
+    """`tally.svg.WORDS` in the active language (the pure chart module cannot translate)."""
+    return {
+        "title": _("{title}: {method}"),
+        "untitled": _("Election"),
+        "round": _("Round {number}: {heading}"),
+        "first preferences": _("first preferences"),
+        "surplus": _("surplus of {names} transferred"),
+        "exclusion": _("{names} excluded"),
+        "election": _("{names} elected"),
+        "remaining": _("remaining seats filled"),
+        "excluded": _("excluded"),
+        "nobody": _("nobody"),
+        "single": _("{title} (elected: {elected})"),
+        "beaten": _("{title} (candidates beaten; elected: {elected})"),
+        "rounds": _("{count} rounds. Elected: {elected}."),
+        "quota": _("Quota: {quota} votes (dashed line)."),
+        "colours": _("Elected candidates are green, excluded ones grey."),
+    }
+
+
+def consent_labels(result: dict[str, Any]) -> list[str]:
+    """A result's option names: a consent proposal's positions in the reader's language."""
+    if result.get("method") == "consent":
+        return [str(CONSENT_LABELS[code]) for code in CONSENT_CODES]
+    return list(result.get("candidates") or [])
+
+
+def _tally(value: Any) -> Any:
+    return Decimal(value) if isinstance(value, str) else value
+
+
+def _result_from_json(data: dict[str, Any]) -> Result:
+    """A stored result back as the tally's `Result` (names to indices), to draw it again."""
+    names = list(data["candidates"])
+    index = {name: i for i, name in enumerate(names)}
+    rounds = []
+    for r in data["rounds"]:
+        known = {"round", "action", "candidates", "votes", "exhausted", "lost", "quota"}
+        known |= {"elected", "excluded", "tie"}
+        rounds.append(
+            Round(
+                number=r["round"],
+                action=r["action"],
+                subject=[index[n] for n in r.get("candidates", [])],
+                votes={index[n]: _tally(v) for n, v in (r.get("votes") or {}).items()},
+                exhausted=_tally(r.get("exhausted", 0)),
+                lost=_tally(r.get("lost", 0)),
+                quota=_tally(r["quota"]) if r.get("quota") is not None else None,
+                elected=[index[n] for n in r.get("elected", [])],
+                excluded=[index[n] for n in r.get("excluded", [])],
+                tie=r.get("tie"),
+                detail={k: v for k, v in r.items() if k not in known},
+            )
+        )
+    return Result(
+        method=data["method"],
+        seats=data["seats"],
+        candidates=names,
+        ballots=data["ballots"],
+        elected=[index[n] for n in data["elected"]],
+        ranking=None
+        if data.get("ranking") is None
+        else [[index[n] for n in tier] for tier in data["ranking"]],
+        rounds=rounds,
+        title=data.get("title", ""),
+    )
+
+
+def chart_in_reader_language(poll: Poll, result: dict[str, Any]) -> str:
+    """The result's chart with every word in the active language.
+
+    The stored chart was drawn in the language of whoever closed the poll; a result too old
+    or odd to read back keeps it.
+    """
+    title = _("%(title)s: %(method)s") % {"title": poll.title, "method": poll.get_kind_display()}
+    if result.get("method") == "consent":
+        return tally.svg.bar_chart(consent_labels(result), result["totals"], poll.title)
+    try:
+        parsed = _result_from_json(result)
+    except (KeyError, TypeError, ValueError, ArithmeticError):
+        return result["chart"]
+    parsed.title = poll.title
+    return tally.svg.rounds_chart(parsed, title=title, words=chart_words())

@@ -223,6 +223,16 @@ class Poll(models.Model):
         return self.is_open and (now or timezone.now()) < self.closes_at
 
 
+# A consent proposal's four fixed positions, named in the reader's language wherever they show
+# (the option rows keep the words of whoever created the poll).
+CONSENT_LABELS = {
+    "agree": _("Agree"),
+    "abstain": _("Abstain"),
+    "disagree": _("Disagree"),
+    "block": _("Block"),
+}
+
+
 class Option(models.Model):
     """A choice on the ballot: an answer, a candidate or a consent position."""
 
@@ -243,6 +253,11 @@ class Option(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+    @property
+    def shown_label(self) -> str:
+        """The label in the reader's language for a consent position; as written otherwise."""
+        return str(CONSENT_LABELS[self.code]) if self.code in CONSENT_LABELS else self.label
 
 
 class Elector(models.Model):

@@ -266,16 +266,17 @@ def result_rows(result: dict | None) -> list[tuple[str, object, object, object]]
     splits its totals by channel (open polls) and some ballots were on paper."""
     if not result or "totals" not in result:
         return []
+    from .counting import consent_labels
+
+    labels = consent_labels(result)
     channels = result.get("channels") or {}
     split = channels.get("totals")
     if not split or not channels["ballots"]["paper"]:
         return [
             (label, total, None, None)
-            for label, total in zip(result["candidates"], result["totals"], strict=False)
+            for label, total in zip(labels, result["totals"], strict=False)
         ]
-    return list(
-        zip(result["candidates"], result["totals"], split["online"], split["paper"], strict=False)
-    )
+    return list(zip(labels, result["totals"], split["online"], split["paper"], strict=False))
 
 
 def channel_counts(result: dict | None) -> list[tuple[str, int]]:

@@ -26,7 +26,7 @@ def test_it_edits_languages_skills_roles_and_zone(member_client, member):
             "name": "Coop Member",
             "email": "member@example.org",
             "phone": "+250788000111",
-            "preferred_language": "pt",
+            "preferred_language": "pt-br",
             "timezone": "America/Sao_Paulo",
             "languages": ["rw", "en"],
             "skills": ["mobile", "ussd-sms"],

@@ -101,3 +101,13 @@ def test_it_translates_errors(client):
 @pytest.mark.django_db
 def test_it_sends_signed_in_people_to_their_profile(member_client):
     assert member_client.get(URL).url == reverse("accounts:profile")
+
+
+@pytest.mark.django_db
+def test_it_welcomes_a_new_person_in_the_language_they_chose(client):
+    """The form was read in English; the person chose French, and the next page is French."""
+    response = client.post(URL, GOOD, HTTP_ACCEPT_LANGUAGE="en", follow=True)
+    page = response.content.decode()
+    assert 'lang="fr"' in page
+    assert "Bienvenue" in page
+    assert "Welcome" not in page

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.urls import reverse
 from django.utils import translation
 
 from minga.audit import log
@@ -48,3 +49,15 @@ def test_it_speaks_the_visitors_language(client, checkpointed) -> None:
 def test_it_is_open_to_members_and_outsiders(owner_client, checkpointed) -> None:
     checkpointed(1)
     assert owner_client.get("/log/").status_code == 200
+
+
+def test_it_names_each_action_in_words_with_its_code_beside(client, checkpointed) -> None:
+    checkpointed(1)
+    add_entries(1, kind="ballot.cast")
+    add_entries(1, kind="no.label_yet")
+    client.cookies["minga_language"] = "pt-br"
+    page = client.get("/log/").content.decode()
+    assert "Voto registrado <code>ballot.cast</code>" in page
+    assert "<code>no.label_yet</code>" in page  # a code without a label is shown as it is
+    entry = client.get(reverse("audit:entry-page", args=[1])).content.decode()
+    assert "Voto registrado <code>ballot.cast</code>" in entry

@@ -38,10 +38,10 @@ def test_it_prefers_the_profile_language_to_the_browser(client, outsider):
 @pytest.mark.django_db
 def test_it_switches_language_without_javascript(client, outsider):
     client.force_login(outsider)
-    response = client.get(reverse("core:set-language"), {"language": "pt", "next": "/about/"})
+    response = client.get(reverse("core:set-language"), {"language": "pt-br", "next": "/about/"})
     assert response.status_code == 302
     assert response.url == "/about/"
-    assert 'lang="pt"' in client.get("/about/").content.decode()
+    assert 'lang="pt-br"' in client.get("/about/").content.decode()
 
 
 @pytest.mark.django_db

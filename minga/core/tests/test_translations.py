@@ -1,4 +1,4 @@
-"""Every catalogue is complete in Spanish, French and Portuguese, and up to date with its sources.
+"""Every catalogue is complete in Spanish, French and Brazilian Portuguese, and current.
 
 Catalogues are discovered (minga/<app>/locale and minga/locale), so a new app is covered as
 soon as `bin/messages` creates its catalogues. Nothing here needs the database.
@@ -16,7 +16,7 @@ import pytest
 
 PACKAGE = Path(__file__).resolve().parents[2]  # minga/
 REPO = PACKAGE.parent
-LANGUAGES = ("es", "fr", "pt")
+LANGUAGES = ("es", "fr", "pt_BR")
 GETTEXT_TOOLS = ("xgettext", "msgmerge", "msguniq", "msgattrib")
 
 CATALOGUES = sorted(

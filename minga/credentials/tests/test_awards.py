@@ -3,6 +3,8 @@
 import json
 
 import pytest
+from django.urls import reverse
+from django.utils import translation
 
 from minga.audit.models import Entry
 from minga.credentials import actions as credential_actions
@@ -64,9 +66,22 @@ def test_it_gives_challenge_owners_and_jurors_their_own_achievement(recorded, ow
 
 def test_it_defines_the_event_achievements_in_every_language(recorded, event):  # noqa: F811
     achievement = Achievement.objects.get(key=f"event:{event.pk}:participant")
-    assert sorted(achievement.languages()) == ["en", "es", "fr", "pt"]
+    assert sorted(achievement.languages()) == ["en", "es", "fr", "pt-br"]
     assert achievement.in_language("es").name == f"Participante en {event.title}"
     assert achievement.in_language("fr").name == f"Participant à {event.title}"
+
+
+def test_it_names_an_award_in_the_readers_language(recorded, event, client):  # noqa: F811
+    """ "Winner of…" is the platform's words: each reader gets them in their language."""
+    award = Award.objects.filter(kind="winner", rank=1).first()
+    credential = Credential.objects.get(source=f"award:{award.pk}")
+    client.force_login(credential.recipient)
+    client.cookies["minga_language"] = "pt-br"
+    page = client.get(reverse("credentials:mine")).content.decode()
+    assert credential.achievement.in_language("pt-br").name in page
+    assert credential.achievement.name not in page
+    with translation.override("pt"):  # an old code still finds the Brazilian words
+        assert credential.achievement.shown_name == credential.achievement.in_language("pt-br").name
 
 
 def test_it_issues_nothing_twice(recorded, event, organiser):  # noqa: F811

@@ -14,7 +14,7 @@ def test_it_loads_badges_and_award_certificates_idempotently():
     call_command("demo", stdout=io.StringIO())
     call_command("demo", stdout=io.StringIO())
     achievement = Achievement.objects.get(key=KEY)
-    assert sorted(achievement.languages()) == ["en", "es", "fr", "pt"]
+    assert sorted(achievement.languages()) == ["en", "es", "fr", "pt-br"]
     badges = Credential.objects.filter(source__startswith=f"{KEY}:")
     assert badges.count() == 3
     names = {

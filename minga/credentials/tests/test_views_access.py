@@ -3,8 +3,10 @@
 import json
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
+from minga.core.tests.untranslated import LANGUAGES, untranslated
 from minga.credentials import actions
 
 from .issuing_setup import define_bookkeeping
@@ -115,3 +117,23 @@ def test_unknown_things_are_not_found(client, coop, owner, issued):
     )
     assert client.get(f"/credentials/status/{coop.slug}/deletion/1").status_code == 404
     assert client.get(f"/credentials/status/{coop.slug}/revocation/99").status_code == 404
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_every_page_is_in_the_readers_language(
+    client, coop, achievement, issued, member, owner, language
+):
+    """No English the catalogues translate on any page of the table."""
+    found = {}
+    for person in (member, owner):
+        client.force_login(person)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        for name in EXPECTED:
+            response = client.get(_url(name, coop, achievement, issued))
+            if response.status_code != 200 or "text/html" not in response["Content-Type"]:
+                continue
+            assert f'lang="{language}"' in response.content.decode()
+            english = untranslated(response.content.decode(), language)
+            if english:
+                found[name] = english
+    assert found == {}

@@ -286,7 +286,7 @@ def test_every_screen_fits_in_182_characters_in_every_language(client, pin, memb
     long = "A very long question about the cooperative's coffee washing station " * 3
     poll = poll_factory(kind="consent")
     Poll.objects.filter(pk=poll.pk).update(title=long[:200])
-    for language in ("en", "es", "fr", "pt"):
+    for language in ("en", "es", "fr", "pt-br"):
         member.preferred_language = language
         member.save(update_fields=["preferred_language"])
         phone = Phone(client, session=f"lang-{language}")

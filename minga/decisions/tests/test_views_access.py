@@ -1,9 +1,11 @@
 """Every decisions page, for each persona: anonymous, outsider, associate, member, administrator."""
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
 
 from conftest import client_for
+from minga.core.tests.untranslated import LANGUAGES, untranslated
 from minga.decisions import actions
 from minga.decisions.models import Poll
 
@@ -130,3 +132,25 @@ def test_receipt_checks_are_limited_per_address(client, coop, discussion, world)
         assert "Too many receipts" not in other.content.decode()
     finally:
         cache.clear()
+
+
+@pytest.mark.parametrize("language", list(LANGUAGES))
+def test_every_page_is_in_the_readers_language(
+    client, coop, owner, member, discussion, world, language
+):
+    """No English the catalogues translate on any page of the table (a consent ballot too)."""
+    consent = make_poll(discussion, owner, kind="consent")
+    pages = {**urls(coop, discussion, world), "consent": consent.get_absolute_url()}
+    found = {}
+    for person in (member, owner):
+        client.logout()
+        client_for(client, person)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        for page, url in pages.items():
+            response = client.get(url)
+            if response.status_code == 200:
+                assert f'lang="{language}"' in response.content.decode()
+                english = untranslated(response.content.decode(), language)
+                if english:
+                    found[page] = english
+    assert found == {}
