@@ -111,8 +111,10 @@ def test_it_refuses_rules_without_columns_or_with_a_bad_date_format(books, treas
         reconciliation.save_source(coop=books.coop, actor=treasurer, name="B", receipt_column="a",
                                    date_column="b")  # fmt: skip
     with pytest.raises(actions.TreasuryError):
-        reconciliation.save_source(coop=books.coop, actor=treasurer, name="B", receipt_column="a",
-                                   date_column="b", amount_column="c", date_format="dd/mm")  # fmt: skip
+        reconciliation.save_source(
+            coop=books.coop, actor=treasurer, name="B", receipt_column="a", date_column="b",
+            amount_column="c", date_format="dd/mm",
+        )  # fmt: skip
 
 
 def test_a_statement_without_the_columns_fails_clearly(books, treasurer):
@@ -253,8 +255,10 @@ def test_it_finds_every_planted_exception_and_nothing_else(
 
 def test_bad_lines_are_reported_one_by_one():
     text = (
-        HEADER + "A1,2026-03-16 10:00:00,x,Completed,1.001,,0\n" + "A2,16/03/2026,x,Completed,1,,0\n"
-        + ",2026-03-16,x,Completed,1,,0\nA4,2026-03-16\n" + "A5,2026-03-16,x,Completed,5,3,0\n"
+        HEADER + "A1,2026-03-16 10:00:00,x,Completed,1.001,,0\n"
+        + "A2,16/03/2026,x,Completed,1,,0\n"
+        + ",2026-03-16,x,Completed,1,,0\nA4,2026-03-16\n"
+        + "A5,2026-03-16,x,Completed,5,3,0\n"
     )  # fmt: skip
     records = list(statements.read_records(text.splitlines(True), "KES", statements.Rules()))
     assert [(r.number, r.reason, r.value) for r in records] == [
