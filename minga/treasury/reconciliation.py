@@ -19,6 +19,7 @@ cash counts.
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import logging
 import secrets
@@ -27,7 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import PermissionDenied
 from django.core.files.storage import default_storage
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, Sum
 from django.tasks import task
 from django.utils import timezone
@@ -38,7 +39,7 @@ from minga.channels.payments import statements
 
 from . import permissions
 from .actions import TreasuryError
-from .models import Account, Books, JournalEntry, Line
+from .models import Account, Books, Line
 from .models_members import ApprovalRule, Operation
 from .models_reconciliation import (
     ReconciliationException,
@@ -317,37 +318,84 @@ def _text_lines(raw: Any, progress: Callable[[int], None]) -> Iterator[str]:
 def _booked(coop_id: int, account_id: int | None, receipts: set[str]) -> dict[str, int | None]:
     """receipt -> what the books moved on the statement's account for it (None: an entry
     exists but does not touch that account), for the receipts the books know."""
-    entries = dict(
-        JournalEntry.objects.filter(coop_id=coop_id, reference__in=receipts).values_list(
-            "id", "reference"
-        )
+    rows = (
+        Line.objects.filter(coop_id=coop_id, entry__coop_id=coop_id, entry__reference__in=receipts)
+        .exclude(entry__reference="")  # the unique index's condition: the index serves the lookup
+        .values_list("entry__reference", "account_id", "amount")
     )
-    found: dict[str, int | None] = dict.fromkeys(entries.values())
-    if entries and account_id is not None:
-        rows = Line.objects.filter(entry_id__in=entries.keys(), account_id=account_id)
-        for entry_id, amount in rows.values_list("entry_id", "amount"):
-            reference = entries[entry_id]
-            found[reference] = (found[reference] or 0) + amount
+    found: dict[str, int | None] = {}
+    for reference, account, amount in rows:
+        if account == account_id:
+            found[reference] = (found.get(reference) or 0) + amount
+        else:
+            found.setdefault(reference, None)
     return found
 
 
+class _Seen:
+    """The receipts an import has read so far, in 2 MB whatever their number (a Bloom filter:
+    a receipt it has not seen is never reported seen; one it reports seen is checked in the
+    database), so a million-line statement finds its duplicates in constant memory."""
+
+    BITS = 1 << 24
+
+    def __init__(self) -> None:
+        self.bits = bytearray(self.BITS // 8)
+
+    def _positions(self, receipt: str) -> tuple[int, int, int]:
+        digest = hash(receipt) & 0xFFFFFFFFFFFFFFFF
+        mask = self.BITS - 1
+        return digest & mask, (digest >> 21) & mask, (digest >> 42) & mask
+
+    def add(self, receipt: str) -> None:
+        for bit in self._positions(receipt):
+            self.bits[bit >> 3] |= 1 << (bit & 7)
+
+    def __contains__(self, receipt: str) -> bool:
+        return all(self.bits[bit >> 3] & (1 << (bit & 7)) for bit in self._positions(receipt))
+
+
+@dataclasses.dataclass(slots=True)
+class _Row:
+    """A statement line about to be written (cheaper than a model instance a million times)."""
+
+    statement_id: int
+    coop_id: int
+    number: int
+    date: datetime.date | None
+    receipt: str
+    amount: int
+    reference: str
+    reason: str
+    value: str
+    status: str = ""
+
+
 def _lines_of(
-    statement: StatementImport, records: list[statements.Record], account_id: int | None
-) -> list[StatementLine]:
+    statement: StatementImport,
+    records: list[statements.Record],
+    account_id: int | None,
+    seen: _Seen,
+) -> list[_Row]:
     """The chunk's lines with their status: matched, skipped, or an exception and why."""
     receipts = {r.receipt for r in records if r.status == "ok"}
     booked = _booked(statement.coop_id, account_id, receipts)
+    maybe = [receipt for receipt in receipts if receipt in seen]
     earlier = dict(
         StatementLine.objects.filter(
-            coop_id=statement.coop_id, receipt__in=receipts, statement=statement
+            coop_id=statement.coop_id, receipt__in=maybe, statement=statement
         )
         .exclude(reason=statements.SKIPPED_FAILED)
         .values_list("receipt", "number")
+        if maybe
+        else ()
     )
+    for receipt in receipts:
+        seen.add(receipt)
     lines = []
     for record in records:
-        line = StatementLine(
-            statement=statement,
+        line = _Row(
+            statement_id=statement.pk,
             coop_id=statement.coop_id,
             number=record.number,
             date=record.day,
@@ -375,6 +423,18 @@ def _lines_of(
             earlier.setdefault(record.receipt, record.number)
         lines.append(line)
     return lines
+
+
+LINE_EXCEPTIONS = {RECEIPT_WITHOUT_ENTRY, AMOUNT_DIFFERS, DUPLICATE}
+
+
+def _line_detail(line: _Row) -> dict[str, Any]:
+    detail: dict[str, Any] = {"line": line.number, "import": line.statement_id}
+    if line.reason == AMOUNT_DIFFERS:
+        detail["books"] = int(line.value or 0)
+    elif line.reason == DUPLICATE:
+        detail["first"] = int(line.value or 0)
+    return detail
 
 
 @task()
@@ -407,14 +467,25 @@ def _read(statement: StatementImport) -> str:
     counts = {"lines": 0, "matched": 0, "exceptions": 0, "skipped": 0}
     first: datetime.date | None = None
     last: datetime.date | None = None
+    stored = 0  # exceptions listed from the statement's own lines
+    seen = _Seen()
 
     def progress(read: int) -> None:
         StatementImport.objects.filter(pk=statement.pk).update(read_bytes=read, **counts)
 
     def save(records: list[statements.Record]) -> None:
-        nonlocal first, last
-        lines = _lines_of(statement, records, account_id)
-        StatementLine.objects.bulk_create(lines, batch_size=CHUNK)
+        nonlocal first, last, stored
+        lines = _lines_of(statement, records, account_id, seen)
+        _write_lines(lines)
+        stored += _store(
+            Found(
+                coop=statement.coop, day=line.date, kind=line.reason, key=f"receipt:{line.receipt}",
+                amount=line.amount, reference=line.receipt, statement_id=statement.pk,
+                detail=_line_detail(line),
+            )
+            for line in lines
+            if line.reason in LINE_EXCEPTIONS and line.date is not None
+        )  # fmt: skip
         for line in lines:
             counts["lines"] += 1
             key = {"matched": "matched", "exception": "exceptions"}.get(line.status, "skipped")
@@ -467,12 +538,81 @@ def _read(statement: StatementImport) -> str:
                 "from": first.isoformat() if first else "",
                 "to": last.isoformat() if last else "",
                 **counts,
-                "new_exceptions": found,
+                "new_exceptions": stored + found,
             },
             statement.actor,
             audience=books.coop,
         )
     return f"{counts['lines']} lines, {counts['exceptions']} exceptions"
+
+
+# --- Writing many rows: the fenced fast path ----------------------------------------------------
+# Budgets `reconcile-100k-statement-year-of-books` and `statement-import-1m-peak-rss`
+# (bench/bench_reconciliation.py): a statement's lines, and the exceptions a bad one brings,
+# are written with one prepared INSERT per batch (DB-API executemany) rather than through
+# model instances and bulk_create, whose per-object cost was most of an import's time. The
+# columns come from the models' _meta, values are adapted by the fields' own
+# get_db_prep_save where they need it (dates, JSON), so the SQL follows the models.
+
+
+@dataclasses.dataclass(slots=True)
+class Found:
+    """An exception found, not yet stored (`_store` writes it unless already known)."""
+
+    coop: Any
+    day: datetime.date
+    kind: str
+    key: str
+    amount: int | None = None
+    reference: str = ""
+    detail: dict[str, Any] = dataclasses.field(default_factory=dict)
+    statement_id: int | None = None
+    entry_id: int | None = None
+
+
+LINE_FIELDS = ("statement", "coop", "number", "date", "receipt", "amount", "reference",
+               "status", "reason", "value")  # fmt: skip
+EXCEPTION_FIELDS = ("coop", "day", "kind", "key", "amount", "reference", "detail", "statement",
+                    "entry_id", "status", "resolution", "created_at")  # fmt: skip
+
+
+def _insert_sql(model, names: tuple[str, ...], *, ignore_conflicts: bool = False) -> str:  # type: ignore[no-untyped-def]
+    columns = [model._meta.get_field(name).column for name in names]
+    quote = connection.ops.quote_name
+    sql = (
+        f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608 (names from _meta)
+        f"VALUES ({', '.join(['%s'] * len(columns))})"
+    )
+    return sql + " ON CONFLICT DO NOTHING" if ignore_conflicts else sql
+
+
+def _write_lines(lines: list[_Row]) -> None:
+    date_field = StatementLine._meta.get_field("date")
+    rows = [
+        (line.statement_id, line.coop_id, line.number,
+         date_field.get_db_prep_save(line.date, connection), line.receipt, line.amount,
+         line.reference, line.status, line.reason, line.value)
+        for line in lines
+    ]  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.executemany(_insert_sql(StatementLine, LINE_FIELDS), rows)
+
+
+def _write_exceptions(found: list[Found]) -> int:
+    """Insert the exceptions not known yet (kind and key); how many were new."""
+    meta = ReconciliationException._meta
+    day, detail, created = (meta.get_field(n) for n in ("day", "detail", "created_at"))
+    now = created.get_db_prep_save(timezone.now(), connection)
+    rows = [
+        (e.coop.pk, day.get_db_prep_save(e.day, connection), e.kind, e.key, e.amount,
+         e.reference, detail.get_db_prep_save(e.detail, connection), e.statement_id, e.entry_id,
+         ReconciliationException.Status.OPEN, "", now)
+        for e in found
+    ]  # fmt: skip
+    sql = _insert_sql(ReconciliationException, EXCEPTION_FIELDS, ignore_conflicts=True)
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, rows)
+        return max(cursor.rowcount, 0)
 
 
 # --- Finding exceptions -----------------------------------------------------------------------
@@ -506,7 +646,7 @@ def _covered(coop, start, end, role, statement):  # type: ignore[no-untyped-def]
     return merged
 
 
-def _statement_exceptions(coop, start, end, statement) -> Iterator[ReconciliationException]:  # type: ignore[no-untyped-def]
+def _statement_exceptions(coop, start, end, statement) -> Iterator[Found]:  # type: ignore[no-untyped-def]
     """Statement lines whose receipt the books lack or book for another amount, now (an
     entry booked since the import is not an exception any more), and receipts twice."""
     lines = _statement_lines(coop, statement).filter(date__range=(start, end))
@@ -524,7 +664,7 @@ def _statement_exceptions(coop, start, end, statement) -> Iterator[Reconciliatio
     )  # fmt: skip
     batch: list[tuple] = []
 
-    def check(batch: list[tuple]) -> Iterator[ReconciliationException]:
+    def check(batch: list[tuple]) -> Iterator[Found]:
         by_role: dict[str, set[str]] = {}
         for row in batch:
             by_role.setdefault(row[5], set()).add(row[0])
@@ -536,12 +676,12 @@ def _statement_exceptions(coop, start, end, statement) -> Iterator[Reconciliatio
             known = booked[role]
             detail = {"line": number, "import": statement_id}
             if receipt not in known:
-                yield ReconciliationException(
+                yield Found(
                     coop=coop, day=day, kind=RECEIPT_WITHOUT_ENTRY, key=f"receipt:{receipt}",
                     amount=amount, reference=receipt, detail=detail, statement_id=statement_id,
                 )  # fmt: skip
             elif known[receipt] != amount:
-                yield ReconciliationException(
+                yield Found(
                     coop=coop, day=day, kind=AMOUNT_DIFFERS, key=f"receipt:{receipt}",
                     amount=amount, reference=receipt, statement_id=statement_id,
                     detail={**detail, "books": known[receipt] or 0},
@@ -557,7 +697,7 @@ def _statement_exceptions(coop, start, end, statement) -> Iterator[Reconciliatio
         "receipt", "amount", "date", "number", "value", "statement_id"
     )
     for receipt, amount, day, number, first, statement_id in duplicates.iterator():
-        yield ReconciliationException(
+        yield Found(
             coop=coop, day=day, kind=DUPLICATE, key=f"receipt:{receipt}", amount=amount,
             reference=receipt, statement_id=statement_id,
             detail={"line": number, "first": int(first or 0), "import": statement_id},
@@ -573,7 +713,7 @@ def statements_errors() -> tuple[str, ...]:
     )
 
 
-def _ledger_exceptions(coop, start, end, statement) -> Iterator[ReconciliationException]:  # type: ignore[no-untyped-def]
+def _ledger_exceptions(coop, start, end, statement) -> Iterator[Found]:  # type: ignore[no-untyped-def]
     """Entries moving mobile money without a provider reference, and entries on a statement's
     account, on days a statement covers, whose reference no statement line carries."""
     mobile = Line.objects.filter(
@@ -582,7 +722,7 @@ def _ledger_exceptions(coop, start, end, statement) -> Iterator[ReconciliationEx
     rows = mobile.values("entry_id", "date").annotate(moved=Sum("amount"))
     for row in rows:
         entry_id = row["entry_id"]
-        yield ReconciliationException(
+        yield Found(
             coop=coop, day=row["date"], kind=ENTRY_WITHOUT_REFERENCE, key=f"entry:{entry_id}",
             amount=row["moved"], entry_id=entry_id, detail={"entry": entry_id},
         )  # fmt: skip
@@ -602,7 +742,7 @@ def _ledger_exceptions(coop, start, end, statement) -> Iterator[ReconciliationEx
             )
             for row in missing.iterator(chunk_size=CHUNK):
                 entry_id = row["entry_id"]
-                yield ReconciliationException(
+                yield Found(
                     coop=coop, day=row["date"], kind=ENTRY_NOT_ON_STATEMENT,
                     key=f"entry:{entry_id}", amount=row["moved"], entry_id=entry_id,
                     reference=row["entry__reference"], detail={"entry": entry_id},
@@ -628,7 +768,7 @@ def near_threshold(amount: int, steps: list[int]) -> int | None:
     return None
 
 
-def _threshold_exceptions(coop, start, end) -> Iterator[ReconciliationException]:  # type: ignore[no-untyped-def]
+def _threshold_exceptions(coop, start, end) -> Iterator[Found]:  # type: ignore[no-untyped-def]
     """Payments out of cash, the bank or mobile money just under an approval threshold."""
     steps = thresholds(coop)
     if not steps:
@@ -651,14 +791,14 @@ def _threshold_exceptions(coop, start, end) -> Iterator[ReconciliationException]
         if step is None:
             continue
         entry_id = row["entry_id"]
-        yield ReconciliationException(
+        yield Found(
             coop=coop, day=row["date"], kind=NEAR_THRESHOLD, key=f"entry:{entry_id}",
             amount=-row["out"], entry_id=entry_id,
             detail={"entry": entry_id, "threshold": step},
         )  # fmt: skip
 
 
-def _source_exceptions(coop, day) -> Iterator[ReconciliationException]:  # type: ignore[no-untyped-def]
+def _source_exceptions(coop, day) -> Iterator[Found]:  # type: ignore[no-untyped-def]
     for name, source in exception_sources().items():
         try:
             found = list(source(coop, day))
@@ -667,7 +807,7 @@ def _source_exceptions(coop, day) -> Iterator[ReconciliationException]:  # type:
             continue
         for item in found:
             amount = item.get("amount")
-            yield ReconciliationException(
+            yield Found(
                 coop=coop,
                 day=day,
                 kind=str(item["kind"])[:40],
@@ -678,30 +818,16 @@ def _source_exceptions(coop, day) -> Iterator[ReconciliationException]:  # type:
             )
 
 
-def _store(rows: Iterable[ReconciliationException]) -> int:
+def _store(rows: Iterable[Found]) -> int:
     """Write the exceptions not yet known (by kind and key); how many were new."""
     new = 0
-    batch: list[ReconciliationException] = []
-
-    def flush() -> int:
-        if not batch:
-            return 0
-        coop_id = batch[0].coop_id
-        known = set(
-            ReconciliationException.objects.filter(
-                coop_id=coop_id, key__in={e.key for e in batch}
-            ).values_list("kind", "key")
-        )
-        fresh = {(e.kind, e.key): e for e in batch if (e.kind, e.key) not in known}
-        ReconciliationException.objects.bulk_create(fresh.values(), ignore_conflicts=True)
-        batch.clear()
-        return len(fresh)
-
+    batch: list[Found] = []
     for row in rows:
         batch.append(row)
         if len(batch) == CHUNK:
-            new += flush()
-    return new + flush()
+            new += _write_exceptions(batch)
+            batch = []
+    return new + (_write_exceptions(batch) if batch else 0)
 
 
 def find_exceptions(
@@ -713,11 +839,11 @@ def find_exceptions(
 ) -> int:
     """Store the exceptions between the statements and the books from `start` to `end`
     (an exception already listed, open or resolved, is not listed again); how many are new."""
-    return (
-        _store(_statement_exceptions(coop, start, end, statement))
-        + _store(_ledger_exceptions(coop, start, end, statement))
-        + _store(_threshold_exceptions(coop, start, end))
-    )
+    new = 0
+    if statement is None:  # an import lists its own lines' exceptions as it reads them
+        new += _store(_statement_exceptions(coop, start, end, statement))
+    new += _store(_ledger_exceptions(coop, start, end, statement))
+    return new + _store(_threshold_exceptions(coop, start, end))
 
 
 @transaction.atomic

@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 
-from .amounts import AmountError, to_minor
+from .amounts import AmountError, exponent, to_minor
 
 # Our field -> the names providers give the column (normalised: lower case, letters only).
 SYNONYMS = {
@@ -179,7 +179,7 @@ class Rules:
     negate: bool = False
 
 
-@dataclass(frozen=True)
+@dataclass(slots=True)
 class Record:
     """One line of a statement read by `Rules`: a movement ("ok"), a line that moved nothing
     ("skipped", `reason` says why), or one that cannot be read ("error": `reason` and the
@@ -215,17 +215,16 @@ def _positions(header: list[str] | None, columns: Mapping[str, str]) -> dict[str
     return result
 
 
-def _amount_text(text: str, decimal_mark: str) -> str:
-    text = text.replace(" ", "").replace("\u00a0", "").replace("'", "")
-    if decimal_mark == ",":
-        text = text.replace(".", "").replace(",", ".")
-    return text
-
-
-def _parse_day(text: str, date_format: str) -> datetime.date:
-    if not date_format:
-        return datetime.date.fromisoformat(text[:10])
-    return datetime.datetime.strptime(text, date_format).date()  # noqa: DTZ007 (a date only)
+def _minor(text: str, places: int, currency: str) -> int:
+    """A plain amount ("1500", "1500.50") in minor units without Decimal (the million-line
+    budget); anything else goes through `to_minor`, which refuses or reads it."""
+    whole, _dot, part = text.partition(".")
+    if whole.isascii() and whole.isdigit() and len(whole) <= 15:
+        if not part:
+            return int(whole) * 10**places
+        if part.isascii() and part.isdigit() and len(part) <= places:
+            return int(whole) * 10**places + int(part.ljust(places, "0"))
+    return to_minor(text, currency)
 
 
 def read_records(rows: Iterable[str], currency: str, rules: Rules) -> Iterator[Record]:
@@ -233,11 +232,9 @@ def read_records(rows: Iterable[str], currency: str, rules: Rules) -> Iterator[R
     lines need no more memory than one); blank lines are passed over. Raises ValueError when
     the header lacks a receipt, date or amount column."""
     reader = csv.reader(rows, delimiter=rules.delimiter or ",")
-    number = 0
     for _skipped in range(rules.skip):
         if next(reader, None) is None:
             return
-        number = reader.line_num
     header = None
     if rules.has_header:
         header = next(reader, None)
@@ -245,46 +242,58 @@ def read_records(rows: Iterable[str], currency: str, rules: Rules) -> Iterator[R
             return
     where = _positions(header, rules.columns)
     needed = max(where.values())
-
-    def cell(row: list[str], name: str) -> str:
-        index = where.get(name)
-        return row[index].strip() if index is not None and index < len(row) else ""
+    places = exponent(currency)
+    decimal_mark, date_format, negate = rules.decimal_mark, rules.date_format, rules.negate
+    # Column indices as locals: every line is checked to have them all before it is read.
+    at_receipt, at_time = where["receipt"], where["time"]
+    at_amount, at_in, at_out = where.get("amount"), where.get("paid_in"), where.get("withdrawn")
+    at_status, at_details, at_ref = (
+        where.get("status"),
+        where.get("details"),
+        where.get("reference"),
+    )
 
     def money(text: str) -> int:
-        text = _amount_text(text, rules.decimal_mark)
+        if decimal_mark == ",":
+            text = text.replace(".", "").replace(",", ".")
+        text = text.replace(",", "").replace(" ", "").replace("\u00a0", "").replace("'", "")
         negative = text.startswith("-") or (text.startswith("(") and text.endswith(")"))
-        value = to_minor(text.strip("-()+"), currency)
+        value = _minor(text.strip("-()+"), places, currency)
         return -value if negative else value
 
     for row in reader:
         number = reader.line_num
-        if not any(value.strip() for value in row):
-            continue
         if len(row) <= needed:
-            yield Record(number, "error", reason=ERROR_COLUMNS, value=str(len(row)))
+            if any(value.strip() for value in row):
+                yield Record(number, "error", reason=ERROR_COLUMNS, value=str(len(row)))
             continue
-        receipt = "".join(cell(row, "receipt").split()).upper()
-        if cell(row, "status").lower() not in DONE:
+        receipt = "".join(row[at_receipt].split()).upper()
+        if at_status is not None and row[at_status].strip().lower() not in DONE:
             yield Record(number, "skipped", receipt=receipt, reason=SKIPPED_FAILED)
             continue
         if not receipt:
-            yield Record(number, "error", reason=ERROR_RECEIPT)
+            if any(value.strip() for value in row):
+                yield Record(number, "error", reason=ERROR_RECEIPT)
             continue
-        when = cell(row, "time")
+        when = row[at_time].strip()
         try:
-            day = _parse_day(when, rules.date_format)
+            if date_format:
+                day = datetime.datetime.strptime(when, date_format).date()  # noqa: DTZ007
+            else:
+                day = datetime.date.fromisoformat(when[:10])
         except ValueError:
             yield Record(number, "error", receipt=receipt, reason=ERROR_DATE, value=when[:64])
             continue
+        text = ""
         try:
-            if "amount" in where:
-                text = cell(row, "amount")
+            if at_amount is not None:
+                text = row[at_amount].strip()
                 amount = money(text)
             else:
-                paid_in, withdrawn = cell(row, "paid_in"), cell(row, "withdrawn")
-                text = paid_in or withdrawn
-                received = money(paid_in) if paid_in else 0
+                paid_in = row[at_in].strip() if at_in is not None else ""
+                withdrawn = row[at_out].strip() if at_out is not None else ""
                 text = withdrawn or paid_in
+                received = money(paid_in) if paid_in else 0
                 paid = abs(money(withdrawn)) if withdrawn else 0
                 if received and paid:
                     raise AmountError(text)
@@ -295,17 +304,11 @@ def read_records(rows: Iterable[str], currency: str, rules: Rules) -> Iterator[R
         if amount == 0:
             yield Record(number, "error", receipt=receipt, reason=ERROR_AMOUNT, value=text[:64])
             continue
-        if rules.negate:
+        if negate:
             amount = -amount
-        if "charge" in cell(row, "details").lower():
+        if at_details is not None and "charge" in row[at_details].lower():
             yield Record(number, "skipped", receipt=receipt, day=day, amount=amount,
                          reason=SKIPPED_CHARGE)  # fmt: skip
             continue
-        yield Record(
-            number,
-            "ok",
-            receipt=receipt,
-            day=day,
-            amount=amount,
-            reference="".join(cell(row, "reference").split())[:64],
-        )
+        reference = "".join(row[at_ref].split())[:64] if at_ref is not None else ""
+        yield Record(number, "ok", receipt, day, amount, reference)

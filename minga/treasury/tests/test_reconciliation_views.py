@@ -133,5 +133,5 @@ def test_the_exceptions_list_describes_each_one(client, books, exception, treasu
     client.force_login(treasurer)
     page = client.get(reverse("treasury:reconciliation-exceptions", args=[books.coop.slug]))
     text = page.content.decode()
-    assert "Receipt RCP0000001 for 15 is on the statement, not in the books." in text
+    assert "Receipt RCP0000001 for 15.00 is on the statement, not in the books." in text
     assert "Resolve</a>" not in text  # the treasurer explains, does not close
