@@ -801,7 +801,8 @@ def _threshold_exceptions(coop, start, end) -> Iterator[Found]:  # type: ignore[
 def _source_exceptions(coop, day) -> Iterator[Found]:  # type: ignore[no-untyped-def]
     for name, source in exception_sources().items():
         try:
-            found = list(source(coop, day))
+            with transaction.atomic():  # a source's failed query must not spoil the others'
+                found = list(source(coop, day))
         except Exception:
             log.exception("exception source %s failed for %s on %s", name, coop.pk, day)
             continue
