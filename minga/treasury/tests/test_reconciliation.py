@@ -151,6 +151,16 @@ def test_the_day_lists_ledger_exceptions_and_the_registered_sources(
     assert (shortfall.amount, shortfall.detail["counted"]) == (1_000, 9_000)
 
 
+def test_the_day_finds_statement_exceptions_without_an_import_running(
+    books, treasurer, member_account
+):
+    statement = run(books, treasurer, HEADER + row(receipt(1), 10_00))
+    ReconciliationException.objects.all().delete()  # as if listed by another path
+    assert reconciliation.reconcile_day(books.coop, TODAY) == 1
+    assert found(books.coop) == {("receipt-without-entry", f"receipt:{receipt(1)}")}
+    assert ReconciliationException.objects.get().statement_id == statement.pk
+
+
 def test_a_failing_source_does_not_stop_the_others(books, monkeypatch):
     def broken(coop, day):
         raise RuntimeError("down")
@@ -246,6 +256,10 @@ def test_it_finds_every_planted_exception_and_nothing_else(
         assert statement.exceptions == (
             plan["unbooked"] + plan["differ"] + plan["bad"] + plan["twice"]
         )
+        assert found(books.coop) == expected
+        # The daily run finds the same from the stored lines, and nothing more.
+        for day in days:
+            assert reconciliation.reconcile_day(books.coop, day) == 0
         assert found(books.coop) == expected
         transaction.set_rollback(True)
 
