@@ -443,3 +443,4 @@ class PatronageRecord(models.Model):
 
 from .models_circularisation import *  # noqa: E402, F403
 from .models_members import *  # noqa: E402, F403
+from .models_reconciliation import *  # noqa: E402, F403

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import circularisation_urls, members_urls, payment_views, views
+from . import circularisation_urls, members_urls, payment_views, reconciliation_urls, views
 
 app_name = "treasury"
 
@@ -38,3 +38,4 @@ urlpatterns = [
 # Members' side: statements with disputes, approvals, confirmations, allocations.
 urlpatterns += members_urls.urlpatterns
 urlpatterns += circularisation_urls.urlpatterns
+urlpatterns += reconciliation_urls.urlpatterns
