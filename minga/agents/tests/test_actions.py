@@ -336,3 +336,21 @@ def test_transactions_not_confirmed_in_time_expire(funded, agent_person, saver):
     txn.refresh_from_db()
     assert txn.status == "cancelled"
     assert actions.available(funded) == FLOAT
+
+
+def test_the_daily_reconciliation_lists_a_short_count_and_a_missing_one(
+    funded, agent_person, coop
+):
+    from minga.treasury import reconciliation
+    from minga.treasury.models_reconciliation import ReconciliationException
+
+    count = actions.declare_count(agent=funded, actor=agent_person, counted=FLOAT - 150_00)
+    reconciliation.reconcile_day(coop, count.date)
+    silent_day = count.date + datetime.timedelta(days=1)
+    reconciliation.reconcile_day(coop, silent_day)
+
+    found = ReconciliationException.objects.filter(kind=reconciliation.AGENT_SHORTFALL)
+    assert {(e.amount, e.detail["counted"]) for e in found} == {
+        (-150_00, FLOAT - 150_00),
+        (None, None),
+    }
