@@ -34,7 +34,11 @@ def test_the_demo_paybill_receives_payments_through_the_inbox(
 
     page = client_for(client, treasurer).get(f"/treasury/{coop.slug}/mobile-money/exceptions/")
     assert page.status_code == 200
-    assert "0000000" in page.content.decode()
+    text = page.content.decode()
+    assert "0000000" in text  # in suspense: to look at
+    for receipt in receipts:  # posted: among the latest payments
+        assert receipt in text
+    assert "2,000.00 KES" in text
 
 
 def test_loading_the_demo_twice_adds_nothing(books, coop, standin_provider):
