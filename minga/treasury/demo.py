@@ -6,8 +6,10 @@ treasurer's income and expense entries went through the board's check, a school-
 withdrawal above the statutes' threshold was also confirmed by three members drawn from the
 log, a member disputed a contribution and the supervisory committee answered, the year was
 closed, and the AGM of February 2026 voted the dividend and patronage refund, posted after the
-poll. Twizerane Coffee Growers (Rwanda, RWF) opened its books in 2026: shares, and the cherry
-deliveries that are its members' patronage base.
+poll. In March 2026 Mwangaza took M-PESA at its paybill (the provider stand-in's short code):
+two members paid into their savings and were posted, a payment with a mistyped reference waits
+in suspense on the treasurer's list. Twizerane Coffee Growers (Rwanda, RWF) opened its books
+in 2026: shares, and the cherry deliveries that are its members' patronage base.
 
 Everything goes through the actions, replayed at each step's moment (`replay_at`), so the
 books, the receipts and the public log agree.
@@ -18,15 +20,20 @@ from __future__ import annotations
 import datetime
 import zoneinfo
 
+from django.conf import settings
+from django.test.utils import override_settings
+
 from minga.accounts.actions import record_phone_verified, sign_up
 from minga.accounts.models import User
+from minga.channels.models import PaymentAccount
+from minga.channels.payments import inbox, standin
 from minga.coops import actions as coop_actions
 from minga.coops.models import Membership
 from minga.core.demo import replay_at
 from minga.decisions import actions as decisions
 from minga.decisions import delegation
 
-from . import actions, approvals, dividends, statements
+from . import actions, approvals, dividends, payments, statements
 from .models import Books, FiscalYear, MemberAccount
 from .models_members import MemberConfirmation
 
@@ -39,6 +46,7 @@ COFFEE = "twizerane-coffee"
 KES = 100  # cents in a shilling
 CONTRIBUTION = 2_000 * KES
 MEMBERS = 10
+PAYBILL = "600638"  # the M-PESA short code the provider stand-in answers for
 
 
 def at(year, month, day, hour=10, zone=NAIROBI) -> datetime.datetime:
@@ -73,6 +81,16 @@ def _join(coop, inviter, person, role) -> None:
 def load(*, people, coops, stdout) -> None:
     if not Books.objects.filter(coop=coops[MWANGAZA]).exists():
         _mwangaza(coops[MWANGAZA], people, stdout)
+    mwangaza_takes_mobile_money = PaymentAccount.objects.filter(
+        owner=payments.owner_of(coops[MWANGAZA])
+    ).exists()
+    if settings.MPESA_BASE_URL == "standin" and not mwangaza_takes_mobile_money:
+        received = mobile_money(coops[MWANGAZA])
+        if received and stdout is not None:
+            stdout.write(
+                f"Treasury demo: Mwangaza takes M-PESA at the stand-in's paybill {PAYBILL} "
+                "(payments received, one in suspense)."
+            )
     if not Books.objects.filter(coop=coops[COFFEE]).exists():
         _twizerane(coops[COFFEE], people)
 
@@ -284,6 +302,66 @@ def _close_and_share(coop, books, treasurer, board, members, accounts) -> None:
         decisions.close_poll(poll=poll)
     with replay_at(at(2026, 2, 16)):
         dividends.post_allocation(allocation=allocation, actor=treasurer)
+
+
+def mobile_money(coop, *, paid: tuple[str, ...] = ("2000", "2000.00")) -> list[str]:
+    """The paybill, and payments received through the payment inbox as the provider sends
+    them: its stand-in's validation and confirmation callbacks, then the Pull Transactions
+    query that confirms them and books them by the treasury's handler (as in production); the
+    last payment's reference is mistyped (its validation never reached Minga), so it waits
+    in suspense. The TransIDs."""
+    books = Books.objects.get(coop=coop)
+    treasurer = (
+        Membership.objects.filter(coop=coop, role=Membership.Role.TREASURER, status="active")
+        .select_related("person")
+        .first()
+    )
+    accounts = list(MemberAccount.objects.filter(coop=coop).order_by("ref")[: len(paid)])
+    if treasurer is None or len(accounts) < len(paid):
+        return []
+    with replay_at(at(2026, 3, 2)):
+        account = payments.add_mobile_money_account(
+            books=books, provider="mpesa", account=PAYBILL, actor=treasurer.person
+        )
+    # The stand-in hands its callbacks to this process instead of the running server's
+    # address (nothing serves it yet while the demo loads).
+    with override_settings(MINGA_PAYMENTS_STANDIN_DELIVERY="collect"):
+        standin.reset()
+        receipts = []
+        for day, (member, amount) in enumerate(zip(accounts, paid, strict=True), start=3):
+            with replay_at(at(2026, 3, day, 19)):
+                receipts.append(
+                    standin.pay_bill(
+                        short_code=PAYBILL,
+                        bill_ref=member.ref,
+                        amount=amount,
+                        validation_url="validation",
+                        confirmation_url="confirmation",
+                    )
+                )
+                for callback in list(standin.outbox):
+                    if callback.url == "validation":
+                        inbox.c2b_validation(callback.body, address=None)
+                    else:
+                        inbox.c2b_confirmation(callback.body, address=None)
+                standin.outbox.clear()
+        with replay_at(at(2026, 3, 2 + len(paid) + 1, 8)):
+            standin.pay_bill(
+                short_code=PAYBILL,
+                bill_ref="0000000",
+                amount="1500",
+                validation_url="validation",
+                confirmation_url="confirmation",
+            )
+            for callback in list(standin.outbox):
+                # The validation call did not reach us in time: M-PESA completes the payment
+                # by default, and only the confirmation arrives.
+                if callback.url == "confirmation":
+                    inbox.c2b_confirmation(callback.body, address=None)
+            standin.outbox.clear()
+            inbox.confirm_account.call(account.pk)
+        standin.reset()
+    return receipts
 
 
 def _twizerane(coop, people) -> None:

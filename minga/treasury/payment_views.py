@@ -77,10 +77,17 @@ def pay(request, slug):
 
 @login_required
 def payment_exceptions(request, slug):
-    """Money in suspense, failed payments and those the provider never answered about."""
+    """Money in suspense, failed payments and those the provider never answered about; and
+    the latest payments in and out, whatever became of them."""
     books = permissions.get_books(request.user, slug, need="read")
     rows = payments.exceptions(books.coop)[:200]
-    return render(request, "treasury/payment_exceptions.html", {"books": books, "payments": rows})
+    recent = (
+        Payment.objects.filter(account__owner=payments.owner_of(books.coop))
+        .select_related("account")
+        .order_by("-created_at")[:20]
+    )
+    context = {"books": books, "payments": rows, "recent": recent}
+    return render(request, "treasury/payment_exceptions.html", context)
 
 
 class StatementForm(forms.Form):
