@@ -338,9 +338,7 @@ def test_transactions_not_confirmed_in_time_expire(funded, agent_person, saver):
     assert actions.available(funded) == FLOAT
 
 
-def test_the_daily_reconciliation_lists_a_short_count_and_a_missing_one(
-    funded, agent_person, coop
-):
+def test_the_daily_reconciliation_lists_a_short_count_and_a_missing_one(funded, agent_person, coop):
     from minga.treasury import reconciliation
     from minga.treasury.models_reconciliation import ReconciliationException
 
