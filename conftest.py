@@ -4,11 +4,13 @@ They are built through actions, as real people would be, so invariants (the foun
 an administrator, memberships have history) hold in every test.
 """
 
+import importlib
 import threading
 
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.db.backends.sqlite3.operations import DatabaseOperations as SQLiteOperations
 from django.utils import translation
 
 from minga.accounts import actions as account_actions
@@ -50,6 +52,31 @@ def run_at_once(jobs, *, connections: int = 20, timeout: float = 300) -> list[Ba
 def _fast_password_hashing(settings):
     """Real hashing costs half a second per password by design; tests need no such cost."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+def _flush_lifting_book_guards(sql_flush):
+    """On SQLite, a test with real transactions (a live server, a browser) ends with Django's
+    flush, which DELETEs every row; the treasury's triggers refuse that for posted books (on
+    PostgreSQL the flush TRUNCATEs, which row triggers do not see). In tests only, the flush
+    lifts those DELETE triggers for its own transaction and puts them back after."""
+
+    def flush(self, style, tables, *, reset_sequences=False, allow_cascade=False):
+        statements = sql_flush(
+            self, style, tables, reset_sequences=reset_sequences, allow_cascade=allow_cascade
+        )
+        guards = importlib.import_module(
+            "minga.treasury.migrations.0002_database_keeps_the_books_balanced_and_immutable"
+        )
+        if not set(guards.IMMUTABLE) & set(tables):
+            return statements
+        drops = [f"DROP TRIGGER IF EXISTS {table}_no_delete" for table in guards.IMMUTABLE]
+        creates = [sql.strip() for sql in guards.SQLITE if "DELETE ON" in sql]
+        return drops + list(statements) + creates
+
+    return flush
+
+
+SQLiteOperations.sql_flush = _flush_lifting_book_guards(SQLiteOperations.sql_flush)
 
 
 @pytest.fixture(autouse=True)

@@ -193,6 +193,13 @@ def issuer_profile(coop: Cooperative) -> dict[str, Any]:
     return profile
 
 
+def bcp47(language: str) -> str:
+    """A Django language code as BCP 47 writes it, which the schema requires (`pt-br` is
+    `pt-BR`)."""
+    primary, _dash, region = language.partition("-")
+    return f"{primary}-{region.upper()}" if len(region) == 2 else language
+
+
 def achievement_document(achievement: Achievement, language: str) -> dict[str, Any]:
     # Callers issuing many credentials pass the same achievement: read its rows once.
     if not hasattr(achievement, "_prefetched_objects_cache"):
@@ -205,7 +212,7 @@ def achievement_document(achievement: Achievement, language: str) -> dict[str, A
         "name": text.name,
         "description": text.description,
         "criteria": {"narrative": text.criteria},
-        "inLanguage": text.language,
+        "inLanguage": bcp47(text.language),
         "creator": issuer_profile(achievement.coop),
     }
     if achievement.image:

@@ -2,22 +2,18 @@ import io
 
 import pytest
 
+from minga.accounts import demo as people_demo
 from minga.challenges import demo
 from minga.challenges.models import Need
-from minga.coops import actions as coop_actions
-from minga.coops.models import Cooperative, Membership
-from minga.core.management.commands.demo import COOPS, PEOPLE, Command
+from minga.coops import demo as coops_demo
 
 
 @pytest.fixture
 def world(db):
-    command = Command()
-    people = {key: command._person(*row) for key, *row in PEOPLE}
-    for slug, founder, fields, others in COOPS:
-        coop = coop_actions.create_cooperative(actor=people[founder], slug=slug, **fields)
-        for key, role in others:
-            Membership.objects.get_or_create(coop=coop, person=people[key], defaults={"role": role})
-    return people, {coop.slug: coop for coop in Cooperative.objects.all()}
+    people, coops = {}, {}
+    people_demo.load(people=people, coops=coops, stdout=io.StringIO())
+    coops_demo.load(people=people, coops=coops, stdout=io.StringIO())
+    return people, coops
 
 
 @pytest.mark.django_db

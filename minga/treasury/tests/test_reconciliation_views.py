@@ -106,7 +106,7 @@ def test_the_import_page_shows_progress_and_the_line_report(client, books, super
     assert "Line 3: “abc” is not an amount in this currency" in page
 
 
-@pytest.mark.parametrize("language", ["es", "fr", "pt"])
+@pytest.mark.parametrize("language", ["es", "fr", "pt-br"])
 def test_bad_lines_are_explained_in_the_readers_language(books, statement, language):
     from django.utils import translation
 
