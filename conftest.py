@@ -10,7 +10,7 @@ import threading
 import pytest
 from django.conf import settings
 from django.db import connection
-from django.db.backends.sqlite3.operations import DatabaseOperations as SQLiteOperations
+from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperations
 from django.utils import translation
 
 from minga.accounts import actions as account_actions
