@@ -54,7 +54,8 @@ def new_page(browser: Browser, live_server):
     contexts = []
 
     def open_page(person=None, **options) -> Page:
-        context = browser.new_context(locale="en-GB", **options)
+        # The browser asks for British English unless a journey gives its own `locale`.
+        context = browser.new_context(**{"locale": "en-GB", **options})
         context.set_default_timeout(15_000)
         contexts.append(context)
         if person is not None:

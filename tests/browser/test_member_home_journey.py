@@ -34,6 +34,8 @@ pytestmark = [
 ]
 
 LANGUAGES = [code for code, _name in settings.LANGUAGES]  # en, es, fr, pt-br
+# What a browser set to each of them asks for (its Accept-Language).
+BROWSER_LOCALES = {"en": "en-GB", "es": "es-ES", "fr": "fr-FR", "pt-br": "pt-BR"}
 
 
 def world(base_url: str, language: str):
@@ -101,7 +103,7 @@ def test_a_member_signs_in_from_a_link_and_votes_from_home(new_page, live_server
 
     # Signed out, the link leads to the sign-in page, in the browser's language, then back to
     # the poll, in the member's.
-    page = new_page(viewport=PHONE, extra_http_headers={"Accept-Language": language})
+    page = new_page(viewport=PHONE, locale=BROWSER_LOCALES[language])
     html = page.locator("html")
     page.goto(poll_url)
     expect(html).to_have_attribute("lang", language)
