@@ -8,9 +8,10 @@ import pytest
 import time_machine
 
 from conftest import client_for, make_person
+from minga.channels.payments import standin
 from minga.coops import actions as coop_actions
 from minga.coops.models import Membership
-from minga.treasury import actions
+from minga.treasury import actions, payments
 from minga.treasury.models import Books, MemberAccount
 
 # Every treasury test runs on this day (Nairobi time): books dated "today" stay reproducible.
@@ -136,3 +137,26 @@ def post_approved(coop, maker, lines, narration, **options):
     )
     approvals.posted(request, entry, timezone.now())
     return entry
+
+
+# --- mobile money through the provider stand-in ----------------------------------------------
+
+TOKEN = "treasury-callback-secret"
+
+
+@pytest.fixture
+def provider(settings):
+    settings.MINGA_PAYMENTS_STANDIN_DELIVERY = "collect"
+    settings.MPESA_BASE_URL = settings.MOMO_BASE_URL = "standin"
+    settings.MPESA_CALLBACK_TOKEN = settings.MOMO_CALLBACK_TOKEN = TOKEN
+    settings.MPESA_CALLBACK_IPS = settings.MOMO_CALLBACK_IPS = []
+    standin.reset()
+    yield standin
+    standin.reset()
+
+
+@pytest.fixture
+def paybill(books, treasurer, provider):
+    return payments.add_mobile_money_account(
+        books=books, provider="mpesa", account="600638", actor=treasurer
+    )

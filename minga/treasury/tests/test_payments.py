@@ -16,25 +16,6 @@ from minga.treasury import actions, payments
 from minga.treasury.models import JournalEntry, Line
 
 pytestmark = pytest.mark.django_db
-TOKEN = "treasury-callback-secret"
-
-
-@pytest.fixture
-def provider(settings):
-    settings.MINGA_PAYMENTS_STANDIN_DELIVERY = "collect"
-    settings.MPESA_BASE_URL = settings.MOMO_BASE_URL = "standin"
-    settings.MPESA_CALLBACK_TOKEN = settings.MOMO_CALLBACK_TOKEN = TOKEN
-    settings.MPESA_CALLBACK_IPS = settings.MOMO_CALLBACK_IPS = []
-    standin.reset()
-    yield standin
-    standin.reset()
-
-
-@pytest.fixture
-def paybill(books, treasurer, provider):
-    return payments.add_mobile_money_account(
-        books=books, provider="mpesa", account="600638", actor=treasurer
-    )
 
 
 def replay(client, run_tasks, rounds=6):

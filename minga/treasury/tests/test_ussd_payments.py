@@ -7,36 +7,17 @@ from django.utils import timezone
 
 from minga.accounts.models import User
 from minga.channels.models import Payment
-from minga.channels.payments import standin
 from minga.decisions import delegation
 from minga.decisions.ussd import Context
-from minga.treasury import actions, payments, ussd
+from minga.treasury import actions, ussd
 from minga.treasury.models import JournalEntry
 
 from .members_fixtures import PIN, _callbacks_from_the_test_client  # noqa: F401 (fixture)
 from .test_members_channels import Phone
-from .test_payments import TOKEN, replay
+from .test_payments import replay
 
 pytestmark = pytest.mark.django_db
 PAYING_PHONE = "+254712345670"  # the stand-in's sandbox: a number ending in 0 pays
-
-
-@pytest.fixture
-def provider(settings):
-    settings.MINGA_PAYMENTS_STANDIN_DELIVERY = "collect"
-    settings.MPESA_BASE_URL = settings.MOMO_BASE_URL = "standin"
-    settings.MPESA_CALLBACK_TOKEN = settings.MOMO_CALLBACK_TOKEN = TOKEN
-    settings.MPESA_CALLBACK_IPS = settings.MOMO_CALLBACK_IPS = []
-    standin.reset()
-    yield standin
-    standin.reset()
-
-
-@pytest.fixture
-def paybill(books, treasurer, provider):
-    return payments.add_mobile_money_account(
-        books=books, provider="mpesa", account="600638", actor=treasurer
-    )
 
 
 @pytest.fixture
