@@ -315,7 +315,7 @@ def get(port: int, path: str, headers: dict[str, str] | None = None):
 
 # Pages of the coop-a-thons, by route; `list_routes` fills in the slugs and ids of the demo.
 EVENT_PAGES = ["", "faq/", "challenges/", "teams/", "how-we-judge/", "results/", "winners/"]
-PEOPLE_PAGES = ["log entry page", "credential page", "verification result"]
+PEOPLE_PAGES = ["log entry page", "credential page", "printable certificate", "verification result"]
 
 
 def list_routes() -> None:
@@ -363,7 +363,7 @@ def list_routes() -> None:
         client.force_login(member)
         session = client.cookies[settings.SESSION_COOKIE_NAME].value
     # Pages for people behind routes the walk cannot fill in: a log entry's page, a
-    # credential's page and the result of checking a printed certificate.
+    # credential's page, its printable certificate and the result of checking a printed one.
     from minga.audit.models import Entry
     from minga.credentials import credential as documents
     from minga.credentials.models import Credential
@@ -376,6 +376,7 @@ def list_routes() -> None:
         link = documents.credential_url(shown.uuid)
         check = urlsplit(documents.verify_url(link, documents.qr_digest(shown.sha256)))
         samples["credential page"] = [urlsplit(link).path]
+        samples["printable certificate"] = [urlsplit(link).path.rstrip("/") + "/print/"]
         samples["verification result"] = [f"{check.path}?{check.query}"]
     missing = [route for route, paths in samples.items() if not paths]
     if not session:
