@@ -159,18 +159,19 @@ def _push_out_of_engine() -> bool:
 
 
 def _wait_for_older_snapshots(cursor: Any) -> bool:
-    """PostgreSQL: wait until no other transaction on this database started before the wipe
-    committed. `VACUUM FULL` copies a deleted row version into the new file while any snapshot
-    that may still see it is open (an autovacuum's ANALYZE of the same tables, a report being
-    read); once every such snapshot has ended, the rewrite leaves none. True when that came to
-    pass within `HORIZON_TRIES` looks; the wait reads `pg_stat_activity`, no lock is taken."""
+    """PostgreSQL: wait until no other transaction started before the wipe committed. `VACUUM
+    FULL` copies a deleted row version into the new file while any snapshot that may still see
+    it is open (an autovacuum's ANALYZE of the same tables, a report being read, and some
+    work in other databases of the server, such as copying a template, holds every
+    database's horizon); once every such snapshot has ended, the rewrite leaves none. True
+    when that came to pass within `HORIZON_TRIES` looks; the wait reads `pg_stat_activity`,
+    no lock is taken."""
     # Every transaction id below the fence had finished when the wipe was visible to us.
     cursor.execute("SELECT (pg_snapshot_xmax(pg_current_snapshot())::text::bigint % 4294967296)")
     fence = str(cursor.fetchone()[0])
     for _try in range(HORIZON_TRIES):
         cursor.execute(
-            "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-            "AND pid <> pg_backend_pid() AND ("
+            "SELECT count(*) FROM pg_stat_activity WHERE pid <> pg_backend_pid() AND ("
             "(backend_xmin IS NOT NULL AND age(backend_xmin) > age(%s::xid)) OR "
             "(backend_xid IS NOT NULL AND age(backend_xid) > age(%s::xid)))",
             [fence, fence],
