@@ -29,12 +29,10 @@ from __future__ import annotations
 
 import argparse
 import datetime
-import importlib
 import json
 import os
 import random
 import resource
-import secrets
 import shutil
 import signal
 import subprocess
@@ -44,7 +42,7 @@ import time
 from pathlib import Path
 
 from bench_audit import budget, setup_django, stop
-from bench_treasury import make_books
+from bench_treasury import BulkEntry, load_entries, make_books
 
 ROOT = Path(__file__).resolve().parent.parent
 MEMBERS = 500
@@ -71,70 +69,25 @@ def day_of(n: int, total: int) -> datetime.date:
 
 
 def bulk_load(books, members, booked: int, other: int) -> float:
-    """A year of entries as post_entry would have written them (numbers, salts, hashes and
-    chain), in bulk with the triggers dropped and the balances recomputed after: `booked`
-    mobile-money receipts with references R000000000..., then `other` cash and bank entries."""
-    from django.db import connection, transaction
+    """A year of entries as post_entry would have written them (bench_treasury's loader):
+    `booked` mobile-money receipts with references R000000000..., then `other` cash entries."""
+    from minga.treasury.models import Account
 
-    from minga.treasury import posting
-    from minga.treasury.hashing import entry_hash
-    from minga.treasury.models import ENTRY_ID_STRIDE, Account, FiscalYear
+    chart = {a.role or a.code: a for a in Account.objects.filter(coop=books.coop)}
 
-    guards = importlib.import_module(
-        "minga.treasury.migrations.0002_database_keeps_the_books_balanced_and_immutable"
-    )
-    started = time.perf_counter()
-    coop = books.coop
-    year = FiscalYear.objects.get(coop=coop)
-    chart = {a.role or a.code: a for a in Account.objects.filter(coop=coop)}
-    rng = random.Random(20261206)
-    number, prev = year.last_number, bytes(year.last_hash)
-    sql = posting._sql(connection.vendor)
-    stamp = connection.ops.adapt_datetimefield_value(datetime.datetime.now(datetime.UTC))
-    total = booked + other
-    with transaction.atomic(), connection.cursor() as cursor:
-        for statement in guards.SQLITE_DROP:
-            cursor.execute(statement)
-        batch_lines, batch_headers = [], []
-        for n in range(total):
-            number += 1
-            member = members[rng.randrange(len(members))]
-            if n < booked:
-                day, amount, reference = day_of(n, booked), amount_of(n), receipt(n)
-                debit, credit, kind = chart["mobile-money"], chart["member-savings"], "savings"
-                lines = [(debit, None, amount), (credit, member, -amount)]
-            else:
-                day, amount, reference = day_of(n - booked, other), rng.randrange(100, 10**6), ""
-                debit, credit, kind = chart["cash"], chart["member-contributions"], "contribution"
-                lines = [(debit, None, amount), (credit, member, -amount)]
-            salt = secrets.token_bytes(16)
-            digest = entry_hash(
-                prev=prev, salt=salt, coop=coop.slug, currency=books.currency,
-                fiscal_year=year.label, number=number, date=day.isoformat(), narration="Bench",
-                kind=kind, reference=reference, reverses="",
-                lines=[(a.code, m.ref if m else "", x) for a, m, x in lines],
+    def entry(n: int, rng: random.Random) -> BulkEntry:
+        member = members[rng.randrange(len(members))]
+        if n < booked:
+            return BulkEntry(
+                day_of(n, booked), chart["mobile-money"], chart["member-savings"], member,
+                amount_of(n), "savings", "Bench", receipt(n),
             )  # fmt: skip
-            pk = year.pk * ENTRY_ID_STRIDE + number
-            iso = day.isoformat()
-            batch_lines += [(pk, coop.pk, a.pk, m.pk if m else None, x, iso) for a, m, x in lines]
-            batch_headers.append(
-                (pk, coop.pk, year.pk, number, iso, "Bench", kind, reference, None, None, 2,
-                 amount, salt, prev, digest, None, stamp)
-            )  # fmt: skip
-            prev = digest
-            if len(batch_headers) == 20_000 or n == total - 1:
-                cursor.executemany(sql["line"], batch_lines)
-                cursor.executemany(sql["header"], batch_headers)
-                batch_lines, batch_headers = [], []
-        cursor.execute(
-            "UPDATE treasury_fiscalyear SET last_number = %s, last_hash = %s WHERE id = %s",
-            [number, prev, year.pk],
-        )
-        for statement in guards.SQLITE:
-            cursor.execute(statement)
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
-    return time.perf_counter() - started
+        return BulkEntry(
+            day_of(n - booked, other), chart["cash"], chart["member-contributions"], member,
+            rng.randrange(100, 10**6), "contribution", "Bench",
+        )  # fmt: skip
+
+    return load_entries(books, booked + other, entry)
 
 
 def write_statement(path: Path, lines: int, booked: int) -> set[tuple[str, str]]:

@@ -40,8 +40,10 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from decimal import Decimal
 from pathlib import Path
+from typing import Any, NamedTuple
 
 # The audit bench's throwaway instance, budget lines and clean stop (bench/ is the script's
 # directory).
@@ -122,23 +124,11 @@ def measure_postings(books, treasurer, members, *, total=RATE_TOTAL, rounds=RATE
 
 
 def bulk_load(books, members, total: int) -> float:
-    """`total` more postings in the books' first year, as post_entry would have written them
-    (numbers, salts, hashes and chain included), but in bulk: the triggers are dropped for the
-    load, the balances they keep are then computed in one statement each, and the triggers
-    recreated. Entries without audit entries of their own (setup, not measured)."""
-    from django.db import connection, transaction
+    """`total` more postings in the books' first year, spread over it: savings deposits,
+    contributions, income and expenses (setup, not measured)."""
+    from minga.treasury.models import Account
 
-    from minga.treasury import posting
-    from minga.treasury.hashing import entry_hash
-    from minga.treasury.models import ENTRY_ID_STRIDE, Account, FiscalYear
-
-    guards = importlib.import_module(
-        "minga.treasury.migrations.0002_database_keeps_the_books_balanced_and_immutable"
-    )
-    started = time.perf_counter()
-    coop = books.coop
-    year = FiscalYear.objects.get(coop=coop)
-    chart = {a.role or a.code: a for a in Account.objects.filter(coop=coop)}
+    chart = {a.role or a.code: a for a in Account.objects.filter(coop=books.coop)}
     shapes = [
         (chart["cash"], chart["member-savings"], True, "savings", "Savings deposit"),
         (chart["cash"], chart["member-savings"], True, "savings", "Savings deposit"),
@@ -152,36 +142,74 @@ def bulk_load(books, members, total: int) -> float:
         (chart["cash"], chart["4100"], False, "manual", "Interest and commissions"),
         (chart["5300"], chart["bank"], False, "manual", "Office and communication"),
     ]
+
+    def entry(n: int, rng: random.Random) -> BulkEntry:
+        debit, credit, is_member, kind, narration = shapes[n % len(shapes)]
+        member = members[rng.randrange(len(members))] if is_member else None
+        day = DAY_ONE + datetime.timedelta(days=n * 365 // total)
+        return BulkEntry(day, debit, credit, member, rng.randrange(100, 100_000), kind, narration)
+
+    return load_entries(books, total, entry)
+
+
+class BulkEntry(NamedTuple):
+    """One entry of a bulk load: `amount` from `credit` (a member's sub-ledger when `member`)
+    to `debit`."""
+
+    day: datetime.date
+    debit: Any
+    credit: Any
+    member: Any
+    amount: int
+    kind: str
+    narration: str
+    reference: str = ""
+
+
+def load_entries(books, total: int, entry: Callable[[int, random.Random], BulkEntry]) -> float:
+    """`total` more entries `entry(n, rng)` in the books' first year, as post_entry would have
+    written them (numbers, salts, hashes and chain included), but in bulk: the triggers are
+    dropped for the load, the balances they keep are then computed in one statement each, and
+    the triggers recreated. Entries without audit entries of their own (setup, not measured).
+    The time it took."""
+    from django.db import connection, transaction
+
+    from minga.treasury import posting
+    from minga.treasury.hashing import entry_hash
+    from minga.treasury.models import ENTRY_ID_STRIDE, FiscalYear
+
+    guards = importlib.import_module(
+        "minga.treasury.migrations.0002_database_keeps_the_books_balanced_and_immutable"
+    )
+    started = time.perf_counter()
+    coop = books.coop
+    year = FiscalYear.objects.get(coop=coop)
     rng = random.Random(20261206)
     label = year.label
     number, prev = year.last_number, bytes(year.last_hash)
-    db = connection
-    sql = posting._sql(db.vendor)
-    stamp = db.ops.adapt_datetimefield_value(datetime.datetime.now(datetime.UTC))
+    sql = posting._sql(connection.vendor)
+    stamp = connection.ops.adapt_datetimefield_value(datetime.datetime.now(datetime.UTC))
     with transaction.atomic(), connection.cursor() as cursor:
         for statement in guards.SQLITE_DROP:
             cursor.execute(statement)
         batch_lines, batch_headers = [], []
         for n in range(total):
             number += 1
-            day = DAY_ONE + datetime.timedelta(days=n * 365 // total)
-            debit, credit, is_member, kind, narration = shapes[n % len(shapes)]
-            member = members[rng.randrange(len(members))] if is_member else None
-            amount = rng.randrange(100, 100_000)
+            day, debit, credit, member, amount, kind, narration, reference = entry(n, rng)
             salt = secrets.token_bytes(16)
             lines = [(debit, None, amount), (credit, member, -amount)]
             digest = entry_hash(
                 prev=prev, salt=salt, coop=coop.slug, currency=books.currency,
                 fiscal_year=label, number=number, date=day.isoformat(), narration=narration,
-                kind=kind, reference="", reverses="",
+                kind=kind, reference=reference, reverses="",
                 lines=[(a.code, m.ref if m else "", x) for a, m, x in lines],
             )  # fmt: skip
             pk = year.pk * ENTRY_ID_STRIDE + number
             iso = day.isoformat()
             batch_lines += [(pk, coop.pk, a.pk, m.pk if m else None, x, iso) for a, m, x in lines]
             batch_headers.append(
-                (pk, coop.pk, year.pk, number, iso, narration, kind, "", None, None, 2, amount,
-                 salt, prev, digest, None, stamp)
+                (pk, coop.pk, year.pk, number, iso, narration, kind, reference, None, None, 2,
+                 amount, salt, prev, digest, None, stamp)
             )  # fmt: skip
             prev = digest
             if len(batch_headers) == 20_000 or n == total - 1:

@@ -175,7 +175,7 @@ PEOPLE = [
 
 
 def load(*, people, coops, stdout) -> None:  # type: ignore[no-untyped-def]
-    people.update({key: _person(*row) for key, *row in PEOPLE})
+    people.update({key: person(*row) for key, *row in PEOPLE})
     # The operator at the command line (actor None) makes the organiser a superuser.
     set_staff_access(person=people["organiser"], actor=None, is_staff=True, is_superuser=True)
 
@@ -188,8 +188,11 @@ def sign_in_notes() -> list[str]:
     ]
 
 
-def _person(name, email, phone, language, zone, languages, skills, roles) -> User:  # type: ignore[no-untyped-def]
-    """The demo person, signed up as anyone would be, then with their profile filled in."""
+def person(  # type: ignore[no-untyped-def]
+    name, email, phone, language="en", zone="Africa/Nairobi", languages=(), skills=(), roles=()
+) -> User:
+    """The demo person, signed up as anyone would be, then with their profile filled in (the
+    other apps' demos make their people here too); their phone counts as verified."""
     user = User.objects.filter(email=email).first() if email else None
     user = user or (User.objects.filter(phone=phone).first() if phone else None)
     if user is None:
@@ -202,8 +205,9 @@ def _person(name, email, phone, language, zone, languages, skills, roles) -> Use
             timezone_name=zone,
             base_url=BASE_URL,
         )
-        profile = {"languages": languages, "skills": skills, "roles": roles}
-        update_profile(user=user, actor=user, changes=profile)
+        if languages or skills or roles:
+            profile = {"languages": list(languages), "skills": list(skills), "roles": list(roles)}
+            update_profile(user=user, actor=user, changes=profile)
     if phone and not user.is_phone_verified:
         # The demo's numbers are made up: nobody could type back a code sent to them.
         user = record_phone_verified(user=user, actor=None)

@@ -10,12 +10,13 @@ KES 50 short: the cash counts page shows it.
 
 from __future__ import annotations
 
+from minga.accounts.demo import person as demo_person
 from minga.coops.models import Membership
 from minga.core.demo import replay_at
 from minga.decisions import delegation
 from minga.decisions.models import VotingPin
 from minga.treasury import approvals
-from minga.treasury.demo import KES, MWANGAZA, _join, _person, at
+from minga.treasury.demo import KES, MWANGAZA, _join, at
 from minga.treasury.models import Books, MemberAccount
 
 from . import actions
@@ -31,7 +32,7 @@ def load(*, people, coops, stdout) -> None:
     board = people["ke-treasurer"]  # the founder: an administrator, who checks
     treasurer = Membership.objects.get(coop=coop, role=Membership.Role.TREASURER).person
     with replay_at(at(2026, 2, 20)):
-        person = _person(
+        person = demo_person(
             "Mwangaza field agent (demo)", "agent@mwangaza.demo.minga.coop", "+254712200050"
         )
         _join(coop, board, person, Membership.Role.MEMBER)

@@ -7,7 +7,7 @@
     5 -> the cash in hand -> the agent's PIN -> recorded against the float the books expect
 
 Screens are `minga.decisions.ussd` screens, rebuilt from the inputs at each step; only the last
-input acts, and only on the screen the caller saw (the same check as `PinPrompt`).
+input acts, and only on the screen the caller saw (`Screen.refuse_secret`, as for a PIN).
 """
 
 from __future__ import annotations
@@ -252,14 +252,9 @@ class SecretPrompt(Screen):
         return [_line(self.txn), prompt], set()  # type: ignore[arg-type]
 
     def step(self, token: str, last: bool) -> Screen | Reply:
-        if not last:
-            return end(_("This session has ended. Please dial again."))
-        if token == "0":
-            return end(_("Cancelled. Nothing was recorded."))
-        if not self.ctx.shown(self.show().text):
-            return end(
-                _("The menu changed while you were in it. Nothing was recorded. Dial again.")
-            )
+        refused = self.refuse_secret(token, last)
+        if refused:
+            return refused
         secret = {"code": token} if self.by == "code" else {"pin": token}
         try:
             txn = actions.confirm_transaction(

@@ -17,6 +17,8 @@ from typing import Any
 from django.core.exceptions import ImproperlyConfigured
 
 NOTICE = "notice"  # OutboundMessage.Kind.NOTICE, without loading the models here
+# The longest USSD screen the gateways show whole (Africa's Talking: 182 characters).
+USSD_SCREEN = 182
 
 
 @dataclass(frozen=True)

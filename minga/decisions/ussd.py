@@ -39,7 +39,7 @@ from django.utils.translation import gettext_lazy
 from minga.accounts import actions as account_actions
 from minga.accounts.models import User
 from minga.accounts.queries import person_by_verified_phone, person_with_unverified_phone
-from minga.channels.handlers import Reply
+from minga.channels.handlers import USSD_SCREEN, Reply
 
 from . import delegation, secrecy
 from .actions import BallotError, cast_ballot
@@ -50,7 +50,7 @@ from .queries import open_polls_for
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-LIMIT = 182
+LIMIT = USSD_SCREEN
 MORE = "99"
 CHECK = "98"
 PAGE = 4
@@ -144,6 +144,20 @@ class Screen(ABC):
 
     def wrong(self, message: str | None = None) -> Screen:
         return replace(self, error=message or _("Invalid choice."))
+
+    def refuse_secret(self, token: str, last: bool) -> Reply | None:
+        """Why a secret typed on this screen (a PIN, a code) acts on nothing, or None: it was
+        not the session's last input (a replay), it cancels, or the screen the caller saw is
+        not the one shown now."""
+        if not last:
+            return end(_("This session has ended. Please dial again."))
+        if token == "0":
+            return end(_("Cancelled. Nothing was recorded."))
+        if not self.ctx.shown(self.show().text):
+            return end(
+                _("The menu changed while you were in it. Nothing was recorded. Dial again.")
+            )
+        return None
 
 
 def _numbered(items: Sequence[str], page: int) -> tuple[list[str], bool]:
@@ -392,15 +406,7 @@ class PinPrompt(Screen):
         """What a correct PIN does: cast the ballot, confirm the proxy..."""
 
     def step(self, token: str, last: bool) -> Screen | Reply:
-        if not last:
-            return end(_("This session has ended. Please dial again."))
-        if token == "0":
-            return end(_("Cancelled. Nothing was recorded."))
-        if not self.ctx.shown(self.show().text):
-            return end(
-                _("The menu changed while you were in it. Nothing was recorded. Dial again.")
-            )
-        refused = _check_pin(self.ctx, token)
+        refused = self.refuse_secret(token, last) or _check_pin(self.ctx, token)
         if refused:
             return refused
         done = self.act()

@@ -23,8 +23,8 @@ import zoneinfo
 from django.conf import settings
 from django.test.utils import override_settings
 
-from minga.accounts.actions import record_phone_verified, sign_up
-from minga.accounts.models import User
+from minga.accounts.demo import BASE_URL
+from minga.accounts.demo import person as demo_person
 from minga.channels.models import PaymentAccount
 from minga.channels.payments import inbox, standin
 from minga.coops import actions as coop_actions
@@ -37,8 +37,6 @@ from . import actions, approvals, dividends, payments, statements
 from .models import Books, FiscalYear, MemberAccount
 from .models_members import MemberConfirmation
 
-PASSWORD = "minga-demo-2026"
-BASE_URL = "https://demo.minga.coop"
 NAIROBI = zoneinfo.ZoneInfo("Africa/Nairobi")
 KIGALI = zoneinfo.ZoneInfo("Africa/Kigali")
 MWANGAZA = "mwangaza-sacco"
@@ -51,23 +49,6 @@ PAYBILL = "600638"  # the M-PESA short code the provider stand-in answers for
 
 def at(year, month, day, hour=10, zone=NAIROBI) -> datetime.datetime:
     return datetime.datetime(year, month, day, hour, 0, tzinfo=zone)
-
-
-def _person(name, email, phone, language="en", zone="Africa/Nairobi") -> User:
-    person = User.objects.filter(email=email).first()
-    if person is None:
-        person = sign_up(
-            name=name,
-            email=email,
-            phone=phone,
-            password=PASSWORD,
-            preferred_language=language,
-            timezone_name=zone,
-            base_url=BASE_URL,
-        )
-        if phone:
-            person = record_phone_verified(user=person, actor=None)
-    return person
 
 
 def _join(coop, inviter, person, role) -> None:
@@ -98,10 +79,10 @@ def load(*, people, coops, stdout) -> None:
 def _mwangaza(coop, people, stdout) -> None:
     board = people["ke-treasurer"]  # the founder: an administrator, who checks
     with replay_at(at(2025, 1, 2)):
-        treasurer = _person(
+        treasurer = demo_person(
             "Mwangaza treasurer (demo)", "books@mwangaza.demo.minga.coop", "+254712200001"
         )
-        supervisor = _person(
+        supervisor = demo_person(
             "Mwangaza supervisory committee (demo)",
             "supervisory@mwangaza.demo.minga.coop",
             "+254712200002",
@@ -110,7 +91,7 @@ def _mwangaza(coop, people, stdout) -> None:
         _join(coop, board, supervisor, Membership.Role.SUPERVISORY)
         members = []
         for n in range(1, MEMBERS + 1):
-            person = _person(
+            person = demo_person(
                 f"Mwangaza member {n} (demo)",
                 f"member{n}@mwangaza.demo.minga.coop",
                 f"+2547122001{n:02d}",
@@ -367,7 +348,7 @@ def mobile_money(coop, *, paid: tuple[str, ...] = ("2000", "2000.00")) -> list[s
 def _twizerane(coop, people) -> None:
     secretary = people["rw-secretary"]
     with replay_at(at(2026, 1, 5, zone=KIGALI)):
-        treasurer = _person(
+        treasurer = demo_person(
             "Twizerane treasurer (demo)",
             "books@twizerane.demo.minga.coop",
             "+250788200001",

@@ -5,30 +5,15 @@ import pytest
 
 from minga.agents import actions
 from minga.agents.models import AgentTransaction, CashCount
+from minga.channels.testing import UssdPhone
 
 from .conftest import AGENT_PHONE, FLOAT, PIN, SAVINGS, code_from
 
 pytestmark = pytest.mark.django_db
-USSD_URL = "/channels/africastalking/ussd"
 
 
-class Phone:
-    def __init__(self, client, phone, session):
-        self.client, self.phone, self.session, self.inputs = client, phone, session, []
-
-    def send(self, *values):
-        self.inputs.extend(values)
-        response = self.client.post(
-            USSD_URL,
-            {
-                "sessionId": self.session,
-                "serviceCode": "*384*123#",
-                "phoneNumber": self.phone,
-                "networkCode": "63902",
-                "text": "*".join(self.inputs),
-            },
-        )
-        return response.content.decode()
+def Phone(client, phone, session):  # noqa: N802 (reads as the phone it makes)
+    return UssdPhone(client, phone, session, network="63902")
 
 
 def test_the_menu_is_offered_to_agents_only(client, funded, agent_person):

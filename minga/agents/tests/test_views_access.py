@@ -6,33 +6,13 @@ from django.urls import reverse
 
 from minga.agents import actions
 from minga.agents.models import Agent, AgentTransaction, CashCount, FloatMovement
+from minga.treasury.tests.personas import OFFICERS, as_persona, check, expected
 
 from .conftest import FLOAT, code_from
 
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ["treasurer", "checker", "supervisor", "agent_person", "member", "outsider", None]
-OFFICERS = {"treasurer", "checker", "supervisor"}
-
-
-def as_persona(client, request, persona):
-    if persona is not None:
-        client.force_login(request.getfixturevalue(persona))
-    return client
-
-
-def expected(persona, allowed):
-    if persona in allowed:
-        return 200
-    if persona is None:
-        return {302, 404}
-    if persona == "outsider":
-        return 404
-    return 403
-
-
-def check(status, want):
-    assert status in want if isinstance(want, set) else status == want
 
 
 @pytest.mark.parametrize("persona", PERSONAS)

@@ -9,13 +9,14 @@ from django.utils import timezone, translation
 
 from conftest import make_person
 from minga.channels.models import InboundMessage
-from minga.decisions import delegation, ussd
+from minga.channels.testing import USSD_URL, UssdPhone
+from minga.decisions import delegation
 from minga.decisions.models import Participation, Poll, Proxy, VotingPin
 
 from .ballots import stored_choice, stored_count
 from .conftest import verified
 
-URL = "/channels/africastalking/ussd"
+URL = USSD_URL
 pytestmark = pytest.mark.django_db
 PIN = "48265"
 PHONE = "+250788000111"  # the member persona's phone
@@ -27,37 +28,9 @@ def _callbacks_from_the_test_client(settings):
     settings.AFRICASTALKING_CALLBACK_IPS = ["127.0.0.1/32"]
 
 
-class Phone:
-    """A phone in one USSD session: each `send` adds an input, as the provider does."""
-
-    def __init__(self, client, phone=PHONE, session="ATUid_1"):
-        self.client, self.phone, self.session, self.inputs = client, phone, session, []
-
-    def post(self, text):
-        response = self.client.post(
-            URL,
-            {
-                "sessionId": self.session,
-                "serviceCode": "*384*123#",
-                "phoneNumber": self.phone,
-                "networkCode": "63510",
-                "text": text,
-            },
-        )
-        assert response.status_code == 200
-        assert response["Content-Type"].startswith("text/plain")
-        body = response.content.decode()
-        assert body.startswith(("CON ", "END ")), body
-        assert len(body) <= ussd.LIMIT, (len(body), body)
-        return body
-
-    def dial(self):
-        self.inputs = []
-        return self.post("")
-
-    def send(self, value):
-        self.inputs.append(value)
-        return self.post("*".join(self.inputs))
+def Phone(client, phone=PHONE, session="ATUid_1"):  # noqa: N802 (reads as the phone it makes)
+    """A phone in one USSD session (the member persona's, unless another is named)."""
+    return UssdPhone(client, phone, session)
 
 
 @pytest.fixture

@@ -31,32 +31,33 @@ def join(coop, owner, person, role) -> Membership:
     return coop_actions.accept_invitation(token=invitation.token, person=person)
 
 
+def joined(coop, owner, name, email, role):
+    """A new person, invited into `coop` with `role` and accepted."""
+    person = make_person(name, email)
+    join(coop, owner, person, role)
+    return person
+
+
 @pytest.fixture
 def treasurer(coop, owner):
-    person = make_person("Coop Treasurer", "treasurer@example.org")
-    join(coop, owner, person, Membership.Role.TREASURER)
-    return person
+    return joined(coop, owner, "Coop Treasurer", "treasurer@example.org", Membership.Role.TREASURER)
 
 
 @pytest.fixture
 def checker(coop, owner):
-    person = make_person("Board Member", "board@example.org")
-    join(coop, owner, person, Membership.Role.BOARD)
-    return person
+    return joined(coop, owner, "Board Member", "board@example.org", Membership.Role.BOARD)
 
 
 @pytest.fixture
 def supervisor(coop, owner):
-    person = make_person("Supervisory Member", "supervisory@example.org")
-    join(coop, owner, person, Membership.Role.SUPERVISORY)
-    return person
+    return joined(
+        coop, owner, "Supervisory Member", "supervisory@example.org", Membership.Role.SUPERVISORY
+    )
 
 
 @pytest.fixture
 def other_member(coop, owner):
-    person = make_person("Other Member", "other@example.org")
-    join(coop, owner, person, Membership.Role.MEMBER)
-    return person
+    return joined(coop, owner, "Other Member", "other@example.org", Membership.Role.MEMBER)
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ import pytest
 
 from conftest import make_person
 from minga.channels.models import InboundMessage
+from minga.channels.testing import UssdPhone
 from minga.decisions import delegation
 from minga.treasury import actions, approvals, statements
 from minga.treasury.models import ApprovalRequest, Dispute, MemberConfirmation, WitnessPhone
@@ -13,7 +14,6 @@ from .members_fixtures import PIN, withdrawal
 
 pytestmark = pytest.mark.django_db
 SMS_URL = "/channels/africastalking/sms"
-USSD_URL = "/channels/africastalking/ussd"
 MEMBER_PHONE = "+250788000111"  # the root `member` persona's (verified) phone
 
 
@@ -25,27 +25,8 @@ def sms(client, phone, text, message_id):
     return InboundMessage.objects.get(key=message_id)
 
 
-class Phone:
-    def __init__(self, client, phone, session="ATUid_t1"):
-        self.client, self.phone, self.session, self.inputs = client, phone, session, []
-
-    def send(self, *values):
-        self.inputs.extend(values)
-        response = self.client.post(
-            USSD_URL,
-            {
-                "sessionId": self.session,
-                "serviceCode": "*384*123#",
-                "phoneNumber": self.phone,
-                "networkCode": "63902",
-                "text": "*".join(self.inputs),
-            },
-        )
-        return response.content.decode()
-
-    def dial(self):
-        self.inputs = []
-        return self.send()
+def Phone(client, phone, session="ATUid_t1"):  # noqa: N802 (reads as the phone it makes)
+    return UssdPhone(client, phone, session, network="63902")
 
 
 @pytest.fixture

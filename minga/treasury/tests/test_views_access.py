@@ -9,10 +9,11 @@ from django.urls import reverse
 from minga.treasury import actions
 from minga.treasury.models import FiscalYear, JournalEntry, Period
 
+from .personas import OFFICERS, as_persona, check, expected
+
 pytestmark = pytest.mark.django_db
 
 PERSONAS = ["treasurer", "checker", "supervisor", "member", "other_member", "outsider", None]
-OFFICERS = {"treasurer", "checker", "supervisor"}
 
 
 @pytest.fixture
@@ -21,26 +22,6 @@ def entry(books, coop, treasurer, member_account):
     return actions.receive_from_member(
         member=member_account, amount=5000, purpose="savings", actor=treasurer
     )
-
-
-def as_persona(client, request, persona):
-    if persona is not None:
-        client.force_login(request.getfixturevalue(persona))
-    return client
-
-
-def expected(persona, allowed):
-    if persona in allowed:
-        return 200
-    if persona is None:
-        return {302, 404}
-    if persona == "outsider":
-        return 404
-    return 403
-
-
-def check(status, want):
-    assert status in want if isinstance(want, set) else status == want
 
 
 READ_PAGES = ["accounts", "entries", "periods", "members"]
