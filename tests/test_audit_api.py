@@ -27,8 +27,6 @@ ALLOWED: dict[tuple[str, str], str] = {
     # The treasury is being reworked elsewhere. Its SMS receipts join the latest published
     # checkpoint into one hot query; `checkpoint_short` can become a reading function of audit.
     ("treasury/statements.py", "minga.audit.models"): "treasury receipts cite a checkpoint",
-    # Being made a package by concern, its log check reading through the API as it goes.
-    ("credentials/verification.py", "minga.audit.models"): "verification's log check",
 }
 
 
