@@ -17,6 +17,8 @@ from typing import Any
 
 from django.db import connection
 
+from minga.core.hotsql import hot_cursor
+
 from . import merkle, note
 from .log import inclusion_proof, open_checkpoint
 from .models import Checkpoint, Entry
@@ -125,7 +127,7 @@ def prove_inclusion(logged: LoggedEntry, checkpoint: SignedCheckpoint) -> int:
 # Budget: `credential-verifications-per-core` >= 200/s (bench/bench_credentials.py). Every
 # verification of a credential issued here reads its issuance entry and the latest checkpoint;
 # building these two queries through the ORM costs far more than running them, so they are
-# plain SQL, built once (as the log's own hot paths in `log` do).
+# plain SQL, built once, run on `core.hotsql`'s cursor (as the log's own appends are).
 
 
 @functools.cache
@@ -150,7 +152,7 @@ def _aware(value: str | datetime.datetime) -> datetime.datetime:
 def first_entry(*, kind: str, subject: str) -> LoggedEntry | None:
     """The first entry of `kind` about `subject` (exactly that subject), or None: e.g. the
     issuance of a credential."""
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_fast_sql()[0], [subject, kind])
         row = cursor.fetchone()
     if row is None:
@@ -162,7 +164,7 @@ def first_entry(*, kind: str, subject: str) -> LoggedEntry | None:
 def newest_checkpoint() -> SignedCheckpoint | None:
     """The latest checkpoint signed (published or still waiting for its witnesses), or None
     before the first."""
-    with connection.cursor() as cursor:
+    with hot_cursor() as cursor:
         cursor.execute(_fast_sql()[1])
         row = cursor.fetchone()
     return None if row is None else SignedCheckpoint(int(row[0]), str(row[1]))
