@@ -8,28 +8,65 @@ What may go in an entry's public `data` and what must go in `private=` (people, 
 matters) is written once, in the docstring of `minga.audit.log.record`: read it before
 recording anything new.
 
-Other apps read the log through this package too, never its tables: `entry(index)` and
-`entries(kind=..., subject_prefix=...)` give `LoggedEntry` values (public data, leaf hash,
-time), and `register_check(name, function)` adds a check (returning a list of problems) that
-`minga log verify` runs after verifying the log itself (see `minga.audit.reading`).
+Other apps read the log through this package too, never its tables nor its models
+(`tests/test_audit_api.py` fails on a module outside audit that imports `minga.audit.models` or
+names an audit table in SQL). The reading functions, from `minga.audit.reading`, give plain
+values:
+
+- entries: `entry(index)`, `entries(kind=..., subject_prefix=...)` and
+  `first_entry(kind=..., subject=...)` give `LoggedEntry` values (public data, leaf hash, time,
+  bytes); `count_entries(kind=..., subject=...)` counts them; `first_index_since(moment)` is
+  the first entry recorded at or after a moment;
+- values entries hold, such as a poll's ballot commitments:
+  `logged_values(kind=..., subject=..., name=...)`;
+- checkpoints: `newest_checkpoint()` and `checkpoint_covering(index)` give `SignedCheckpoint`
+  values (size, signed note);
+- proofs: `prove_inclusion(entry, checkpoint)` checks the checkpoint's signature against the
+  platform's keys and the entry's inclusion proof against its root (`NotProven` if not);
+- `register_check(name, function)` adds a check (returning a list of problems) that
+  `minga log verify` runs after verifying the log itself.
 """
 
 from minga.audit.commitments import commit
 
 __all__ = [
+    "LoggedEntry",
+    "NotProven",
+    "SignedCheckpoint",
     "append",
+    "checkpoint_covering",
     "commit",
+    "count_entries",
     "entries",
     "entry",
+    "first_entry",
+    "first_index_since",
+    "logged_values",
+    "newest_checkpoint",
     "person",
     "prepare",
+    "prove_inclusion",
     "record",
     "register_check",
 ]
 
 
 _LOG_FUNCTIONS = {"append", "person", "prepare", "record"}
-_READING_FUNCTIONS = {"entries", "entry", "register_check"}
+_READING_FUNCTIONS = {
+    "LoggedEntry",
+    "NotProven",
+    "SignedCheckpoint",
+    "checkpoint_covering",
+    "count_entries",
+    "entries",
+    "entry",
+    "first_entry",
+    "first_index_since",
+    "logged_values",
+    "newest_checkpoint",
+    "prove_inclusion",
+    "register_check",
+}
 
 
 def __getattr__(name: str):  # type: ignore[no-untyped-def]

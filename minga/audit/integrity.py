@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import connection
 
 from . import merkle, note
-from .log import ENTRY_COLUMNS, head_size
+from .log import ENTRY_COLUMNS, head_size, platform_verifiers
 from .models import Checkpoint, Entry, Tile
 from .tiles import TILE_HEIGHT, TILE_WIDTH
 from .witness import peers
@@ -37,12 +37,6 @@ class Report:
     tiles: int
     checkpoints: int
     seconds: float
-
-
-def _verifiers() -> list[note.Verifier]:
-    from .registry import keys
-
-    return [note.Verifier(settings.MINGA_LOG_ORIGIN, key) for key, _ in keys().public_keys()]
 
 
 def _check_entries() -> list[bytes]:
@@ -149,7 +143,7 @@ def _check_cosignatures(checkpoint: Checkpoint, text: str, witnesses: list[note.
 
 
 def _check_checkpoints(tree: merkle.Tree) -> int:
-    verifiers = _verifiers()
+    verifiers = platform_verifiers()
     witnesses = [peer.witness for peer in peers()]
     count, verified_size = 0, 0
     for checkpoint in Checkpoint.objects.order_by("size").iterator():

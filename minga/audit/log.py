@@ -494,11 +494,27 @@ def signer_vkey(checkpoint: Checkpoint) -> str:
 @functools.lru_cache(maxsize=16)
 def _signer_vkey(signed: str) -> str:
     key_ids = {s.key_id for s in note.parse_note(signed).signatures}
-    for public_key, _ in registry.keys().public_keys():
-        verifier = note.Verifier(settings.MINGA_LOG_ORIGIN, public_key)
+    for verifier in platform_verifiers():
         if verifier.key_id in key_ids:
             return verifier.vkey
     raise LogError("no platform key signed this checkpoint")
+
+
+def platform_verifiers() -> list[note.Verifier]:
+    """A verifier of the log's signature for every platform key ever used, rotated ones
+    included: a checkpoint stays verifiable after the key that signed it was replaced. The one
+    place a checkpoint's signature is matched to the platform's keys."""
+    origin = settings.MINGA_LOG_ORIGIN
+    return [note.Verifier(origin, public_key) for public_key, _ in registry.keys().public_keys()]
+
+
+@functools.lru_cache(maxsize=8)
+def open_checkpoint(signed_note: str) -> tuple[int, bytes]:
+    """(size, root) of a checkpoint note whose signature by a platform key verifies; raises
+    `note.NoteError` otherwise. Remembered per note: proving many entries against the latest
+    checkpoint checks its signature once."""
+    checkpoint, _, _ = note.open_checkpoint(signed_note, platform_verifiers())
+    return checkpoint.size, checkpoint.root
 
 
 HANDOVER_KIND = "log.key.handover"

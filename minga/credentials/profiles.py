@@ -17,8 +17,8 @@ from typing import Any
 from django.core.cache import cache
 from django.db.models import QuerySet
 
+from minga import audit
 from minga.accounts.models import User
-from minga.audit.models import Entry
 from minga.coops.models import Cooperative
 from minga.identity.dids import coop_did
 
@@ -84,11 +84,7 @@ def score_input(
     issuer = document.get("issuer")
     subject = document.get("credentialSubject") or {}
     achievement = subject.get("achievement") or {}
-    entry = (
-        Entry.objects.filter(kind="credential.issue", subject=f"credential:{credential.uuid}")
-        .values_list("index", flat=True)
-        .first()
-    )
+    issued = audit.first_entry(kind="credential.issue", subject=f"credential:{credential.uuid}")
     return reputation.Input(
         credential=str(document.get("id", "")),
         issuer=str(issuer.get("id", "") if isinstance(issuer, dict) else issuer or ""),
@@ -96,7 +92,7 @@ def score_input(
         achievement_type=_types(achievement.get("achievementType")),
         relation=relation,
         rank=rank_of(document),
-        log_index=entry,
+        log_index=issued.index if issued is not None else None,
     )
 
 

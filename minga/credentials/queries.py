@@ -13,6 +13,7 @@ import json
 
 from django.db import connection
 
+from minga import audit
 from minga.coops.models import Cooperative
 
 from .models import Credential, StatusList
@@ -49,7 +50,6 @@ def signed_before_compromise(coop: Cooperative) -> list[Credential]:
     """The cooperative's credentials still in force that were signed by a key later declared
     compromised, and entered the audit log before the compromise: they verified when issued,
     and are listed so that the cooperative re-issues them with its new key."""
-    from minga.audit.models import Entry
     from minga.identity.models import Key
 
     compromised = dict(
@@ -65,11 +65,7 @@ def signed_before_compromise(coop: Cooperative) -> list[Credential]:
         until = compromised.get(str(method).rpartition("#")[2])
         if until is None:
             continue
-        index = (
-            Entry.objects.filter(subject=f"credential:{credential.uuid}", kind="credential.issue")
-            .values_list("index", flat=True)
-            .first()
-        )
-        if index is not None and index < until:
+        issued = audit.first_entry(kind="credential.issue", subject=f"credential:{credential.uuid}")
+        if issued is not None and issued.index < until:
             found.append(credential)
     return sorted(found, key=lambda credential: credential.pk)

@@ -23,7 +23,6 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from minga import audit
-from minga.audit.models import Entry
 from minga.coops.models import Affiliation, Cooperative, Membership
 from minga.core.hotsql import hot_cursor
 from minga.events.uploads import check_upload
@@ -710,9 +709,7 @@ def _close(poll: Poll, actor: User | None, now: datetime.datetime) -> Poll:
                 "passed": poll.has_passed,
                 "summary": counting.summary(poll.result),
                 "ballots": Ballot.objects.filter(poll=poll).count(),
-                "casts": Entry.objects.filter(
-                    subject=f"poll:{poll.pk}", kind="ballot.cast"
-                ).count(),
+                "casts": audit.count_entries(kind="ballot.cast", subject=f"poll:{poll.pk}"),
             },
             actor,
             audience=poll.coop,
@@ -783,12 +780,7 @@ def record_outcome(*, poll: Poll, actor: User, outcome: str) -> Poll:
 def logged_commitments(poll: Poll) -> list[str]:
     """Every ballot commitment the audit log holds for `poll`, in the order they arrived
     (replaced ballots included: the log never forgets, the count uses the last ballot)."""
-    bodies = (
-        Entry.objects.filter(subject=f"poll:{poll.pk}", kind="ballot.cast")
-        .order_by("index")
-        .values_list("body", flat=True)
-    )
-    return [json.loads(bytes(body))["data"]["commitment"] for body in bodies]
+    return audit.logged_values(kind="ballot.cast", subject=f"poll:{poll.pk}", name="commitment")
 
 
 def check_receipt(*, poll: Poll, code: str) -> bool | str:

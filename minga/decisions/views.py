@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from minga.audit.models import Checkpoint
+from minga import audit
 from minga.core.cache import count_hit
 from minga.core.clients import client_address
 
@@ -369,10 +369,10 @@ def poll_results(request, slug, pk):
     return render(request, "decisions/poll_results.html", context)
 
 
-def _checkpoint_for(index: int | None) -> Checkpoint | None:
+def _checkpoint_for(index: int | None) -> audit.SignedCheckpoint | None:
     if index is None:
         return None
-    return Checkpoint.objects.filter(size__gt=index).order_by("size").first()
+    return audit.checkpoint_covering(index)
 
 
 def minutes(request, slug, pk):

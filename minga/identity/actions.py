@@ -18,7 +18,6 @@ from django.utils.translation import gettext as _
 
 from minga import audit
 from minga.accounts.models import User
-from minga.audit.models import Entry
 from minga.coops.models import Cooperative
 from minga.coops.permissions import can_edit
 
@@ -132,12 +131,7 @@ def declare_key_compromised(
             _("A key is declared compromised from an instant that has passed."), code="future"
         )
     log = _ensure_log(coop, actor)
-    first_index = (
-        Entry.objects.filter(created_at__gte=since)
-        .order_by("index")
-        .values_list("index", flat=True)
-        .first()
-    )
+    first_index = audit.first_index_since(since)
     Key.objects.filter(pk=key.pk).update(compromised_from=since)
     key.refresh_from_db()
     old = Key.objects.select_for_update().filter(coop=coop, is_active=True).first()

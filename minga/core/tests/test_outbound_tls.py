@@ -108,7 +108,7 @@ def test_it_fetches_from_a_private_network_only_when_it_is_the_federations(trust
 def test_it_fetches_status_lists_with_the_configured_authority(trusting, server, settings):
     assert verification.fetch_status_list(f"{server}/status/1") == b'{"status": "list"}'
     settings.MINGA_TLS_CA_BUNDLE = ""
-    with pytest.raises(verification._Failed, match="CERTIFICATE_VERIFY_FAILED"):
+    with pytest.raises(verification.Failed, match="CERTIFICATE_VERIFY_FAILED"):
         verification.fetch_status_list(f"{server}/status/1")
 
 

@@ -85,7 +85,7 @@ def test_a_credential_that_could_not_be_checked_exits_2(tmp_path, issued, monkey
     def unreachable(report, credential):
         raise ConnectionError("the database is not reachable")
 
-    monkeypatch.setattr(verification, "_log_check", unreachable)
+    monkeypatch.setattr(verification, "log_check", unreachable)
     path = tmp_path / "badge.json"
     path.write_text(issued.document)
     code, report = _run(path)
