@@ -23,11 +23,7 @@ from django.apps import apps
 ROOT = Path(__file__).resolve().parent.parent / "minga"
 
 # (module path under minga/, what it names): reads of the log's tables still to be moved.
-ALLOWED: dict[tuple[str, str], str] = {
-    # The treasury is being reworked elsewhere. Its SMS receipts join the latest published
-    # checkpoint into one hot query; `checkpoint_short` can become a reading function of audit.
-    ("treasury/statements.py", "minga.audit.models"): "treasury receipts cite a checkpoint",
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 
 
 def audit_tables() -> set[str]:

@@ -20,7 +20,8 @@ values:
 - values entries hold, such as a poll's ballot commitments:
   `logged_values(kind=..., subject=..., name=...)`;
 - checkpoints: `newest_checkpoint()` and `checkpoint_covering(index)` give `SignedCheckpoint`
-  values (size, signed note);
+  values (size, signed note); `published_head()` the (size, root) of the latest published one,
+  which receipts cite;
 - proofs: `prove_inclusion(entry, checkpoint)` checks the checkpoint's signature against the
   platform's keys and the entry's inclusion proof against its root (`NotProven` if not);
 - `register_check(name, function)` adds a check (returning a list of problems) that
@@ -44,6 +45,7 @@ __all__ = [
     "logged_values",
     "newest_checkpoint",
     "person",
+    "published_head",
     "prepare",
     "prove_inclusion",
     "record",
@@ -65,6 +67,7 @@ _READING_FUNCTIONS = {
     "logged_values",
     "newest_checkpoint",
     "prove_inclusion",
+    "published_head",
     "register_check",
 }
 

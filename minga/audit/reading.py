@@ -124,14 +124,16 @@ def prove_inclusion(logged: LoggedEntry, checkpoint: SignedCheckpoint) -> int:
 
 
 # --- fast path: credential verification ---------------------------------------------------------
-# Budget: `credential-verifications-per-core` >= 200/s (bench/bench_credentials.py). Every
+# Budgets: `credential-verifications-per-core` >= 200/s (bench/bench_credentials.py). Every
 # verification of a credential issued here reads its issuance entry and the latest checkpoint;
-# building these two queries through the ORM costs far more than running them, so they are
-# plain SQL, built once, run on `core.hotsql`'s cursor (as the log's own appends are).
+# and `treasury-postings` >= 1,000/s (bench/bench_treasury.py): every posting's SMS receipt
+# cites the latest published checkpoint. Building these queries through the ORM costs far
+# more than running them, so they are plain SQL, built once, run on `core.hotsql`'s cursor (as
+# the log's own appends are).
 
 
 @functools.cache
-def _fast_sql() -> tuple[str, str]:
+def _fast_sql() -> tuple[str, str, str]:
     quote = connection.ops.quote_name
     entries_table, checkpoints = quote(Entry._meta.db_table), quote(Checkpoint._meta.db_table)
     columns = ", ".join(quote(Entry._meta.get_field(name).column) for name in _COLUMNS)
@@ -140,6 +142,8 @@ def _fast_sql() -> tuple[str, str]:
         f"SELECT {columns} FROM {entries_table} "  # noqa: S608 (constant names)
         f"WHERE subject = %s AND kind = %s ORDER BY {index} LIMIT 1",
         f"SELECT {size}, note FROM {checkpoints} ORDER BY {size} DESC LIMIT 1",  # noqa: S608
+        f"SELECT {size}, root FROM {checkpoints} WHERE published_at IS NOT NULL "  # noqa: S608
+        f"ORDER BY {size} DESC LIMIT 1",
     )
 
 
@@ -168,6 +172,15 @@ def newest_checkpoint() -> SignedCheckpoint | None:
         cursor.execute(_fast_sql()[1])
         row = cursor.fetchone()
     return None if row is None else SignedCheckpoint(int(row[0]), str(row[1]))
+
+
+def published_head() -> tuple[int, bytes] | None:
+    """(size, root hash) of the latest checkpoint published (its witnesses' cosignatures
+    gathered): what a receipt in a member's hands cites. None before the first."""
+    with hot_cursor() as cursor:
+        cursor.execute(_fast_sql()[2])
+        row = cursor.fetchone()
+    return None if row is None else (int(row[0]), bytes(row[1]))
 
 
 # --- checks of other apps -----------------------------------------------------------------------

@@ -129,8 +129,7 @@ def receipt_phone(member: MemberAccount) -> str:
 
 
 def _receipt_rows(member_ids: list[int], account_ids: list[int]) -> list[tuple]:
-    """Per touched member and account: what a receipt says, and the latest published
-    checkpoint (size, root; None before the first), in one query."""
+    """Per touched member and account: what a receipt says, in one query."""
     db = connections[DEFAULT_DB_ALIAS]
     with hot_cursor(db) as cursor:
         cursor.execute(
@@ -143,16 +142,13 @@ def _receipt_rows(member_ids: list[int], account_ids: list[int]) -> list[tuple]:
 @functools.lru_cache(maxsize=32)
 def _receipt_sql(vendor: str, members: int, accounts: int) -> str:
     from minga.accounts.models import User
-    from minga.audit.models import Checkpoint
 
     def table(model) -> str:  # type: ignore[no-untyped-def]
         return connections[DEFAULT_DB_ALIAS].ops.quote_name(model._meta.db_table)
 
-    latest = f"FROM {table(Checkpoint)} WHERE published_at IS NOT NULL ORDER BY size DESC LIMIT 1"
     return (
         "SELECT ma.id, ma.ref, p.phone, p.phone_verified_at, p.preferred_language, c.name, "  # noqa: S608 (table names, placeholders)
-        "a.id, COALESCE(mb.balance, 0), a.name_en, a.name_es, a.name_fr, a.name_pt, w.phone, "
-        f"(SELECT size {latest}), (SELECT root {latest}) "
+        "a.id, COALESCE(mb.balance, 0), a.name_en, a.name_es, a.name_fr, a.name_pt, w.phone "
         f"FROM {table(MemberAccount)} ma "
         f"JOIN {table(Membership)} m ON m.id = ma.membership_id "
         f"JOIN {table(User)} p ON p.id = m.person_id "
@@ -177,23 +173,12 @@ def _receipt_wording(language: str) -> tuple[str, str]:
         )
 
 
-def _checkpoint_text(size: int | None, root: bytes | None) -> str:
-    return "-" if size is None else f"{size}/{bytes(root or b'').hex()[:HASH_CHARS]}"
-
-
 def checkpoint_short() -> str:
     """The latest published checkpoint as a receipt cites it: its size and the first characters
     of its root ("1234/9f86d081"); "-" before the first. A history rewritten after it would
     contradict the receipts members hold."""
-    from minga.audit.models import Checkpoint
-
-    latest = (
-        Checkpoint.objects.filter(published_at__isnull=False)
-        .order_by("-size")
-        .values_list("size", "root")
-        .first()
-    )
-    return _checkpoint_text(*(latest or (None, None)))
+    head = audit.published_head()
+    return "-" if head is None else f"{head[0]}/{head[1].hex()[:HASH_CHARS]}"
 
 
 def send_receipts(
@@ -218,11 +203,8 @@ def send_receipts(
     code = code or entry.code
     account_ids = sorted({account_id for moves in touched.values() for account_id, *_r in moves})
     found: dict[int, dict] = {}
-    checkpoint = "-"
     for row in _receipt_rows(sorted(touched), account_ids):
         member_id, ref, phone, verified, language, coop, account_id, balance, *names = row
-        root = names.pop()
-        checkpoint = _checkpoint_text(names.pop(), root)
         witness = names.pop()
         person = found.setdefault(
             member_id,
@@ -238,6 +220,7 @@ def send_receipts(
             balance,
             dict(zip(("en", "es", "fr", "pt"), names, strict=True)),
         )
+    checkpoint = checkpoint_short()
     messages = []
     for member_id, moves in touched.items():
         person = found.get(member_id)
