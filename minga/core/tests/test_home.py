@@ -156,3 +156,18 @@ def test_it_reads_who_voted_from_participations_never_ballots(
     tables = {Ballot._meta.db_table, SealedBallot._meta.db_table}
     assert not any(f'"{table}"' in read for table in tables)
     assert f'"{Participation._meta.db_table}"' in read
+
+
+def test_it_counts_every_member_of_a_team_not_only_the_reader(
+    client, member, organiser, federation
+):
+    event = make_coopathon(organiser, federation, "Coop-a-thon of two")
+    registration = event_actions.register_person(event=event, person=member, answers={})
+    team = event_actions.create_team(registration=registration, actor=member, name="Pair")
+    partner = make_person("Team Partner", "partner@example.org")
+    joining = event_actions.register_person(event=event, person=partner, answers={})
+    invitation = event_actions.invite_to_team(team=team, registration=joining, actor=member)
+    event_actions.accept_invitation(membership=invitation, actor=partner)
+    _count, page = home_queries(client_for(client, member))
+    assert "Pair" in page
+    assert "needs at least" not in page  # two members: the minimum of RULES
