@@ -27,8 +27,14 @@ def _coops_administered(person: User) -> QuerySet[Cooperative]:
     )
 
 
-def _electors_query(person: User) -> Q:
-    return Q(person=person) | Q(member_coop__in=_coops_administered(person))
+def _electors_query(person: User, *, administered: list[int] | None = None, prefix: str = "") -> Q:
+    """The electors through which `person` votes: their own, and those of the member
+    cooperatives they administer (`administered`: the ids of those, when already read).
+    `prefix` puts the condition on a relation (`participations__elector__`)."""
+    mine = Q(**{f"{prefix}person": person})
+    if administered is None:
+        return mine | Q(**{f"{prefix}member_coop__in": _coops_administered(person)})
+    return mine | Q(**{f"{prefix}member_coop__in": administered}) if administered else mine
 
 
 def electors_for(person: User, poll: Poll) -> list[Elector]:

@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -171,3 +172,15 @@ def test_it_counts_every_member_of_a_team_not_only_the_reader(
     _count, page = home_queries(client_for(client, member))
     assert "Pair" in page
     assert "needs at least" not in page  # two members: the minimum of RULES
+
+
+def test_it_names_credentials_in_the_readers_language(client, coop, owner, member):
+    add_credentials(coop, owner, member, 1)
+    client = client_for(client, member)
+    pages = {}
+    for language in ("en", "es", "fr"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        pages[language] = client.get("/").content.decode()
+    assert "Bookkeeping basics" in pages["en"]
+    assert "Contabilidad básica" in pages["es"] and "Bookkeeping basics" not in pages["es"]
+    assert "Bookkeeping basics" in pages["fr"]  # no French words: the achievement's own
