@@ -27,6 +27,7 @@ def entry_context(entry: Entry, *, viewer: User | None) -> dict[str, Any]:
         "action": kinds.label(entry.kind),
         "has_words": entry.kind in kinds.KINDS,
         "subject": subjects.describe(entry.subject, viewer=viewer),
+        "subject_words": subjects.in_words(entry.subject),
         "leaf_hash": note.b64encode(bytes(entry.leaf_hash)),  # as the JSON and the proof write it
         "checkpoint": latest,
         "checkpoint_root": note.b64encode(bytes(latest.root)) if is_proved else "",

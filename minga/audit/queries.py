@@ -93,6 +93,13 @@ class ShownEntry:
         return label(self.kind)
 
     @property
+    def subject_words(self) -> str:
+        """What the entry concerns in words ("Poll 12"), without reading the row it names."""
+        from .subjects import in_words
+
+        return in_words(self.subject)
+
+    @property
     def has_commitments(self) -> bool:
         return self.actor.is_commitment or any(f.is_commitment for f in self.fields)
 

@@ -35,6 +35,7 @@ from minga.accounts.phones import normalize_phone
 from minga.channels.mail import send_email
 from minga.channels.sms import send_sms
 from minga.coops.models import Cooperative
+from minga.core.languages import supported_language
 from minga.identity.keys import KeyUnavailable
 
 from . import credential as documents
@@ -466,21 +467,24 @@ def issue_credential(
         issued_by=actor,
         issued_at=now,
     )
-    unsigned = documents.credential_document(
-        uuid=row.uuid,
-        achievement=achievement,
-        language=language,
-        subject_id=subject.did,
-        identifier=subject.identifier(),
-        holder=row.recipient_name,
-        valid_from=valid_from,
-        valid_until=valid_until,
-        evidence=evidence,
-        results=results,
-        status=documents.status_entry(
-            status_list, status_index, documents.credential_url(row.uuid)
-        ),
-    )
+    with translation.override(language):
+        # The words of results and evidence given lazily ("Rank") are signed in the
+        # credential's language, whatever the language of the request that issues it.
+        unsigned = documents.credential_document(
+            uuid=row.uuid,
+            achievement=achievement,
+            language=language,
+            subject_id=subject.did,
+            identifier=subject.identifier(),
+            holder=row.recipient_name,
+            valid_from=valid_from,
+            valid_until=valid_until,
+            evidence=evidence,
+            results=results,
+            status=documents.status_entry(
+                status_list, status_index, documents.credential_url(row.uuid)
+            ),
+        )
     signed = _sign(unsigned, coop, now)
     _keep_signed(row, signed)
     try:
@@ -881,7 +885,9 @@ def issue_event_awards(*, event: Any, actor: User | None) -> list[Credential]:
         person = award.person
         if award.kind not in achievements:
             achievements[award.kind] = _event_achievement(event, award.kind)
-        with translation.override(person.preferred_language):
+        # Rank, prize and evidence in the language the credential is issued in.
+        language = supported_language(person.preferred_language) or settings.LANGUAGE_CODE
+        with translation.override(language):
             results = award_results(award)
             evidence = award_evidence(award)
         issued.append(
@@ -890,6 +896,7 @@ def issue_event_awards(*, event: Any, actor: User | None) -> list[Credential]:
                 recipient=person,
                 evidence=evidence,
                 results=results,
+                language=language,
                 source=source,
                 actor=actor,
             )

@@ -6,17 +6,26 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Min, Q
+from django.db.models import F, Min, OuterRef, Q, Subquery
+from django.db.models.functions import Coalesce
+from django.utils import translation
 
 from minga.core.home import LIMIT
+from minga.core.languages import supported_language
 
-from .models import Credential, Enrolment, Training
+from .models import AchievementTranslation, Credential, Enrolment, Training
 
 ORDER = 40  # its place on the home page (see minga.core.home)
 
 CREDENTIALS = 10  # the latest; "My credentials" lists them all
 # The partials live with the home page (core), and their words in its catalogue.
 TEMPLATES = {"section": "core/home_credentials.html", "coop_section": "core/coop_credentials.html"}
+SHOWN_CREDENTIAL_FIELDS = (
+    "uuid",
+    "status",
+    "issued_at",
+    "coop__name",
+)
 
 
 def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
@@ -27,6 +36,7 @@ def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-u
             training__status=Training.Status.OPEN,
         )
         .select_related("training__coop")
+        .only("pk", "training__title", "training__coop__name")
         .annotate(
             next_session=Min(
                 "training__sessions__starts_at", filter=Q(training__sessions__ends_at__gt=now)
@@ -34,10 +44,17 @@ def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-u
         )
         .order_by("training__title", "pk")[:LIMIT]
     )
+    # The achievement's name in the reader's language, else its own (`Achievement.shown_name`),
+    # read in the same query.
+    language = supported_language(translation.get_language() or "")
+    translated = AchievementTranslation.objects.filter(
+        achievement=OuterRef("achievement"), language=language
+    ).values("name")[:1]
     credentials = list(
         Credential.objects.filter(recipient=person)
-        .select_related("achievement", "coop")
-        .prefetch_related("achievement__translations")  # names in the reader's language
+        .select_related("coop")
+        .only(*SHOWN_CREDENTIAL_FIELDS)  # not the signed document, kilobytes each
+        .annotate(shown_name=Coalesce(Subquery(translated), F("achievement__name")))
         .order_by("-issued_at", "-pk")[: CREDENTIALS + 1]
     )
     if not (trainings or credentials):

@@ -10,10 +10,13 @@ from __future__ import annotations
 
 import datetime
 
+from django.db.models import Count
+
+from minga.coops.models import Membership
 from minga.core.home import LIMIT
 
 from .models import Discussion, Elector, Poll, Proxy
-from .queries import _electors_query, voted_polls
+from .queries import _electors_query
 
 ORDER = 20  # its place on the home page (see minga.core.home)
 
@@ -22,27 +25,47 @@ NOTICE_DAYS = 30
 
 
 def section(person, now: datetime.datetime, limit: int = LIMIT) -> dict | None:  # type: ignore[no-untyped-def]
-    electors = Elector.objects.filter(_electors_query(person))
+    # Their cooperatives read once: the notices come from all, the votes of member
+    # cooperatives from those they administer (subqueries would be built twice each).
+    memberships = list(
+        Membership.objects.filter(person=person, status=Membership.Status.ACTIVE).values_list(
+            "coop_id", "role"
+        )
+    )
+    coops = [coop for coop, _role in memberships]
+    administered = [coop for coop, role in memberships if role == Membership.Role.ADMIN]
+    electors = Elector.objects.filter(_electors_query(person, administered=administered))
     polls = list(
-        Poll.objects.filter(status=Poll.Status.OPEN, closes_at__gt=now, electors__in=electors)
+        Poll.objects.filter(
+            status=Poll.Status.OPEN, closes_at__gt=now, pk__in=electors.values("poll_id")
+        )
         .select_related("coop")
-        .only("pk", "title", "closes_at", "is_secret", "coop__slug", "coop__name")
-        .distinct()
+        .only("pk", "title", "closes_at", "coop__slug", "coop__name")
+        # Votes cast through any of their electors, counted from participations
+        # (`queries.voted_polls`), in the same query.
+        .annotate(
+            votes=Count(
+                "participations",
+                filter=_electors_query(
+                    person, administered=administered, prefix="participations__elector__"
+                ),
+            )
+        )
         .order_by("closes_at", "pk")[: limit + 1]
     )
-    voted = voted_polls(person, polls)
     for poll in polls:
-        poll.has_voted = poll.pk in voted
-    coops = person.memberships.filter(status="active").values("coop_id")
+        poll.has_voted = poll.votes > 0
     since = now - datetime.timedelta(days=NOTICE_DAYS)
     discussions = list(
         Discussion.objects.filter(coop__in=coops, created_at__gte=since)
         .select_related("coop")
+        .only("pk", "title", "created_at", "coop__slug", "coop__name")
         .order_by("-created_at", "-pk")[:NOTICES]
     )
     closed = list(
         Poll.objects.filter(coop__in=coops, status=Poll.Status.CLOSED, closed_at__gte=since)
         .select_related("coop")
+        .only("pk", "title", "closed_at", "coop__slug", "coop__name")  # not the stored result
         .order_by("-closed_at", "-pk")[:NOTICES]
     )
     # As `delegation.pending_proxies_of`, with the cooperative each link needs.
@@ -54,6 +77,7 @@ def section(person, now: datetime.datetime, limit: int = LIMIT) -> dict | None: 
             poll__closes_at__gt=now,
         )
         .select_related("poll__coop", "holder")
+        .only("pk", "poll__title", "poll__coop__slug", "poll__coop__name", "holder__name")
         .order_by("poll__closes_at", "pk")[:limit]
     )
     if not (polls or proxies or discussions or closed):

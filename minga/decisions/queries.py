@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from typing import TYPE_CHECKING
 
 from django.db import connection
@@ -13,7 +14,7 @@ from django.utils.translation import gettext as _
 from minga.coops.models import Cooperative, Membership
 from minga.core.hotsql import hot_cursor
 
-from .models import Ballot, Channel, Discussion, Elector, Participation, Poll
+from .models import CONSENT_LABELS, Ballot, Channel, Discussion, Elector, Participation, Poll
 
 if TYPE_CHECKING:
     from minga.accounts.models import User
@@ -27,8 +28,14 @@ def _coops_administered(person: User) -> QuerySet[Cooperative]:
     )
 
 
-def _electors_query(person: User) -> Q:
-    return Q(person=person) | Q(member_coop__in=_coops_administered(person))
+def _electors_query(person: User, *, administered: list[int] | None = None, prefix: str = "") -> Q:
+    """The electors through which `person` votes: their own, and those of the member
+    cooperatives they administer (`administered`: the ids of those, when already read).
+    `prefix` puts the condition on a relation (`participations__elector__`)."""
+    mine = Q(**{f"{prefix}person": person})
+    if administered is None:
+        return mine | Q(**{f"{prefix}member_coop__in": _coops_administered(person)})
+    return mine | Q(**{f"{prefix}member_coop__in": administered}) if administered else mine
 
 
 def electors_for(person: User, poll: Poll) -> list[Elector]:
@@ -277,6 +284,57 @@ def result_rows(result: dict | None) -> list[tuple[str, object, object, object]]
             for label, total in zip(labels, result["totals"], strict=False)
         ]
     return list(zip(labels, result["totals"], split["online"], split["paper"], strict=False))
+
+
+_TIE_AT_STAGE = re.compile(r"decided by the votes at stage (\d+)")
+
+
+def _tie_in_words(tie: str) -> str:
+    """How the count broke a tie (`tally.model.break_tie`'s words) in the reader's language."""
+    if tie == "decided by the tie-break order":
+        return _("decided by the tie-break order")
+    stage = _TIE_AT_STAGE.fullmatch(tie)
+    if stage:
+        return _("decided by the votes at stage %(stage)s") % {"stage": stage[1]}
+    return tie
+
+
+def rounds_in_words(result: dict | None) -> list[dict]:
+    """A result's rounds as the round-by-round list shows them: what each round did in the
+    reader's language ("Ana excluded", "surplus of Ana transferred"), not the tally's codes,
+    which stay in the stored result and the API."""
+    from .counting import chart_words
+
+    words = chart_words()
+    shown = []
+    for step in (result or {}).get("rounds") or []:
+        names = ", ".join(step.get("candidates") or [])
+        action = step.get("action", "")
+        heading = words.get(action, action) if action in _ROUND_ACTIONS else action
+        if "{names}" in heading:
+            heading = heading.format(names=names)
+        elif names:
+            heading = _("%(step)s: %(names)s") % {"step": heading, "names": names}
+        shown.append(
+            {
+                **step,
+                "heading": heading,
+                "tie": _tie_in_words(step["tie"]) if step.get("tie") else "",
+            }
+        )
+    return shown
+
+
+# The tally's round actions (`tally.svg.WORDS` keys) that `counting.chart_words` translates.
+_ROUND_ACTIONS = {"first preferences", "surplus", "exclusion", "election", "remaining"}
+
+
+def reasons_in_words(result: dict | None) -> list[dict]:
+    """A consent proposal's reasons, each position in the reader's language."""
+    return [
+        {**item, "position": str(CONSENT_LABELS.get(item.get("position"), item.get("position")))}
+        for item in (result or {}).get("reasons") or []
+    ]
 
 
 def channel_counts(result: dict | None) -> list[tuple[str, int]]:

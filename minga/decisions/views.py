@@ -211,6 +211,8 @@ def _poll_context(request, poll: Poll, **extra) -> dict:
         "results_visible": visible,
         "result": result,
         "rows": queries.result_rows(result),
+        "rounds": queries.rounds_in_words(result),
+        "reasons": queries.reasons_in_words(result),
         "channel_counts": queries.channel_counts(result),
         "open_ballots": _open_ballots(poll, options) if visible else [],
         "participation": queries.participation_count(poll),
@@ -379,15 +381,18 @@ def minutes(request, slug, pk):
     found = get_poll(request.user, slug, pk, need="public")
     if found.status != Poll.Status.CLOSED:
         raise Http404
+    result = counting.current_result(found)  # the stored result, its chart in the reader's words
     return render(
         request,
         "decisions/minutes.html",
         {
             "coop": found.coop,
             "poll": found,
-            "result": found.result,
-            "rows": queries.result_rows(found.result),
-            "channel_counts": queries.channel_counts(found.result),
+            "result": result,
+            "rows": queries.result_rows(result),
+            "rounds": queries.rounds_in_words(result),
+            "reasons": queries.reasons_in_words(result),
+            "channel_counts": queries.channel_counts(result),
             "rules": queries.rules_in_words(found),
             "checkpoint": _checkpoint_for(found.closing_log_index),
             "open_ballots": _open_ballots(found, list(found.options.all())),

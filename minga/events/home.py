@@ -1,5 +1,5 @@
 """The coop-a-thons section of a person's home page (see `minga.core.home`): their teams in
-events not yet over, each with its next deadline. Two queries, whatever the counts."""
+events not yet over, each with its next deadline. One query, whatever the counts."""
 
 from __future__ import annotations
 
@@ -13,17 +13,35 @@ from .models import Event, Team, TeamMembership
 
 ORDER = 30  # its place on the home page (see minga.core.home)
 
+# What the partial shows of a team and its event (the rest of an event is long texts).
+SHOWN_FIELDS = (
+    "pk",
+    "name",
+    "event__slug",
+    "event__title",
+    "event__proposals_due_at",
+    "event__announcement_at",
+    "event__team_min_size",
+)
+
 
 def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
+    # The person's teams through a subquery, so that the size counts every active member:
+    # filtering on a join of their own membership would count that membership alone.
+    theirs = TeamMembership.objects.filter(
+        registration__person=person, status=TeamMembership.Status.ACTIVE
+    ).values("team_id")
     teams = list(
         Team.objects.filter(
-            memberships__registration__person=person,
-            memberships__status=TeamMembership.Status.ACTIVE,
+            pk__in=theirs,
             event__status=Event.Status.PUBLISHED,
             event__announcement_at__gt=now,
         )
         .select_related("event")
-        .annotate(size=Count("memberships", filter=Q(memberships__status="active"), distinct=True))
+        .only(*SHOWN_FIELDS)
+        .annotate(
+            size=Count("memberships", filter=Q(memberships__status=TeamMembership.Status.ACTIVE))
+        )
         .order_by("event__proposals_due_at", "name", "pk")[:LIMIT]
     )
     if not teams:

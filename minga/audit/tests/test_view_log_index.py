@@ -61,3 +61,16 @@ def test_it_names_each_action_in_words_with_its_code_beside(client, checkpointed
     assert "no.label_yet<br>" in page  # a code without words is shown as it is
     entry = client.get(reverse("audit:entry", args=[1]), HTTP_ACCEPT="text/html").content.decode()
     assert 'Voto registrado <code class="meta">ballot.cast</code>' in entry
+
+
+def test_it_says_what_each_entry_concerns_in_words(client, checkpointed) -> None:
+    checkpointed(1)
+    for subject in ("poll:12", "coop:maraba", "person", "treasury:maraba:dispute:3"):
+        log.record("test.happened", subject, {}, None)
+    client.cookies["minga_language"] = "es"
+    page = client.get("/log/").content.decode()
+    assert "Votación 12" in page and "Cooperativa maraba" in page
+    assert "La cuenta de una persona" in page
+    assert "Tesorería de la cooperativa maraba: reclamo 3" in page
+    for code in ("poll:12", "coop:maraba", "treasury:maraba"):
+        assert code not in page

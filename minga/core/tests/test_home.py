@@ -3,6 +3,7 @@
 import datetime
 
 import pytest
+from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
@@ -156,3 +157,30 @@ def test_it_reads_who_voted_from_participations_never_ballots(
     tables = {Ballot._meta.db_table, SealedBallot._meta.db_table}
     assert not any(f'"{table}"' in read for table in tables)
     assert f'"{Participation._meta.db_table}"' in read
+
+
+def test_it_counts_every_member_of_a_team_not_only_the_reader(
+    client, member, organiser, federation
+):
+    event = make_coopathon(organiser, federation, "Coop-a-thon of two")
+    registration = event_actions.register_person(event=event, person=member, answers={})
+    team = event_actions.create_team(registration=registration, actor=member, name="Pair")
+    partner = make_person("Team Partner", "partner@example.org")
+    joining = event_actions.register_person(event=event, person=partner, answers={})
+    invitation = event_actions.invite_to_team(team=team, registration=joining, actor=member)
+    event_actions.accept_invitation(membership=invitation, actor=partner)
+    _count, page = home_queries(client_for(client, member))
+    assert "Pair" in page
+    assert "needs at least" not in page  # two members: the minimum of RULES
+
+
+def test_it_names_credentials_in_the_readers_language(client, coop, owner, member):
+    add_credentials(coop, owner, member, 1)
+    client = client_for(client, member)
+    pages = {}
+    for language in ("en", "es", "fr"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        pages[language] = client.get("/").content.decode()
+    assert "Bookkeeping basics" in pages["en"]
+    assert "Contabilidad básica" in pages["es"] and "Bookkeeping basics" not in pages["es"]
+    assert "Bookkeeping basics" in pages["fr"]  # no French words: the achievement's own

@@ -2,9 +2,9 @@ import datetime
 
 import pytest
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
-from minga.core.templatetags.minga import when
+from minga.core.templatetags.minga import _shows_minutes_at_most, when
 
 
 @pytest.mark.django_db
@@ -73,3 +73,20 @@ def test_it_activates_the_persons_zone(client, owner):
     client.force_login(owner)
     response = client.get(reverse("accounts:profile"))
     assert "(Africa/Kigali)" in response.content.decode()
+
+
+def test_it_keeps_times_in_words_apart_by_language_and_zone():
+    moment = datetime.datetime(2026, 11, 22, 15, 0, 30, tzinfo=datetime.UTC)
+    with translation.override("en"):
+        english = when(moment, "Africa/Kigali")
+    with translation.override("es"):
+        spanish = when(moment, "Africa/Kigali")
+        elsewhere = when(moment, "America/Lima")
+    assert "Nov" in english and "noviembre" in spanish and "17:00" in spanish
+    assert "10:00" in elsewhere  # the same instant, a zone of its own
+
+
+def test_it_formats_again_a_format_that_shows_seconds():
+    assert _shows_minutes_at_most(r"j \d\e F \d\e Y à\s H:i")  # escaped letters are words
+    assert not _shows_minutes_at_most("H:i:s")
+    assert not _shows_minutes_at_most("c")

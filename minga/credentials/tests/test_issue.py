@@ -2,6 +2,8 @@ import json
 
 import pytest
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from django.utils import translation
+from django.utils.translation import gettext_lazy
 
 from minga.audit.models import Entry
 from minga.credentials import actions, dataintegrity, statuslist
@@ -62,6 +64,25 @@ def test_it_writes_in_the_recipients_language(achievement, outsider, owner):
     achievement_doc = json.loads(credential.document)["credentialSubject"]["achievement"]
     assert achievement_doc["name"] == "Contabilidad básica"
     assert achievement_doc["inLanguage"] == "es"
+
+
+def test_it_signs_result_labels_in_the_credentials_language(achievement, outsider, owner):
+    """An organiser reading French issues to a Spanish reader: "Rank" is signed in Spanish,
+    the credential's language."""
+    with translation.override("fr"):
+        credential = actions.issue_credential(
+            achievement=achievement,
+            recipient=outsider,
+            results=[{"name": gettext_lazy("Rank"), "value": "1", "type": "ext:Rank"}],
+            evidence=[{"name": "Portfolio", "description": gettext_lazy("Prize")}],
+            actor=owner,
+        )
+    document = json.loads(credential.document)
+    assert credential.language == "es"
+    assert document["credentialSubject"]["achievement"]["resultDescription"][0]["name"] == (
+        "Puesto"
+    )
+    assert document["evidence"][0]["description"] == "Premio"
 
 
 def test_it_records_the_issuance_with_the_canonical_digest(achievement, member, owner):

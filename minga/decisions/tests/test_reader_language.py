@@ -59,3 +59,35 @@ def test_a_stored_round_by_round_chart_is_drawn_again_in_the_readers_language(
         chart = counting.current_result(closed)["chart"]
     assert "Rodada 1" in chart and "Round 1" not in chart
     assert "Ana" in chart  # the candidates stay as written
+
+
+def test_the_round_by_round_list_says_what_each_round_did_in_the_readers_language(
+    client, member, owner, voters, poll_factory
+):
+    poll = poll_factory(kind="irv")
+    for person, ranking in ((member, [[0], [1]]), (owner, [[1], [0]]), (voters[0], [[2], [0]])):
+        _vote(poll, person, {"ranking": ranking})
+    actions.close_poll(poll=poll)
+    url = reverse("decisions:poll-results", args=[poll.coop.slug, poll.pk])
+    page = _read_in(client, member, "es", url)
+    listed = page[page.index('<ol class="rounds">') :]
+    listed = listed[: listed.index("</ol>")]
+    assert "primeras preferencias" in listed and "excluido(s)" in listed
+    assert "desempate" in listed  # a three-way tie, broken by the order drawn at closing
+    for code in ("first preferences", "exclusion", "decided by"):
+        assert code not in listed
+
+
+def test_the_minutes_draw_the_chart_in_the_readers_language(
+    client, member, owner, voters, poll_factory
+):
+    from django.utils import translation
+
+    poll = poll_factory(kind="irv")
+    for person, ranking in ((member, [[0], [1]]), (owner, [[1], [0]]), (voters[0], [[2], [0]])):
+        _vote(poll, person, {"ranking": ranking})
+    with translation.override("en"):
+        actions.close_poll(poll=poll)  # the stored chart is in English
+    url = reverse("decisions:minutes", args=[poll.coop.slug, poll.pk])
+    page = _read_in(client, member, "fr", url)
+    assert "Tour 1" in page and "Round 1" not in page
