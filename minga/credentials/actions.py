@@ -38,6 +38,7 @@ from minga.coops.models import Cooperative
 from minga.identity.keys import KeyUnavailable
 
 from . import credential as documents
+from . import registry
 from .models import (
     Achievement,
     AchievementTranslation,
@@ -635,13 +636,12 @@ def reinstate_credential(*, credential: Credential, reason: str, actor: User) ->
 def _known_contact(credential: Credential) -> str:
     """The e-mail address or phone number an old credential's hash was made of, if it is
     one the issuer already holds for that person (their account's, or their training
-    enrolment's): so the replacement keeps the private HMAC. Only those few are tried."""
-    from .models_trainings import Enrolment
-
+    enrolment's, see `registry.register_holding`): so the replacement keeps the private HMAC.
+    Only those few are tried."""
     person = credential.recipient
     candidates = [person.email.strip().lower() if person and person.email else ""]
     candidates.append(person.phone if person and person.phone else "")
-    candidates += Enrolment.objects.filter(credential=credential).values_list("phone", flat=True)
+    candidates += registry.holder_phones(credential)
     for candidate in filter(None, candidates):
         digest = hashlib.sha256((candidate + credential.identity_salt).encode()).hexdigest()
         if hmac.compare_digest("sha256$" + digest, credential.recipient_identity):
@@ -721,12 +721,8 @@ def reissue_credential(*, credential: Credential, actor: User | None) -> Credent
     Credential.objects.filter(pk=old.pk).update(source="")
     new.save()
     Credential.objects.filter(pk=old.pk).update(replaced_by=new)
-    from .models_trainings import Enrolment
-
-    enrolment_phone = (
-        Enrolment.objects.filter(credential=old).values_list("phone", flat=True).first() or ""
-    )
-    Enrolment.objects.filter(credential=old).update(credential=new)
+    enrolment_phone = next(iter(registry.holder_phones(old)), "")
+    registry.replaced(old, new)
     _record_issuance(new, signed, actor)
     new_url = signed["id"]
     if suspended:

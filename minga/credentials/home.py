@@ -1,16 +1,12 @@
-"""The credentials section of a person's home page (see `minga.core.home`): the trainings they
-follow, with their next session, and their latest credentials, read through this app's
-models only. A fixed number of queries, whatever the counts."""
+"""The credentials section of a person's home page (see `minga.core.home`): their latest
+credentials, read through this app's models only. A fixed number of queries, whatever the
+count."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import Min, Q
-
-from minga.core.home import LIMIT
-
-from .models import Credential, Enrolment, Training
+from .models import Credential
 
 ORDER = 40  # its place on the home page (see minga.core.home)
 
@@ -20,30 +16,15 @@ TEMPLATES = {"section": "core/home_credentials.html", "coop_section": "core/coop
 
 
 def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
-    trainings = list(
-        Enrolment.objects.filter(
-            person=person,
-            outcome=Enrolment.Outcome.PENDING,
-            training__status=Training.Status.OPEN,
-        )
-        .select_related("training__coop")
-        .annotate(
-            next_session=Min(
-                "training__sessions__starts_at", filter=Q(training__sessions__ends_at__gt=now)
-            )
-        )
-        .order_by("training__title", "pk")[:LIMIT]
-    )
     credentials = list(
         Credential.objects.filter(recipient=person)
         .select_related("achievement", "coop")
         .prefetch_related("achievement__translations")  # names in the reader's language
         .order_by("-issued_at", "-pk")[: CREDENTIALS + 1]
     )
-    if not (trainings or credentials):
+    if not credentials:
         return None
     return {
-        "trainings": trainings,
         "credentials": credentials[:CREDENTIALS],
         "more_credentials": len(credentials) > CREDENTIALS,
     }
@@ -51,11 +32,11 @@ def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-u
 
 def coop_section(coop, user, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
     """The way to a cooperative's reputation and trainings: its public profile, where the
-    score is computed from verified credentials (too costly for every visit of this page)."""
+    score is computed from verified credentials (too costly for every visit of this page).
+    How many of its trainings are open is the trainings app's own section."""
     from minga.identity.dids import coop_did
 
     return {
         "coop": coop,
-        "trainings": coop.trainings.filter(status=Training.Status.OPEN).count(),
         "did": coop_did(coop),
     }

@@ -1,4 +1,4 @@
-"""Reads behind the public profiles: verified credentials, coop-a-thons, trainings, the score.
+"""Reads behind the public profiles: verified credentials, coop-a-thons, the score.
 
 A credential counts only if it verifies now, by the same checks anyone runs on the public
 verification page (`verification.verify_credential`); results are cached by the credential's
@@ -24,7 +24,6 @@ from minga.identity.dids import coop_did
 
 from . import reputation
 from .models import Credential
-from .models_trainings import Enrolment, Training
 
 VERIFIED_CACHE_SECONDS = 600
 # A cooperative's issued certificates count up to ISSUED_CAP; a few more are read in case
@@ -171,16 +170,3 @@ def coopathon_history(person: User) -> list[dict[str, Any]]:
             award
         )
     return list(history.values())
-
-
-def trainings_given(person: User) -> QuerySet[Training]:
-    return person.trainings_given.select_related("coop").order_by("-created_at")
-
-
-def trainings_completed(person: User) -> QuerySet[Enrolment]:
-    """Trainings the person completed: public, like the certificate that says so."""
-    return (
-        Enrolment.objects.filter(person=person, outcome=Enrolment.Outcome.COMPLETED)
-        .select_related("training", "training__coop")
-        .order_by("-training__closed_at")
-    )
