@@ -38,9 +38,8 @@ def _shows(rows: Any) -> bool:
 def person_profile(request, pk):
     person = _person(pk)
     items, document = profiles.person_document(person, person_subject(person))
-    history = profiles.coopathon_history(person)
     sections = _sections("person", person)
-    if not (items or history or any(_shows(section["rows"]) for section in sections)):
+    if not (items or any(_shows(section["rows"]) for section in sections)):
         # Nothing public yet: a page would only reveal that the account exists.
         raise Http404
     return render(
@@ -51,7 +50,6 @@ def person_profile(request, pk):
             "items": items,
             "document": document,
             "lines": _lines(items, document),
-            "history": history,
             "sections": sections,
             "formula": reputation.formula(),
             "json_url": reverse("credentials:person-reputation", args=[person.pk]),
