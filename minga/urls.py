@@ -16,6 +16,7 @@ urlpatterns = [
     path("events/", include("minga.judging.urls")),
     path("decisions/", include("minga.decisions.urls")),
     path("channels/", include("minga.channels.urls")),
+    path("credentials/trainings/", include("minga.trainings.urls")),
     path("credentials/", include("minga.credentials.urls")),
     path("treasury/", include("minga.treasury.urls")),
     path("agents/", include("minga.agents.urls")),

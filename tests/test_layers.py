@@ -51,13 +51,7 @@ LAYERS: list[tuple[str, ...]] = [
 LAYER = {app: level for level, apps in enumerate(LAYERS) for app in apps}
 
 # (importing module, imported app): imports against the direction still to be removed.
-ALLOWED: dict[tuple[str, str], str] = {
-    # Judging awards credentials, but credentials reads judging's awards: issue_event_awards
-    # belongs in judging (calling credentials' issuing action), and profiles would list awards
-    # a judging registry hands them (credentials views are being reworked elsewhere).
-    ("credentials/actions.py", "judging"): "credentials <-> judging",
-    ("credentials/profiles.py", "judging"): "credentials <-> judging",
-}
+ALLOWED: dict[tuple[str, str], str] = {}
 
 DOTTED = re.compile(r"minga\.([a-z_]+)(?:\.[A-Za-z_][\w]*)*")
 

@@ -35,10 +35,10 @@ from minga.accounts.phones import normalize_phone
 from minga.channels.mail import send_email
 from minga.channels.sms import send_sms
 from minga.coops.models import Cooperative
-from minga.core.languages import supported_language
 from minga.identity.keys import KeyUnavailable
 
 from . import credential as documents
+from . import registry
 from .models import (
     Achievement,
     AchievementTranslation,
@@ -639,13 +639,12 @@ def reinstate_credential(*, credential: Credential, reason: str, actor: User) ->
 def _known_contact(credential: Credential) -> str:
     """The e-mail address or phone number an old credential's hash was made of, if it is
     one the issuer already holds for that person (their account's, or their training
-    enrolment's): so the replacement keeps the private HMAC. Only those few are tried."""
-    from .models_trainings import Enrolment
-
+    enrolment's, see `registry.register_holding`): so the replacement keeps the private HMAC.
+    Only those few are tried."""
     person = credential.recipient
     candidates = [person.email.strip().lower() if person and person.email else ""]
     candidates.append(person.phone if person and person.phone else "")
-    candidates += Enrolment.objects.filter(credential=credential).values_list("phone", flat=True)
+    candidates += registry.holder_phones(credential)
     for candidate in filter(None, candidates):
         digest = hashlib.sha256((candidate + credential.identity_salt).encode()).hexdigest()
         if hmac.compare_digest("sha256$" + digest, credential.recipient_identity):
@@ -725,12 +724,8 @@ def reissue_credential(*, credential: Credential, actor: User | None) -> Credent
     Credential.objects.filter(pk=old.pk).update(source="")
     new.save()
     Credential.objects.filter(pk=old.pk).update(replaced_by=new)
-    from .models_trainings import Enrolment
-
-    enrolment_phone = (
-        Enrolment.objects.filter(credential=old).values_list("phone", flat=True).first() or ""
-    )
-    Enrolment.objects.filter(credential=old).update(credential=new)
+    enrolment_phone = next(iter(registry.holder_phones(old)), "")
+    registry.replaced(old, new)
     _record_issuance(new, signed, actor)
     new_url = signed["id"]
     if suspended:
@@ -824,81 +819,3 @@ def _tell_replaced(credential: Credential, enrolment_phone: str) -> None:
         send_sms(to=person.phone, text=sms[:300], kind="notice")
     elif enrolment_phone:
         send_sms(to=enrolment_phone, text=sms[:300], kind="notice")
-
-
-# --- coop-a-thon awards ---
-
-
-def _event_achievement(event: Any, kind: str) -> Achievement:
-    """The organiser's achievement for one kind of award of `event`, defined on first use."""
-    from .awards import achievement_texts
-
-    key = f"event:{event.pk}:{kind}"
-    existing = Achievement.objects.filter(coop=event.organiser, key=key).first()
-    if existing is not None:
-        return existing
-    texts = achievement_texts(event, kind)
-    default = settings.LANGUAGE_CODE
-    return define_achievement(
-        coop=event.organiser,
-        actor=None,
-        key=key,
-        language=default,
-        achievement_type=texts["type"],
-        name=texts[default]["name"],
-        description=texts[default]["description"],
-        criteria=texts[default]["criteria"],
-        translations=[
-            {"language": code, **texts[code]} for code in LANGUAGE_CODES if code != default
-        ],
-    )
-
-
-@transaction.atomic
-def issue_event_awards(*, event: Any, actor: User | None) -> list[Credential]:
-    """Issue a credential for each award of `event` that has none yet (safe to run again).
-
-    Participants, winners (with their rank and prize as results), jurors and challenge
-    owners each get the organiser's credential, with the team's proposal or the challenge
-    as evidence.
-    """
-    from minga.judging.models import Award
-
-    from .awards import award_evidence, award_results
-
-    issued = []
-    awards = list(
-        Award.objects.filter(event=event)
-        .select_related("person", "team", "challenge", "event")
-        .order_by("kind", "rank", "pk")
-    )
-    done = set(
-        Credential.objects.filter(source__in=[f"award:{award.pk}" for award in awards]).values_list(
-            "source", flat=True
-        )
-    )
-    achievements: dict[str, Achievement] = {}
-    for award in awards:
-        source = f"award:{award.pk}"
-        if source in done or not (award.person.email or award.person.phone):
-            continue
-        person = award.person
-        if award.kind not in achievements:
-            achievements[award.kind] = _event_achievement(event, award.kind)
-        # Rank, prize and evidence in the language the credential is issued in.
-        language = supported_language(person.preferred_language) or settings.LANGUAGE_CODE
-        with translation.override(language):
-            results = award_results(award)
-            evidence = award_evidence(award)
-        issued.append(
-            issue_credential(
-                achievement=achievements[award.kind],
-                recipient=person,
-                evidence=evidence,
-                results=results,
-                language=language,
-                source=source,
-                actor=actor,
-            )
-        )
-    return issued

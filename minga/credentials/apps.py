@@ -12,9 +12,8 @@ class CredentialsConfig(AppConfig):
         from minga.identity.registry import register_compromise_report
 
         from .queries import reissue_lines
-        from .subjects import find_credential, find_training
+        from .subjects import find_credential
 
         register_subject("credential", find_credential)
-        register_subject("training", find_training)
         # A compromised key's credentials are listed for re-issue (see identity.registry).
         register_compromise_report("credentials.re-issue", reissue_lines)

@@ -1,19 +1,18 @@
-"""The credentials section of a person's home page (see `minga.core.home`): the trainings they
-follow, with their next session, and their latest credentials, read through this app's
-models only. A fixed number of queries, whatever the counts."""
+"""The credentials section of a person's home page (see `minga.core.home`): their latest
+credentials, read through this app's models only. A fixed number of queries, whatever the
+count."""
 
 from __future__ import annotations
 
 import datetime
 
-from django.db.models import F, Min, OuterRef, Q, Subquery
+from django.db.models import F, OuterRef, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import translation
 
-from minga.core.home import LIMIT
 from minga.core.languages import supported_language
 
-from .models import AchievementTranslation, Credential, Enrolment, Training
+from .models import AchievementTranslation, Credential
 
 ORDER = 40  # its place on the home page (see minga.core.home)
 
@@ -29,21 +28,6 @@ SHOWN_CREDENTIAL_FIELDS = (
 
 
 def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
-    trainings = list(
-        Enrolment.objects.filter(
-            person=person,
-            outcome=Enrolment.Outcome.PENDING,
-            training__status=Training.Status.OPEN,
-        )
-        .select_related("training__coop")
-        .only("pk", "training__title", "training__coop__name")
-        .annotate(
-            next_session=Min(
-                "training__sessions__starts_at", filter=Q(training__sessions__ends_at__gt=now)
-            )
-        )
-        .order_by("training__title", "pk")[:LIMIT]
-    )
     # The achievement's name in the reader's language, else its own (`Achievement.shown_name`),
     # read in the same query.
     language = supported_language(translation.get_language() or "")
@@ -57,10 +41,9 @@ def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-u
         .annotate(shown_name=Coalesce(Subquery(translated), F("achievement__name")))
         .order_by("-issued_at", "-pk")[: CREDENTIALS + 1]
     )
-    if not (trainings or credentials):
+    if not credentials:
         return None
     return {
-        "trainings": trainings,
         "credentials": credentials[:CREDENTIALS],
         "more_credentials": len(credentials) > CREDENTIALS,
     }
@@ -68,11 +51,11 @@ def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-u
 
 def coop_section(coop, user, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
     """The way to a cooperative's reputation and trainings: its public profile, where the
-    score is computed from verified credentials (too costly for every visit of this page)."""
+    score is computed from verified credentials (too costly for every visit of this page).
+    How many of its trainings are open is the trainings app's own section."""
     from minga.identity.dids import coop_did
 
     return {
         "coop": coop,
-        "trainings": coop.trainings.filter(status=Training.Status.OPEN).count(),
         "did": coop_did(coop),
     }

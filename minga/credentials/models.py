@@ -436,6 +436,3 @@ class Credential(models.Model):
         """A revoked credential with a contact hash is no longer served: nobody needs its
         document any more (verifiers holding it read its revocation from the status list)."""
         return self.carries_contact_hash and self.status == self.Status.REVOKED
-
-
-from .models_trainings import *  # noqa: E402, F403

@@ -1,4 +1,4 @@
-"""Reads behind the public profiles: verified credentials, coop-a-thons, trainings, the score.
+"""Reads behind the public profiles: verified credentials and the score.
 
 A credential counts only if it verifies now, by the same checks anyone runs on the public
 verification page (`verification.verify_credential`); results are cached by the credential's
@@ -24,7 +24,6 @@ from minga.identity.dids import coop_did
 
 from . import reputation
 from .models import Credential
-from .models_trainings import Enrolment, Training
 
 VERIFIED_CACHE_SECONDS = 600
 # A cooperative's issued certificates count up to ISSUED_CAP; a few more are read in case
@@ -145,38 +144,3 @@ def coop_document(coop: Cooperative) -> tuple[list[Verified], list[Verified], di
     issued = coop_issued_certificates(coop)
     inputs = [item.input for item in earned + issued]
     return earned, issued, reputation.document(coop_did(coop), inputs)
-
-
-def coopathon_history(person: User) -> list[dict[str, Any]]:
-    """Coop-a-thons where the person earned an award (taking part, winning, judging, a challenge).
-
-    Registrations alone stay private; awards are announced publicly with the results.
-    """
-    from minga.events.models import Event  # noqa: PLC0415
-    from minga.judging.models import Award  # noqa: PLC0415
-
-    awards = (
-        Award.objects.filter(person=person)
-        .exclude(event__status=Event.Status.DRAFT)
-        .select_related("event", "event__organiser")
-        .order_by("-event__announcement_at", "event_id", "kind", "rank")
-    )
-    history: dict[int, dict[str, Any]] = {}
-    for award in awards:
-        history.setdefault(award.event_id, {"event": award.event, "awards": []})["awards"].append(
-            award
-        )
-    return list(history.values())
-
-
-def trainings_given(person: User) -> QuerySet[Training]:
-    return person.trainings_given.select_related("coop").order_by("-created_at")
-
-
-def trainings_completed(person: User) -> QuerySet[Enrolment]:
-    """Trainings the person completed: public, like the certificate that says so."""
-    return (
-        Enrolment.objects.filter(person=person, outcome=Enrolment.Outcome.COMPLETED)
-        .select_related("training", "training__coop")
-        .order_by("-training__closed_at")
-    )

@@ -1,5 +1,5 @@
-"""How the audit log's pages name a credential (`credential:<uuid>`) and a training
-(`training:<pk>`): both have public pages at their own URLs."""
+"""How the audit log's pages name a credential (`credential:<uuid>`): by its achievement,
+linking to its public page."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ import uuid
 from django.urls import reverse
 
 from .models import Credential
-from .models_trainings import Training
 
 
 def find_credential(text: str, viewer: object) -> tuple[str, str] | None:
@@ -20,10 +19,3 @@ def find_credential(text: str, viewer: object) -> tuple[str, str] | None:
     if found is None:
         return None
     return found.achievement.name, reverse("credentials:detail", args=[found.uuid])
-
-
-def find_training(pk: str, viewer: object) -> tuple[str, str] | None:
-    if not pk.isdigit():
-        return None
-    training = Training.objects.filter(pk=int(pk)).only("title").first()
-    return (training.title, training.get_absolute_url()) if training else None

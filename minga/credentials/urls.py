@@ -1,6 +1,6 @@
-from django.urls import include, path
+from django.urls import path
 
-from . import reissue_views, training_urls, verify_views, views
+from . import profile_views, reissue_views, verify_views, views
 
 app_name = "credentials"
 
@@ -29,8 +29,18 @@ urlpatterns = [
     path("<uuid:uuid>/<str:change>/", views.credential_status, name="status"),
 ]
 
-# Trainings and public profiles (their own module, in this namespace).
+# Public profiles. Trainings are served under /credentials/trainings/ by their own app.
 urlpatterns += [
-    path("trainings/", include(training_urls.training_patterns)),
-    path("", include(training_urls.profile_patterns)),
+    path("people/<int:pk>/", profile_views.person_profile, name="person"),
+    path(
+        "people/<int:pk>/reputation.json",
+        profile_views.person_reputation,
+        name="person-reputation",
+    ),
+    path("coops/<slug:slug>/", profile_views.coop_profile, name="coop"),
+    path(
+        "coops/<slug:slug>/reputation.json",
+        profile_views.coop_reputation,
+        name="coop-reputation",
+    ),
 ]

@@ -3,7 +3,8 @@
 Time rules are checked here, against the clock at the moment of the change: the rubric and
 the settings are fixed when judging opens (the proposal deadline); jurors score and members
 vote only while judging is open; awards are recorded from the announcement on, so the public
-audit log never tells a result before the results page does.
+audit log never tells a result before the results page does. Recording awards issues their
+certificates in the same transaction (`issue_event_awards`, through credentials' actions).
 """
 
 import json
@@ -20,10 +21,14 @@ from minga import audit
 from minga.accounts.models import User
 from minga.channels.mail import send_email
 from minga.channels.sms import send_sms
+from minga.core.languages import supported_language
+from minga.credentials.actions import LANGUAGE_CODES, define_achievement, issue_credential
+from minga.credentials.models import Achievement, Credential
 from minga.events.models import Event, EventChallenge, Proposal, TeamMembership
 from minga.events.text import format_instant
 
 from . import queries, scoring
+from .certificates import achievement_texts, award_evidence, award_results
 from .models import (
     DEFAULT_RUBRIC,
     SCALE_MAX,
@@ -507,7 +512,77 @@ def record_awards(*, event: Event, actor: User) -> list[Award]:
         )
         created.append(award)
     # Certificates follow the awards in the same transaction (idempotent, like the awards).
-    from minga.credentials.actions import issue_event_awards
-
     issue_event_awards(event=event, actor=actor)
     return created
+
+
+# --- coop-a-thon certificates, issued through credentials ---
+
+
+def _event_achievement(event: Event, kind: str) -> Achievement:
+    """The organiser's achievement for one kind of award of `event`, defined on first use."""
+    key = f"event:{event.pk}:{kind}"
+    existing = Achievement.objects.filter(coop=event.organiser, key=key).first()
+    if existing is not None:
+        return existing
+    texts = achievement_texts(event, kind)
+    default = settings.LANGUAGE_CODE
+    return define_achievement(
+        coop=event.organiser,
+        actor=None,
+        key=key,
+        language=default,
+        achievement_type=texts["type"],
+        name=texts[default]["name"],
+        description=texts[default]["description"],
+        criteria=texts[default]["criteria"],
+        translations=[
+            {"language": code, **texts[code]} for code in LANGUAGE_CODES if code != default
+        ],
+    )
+
+
+@transaction.atomic
+def issue_event_awards(*, event: Event, actor: User | None) -> list[Credential]:
+    """Issue a credential for each award of `event` that has none yet (safe to run again).
+
+    Participants, winners (with their rank and prize as results), jurors and challenge
+    owners each get the organiser's credential, with the team's proposal or the challenge
+    as evidence.
+    """
+    issued = []
+    awards = list(
+        Award.objects.filter(event=event)
+        .select_related("person", "team", "challenge", "event")
+        .order_by("kind", "rank", "pk")
+    )
+    done = set(
+        Credential.objects.filter(source__in=[f"award:{award.pk}" for award in awards]).values_list(
+            "source", flat=True
+        )
+    )
+    achievements: dict[str, Achievement] = {}
+    for award in awards:
+        source = f"award:{award.pk}"
+        if source in done or not (award.person.email or award.person.phone):
+            continue
+        person = award.person
+        if award.kind not in achievements:
+            achievements[award.kind] = _event_achievement(event, award.kind)
+        # Rank, prize and evidence in the language the credential is issued in.
+        language = supported_language(person.preferred_language) or settings.LANGUAGE_CODE
+        with translation.override(language):
+            results = award_results(award)
+            evidence = award_evidence(award)
+        issued.append(
+            issue_credential(
+                achievement=achievements[award.kind],
+                recipient=person,
+                evidence=evidence,
+                results=results,
+                language=language,
+                source=source,
+                actor=actor,
+            )
+        )
+    return issued

@@ -1,9 +1,11 @@
-"""Reads for judging pages, each in a fixed number of queries whatever the event's size."""
+"""Reads for judging pages, each in a fixed number of queries whatever the event's size, and
+the coop-a-thons a person's public profile lists (registered with credentials, see `apps.py`)."""
 
 from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
@@ -14,6 +16,7 @@ from django.db.models import (
 )
 from django.utils import timezone
 
+from minga.accounts.models import User
 from minga.coops.models import Membership
 from minga.events.models import (
     Event,
@@ -27,6 +30,7 @@ from . import scoring
 from .models import (
     DEFAULT_RUBRIC,
     Assignment,
+    Award,
     Criterion,
     JudgingSettings,
     Juror,
@@ -447,3 +451,22 @@ def with_members(rows: list[Row]) -> list[Row]:
     for team, name, coop in found:
         by_team[team].members.append((name, coop or ""))
     return rows
+
+
+def coopathon_history(person: User) -> list[dict[str, Any]]:
+    """Coop-a-thons where the person earned an award (taking part, winning, judging, a challenge).
+
+    Registrations alone stay private; awards are announced publicly with the results.
+    """
+    awards = (
+        Award.objects.filter(person=person)
+        .exclude(event__status=Event.Status.DRAFT)
+        .select_related("event", "event__organiser")
+        .order_by("-event__announcement_at", "event_id", "kind", "rank")
+    )
+    history: dict[int, dict[str, Any]] = {}
+    for award in awards:
+        history.setdefault(award.event_id, {"event": award.event, "awards": []})["awards"].append(
+            award
+        )
+    return list(history.values())

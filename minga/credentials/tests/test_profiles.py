@@ -10,10 +10,9 @@ from django.urls import reverse
 
 from minga.credentials import actions as credential_actions
 from minga.credentials import reputation
-from minga.credentials import training_actions as actions
 from minga.identity.dids import coop_did
-
-from .trainings_setup import AFTER, DURING_FIRST, at
+from minga.trainings import actions
+from minga.trainings.tests.trainings_setup import AFTER, DURING_FIRST, at
 
 pytestmark = pytest.mark.django_db
 

@@ -17,15 +17,16 @@ from django.urls import reverse
 from conftest import make_person
 from minga.audit.models import Entry
 from minga.channels.models import OutboundMessage
-from minga.credentials import actions, training_actions
+from minga.credentials import actions
 from minga.credentials.models import Credential
-from minga.credentials.models_trainings import Enrolment
 from minga.credentials.verification import verify_credential
+from minga.trainings import actions as training_actions
+from minga.trainings.models import Enrolment
+from minga.trainings.tests.test_actions import _attend_and_assess
+from minga.trainings.tests.trainings_setup import AFTER, at
 
 from .issuing_setup import define_bookkeeping
 from .test_subject_privacy import PLAN, _reverse
-from .test_trainings_actions import _attend_and_assess
-from .trainings_setup import AFTER, at
 
 pytestmark = pytest.mark.django_db
 

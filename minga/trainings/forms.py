@@ -10,7 +10,7 @@ from minga.accounts.phones import normalize_phone
 from minga.accounts.vocab import timezone_choices
 from minga.events.forms import LocalDateTimeField, ZonedFormMixin
 
-from .models_trainings import Enrolment, Training
+from .models import TRAINING_FIELDS, Enrolment, Training
 
 MAX_TRAINERS = 10
 
@@ -36,17 +36,7 @@ class TrainingForm(ZonedFormMixin, forms.ModelForm):
 
     class Meta:
         model = Training
-        fields = [
-            "title",
-            "description",
-            "language",
-            "timezone",
-            "is_members_only",
-            "capacity",
-            "enrolment_closes_at",
-            "min_attendance_percent",
-            "pass_mark",
-        ]
+        fields = TRAINING_FIELDS
         field_classes = {"enrolment_closes_at": LocalDateTimeField}
         widgets = {"description": forms.Textarea(attrs={"rows": 5})}
 

@@ -13,7 +13,7 @@ from django.shortcuts import get_object_or_404
 
 from minga.coops.models import Cooperative, Membership
 
-from .models_trainings import Enrolment, Training
+from .models import Enrolment, Training
 
 
 def is_coop_admin(user, coop: Cooperative) -> bool:

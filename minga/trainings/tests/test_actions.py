@@ -10,11 +10,12 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from conftest import make_person
 from minga.audit.models import Entry
 from minga.channels.models import OutboundMessage
-from minga.credentials import training_actions as actions
 from minga.credentials.credential import contact_hmac
 from minga.credentials.models import Achievement, Credential
-from minga.credentials.models_trainings import Attendance, Enrolment, Training, TrainingSession
-from minga.credentials.tests.trainings_setup import (
+from minga.trainings import actions
+from minga.trainings.models import Attendance, Enrolment, Training, TrainingSession
+
+from .trainings_setup import (
     AFTER,
     ANNOUNCED,
     DURING_FIRST,

@@ -16,8 +16,7 @@ from django.utils import timezone
 
 from minga.core.demo import replay_at
 
-from .models_trainings import Training
-from .training_actions import (
+from .actions import (
     add_participant,
     complete_training,
     create_training,
@@ -26,6 +25,7 @@ from .training_actions import (
     record_attendance,
     schedule_session,
 )
+from .models import Training
 
 KIGALI = zoneinfo.ZoneInfo("Africa/Kigali")
 NAIROBI = zoneinfo.ZoneInfo("Africa/Nairobi")

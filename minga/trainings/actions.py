@@ -3,7 +3,7 @@
 Certificates are issued by `complete_training`, when a trainer closes the training after
 its last session: each participant who attended enough sessions (and reached the pass mark,
 when there is an assessment) receives the training's achievement as a signed credential,
-issued through `actions.issue_credential` so it is recorded and revocable like any other.
+issued through credentials' `issue_credential` so it is recorded and revocable like any other.
 """
 
 import datetime
@@ -20,22 +20,12 @@ from minga.accounts.models import User
 from minga.accounts.phones import normalize_phone
 from minga.channels.sms import send_sms
 from minga.coops.models import Cooperative
+from minga.credentials.actions import define_achievement, issue_credential
+from minga.credentials.credential import absolute, credential_url
+from minga.credentials.models import Achievement, AchievementType, Credential
 
-from .models import Achievement, AchievementType, Credential
-from .models_trainings import Attendance, Enrolment, Training, TrainingSession
-from .training_permissions import can_teach, is_coop_admin, is_member
-
-TRAINING_FIELDS = [
-    "title",
-    "description",
-    "language",
-    "timezone",
-    "is_members_only",
-    "capacity",
-    "enrolment_closes_at",
-    "min_attendance_percent",
-    "pass_mark",
-]
+from .models import TRAINING_FIELDS, Attendance, Enrolment, Training, TrainingSession
+from .permissions import can_teach, is_coop_admin, is_member
 
 
 def _subject(training: Training) -> str:
@@ -124,8 +114,6 @@ def create_training(
 
 
 def _define_certificate(training: Training, *, actor: User) -> Achievement:
-    from .actions import define_achievement  # noqa: PLC0415 (actions imports this module's app)
-
     return define_achievement(
         coop=training.coop,
         actor=actor,
@@ -406,9 +394,6 @@ def complete_training(*, training: Training, actor: User) -> list[Credential]:
 def _certify(
     training: Training, enrolment: Enrolment, attended: int, total: int, actor: User
 ) -> Credential:
-    from .actions import issue_credential  # noqa: PLC0415
-    from .credential import absolute  # noqa: PLC0415
-
     person = enrolment.person
     language = person.preferred_language if person else training.language
     with translation.override(language):
@@ -445,8 +430,6 @@ def _tell_certified(training: Training, enrolment: Enrolment) -> None:
 
     People with an account hear from `issue_credential` itself.
     """
-    from .credential import credential_url  # noqa: PLC0415
-
     if enrolment.person is not None or enrolment.credential is None:
         return
     with translation.override(training.language):
@@ -457,3 +440,16 @@ def _tell_certified(training: Training, enrolment: Enrolment) -> None:
         }
         text = _("Minga: %(coop)s certifies you completed %(training)s. %(link)s") % values
     send_sms(to=enrolment.phone, text=text, kind="notice")
+
+
+# --- certificates credentials re-issue (see credentials.registry.Holding) ---
+
+
+def certificate_phones(credential: Credential) -> list[str]:
+    """The phone numbers written down for the participants a certificate went to."""
+    return list(Enrolment.objects.filter(credential=credential).values_list("phone", flat=True))
+
+
+def point_to_replacement(old: Credential, new: Credential) -> None:
+    """An enrolment keeps its certificate when credentials re-issues it (same transaction)."""
+    Enrolment.objects.filter(credential=old).update(credential=new)

@@ -4,6 +4,9 @@ A participant is a person with an account or, for members without e-mail or smar
 a name and phone number the trainer writes down. Completing a training (enough sessions
 attended, and the pass mark reached when there is an assessment) earns a certificate: the
 training's achievement, issued when the trainer closes the training.
+
+The tables keep the names they had when trainings lived in the credentials app
+(`credentials_training`...): the models moved, the rows stayed where they were.
 """
 
 import datetime
@@ -18,7 +21,19 @@ from django.utils.translation import gettext_lazy as _
 
 from minga.accounts.models import validate_timezone
 
-__all__ = ["Attendance", "Enrolment", "Training", "TrainingSession"]
+# What a cooperative says of a training when it announces it: the form asks for these, and
+# `actions.create_training` takes them (beside the cooperative, trainers and certificate).
+TRAINING_FIELDS = [
+    "title",
+    "description",
+    "language",
+    "timezone",
+    "is_members_only",
+    "capacity",
+    "enrolment_closes_at",
+    "min_attendance_percent",
+    "pass_mark",
+]
 
 
 class Training(models.Model):
@@ -51,7 +66,10 @@ class Training(models.Model):
         help_text=_("Session times are entered in this zone; everyone also sees them in theirs."),
     )
     trainers = models.ManyToManyField(
-        settings.AUTH_USER_MODEL, related_name="trainings_given", verbose_name=_("trainers")
+        settings.AUTH_USER_MODEL,
+        related_name="trainings_given",
+        verbose_name=_("trainers"),
+        db_table="credentials_training_trainers",
     )
     is_members_only = models.BooleanField(_("only for members of the cooperative"), default=False)
     capacity = models.PositiveIntegerField(
@@ -86,6 +104,7 @@ class Training(models.Model):
 
     class Meta:
         ordering = ["-created_at", "-pk"]
+        db_table = "credentials_training"
         verbose_name = _("training")
         verbose_name_plural = _("trainings")
 
@@ -93,7 +112,7 @@ class Training(models.Model):
         return self.title
 
     def get_absolute_url(self) -> str:
-        return reverse("credentials:training-detail", args=[self.pk])
+        return reverse("trainings:detail", args=[self.pk])
 
     @property
     def is_open(self) -> bool:
@@ -123,6 +142,7 @@ class TrainingSession(models.Model):
 
     class Meta:
         ordering = ["training", "starts_at", "pk"]
+        db_table = "credentials_trainingsession"
         verbose_name = _("training session")
         verbose_name_plural = _("training sessions")
         constraints = [
@@ -190,6 +210,7 @@ class Enrolment(models.Model):
 
     class Meta:
         ordering = ["training", "name", "pk"]
+        db_table = "credentials_enrolment"
         verbose_name = _("enrolment")
         verbose_name_plural = _("enrolments")
         constraints = [
@@ -227,6 +248,7 @@ class Attendance(models.Model):
 
     class Meta:
         ordering = ["session", "enrolment"]
+        db_table = "credentials_attendance"
         verbose_name = _("attendance")
         verbose_name_plural = _("attendances")
         constraints = [

@@ -3,10 +3,10 @@ import io
 import pytest
 from django.core.management import call_command
 
-from minga.credentials.demo_trainings import BOOKKEEPING, GOVERNANCE
 from minga.credentials.models import Credential
-from minga.credentials.models_trainings import Training
 from minga.credentials.verification import verify_credential
+from minga.trainings.demo import BOOKKEEPING, GOVERNANCE
+from minga.trainings.models import Training
 
 
 @pytest.mark.django_db

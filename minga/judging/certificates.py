@@ -1,5 +1,7 @@
 """What a coop-a-thon's credentials say: achievements per kind of award, results, evidence.
 
+`actions.issue_event_awards` issues them through credentials; their words are written here.
+
 The words are written once here and put in every language of the site when the organiser's
 achievement is first defined, so a winner in Lima and a juror in Kigali each read their
 credential in their own language.
@@ -14,8 +16,8 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from . import credential as documents
-from .models import AchievementType
+from minga.credentials import credential as documents
+from minga.credentials.models import AchievementType
 
 
 def _texts(event: Any, kind: str) -> dict[str, str]:
