@@ -26,7 +26,7 @@ from .models import (
     MembershipChange,
     Sector,
 )
-from .permissions import can_edit, check_grant_role
+from .permissions import can_edit, check, check_grant_role
 from .registry import founding_steps
 
 
@@ -60,6 +60,7 @@ def create_cooperative(*, actor: User, **fields) -> Cooperative:
 
 @transaction.atomic
 def update_cooperative(*, coop: Cooperative, actor: User, changes: dict) -> Cooperative:
+    check(actor, coop, need="edit")
     for name, value in changes.items():
         setattr(coop, name, value)
     coop.updated_at = timezone.now()
@@ -313,6 +314,7 @@ def _send_invitation(*, invitation: Invitation, link: str, inviter: User, langua
 
 @transaction.atomic
 def revoke_invitation(*, invitation: Invitation, actor: User) -> None:
+    check(actor, invitation.coop, need="manage")
     invitation.revoked_at = timezone.now()
     invitation.save(update_fields=["revoked_at"])
     audit.record(

@@ -1,4 +1,8 @@
-"""Who may do what in a cooperative: the one place each view asks."""
+"""Who may do what in a cooperative: the one place each view and action asks.
+
+Views ask first, for a friendly page; every action asks again (`check`, `check_grant_role`),
+so the admin, imports and the shell meet the same rule.
+"""
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404
@@ -61,6 +65,17 @@ def check_grant_role(user, coop: Cooperative, role: str) -> None:
 
 
 CHECKS = {"member": is_member, "manage": can_manage_members, "edit": can_edit}
+
+
+def check(user, coop: Cooperative, *, need: str) -> None:
+    """Raise PermissionDenied unless `user` has the `need` right in `coop` (the actions' check)."""
+    if not CHECKS[need](user, coop):
+        messages = {
+            "member": _("Only the cooperative's members can do this."),
+            "manage": _("Only the cooperative's administrators and secretaries manage members."),
+            "edit": _("Only the cooperative's administrators can change it."),
+        }
+        raise PermissionDenied(messages[need])
 
 
 def get_coop(user, slug: str, *, need: str) -> Cooperative:

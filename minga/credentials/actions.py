@@ -1,8 +1,11 @@
 """Every change to achievements and credentials: atomic, audited, notified on commit.
 
-Permission is checked by the callers (views, the API, the training and judging actions):
-a trainer closing a training and an organiser announcing results both issue credentials
-without being the issuing cooperative's administrators.
+Every action checks its actor itself (`permissions.check_issuer`: the cooperative's
+administrators, or staff), as the views and the API do first; no actor is the system (the
+command line, an award's achievement). A credential earned through another app's action
+carries a `source` naming what it was earned for, and is issued on that action's word, which
+checked its own actor: a trainer closing a training and an organiser announcing results both
+issue credentials without being the issuing cooperative's administrators.
 
 Each issuance is recorded in the audit log as ``credential.issue`` with the SHA-256 of the
 RFC 8785 form of the signed document, so anyone holding the credential can find its entry
@@ -48,6 +51,7 @@ from .models import (
     StatusList,
     StatusPurpose,
 )
+from .permissions import check_issuer
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
 MAX_REASON = 500
@@ -140,6 +144,7 @@ def define_achievement(
     key: str = "",
 ) -> Achievement:
     """Define what `coop` recognises, in `language` and in each of `translations`."""
+    check_issuer(actor, coop)
     _check_language(language)
     if achievement_type not in AchievementType.values:
         raise ValidationError(_("Choose a type from the list."), code="achievement_type")
@@ -184,7 +189,10 @@ def update_achievement(
 ) -> Achievement:
     """Change an achievement's words; credentials already issued keep the words they were
     signed with (that is the point of signing them)."""
-    achievement = Achievement.objects.select_for_update().get(pk=achievement.pk)
+    achievement = (
+        Achievement.objects.select_for_update().select_related("coop").get(pk=achievement.pk)
+    )
+    check_issuer(actor, achievement.coop)
     _check_language(language)
     if achievement_type not in AchievementType.values:
         raise ValidationError(_("Choose a type from the list."), code="achievement_type")
@@ -425,12 +433,15 @@ def issue_credential(
     The subject is `recipient_did`, else a random identifier recorded privately with the
     e-mail address or phone number (given, or the recipient's own) that it was issued to
     (see the `credential` module). `source` names what it was earned for: issuing again
-    for the same source returns the credential already issued.
+    for the same source returns the credential already issued, and the issuance is that
+    source's app's call (see the module docstring); without one, `actor` must be an issuer.
     """
     if source:
         existing = Credential.objects.filter(source=source).first()
         if existing is not None:
             return existing
+    else:
+        check_issuer(actor, achievement.coop)
     if not achievement.is_active:
         raise ValidationError(
             _("“%(name)s” can no longer be issued.") % {"name": achievement.name},
@@ -597,6 +608,7 @@ def _change_status(
 @transaction.atomic
 def revoke_credential(*, credential: Credential, reason: str, actor: User) -> Credential:
     """Revoke for good: the credential's status entry says revoked, and its list is re-signed."""
+    check_issuer(actor, credential.coop)
     return _change_status(
         credential,
         to=Credential.Status.REVOKED,
@@ -610,6 +622,7 @@ def revoke_credential(*, credential: Credential, reason: str, actor: User) -> Cr
 @transaction.atomic
 def suspend_credential(*, credential: Credential, reason: str, actor: User) -> Credential:
     """Suspend until reinstated: the credential's status entry says suspended."""
+    check_issuer(actor, credential.coop)
     return _change_status(
         credential,
         to=Credential.Status.SUSPENDED,
@@ -623,6 +636,7 @@ def suspend_credential(*, credential: Credential, reason: str, actor: User) -> C
 @transaction.atomic
 def reinstate_credential(*, credential: Credential, reason: str, actor: User) -> Credential:
     """Lift a suspension (a revoked credential stays revoked)."""
+    check_issuer(actor, credential.coop)
     return _change_status(
         credential,
         to=Credential.Status.ACTIVE,
@@ -689,6 +703,7 @@ def reissue_credential(*, credential: Credential, actor: User | None) -> Credent
         .select_related("achievement", "coop", "recipient")
         .get(pk=credential.pk)
     )
+    check_issuer(actor, old.coop)
     done = old.replaced_by_id is not None or old.status == Credential.Status.REVOKED
     if done or not old.carries_contact_hash:
         return None

@@ -1,7 +1,8 @@
 """Who may do what with achievements and credentials: the one place each view asks.
 
 A cooperative's administrators (and staff) define its achievements, issue its credentials
-and revoke, suspend or reinstate them. A credential's page, its JSON, its printable form
+and revoke, suspend or reinstate them: the views ask first, for a friendly page, and every
+action asks again (`check_issuer`). A credential's page, its JSON, its printable form
 and its PDF are open to anyone holding the link: the link is an unguessable UUID, and a
 credential exists to be shown to whoever its holder chooses.
 
@@ -14,6 +15,7 @@ import hmac
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 
 from minga.coops.models import Cooperative
 from minga.coops.permissions import can_edit
@@ -23,6 +25,13 @@ from .models import Achievement, Credential
 
 def can_issue(user, coop: Cooperative) -> bool:
     return can_edit(user, coop)
+
+
+def check_issuer(actor, coop: Cooperative) -> None:
+    """Raise PermissionDenied unless `actor` administers `coop`'s credentials; no actor is the
+    system (the command line re-issuing credentials, an award's achievement)."""
+    if actor is not None and not can_issue(actor, coop):
+        raise PermissionDenied(_("Only the cooperative's administrators issue its credentials."))
 
 
 def is_holder(user, credential: Credential) -> bool:

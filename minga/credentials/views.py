@@ -25,11 +25,6 @@ JSON_LD = "application/ld+json"
 JSON_TYPES = (JSON_LD, "application/vc+ld+json", "application/vc", "application/json")
 
 
-def _fail(request, error: ValidationError) -> None:
-    for message in error.messages:
-        messages.error(request, message)
-
-
 @login_required
 def mine(request):
     credentials = (

@@ -27,7 +27,7 @@ from minga.coops.models import Affiliation, Cooperative, Membership
 from minga.core.hotsql import hot_cursor
 from minga.events.uploads import check_upload
 
-from . import counting, eligibility, sealed, secrecy
+from . import counting, eligibility, permissions, sealed, secrecy
 from .models import (
     Ballot,
     Channel,
@@ -73,6 +73,7 @@ def _consent_labels() -> dict[str, str]:
 
 @transaction.atomic
 def start_discussion(*, coop: Cooperative, actor: User, title: str, body: str = "") -> Discussion:
+    permissions.check_discussion_starter(actor, coop)
     title = title.strip()
     if not title:
         raise ValidationError(_("Give the discussion a title."))
@@ -98,6 +99,7 @@ def add_comment(
     parent: Comment | None = None,
     attachment: UploadedFile | None = None,
 ) -> Comment:
+    permissions.check_reader(actor, discussion.coop)
     body = body.strip()
     if not body:
         raise ValidationError(_("Write something before sending the comment."))
@@ -186,6 +188,7 @@ def create_poll(
     now: datetime.datetime | None = None,
 ) -> Poll:
     """A draft poll in `discussion`; consent proposals get the four fixed positions."""
+    permissions.check_poll_starter(actor, discussion.coop)
     now = now or timezone.now()
     if closes_at <= now:
         raise ValidationError(_("The closing time must be in the future."))
@@ -277,6 +280,7 @@ def open_poll(*, poll: Poll, actor: User, now: datetime.datetime | None = None) 
     """Freeze the electorate (active members, associates left out) and start accepting votes."""
     now = now or timezone.now()
     poll = Poll.objects.select_for_update().select_related("coop").get(pk=poll.pk)
+    permissions.check_poll_starter(actor, poll.coop)
     if poll.status != Poll.Status.DRAFT:
         raise ValidationError(_("Only a draft poll can be opened."))
     if poll.closes_at <= now:
@@ -321,7 +325,8 @@ def update_closing(
 ) -> Poll:
     """Move the closing time of a draft or open poll (never into the past)."""
     now = now or timezone.now()
-    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    poll = Poll.objects.select_for_update(of=("self",)).select_related("coop").get(pk=poll.pk)
+    permissions.check_manager(actor, poll.coop)
     if poll.status not in (Poll.Status.DRAFT, Poll.Status.OPEN):
         raise ValidationError(_("This poll is no longer open."))
     if closes_at <= now:
@@ -334,7 +339,8 @@ def update_closing(
 
 @transaction.atomic
 def cancel_poll(*, poll: Poll, actor: User, reason: str = "") -> Poll:
-    poll = Poll.objects.select_for_update().get(pk=poll.pk)
+    poll = Poll.objects.select_for_update(of=("self",)).select_related("coop").get(pk=poll.pk)
+    permissions.check_manager(actor, poll.coop)
     if poll.status not in (Poll.Status.DRAFT, Poll.Status.OPEN):
         raise ValidationError(_("Only a draft or open poll can be cancelled."))
     poll.status = Poll.Status.CANCELLED
@@ -521,7 +527,7 @@ def cast_ballot(
     now = now or timezone.now()
     if elector.poll_id != poll.pk:
         raise BallotError(_("This vote belongs to another poll."))
-    if refused := eligibility.refusal(poll, elector):
+    if refused := eligibility.refusal(poll, elector, actor=actor, channel=channel):
         raise BallotError(refused)
     for _attempt in range(3):
         try:
@@ -683,6 +689,7 @@ def _flush_poll(poll_id: int, minimum: int) -> int:
 @transaction.atomic
 def _close(poll: Poll, actor: User | None, now: datetime.datetime) -> Poll:
     poll = Poll.objects.select_for_update().select_related("coop").get(pk=poll.pk)
+    permissions.check_manager(actor, poll.coop)  # no actor: the worker, closing a poll due
     if poll.status != Poll.Status.OPEN:
         raise ValidationError(_("Only an open poll can be closed."))
     with sealed.secure_deletion():
@@ -764,10 +771,11 @@ def close_due_polls(*, now: datetime.datetime | None = None) -> list[Poll]:
 @transaction.atomic
 def record_outcome(*, poll: Poll, actor: User, outcome: str) -> Poll:
     """What the cooperative decided to do with the result, written after closing."""
+    poll = Poll.objects.select_for_update(of=("self",)).select_related("coop").get(pk=poll.pk)
+    permissions.check_manager(actor, poll.coop)
     outcome = outcome.strip()
     if not outcome:
         raise ValidationError(_("Write the outcome before saving it."))
-    poll = Poll.objects.select_for_update().get(pk=poll.pk)
     if poll.status != Poll.Status.CLOSED:
         raise ValidationError(_("An outcome is recorded once the poll has closed."))
     poll.outcome = outcome
@@ -838,6 +846,7 @@ def send_receipt_sms(*, poll: Poll, code: str, actor: User) -> None:
     from minga.channels.sms import send_sms
     from minga.core.cache import count_hit
 
+    permissions.check_elector(actor, poll)
     cleaned = secrecy.clean_receipt(code)
     if cleaned is None:
         raise ValidationError(_("A receipt is ten digits, like 04719 88231."))

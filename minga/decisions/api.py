@@ -8,10 +8,9 @@ POST) and answers with the receipt code, exactly as the web ballot does.
 import datetime
 from typing import Any
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 from ninja.security import django_auth
@@ -179,18 +178,17 @@ def cast(request, poll_id: int, ballot: BallotIn):
     # A handle with only the key (no field defaults computed): cast_ballot reads the live row
     # under its lock.
     poll = Poll.from_db(None, ["id"], [poll_id])
-    electors = queries.electors_for(request.user, poll)
-    if ballot.elector is not None:
-        electors = [e for e in electors if e.pk == ballot.elector]
-    if not electors:
+    try:
+        elector = queries.elector_for(request.user, poll, ballot.elector)
+    except PermissionDenied as refused:
         _poll_for(request.user, poll_id)  # 404 when the poll is not visible at all
-        return Status(403, {"detail": _("You are not in this poll's electorate.")})
-    if len(electors) > 1:
-        return Status(400, {"detail": _("Choose on whose behalf you vote.")})
+        return Status(403, {"detail": str(refused)})
+    except ValidationError as error:
+        return Status(400, {"detail": " ".join(error.messages)})
     try:
         code = actions.cast_ballot(
             poll=poll,
-            elector=electors[0],
+            elector=elector,
             choice=ballot.choice,
             reason=ballot.reason,
             channel="web",

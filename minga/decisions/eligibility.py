@@ -4,7 +4,9 @@ A ballot counts only for an elector of the poll's frozen electorate (the snapsho
 it opened) who still has the right to vote now: for a person, an active membership of the
 poll's cooperative in a role that votes (associates do not); for a member cooperative in a
 federation poll, an affiliation still active. Suspended, departed and associate members are
-refused whichever way the ballot arrives (web, API, USSD, SMS, proxy, agent).
+refused whichever way the ballot arrives (web, API, USSD, SMS, proxy, agent). And the ballot
+must be put in by someone who may cast it (`permissions.may_cast`): the voter, or whoever votes
+for them by a channel that allows it.
 
 The check is one statement joining four primary-key or unique-index lookups: every ballot pays
 for it (bench/bench_ballots.py, 1,000 ballots/s).
@@ -22,9 +24,12 @@ from minga.coops.models import Affiliation, Membership
 from minga.core.hotsql import hot_cursor
 
 from .models import Elector, Poll
+from .permissions import may_cast
 
 if TYPE_CHECKING:
     from django.db.models import Model
+
+    from minga.accounts.models import User
 
 
 @functools.cache
@@ -35,7 +40,8 @@ def _sql() -> str:
         return q(model._meta.db_table)
 
     return (
-        "SELECT e.poll_id, e.person_id, m.status, m.role, a.is_active "  # noqa: S608
+        "SELECT e.poll_id, e.person_id, e.member_coop_id, p.coop_id, m.status, m.role, "  # noqa: S608
+        "a.is_active "
         f"FROM {table(Elector)} e JOIN {table(Poll)} p ON p.id = e.poll_id "
         f"LEFT JOIN {table(Membership)} m ON m.coop_id = p.coop_id AND m.person_id = e.person_id "
         f"LEFT JOIN {table(Affiliation)} a "
@@ -44,14 +50,24 @@ def _sql() -> str:
     )
 
 
-def refusal(poll: Poll, elector: Elector) -> str:
-    """Why `elector` may not vote in `poll` now, in the voter's language; "" when they may."""
+def refusal(poll: Poll, elector: Elector, *, actor: User | None, channel: str) -> str:
+    """Why `elector` may not vote in `poll` now, or `actor` may not cast their ballot by
+    `channel`, in the voter's language; "" when they may. No actor: the system (a demo load)."""
     with hot_cursor() as cursor:
         cursor.execute(_sql(), [elector.pk])
         row = cursor.fetchone()
     if row is None or row[0] != poll.pk:
         return _("You are not in this poll's electorate.")
-    _poll_id, person_id, status, role, affiliated = row
+    _poll_id, person_id, member_coop_id, coop_id, status, role, affiliated = row
+    if actor is not None and not may_cast(
+        actor,
+        coop_id=coop_id,
+        elector_id=elector.pk,
+        person_id=person_id,
+        member_coop_id=member_coop_id,
+        channel=channel,
+    ):
+        return _("This vote is not yours to cast.")
     if person_id is None:
         if not affiliated:
             return _("This cooperative is no longer a member of the federation, so it cannot vote.")

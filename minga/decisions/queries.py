@@ -6,6 +6,7 @@ import functools
 import re
 from typing import TYPE_CHECKING
 
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
@@ -53,6 +54,35 @@ def electors_for(person: User, poll: Poll) -> list[Elector]:
     return [
         Elector(pk, poll.pk, person_id, coop_id, weight) for pk, person_id, coop_id, weight in rows
     ]
+
+
+def own_elector(person: User, poll: Poll) -> Elector | None:
+    """`person`'s own vote in `poll` (none for a federation poll, where cooperatives vote)."""
+    return Elector.objects.filter(poll=poll, person=person).first()
+
+
+def elector_for(
+    person: User, poll: Poll, chosen: int | str | None = None, *, own_only: bool = False
+) -> Elector:
+    """The vote `person` casts in `poll`, whichever way the ballot comes: their own or, in a
+    federation poll, that of a member cooperative they administer, picked by `chosen` (an
+    elector's key, from the web form or the API) when they hold several. The phone channels
+    (`own_only`) carry only the member's own vote.
+
+    PermissionDenied when no such vote is theirs, ValidationError when they must choose.
+    """
+    if own_only:
+        own = own_elector(person, poll)
+        electors = [own] if own is not None else []
+    else:
+        electors = electors_for(person, poll)
+    if chosen not in (None, ""):
+        electors = [elector for elector in electors if str(elector.pk) == str(chosen)]
+    if not electors:
+        raise PermissionDenied(_("You are not in this poll's electorate."))
+    if len(electors) > 1:
+        raise ValidationError(_("Choose on whose behalf you vote."), code="choose_elector")
+    return electors[0]
 
 
 @functools.cache

@@ -29,6 +29,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.utils import translation
 from django.utils.translation import gettext as _
 
@@ -42,6 +43,7 @@ from . import delegation, secrecy, smsparse
 from .actions import BallotError, cast_ballot
 from .delegation import DelegationError
 from .models import Channel, Poll
+from .queries import elector_for
 
 YES_WORDS = {"yes", "si", "sí", "oui", "sim"}
 NO_WORDS = {"no", "non", "não", "nao"}
@@ -176,7 +178,10 @@ def _vote(person: User, vote: smsparse.Vote) -> Answer:
 
 def _vote_text(person: User, vote: smsparse.Vote) -> tuple[str, str]:
     poll = Poll.objects.filter(pk=vote.poll).first()
-    elector = delegation.own_elector(person, poll) if poll else None
+    try:
+        elector = elector_for(person, poll, own_only=True) if poll else None
+    except PermissionDenied:
+        elector = None
     if poll is None or elector is None:
         return _("Minga: you have no vote in a poll with the code %(code)s.") % {
             "code": vote.poll

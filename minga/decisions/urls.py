@@ -29,5 +29,5 @@ urlpatterns = [
     path("<slug:slug>/polls/<int:pk>/receipts/", views.receipts, name="receipts"),
     path("<slug:slug>/polls/<int:pk>/receipt/", views.receipt, name="receipt"),
     path("<slug:slug>/polls/<int:pk>/receipt/sms/", views.receipt_sms, name="receipt-sms"),
-    path("", include("minga.decisions.delegation_urls")),
+    path("", include("minga.decisions.delegation.urls")),
 ]

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -45,7 +46,7 @@ from . import delegation, secrecy
 from .actions import BallotError, cast_ballot
 from .delegation import DelegationError, PinCheck
 from .models import Channel, Elector, Option, Poll, Proxy, VotingPin
-from .queries import open_polls_for
+from .queries import elector_for, open_polls_for
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -504,9 +505,10 @@ class ProxyConfirm(PinPrompt):
 def _context(person: User, now: datetime.datetime, shown: Callable[[str], bool]) -> Context:
     polls = []
     for poll in open_polls_for(person, now=now):
-        elector = delegation.own_elector(person, poll)
-        if elector is not None:
-            polls.append((poll, elector))
+        try:
+            polls.append((poll, elector_for(person, poll, own_only=True)))
+        except PermissionDenied:
+            continue  # a federation's poll: cooperatives vote in it, on the web
     proxies = delegation.pending_proxies_of(person, now=now)
     entries = []
     for entry in ENTRIES.values():

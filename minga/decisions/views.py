@@ -18,6 +18,7 @@ from django.views.decorators.http import require_POST
 from minga import audit
 from minga.core.cache import count_hit
 from minga.core.clients import client_address
+from minga.core.pages import fail
 
 from . import actions, counting, home, queries, secrecy
 from .forms import (
@@ -42,10 +43,6 @@ RECEIPTS_PER_PAGE = 500
 ALL_OPEN_POLLS = 500  # on "Decisions", the page the home page's list continues on
 RECEIPT_CHECKS = 20  # per address, in RECEIPT_CHECK_SECONDS
 RECEIPT_CHECK_SECONDS = 600
-
-
-def _fail(request, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
 
 
 @login_required
@@ -85,7 +82,7 @@ def discussion_new(request, slug):
                 coop=coop, actor=request.user, **form.cleaned_data
             )
         except ValidationError as error:
-            _fail(request, error)
+            fail(request, error)
         else:
             return redirect(discussion)
     return render(request, "decisions/discussion_new.html", {"coop": coop, "form": form})
@@ -133,11 +130,11 @@ def comment_add(request, slug, pk):
                 attachment=form.cleaned_data["attachment"],
             )
         except ValidationError as error:
-            _fail(request, error)
+            fail(request, error)
         else:
             messages.success(request, _("Your comment is posted."))
     else:
-        _fail(request, ValidationError([e for errs in form.errors.values() for e in errs]))
+        fail(request, ValidationError([e for errs in form.errors.values() for e in errs]))
     return redirect(discussion)
 
 
@@ -230,18 +227,9 @@ def poll(request, slug, pk):
 @require_POST
 def poll_vote(request, slug, pk):
     found = get_poll(request.user, slug, pk)
-    electors = queries.electors_for(request.user, found)
-    if not electors:
-        raise PermissionDenied
-    elector = electors[0]
-    if len(electors) > 1:
-        chosen = request.POST.get("elector", "")
-        elector = next((e for e in electors if str(e.pk) == chosen), None)
-        if elector is None:
-            messages.error(request, _("Choose on whose behalf you vote."))
-            return redirect(found)
     options = list(found.options.all())
     try:
+        elector = queries.elector_for(request.user, found, request.POST.get("elector"))
         choice = choice_from_post(found, options, request.POST)
         code = actions.cast_ballot(
             poll=found,
@@ -252,7 +240,7 @@ def poll_vote(request, slug, pk):
             actor=request.user,
         )
     except ValidationError as error:
-        _fail(request, error)
+        fail(request, error)
         return redirect(found)
     messages.success(request, _("Your ballot is recorded."))
     return redirect(receipt_url(found, code))
@@ -313,7 +301,7 @@ def receipt_sms(request, slug, pk):
     try:
         actions.send_receipt_sms(poll=found, code=code, actor=request.user)
     except ValidationError as error:
-        _fail(request, error)
+        fail(request, error)
     else:
         messages.success(request, _("The receipt is on its way to your phone."))
     return redirect(receipt_url(found, code))
@@ -324,7 +312,7 @@ def _manage_step(request, slug, pk, step):
     try:
         step(found)
     except ValidationError as error:
-        _fail(request, error)
+        fail(request, error)
     return redirect(found)
 
 
@@ -354,12 +342,12 @@ def poll_outcome(request, slug, pk):
     found = get_poll(request.user, slug, pk, need="manage")
     form = OutcomeForm(request.POST)
     if not form.is_valid():
-        _fail(request, ValidationError(form.errors["outcome"]))
+        fail(request, ValidationError(form.errors["outcome"]))
         return redirect(found)
     try:
         actions.record_outcome(poll=found, actor=request.user, outcome=form.cleaned_data["outcome"])
     except ValidationError as error:
-        _fail(request, error)
+        fail(request, error)
     return redirect("decisions:poll-results", slug, pk)
 
 

@@ -215,7 +215,7 @@ def test_it_opens_the_next_list_when_one_is_full(achievement, member, outsider, 
 
 
 def test_it_gives_a_cooperative_without_a_key_its_first_one(owner):
-    from minga.coops.models import Cooperative
+    from minga.coops.models import Cooperative, Membership
 
     bare = Cooperative.objects.create(
         name="Keyless Cooperative",
@@ -224,6 +224,7 @@ def test_it_gives_a_cooperative_without_a_key_its_first_one(owner):
         country="KE",
         sector="agriculture",
     )
+    Membership.objects.create(coop=bare, person=owner, role=Membership.Role.ADMIN)
     achievement = define_bookkeeping(bare, owner)
     credential = actions.issue_credential(
         achievement=achievement, recipient_email="a@example.org", actor=owner

@@ -6,10 +6,10 @@ Poll and cooperative pages include them with one line: `{% load delegation_tags 
 
 from django import template
 
-from minga.coops.permissions import can_edit
 from minga.decisions import delegation
 from minga.decisions.models import Poll
-from minga.decisions.permissions import is_voting_member
+from minga.decisions.permissions import active_agent, can_set_rules, is_teller, is_voting_member
+from minga.decisions.queries import own_elector
 
 register = template.Library()
 
@@ -18,14 +18,14 @@ register = template.Library()
 def delegation_links(context, poll: Poll) -> dict:
     user = context["request"].user
     is_open = poll.status == Poll.Status.OPEN
-    votes = is_open and user.is_authenticated and delegation.own_elector(user, poll) is not None
+    votes = is_open and user.is_authenticated and own_elector(user, poll) is not None
     holds = is_open and user.is_authenticated and bool(delegation.proxies_held(user, poll))
     agent = (
         is_open
-        and delegation.active_agent(user, poll.coop) is not None
+        and active_agent(user, poll.coop) is not None
         and delegation.statutes_of(poll.coop).allow_agents
     )
-    teller = poll.status != Poll.Status.DRAFT and delegation.is_teller(user, poll.coop)
+    teller = poll.status != Poll.Status.DRAFT and is_teller(user, poll.coop)
     return {"poll": poll, "proxies": votes or holds, "agent": agent, "teller": teller}
 
 
@@ -34,4 +34,4 @@ def coop_delegation_links(context, coop) -> dict:  # type: ignore[no-untyped-def
     user = context["request"].user
     # The PIN is for voting by USSD: associates, who read and comment, have no use for it.
     votes = is_voting_member(user, coop)
-    return {"coop": coop, "is_admin": can_edit(user, coop), "votes": votes}
+    return {"coop": coop, "is_admin": can_set_rules(user, coop), "votes": votes}

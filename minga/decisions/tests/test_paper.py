@@ -5,9 +5,9 @@ import pytest
 from conftest import client_for, make_person
 from minga.coops.models import Membership
 from minga.decisions import delegation, sms
-from minga.decisions import paper as paper_counts
 from minga.decisions.actions import cast_ballot
 from minga.decisions.delegation import DelegationError
+from minga.decisions.delegation import paper as paper_counts
 from minga.decisions.models import Ballot, PaperCount, Participation
 
 from .ballots import stored_choice, stored_count

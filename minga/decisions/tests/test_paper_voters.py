@@ -9,8 +9,8 @@ from conftest import client_for, make_person
 from minga.audit.models import Entry
 from minga.coops.models import Membership
 from minga.decisions import actions, delegation, sms
-from minga.decisions import paper as paper_counts
 from minga.decisions.actions import BallotError
+from minga.decisions.delegation import paper as paper_counts
 from minga.decisions.models import Participation
 
 from .ballots import stored_ballots

@@ -7,7 +7,7 @@ from django.urls import reverse
 from conftest import make_person
 from minga.coops.models import Membership
 from minga.decisions import actions, delegation, queries
-from minga.decisions import paper as paper_counts
+from minga.decisions.delegation import paper as paper_counts
 
 from .conftest import join
 

@@ -42,7 +42,7 @@ from hypothesis import strategies as st
 from conftest import make_person
 from minga.coops.models import Membership
 from minga.decisions import actions, delegation, secrecy
-from minga.decisions import paper as paper_counts
+from minga.decisions.delegation import paper as paper_counts
 from minga.decisions.models import Poll, Proxy
 from minga.identity.keys import master_key
 

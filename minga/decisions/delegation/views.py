@@ -1,4 +1,4 @@
-"""Pages for statutes, voting PINs, proxies, agents and paper counts (see `delegation`)."""
+"""Pages for statutes, voting PINs, proxies, agents and paper counts (see the package)."""
 
 from __future__ import annotations
 
@@ -10,10 +10,15 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minga.coops.models import Cooperative
-from minga.coops.permissions import can_edit
+from minga.core.pages import fail
 
-from . import delegation, secrecy
-from .delegation_forms import (
+from .. import secrecy
+from ..forms import choice_from_post
+from ..models import Agent, Elector, PaperCount, Participation, Poll, Proxy, VotingPin
+from ..permissions import active_agent, can_set_rules, get_poll, is_teller
+from ..queries import own_elector
+from . import actions
+from .forms import (
     AgentForm,
     AgentVoteForm,
     AppointProxyForm,
@@ -23,19 +28,12 @@ from .delegation_forms import (
     StatutesForm,
     parse_ranked_lines,
 )
-from .forms import choice_from_post
-from .models import Agent, Elector, PaperCount, Participation, Poll, Proxy, VotingPin
 from .paper import RANKED_KINDS, confirm_paper_count, enter_paper_count, reject_paper_count
-from .permissions import get_poll
-
-
-def _fail(request, error: ValidationError) -> None:
-    messages.error(request, " ".join(error.messages))
 
 
 def _admin_coop(user, slug: str) -> Cooperative:
     coop = get_object_or_404(Cooperative, slug=slug)
-    if not can_edit(user, coop):
+    if not can_set_rules(user, coop):
         raise PermissionDenied
     return coop
 
@@ -52,7 +50,7 @@ def _receipt_message(code: str) -> str:
 @login_required
 def statutes_edit(request, slug):
     coop = _admin_coop(request.user, slug)
-    statutes = delegation.statutes_of(coop)
+    statutes = actions.statutes_of(coop)
     form = StatutesForm(
         request.POST or None,
         initial={
@@ -65,7 +63,7 @@ def statutes_edit(request, slug):
     )
     if request.method == "POST" and form.is_valid():
         try:
-            delegation.update_statutes(coop=coop, actor=request.user, **form.cleaned_data)
+            actions.update_statutes(coop=coop, actor=request.user, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         else:
@@ -84,7 +82,7 @@ def pin_edit(request):
     form = PinForm(request.POST or None, user=request.user)
     if request.method == "POST" and form.is_valid():
         try:
-            delegation.set_voting_pin(
+            actions.set_voting_pin(
                 person=request.user, pin=form.cleaned_data["pin"], actor=request.user
             )
         except ValidationError as error:
@@ -97,7 +95,7 @@ def pin_edit(request):
     return render(
         request,
         "decisions/pin_edit.html",
-        {"form": form, "record": record, "attempts": delegation.PIN_ATTEMPTS},
+        {"form": form, "record": record, "attempts": actions.PIN_ATTEMPTS},
         status=status,
     )
 
@@ -106,11 +104,11 @@ def pin_edit(request):
 
 
 def _proxy_context(request, poll: Poll, **extra) -> dict:
-    elector = delegation.own_elector(request.user, poll)
+    elector = own_elector(request.user, poll)
     mine = None
     if elector is not None:
         mine = (
-            Proxy.objects.filter(elector=elector, status__in=delegation.LIVE_PROXY)
+            Proxy.objects.filter(elector=elector, status__in=actions.LIVE_PROXY)
             .select_related("holder")
             .first()
         )
@@ -119,8 +117,8 @@ def _proxy_context(request, poll: Poll, **extra) -> dict:
         "poll": poll,
         "elector": elector,
         "mine": mine,
-        "held": delegation.proxies_held(request.user, poll),
-        "limit": delegation.statutes_of(poll.coop).max_proxies_per_holder,
+        "held": actions.proxies_held(request.user, poll),
+        "limit": actions.statutes_of(poll.coop).max_proxies_per_holder,
         "accepting": poll.is_accepting_votes(),
         "appoint_form": AppointProxyForm(),
         "code_form": ProxyCodeForm(),
@@ -135,7 +133,7 @@ def proxy_manage(request, slug, pk):
         form = AppointProxyForm(request.POST)
         if form.is_valid():
             try:
-                proxy, _code = delegation.appoint_proxy(
+                proxy, _code = actions.appoint_proxy(
                     poll=poll, actor=request.user, holder=form.cleaned_data["holder"]
                 )
             except ValidationError as error:
@@ -170,11 +168,11 @@ def proxy_confirm(request, slug, pk, proxy_pk):
     try:
         if not form.is_valid():
             raise ValidationError(_("Enter the code from the SMS."))
-        delegation.confirm_proxy_by_code(
+        actions.confirm_proxy_by_code(
             person=request.user, code=form.cleaned_data["code"], channel="web"
         )
     except ValidationError as error:
-        _fail(request, error)
+        fail(request, error)
     else:
         messages.success(request, _("Your proxy is confirmed."))
     return redirect("decisions:proxy", slug, proxy.poll_id)
@@ -185,9 +183,9 @@ def proxy_confirm(request, slug, pk, proxy_pk):
 def proxy_revoke(request, slug, pk, proxy_pk):
     proxy = _my_proxy(request, slug, pk, proxy_pk)
     try:
-        delegation.revoke_proxy(proxy=proxy, actor=request.user)
+        actions.revoke_proxy(proxy=proxy, actor=request.user)
     except ValidationError as error:
-        _fail(request, error)
+        fail(request, error)
     else:
         messages.success(request, _("Your proxy is revoked: your vote is yours again."))
     return redirect("decisions:proxy", slug, proxy.poll_id)
@@ -205,14 +203,14 @@ def proxy_vote(request, slug, pk, proxy_pk):
     if request.method == "POST":
         try:
             choice = choice_from_post(poll, options, request.POST)
-            code = delegation.vote_as_proxy(
+            code = actions.vote_as_proxy(
                 proxy=proxy,
                 holder=request.user,
                 choice=choice,
                 reason=request.POST.get("reason", ""),
             )
         except ValidationError as error:
-            _fail(request, error)
+            fail(request, error)
         else:
             messages.success(request, _receipt_message(code))
             return redirect("decisions:proxy", slug, pk)
@@ -230,7 +228,7 @@ def agent_list(request, slug):
     form = AgentForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            delegation.register_agent(
+            actions.register_agent(
                 coop=coop, person=form.cleaned_data["person"], actor=request.user
             )
         except ValidationError as error:
@@ -244,7 +242,7 @@ def agent_list(request, slug):
         "coop": coop,
         "form": form,
         "agents": agents.order_by("person__name"),
-        "allowed": delegation.statutes_of(coop).allow_agents,
+        "allowed": actions.statutes_of(coop).allow_agents,
     }
     return render(request, "decisions/agent_list.html", context, status=status)
 
@@ -255,9 +253,9 @@ def agent_remove(request, slug, agent_pk):
     coop = _admin_coop(request.user, slug)
     agent = get_object_or_404(Agent, coop=coop, pk=agent_pk)
     try:
-        delegation.deregister_agent(agent=agent, actor=request.user)
+        actions.deregister_agent(agent=agent, actor=request.user)
     except ValidationError as error:
-        _fail(request, error)
+        fail(request, error)
     else:
         messages.success(request, _("The agent is removed."))
     return redirect("decisions:agents", slug)
@@ -266,16 +264,16 @@ def agent_remove(request, slug, agent_pk):
 @login_required
 def agent_vote(request, slug, pk):
     poll = get_poll(request.user, slug, pk)
-    if delegation.active_agent(request.user, poll.coop) is None:
+    if active_agent(request.user, poll.coop) is None:
         raise PermissionDenied
-    electors = list(delegation.phoneless_electors(poll))
+    electors = list(actions.phoneless_electors(poll))
     form = AgentVoteForm(request.POST or None, electors=electors)
     options = list(poll.options.all())
     if request.method == "POST" and form.is_valid():
         elector = next(e for e in electors if e.pk == form.cleaned_data["elector"])
         try:
             choice = choice_from_post(poll, options, request.POST)
-            code = delegation.record_agent_vote(
+            code = actions.record_agent_vote(
                 poll=poll,
                 elector=elector,
                 actor=request.user,
@@ -300,7 +298,7 @@ def agent_vote(request, slug, pk):
 
 def _teller_poll(request, slug, pk) -> Poll:
     poll = get_poll(request.user, slug, pk)
-    if not delegation.is_teller(request.user, poll.coop):
+    if not is_teller(request.user, poll.coop):
         raise PermissionDenied
     return poll
 
@@ -371,7 +369,7 @@ def paper_detail(request, slug, pk, paper_pk):
                 )
                 messages.success(request, _("The count is rejected. It can be entered again."))
         except ValidationError as error:
-            _fail(request, error)
+            fail(request, error)
         return redirect("decisions:paper-count", slug, pk, paper.pk)
     options = list(poll.options.all())
     rows = []

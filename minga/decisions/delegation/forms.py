@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from minga.accounts.models import User
 
-from .models import Poll
+from ..models import Poll
 
 PERSON_HELP = _("Their e-mail address or phone number on Minga.")
 

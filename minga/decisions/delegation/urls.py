@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import delegation_views as views
+from . import views
 
 urlpatterns = [
     path("me/voting-pin/", views.pin_edit, name="pin"),

@@ -1,4 +1,4 @@
-"""Paper counts of in-person meetings: one teller enters, another confirms (see `delegation`).
+"""Paper counts of in-person meetings: one teller enters, another confirms (see the package).
 
 The count becomes `Ballot(is_paper=True)` rows, one per option (or per ranking) with the number
 of ballots as weight, and the attendance register's electors get paper participations, so the
@@ -18,10 +18,10 @@ from django.utils.translation import gettext as _
 
 from minga import audit
 
-from . import secrecy
-from .actions import RANKED_KINDS, BallotError, clean_choice
-from .delegation import DelegationError, _accepting, is_teller
-from .models import Ballot, Channel, Elector, PaperCount, Participation, Poll
+from .. import secrecy
+from ..actions import RANKED_KINDS, BallotError, clean_choice
+from ..models import Ballot, Channel, Elector, PaperCount, Participation, Poll
+from .actions import DelegationError, _accepting, check_teller
 
 if TYPE_CHECKING:
     from minga.accounts.models import User
@@ -105,8 +105,7 @@ def enter_paper_count(
 ) -> PaperCount:
     now = now or timezone.now()
     poll = Poll.objects.select_related("coop").get(pk=poll.pk)
-    if not is_teller(actor, poll.coop):
-        raise DelegationError(_("Only a teller (administrator, secretary or board member) counts."))
+    check_teller(actor, poll.coop)
     _accepting(poll, now)
     meeting = meeting.strip()
     if not meeting:
@@ -203,8 +202,7 @@ def confirm_paper_count(
 
 
 def _check_teller_pair(paper: PaperCount, actor: User) -> None:
-    if not is_teller(actor, paper.poll.coop):
-        raise DelegationError(_("Only a teller (administrator, secretary or board member) counts."))
+    check_teller(actor, paper.poll.coop)
     if paper.entered_by_id == actor.pk:
         raise DelegationError(_("A second teller, not the one who entered it, checks the count."))
     if paper.status != PaperCount.Status.ENTERED:

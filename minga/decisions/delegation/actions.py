@@ -1,48 +1,6 @@
-"""Voting for others and by other means: statutes, voting PINs, proxies, agents, paper counts.
-
-Every change here is atomic and audited, like `actions.py`; the votes themselves always go
-through `actions.cast_ballot`, so its checks hold whoever records the vote.
-
-Rules, as the statutes and the issue set them:
-
-- **Voting PIN.** Five to eight digits for a new PIN (four-digit PINs set earlier keep working
-  until changed, and the USSD menu asks their owner to change them), hashed with Django's
-  password hashers. Five wrong tries lock it for fifteen minutes, and each further lock in a
-  row lasts twice as long as the one before (up to a day), so guessing even a four-digit PIN
-  takes years; a right PIN clears the count and the escalation. Only the number on the
-  member's account reaches their PIN prompt, and whoever locks a PIN (someone holding the phone,
-  a spoofed number) cannot keep its owner out: the owner sends UNLOCK by SMS and gets a
-  six-digit code on their own phone (one at a time, valid fifteen minutes, three tries), which
-  lifts the lock; a signed-in member may also simply set a new PIN.
-- **Proxies.** A member appoints another elector of the same poll. The holder may hold at most
-  the statutes' `max_proxies_per_holder` live proxies in that poll (pending ones count, so
-  confirmations can never overshoot); the holder's elector row is locked while counting, so
-  simultaneous appointments cannot pass the cap together. No chains: someone who gave their
-  vote away cannot hold proxies, and a holder cannot give theirs away. A member with a phone
-  confirms by SMS ("PROXY <code>") or on USSD; one without a phone confirms by signing in, which
-  is their only factor. The code is stored hashed; five wrong codes lock the member's code
-  confirmations for fifteen minutes, doubling with each further five. The member may revoke
-  until the poll closes. The member's own vote always wins: once they voted themselves the
-  holder can no longer vote for them, and if the holder voted first, the member's later vote
-  replaces the holder's (the last ballot counts).
-  Revoking after the holder voted stops the holder from voting again but does not remove the
-  ballot already cast (in a secret poll nobody may look at it); the member removes it by
-  voting themselves before the close.
-- **Agents.** Registered by a cooperative's administrators, for members without a phone (an
-  agent cannot vote for someone who has a phone: that member votes themselves). The agent
-  names a witness present at the vote, and the receipt code is the confirmation the member
-  keeps: the agent writes it on a paper slip or reads it out, and when the member gives a
-  relative's number, an SMS sends it there too. With it the member checks that their ballot is
-  counted (the poll's receipt check), and until the close they can change the vote through any
-  channel (another agent, a proxy, their own sign-in): the last ballot counts. The agent, the
-  member, the witness and the relative's number are in the audit log as commitments.
-- **Paper counts** (`paper.py`). One teller (an administrator, secretary or board member)
-  enters a meeting's counts and its attendance register (the electors who voted on paper); another
-  teller confirms or rejects it. Electors who already voted online cannot be on the register,
-  and at confirmation each of them gets a paper participation, so they cannot vote online
-  afterwards; the count becomes `Ballot(is_paper=True)` rows, one per option (or per ranking)
-  with the count as weight, never more ballots than people on the register.
-"""
+"""Statutes, voting PINs, proxies and agents: every change atomic and audited, like
+`decisions.actions`, and every vote through `decisions.actions.cast_ballot` (the rules are in
+the sub-package's docstring, `minga.decisions.delegation`)."""
 
 from __future__ import annotations
 
@@ -63,9 +21,9 @@ from minga import audit
 from minga.channels.models import OutboundMessage
 from minga.coops.models import Cooperative, Membership
 
-from . import secrecy
-from .actions import cast_ballot
-from .models import (
+from .. import permissions, secrecy
+from ..actions import cast_ballot
+from ..models import (
     Agent,
     Channel,
     Elector,
@@ -75,6 +33,7 @@ from .models import (
     Statutes,
     VotingPin,
 )
+from ..queries import own_elector
 
 if TYPE_CHECKING:
     from minga.accounts.models import User
@@ -90,7 +49,6 @@ UNLOCK_CODE_LIFE = datetime.timedelta(minutes=15)
 UNLOCK_CODE_TRIES = 3
 PROXY_CODE_DIGITS = 6
 PROXY_CODE_ATTEMPTS = 5
-TELLER_ROLES = {Membership.Role.ADMIN, Membership.Role.SECRETARY, Membership.Role.BOARD}
 LIVE_PROXY = (Proxy.Status.PENDING, Proxy.Status.CONFIRMED, Proxy.Status.USED)
 PHONE_PATTERN = re.compile(r"^\+[0-9]{7,15}$")
 
@@ -139,6 +97,7 @@ def update_statutes(
     quorum_kind: str,
     quorum_value: int,
 ) -> Statutes:
+    check_rule_setter(actor, coop)
     if not 0 <= max_proxies_per_holder <= 100:
         raise DelegationError(_("A member may hold between 0 and 100 proxies."))
     if electorate not in Poll.Electorate.values:
@@ -330,28 +289,14 @@ def voted_on_paper(elector: Elector) -> bool:
     return Participation.objects.filter(elector=elector, channel=Channel.PAPER).exists()
 
 
-def own_elector(person: User, poll: Poll) -> Elector | None:
-    return Elector.objects.filter(poll=poll, person=person).first()
+def check_rule_setter(actor: User, coop: Cooperative) -> None:
+    if not permissions.can_set_rules(actor, coop):
+        raise DelegationError(_("Only the cooperative's administrators set its voting rules."))
 
 
-def is_teller(user, coop: Cooperative) -> bool:
-    if not getattr(user, "is_authenticated", False):
-        return False
-    return Membership.objects.filter(
-        coop=coop, person=user, status=Membership.Status.ACTIVE, role__in=TELLER_ROLES
-    ).exists()
-
-
-def active_agent(user, coop: Cooperative) -> Agent | None:
-    if not getattr(user, "is_authenticated", False):
-        return None
-    return Agent.objects.filter(
-        coop=coop,
-        person=user,
-        is_active=True,
-        person__memberships__coop=coop,
-        person__memberships__status=Membership.Status.ACTIVE,
-    ).first()
+def check_teller(actor: User, coop: Cooperative) -> None:
+    if not permissions.is_teller(actor, coop):
+        raise DelegationError(_("Only a teller (administrator, secretary or board member) counts."))
 
 
 def _sms_in_language(
@@ -643,6 +588,7 @@ def proxies_held(holder: User, poll: Poll) -> list[Proxy]:
 
 @transaction.atomic
 def register_agent(*, coop: Cooperative, person: User, actor: User) -> Agent:
+    check_rule_setter(actor, coop)
     if not Membership.objects.filter(
         coop=coop, person=person, status=Membership.Status.ACTIVE
     ).exists():
@@ -670,6 +616,7 @@ def register_agent(*, coop: Cooperative, person: User, actor: User) -> Agent:
 @transaction.atomic
 def deregister_agent(*, agent: Agent, actor: User) -> Agent:
     agent = Agent.objects.select_for_update(of=("self",)).select_related("coop").get(pk=agent.pk)
+    check_rule_setter(actor, agent.coop)
     if not agent.is_active:
         raise DelegationError(_("This agent is already removed."))
     agent.is_active = False
@@ -703,7 +650,7 @@ def record_agent_vote(
     """An agent records the vote of a member without a phone; returns the confirmation code."""
     now = now or timezone.now()
     poll = Poll.objects.select_related("coop").get(pk=poll.pk)
-    if active_agent(actor, poll.coop) is None:
+    if permissions.active_agent(actor, poll.coop) is None:
         raise DelegationError(_("Only a registered agent of this cooperative records votes."))
     if not statutes_of(poll.coop).allow_agents:
         raise DelegationError(_("The statutes of this cooperative do not allow agents."))
