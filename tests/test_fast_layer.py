@@ -18,6 +18,7 @@ import re
 import uuid
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 import pytest
 from django.contrib.sessions.backends import db as session_db
@@ -133,7 +134,8 @@ def test_every_piece_names_its_budget_and_what_it_leans_on() -> None:
     bench = ROOT.parent / "bench"
     budgets: set[str] = set()
     for text in [p.read_text(encoding="utf-8") for p in bench.glob("*.*")]:
-        budgets |= set(re.findall(r"(?:\n\s*|budget\()[`\"]([a-z0-9]+(?:-[a-z0-9]+)+)[`\"][:,]", text))
+        written = r"(?:\n\s*|budget\()[`\"]([a-z0-9]+(?:-[a-z0-9]+)+)[`\"][:,]"
+        budgets |= set(re.findall(written, text))
         budgets |= set(re.findall(r"\| `([a-z0-9]+(?:-[a-z0-9]+)+)`", text))
     overview = (package / "__init__.py").read_text(encoding="utf-8")
     for path in sorted(package.rglob("*.py")):
@@ -332,7 +334,7 @@ def test_the_field_hooks_the_row_id_keys_override_still_shape_the_column() -> No
     assert rowids.RowIdField().db_type(sqlite) == "integer"
 
 
-_SETTINGS = {
+_SETTINGS: dict[str, Any] = {
     "OPTIONS": {},
     "TIME_ZONE": None,
     "CONN_MAX_AGE": 0,

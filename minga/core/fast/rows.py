@@ -16,6 +16,7 @@ import functools
 from collections.abc import Mapping
 from typing import Any
 
+from django.apps import apps
 from django.db import connections, router
 from django.db.models import Model
 
@@ -24,9 +25,11 @@ from .sql import column, concrete_fields, quote, table
 
 
 @functools.cache
-def _select_by_pk(model: type[Model], alias: str) -> tuple[str, list[str], list[tuple]]:
-    """The SELECT of every column of a row by key, the attribute names in column order, and
-    for each column needing them the converters the ORM would apply (dates, JSON lists...)."""
+def _select_by_pk(label: str, alias: str) -> tuple[str, list[str], list[tuple]]:
+    """The SELECT of every column of a row of the model `label` by key, the attribute names
+    in column order, and for each column needing them the converters the ORM would apply
+    (dates, JSON lists...)."""
+    model = apps.get_model(label)
     connection = connections[alias]
     fields = concrete_fields(model)
     sql = (
@@ -46,7 +49,7 @@ def load[M: Model](model: type[M], pk: Any) -> M | None:
     """The row of `model` with key `pk`, as `model.objects.get(pk=pk)` would return it, or
     None: one plain statement, where building the ORM query costs many times the lookup."""
     connection = connections[router.db_for_read(model)]
-    sql, names, converters = _select_by_pk(model, connection.alias)
+    sql, names, converters = _select_by_pk(model._meta.label, connection.alias)
     with hot_cursor(connection) as cursor:
         cursor.execute(sql, [pk])
         row = cursor.fetchone()

@@ -12,7 +12,6 @@ public `get_db_prep_value`. tests/test_fast_layer.py checks both against Django'
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 from django.db.models import Model
@@ -36,19 +35,13 @@ def column(model: type[Model], name: str) -> str:
     return quote(model._meta.get_field(name).column)
 
 
-@functools.cache
-def _field(model: type[Model], name: str) -> Any:
-    return model._meta.get_field(name)
-
-
 def db_value(model: type[Model], name: str, value: Any, connection: Any) -> Any:
     """`value` as the field `name` of `model` hands it to `connection`'s driver (an aware
     date-time as SQLite stores it, a UUID as text...): the field's public
     `get_db_prep_value`, so a plain statement compares and stores what the ORM would."""
-    return _field(model, name).get_db_prep_value(value, connection, prepared=False)
+    return model._meta.get_field(name).get_db_prep_value(value, connection, prepared=False)
 
 
-@functools.cache
 def concrete_fields(model: type[Model]) -> tuple[Any, ...]:
     """The fields of `model` stored in its own table's columns, in table order: those
     `_meta.get_fields()` lists as concrete (`Field.concrete`), many-to-many ones left out."""
