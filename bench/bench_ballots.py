@@ -441,7 +441,7 @@ def measure(label: str, env: dict[str, str], options: argparse.Namespace) -> tup
             f"figure about {PEER}/s); {accepted} of {total} accepted, other answers "
             f"{others or 'none'}, {len(errors)} transport errors"
         )
-        # The server's checkpoint threads keep the write-ahead log bounded (minga.core.sqlite).
+        # The server's checkpoint threads keep the write-ahead log bounded (minga.core.fast.sqlite).
         wal = Path(database_path(env) + "-wal")
         wal_mb = wal.stat().st_size / 1e6 if wal.exists() else 0.0
         counts = django_script(env, CHECK, str(setup["poll"]))

@@ -169,7 +169,7 @@ TEMPLATES = [
 def sqlite_database(name: str | Path) -> dict:
     """Minga's SQLite settings for the database file `name`."""
     return {
-        "ENGINE": "minga.core.sqlite",  # Django's, with a writers queue (see its module)
+        "ENGINE": "minga.core.fast.sqlite",  # Django's, with a writers queue (see its module)
         "NAME": name,
         # Keep connections: opening one re-reads the schema and re-runs the PRAGMAs.
         "CONN_MAX_AGE": 600,
@@ -227,7 +227,7 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["minga.accounts.backends.EmailOrPhoneBackend"]
 # Django's database sessions (server-side, revocable), loaded with one plain query.
-SESSION_ENGINE = "minga.accounts.sessions"
+SESSION_ENGINE = "minga.core.fast.sessions"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "accounts:profile"
 LOGOUT_REDIRECT_URL = "core:home"

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from django.conf import settings
 from django.db import connection
 
+from minga.core.fast import sql
+
 from . import merkle, note
 from .log import ENTRY_COLUMNS, head_size, platform_verifiers
 from .models import Checkpoint, Entry, Tile
@@ -42,16 +44,16 @@ class Report:
 def _check_entries() -> list[bytes]:
     """Recompute every leaf hash in index order; return them.
 
-    Plain SQL and C-level parsing: this loop runs once per entry, a million times or more.
+    Plain SQL and C-level parsing: this loop runs once per entry, a million times or more
+    (budget `audit-verify`).
     """
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(Entry._meta.get_field(name).column) for name in ENTRY_COLUMNS)
+    columns = ", ".join(sql.column(Entry, name) for name in ENTRY_COLUMNS)
     decode = json.JSONDecoder().decode
     leaves: list[bytes] = []
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT {columns} FROM {quote(Entry._meta.db_table)} "  # noqa: S608 (constant names)
-            f"ORDER BY {quote('index')}"
+            f"SELECT {columns} FROM {sql.table(Entry)} "  # noqa: S608 (constant names)
+            f"ORDER BY {sql.quote('index')}"
         )
         while rows := cursor.fetchmany(10_000):
             for index, kind, subject, body, stored, created_at in rows:

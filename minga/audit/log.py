@@ -21,7 +21,8 @@ from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
 from django.db.models import Max, Model
 from django.utils import timezone
 
-from minga.core.hotsql import hot_cursor
+from minga.core.fast import rows, sql
+from minga.core.fast.cursor import hot_cursor
 from minga.core.jcs import canonical_json
 
 from . import handover, merkle, note, registry
@@ -94,11 +95,12 @@ def _append(entry: Entry, openings: list[Opening]) -> None:
     one-row log head (creating the row on first use), holding its row lock until commit: on
     PostgreSQL that lock queues concurrent writers, on SQLite the IMMEDIATE transaction
     already does. A rolled back transaction gives its index back, so indexes never have gaps.
-    Plain SQL rather than the ORM keeps appends well above 1,000 per second.
+    Plain SQL rather than the ORM keeps appends well above 1,000 per second (budget
+    `audit-appends`; every ballot and posting appends one too), through `minga.core.fast`.
     """
-    db = connections[DEFAULT_DB_ALIAS]  # the wrapper, not the proxy (see core.hotsql)
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper, not the proxy (see core.fast.cursor)
     take_index, insert, keep = _append_sql(db.vendor)
-    stamp = db.ops.adapt_datetimefield_value(entry.created_at)
+    stamp = sql.db_value(Entry, "created_at", entry.created_at, db)
     with hot_cursor(db) as cursor:
         cursor.execute(take_index)
         entry.index = cursor.fetchone()[0] - 1
@@ -108,20 +110,17 @@ def _append(entry: Entry, openings: list[Opening]) -> None:
         )
         if openings:
             cursor.executemany(keep, [(*opening, stamp) for opening in openings])
-    entry._state.adding = False
-    entry._state.db = db.alias
+    rows.mark_saved(entry, db.alias)
 
 
 @functools.cache
 def _append_sql(vendor: str) -> tuple[str, str, str]:
-    quote = connection.ops.quote_name
-
     def insert(model: type[Model], names: tuple[str, ...]) -> str:
-        columns = ", ".join(quote(model._meta.get_field(name).column) for name in names)
+        columns = ", ".join(sql.column(model, name) for name in names)
         values = ", ".join(["%s"] * len(names))
-        return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ({values})"  # noqa: S608
+        return f"INSERT INTO {sql.table(model)} ({columns}) VALUES ({values})"  # noqa: S608
 
-    head = quote(LogHead._meta.db_table)
+    head = sql.table(LogHead)
     return (
         f"INSERT INTO {head} (id, size) VALUES (1, 1) "  # noqa: S608 (constant names)
         f"ON CONFLICT (id) DO UPDATE SET size = {head}.size + 1 RETURNING size",
@@ -305,11 +304,10 @@ def _fetch_tiles(widths: Mapping[TileKey, int]) -> dict[TileKey, bytes]:
     """Tile contents for a tree reader: full tiles from storage, partial ones from below.
 
     Plain SQL: every inclusion proof runs this, and the ORM's query building would cost more
-    than the queries themselves.
+    than the queries themselves (budget `audit-inclusion-proof-p95`).
     """
-    quote = connection.ops.quote_name
-    tile_table, entry_table = quote(Tile._meta.db_table), quote(Entry._meta.db_table)
-    index = quote("index")
+    tile_table, entry_table = sql.table(Tile), sql.table(Entry)
+    index = sql.quote("index")
     found: dict[TileKey, bytes] = {}
     full: dict[int, list[int]] = {}
     for (level, position), width in widths.items():
@@ -329,17 +327,17 @@ def _fetch_tiles(widths: Mapping[TileKey, int]) -> dict[TileKey, bytes]:
                 continue
             start = position * TILE_WIDTH
             if level == 0:
-                sql = (
+                statement = (
                     f"SELECT leaf_hash FROM {entry_table} "  # noqa: S608 (constant names)
                     f"WHERE {index} >= %s AND {index} < %s ORDER BY {index}"
                 )
-                cursor.execute(sql, [start, start + width])
+                cursor.execute(statement, [start, start + width])
             else:
-                sql = (
+                statement = (
                     f"SELECT root FROM {tile_table} "  # noqa: S608 (constant names)
                     f"WHERE level = %s AND {index} >= %s AND {index} < %s ORDER BY {index}"
                 )
-                cursor.execute(sql, [level - 1, start, start + width])
+                cursor.execute(statement, [level - 1, start, start + width])
             found[(level, position)] = b"".join(bytes(row[0]) for row in cursor.fetchall())
     return found
 

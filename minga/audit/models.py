@@ -8,7 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from minga.core.rowids import RowIdField
+from minga.core.fast.rowids import RowIdField
 
 
 class LogHead(models.Model):
@@ -35,7 +35,7 @@ class Entry(models.Model):
     `kind`, `subject` and `created_at` repeat what `body` says, so lists can be filtered.
     """
 
-    index = RowIdField(_("index"), primary_key=True)  # the row id on SQLite (core.rowids)
+    index = RowIdField(_("index"), primary_key=True)  # the row id on SQLite (core.fast.rowids)
     kind = models.CharField(_("kind"), max_length=64)
     subject = models.CharField(_("subject"), max_length=200, db_index=True)
     body = models.BinaryField(_("body"))

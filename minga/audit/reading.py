@@ -15,9 +15,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
-
-from minga.core.hotsql import hot_cursor
+from minga.core.fast import sql
+from minga.core.fast.cursor import hot_cursor
 
 from . import merkle, note
 from .log import inclusion_proof, open_checkpoint
@@ -128,16 +127,15 @@ def prove_inclusion(logged: LoggedEntry, checkpoint: SignedCheckpoint) -> int:
 # verification of a credential issued here reads its issuance entry and the latest checkpoint;
 # and `treasury-postings` >= 1,000/s (bench/bench_treasury.py): every posting's SMS receipt
 # cites the latest published checkpoint. Building these queries through the ORM costs far
-# more than running them, so they are plain SQL, built once, run on `core.hotsql`'s cursor (as
-# the log's own appends are).
+# more than running them, so they are plain SQL, built once with `core.fast.sql`, run on
+# `core.fast.cursor` (as the log's own appends are).
 
 
 @functools.cache
 def _fast_sql() -> tuple[str, str, str]:
-    quote = connection.ops.quote_name
-    entries_table, checkpoints = quote(Entry._meta.db_table), quote(Checkpoint._meta.db_table)
-    columns = ", ".join(quote(Entry._meta.get_field(name).column) for name in _COLUMNS)
-    index, size = quote("index"), quote("size")
+    entries_table, checkpoints = sql.table(Entry), sql.table(Checkpoint)
+    columns = ", ".join(sql.column(Entry, name) for name in _COLUMNS)
+    index, size = sql.quote("index"), sql.quote("size")
     return (
         f"SELECT {columns} FROM {entries_table} "  # noqa: S608 (constant names)
         f"WHERE subject = %s AND kind = %s ORDER BY {index} LIMIT 1",

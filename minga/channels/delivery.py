@@ -39,7 +39,8 @@ from django.db.models import F
 from django.tasks import task
 from django.utils import timezone
 
-from minga.core.hotsql import hot_cursor
+from minga.core.fast import sql
+from minga.core.fast.cursor import hot_cursor
 
 from .models import DeliveryReport, OutboundMessage
 
@@ -156,7 +157,7 @@ def enqueue_many(messages: Sequence[OutboundMessage | NoticeRow]) -> list[int]:
 # `bulk_create` spends most of 2 s preparing 140,000 values one field at a time, and on a
 # posting's one receipt it costs more than the posting's own statements: building the query,
 # not running it. The rows are plain values, so they are written here as they are, on
-# `core.hotsql`'s cursor:
+# `core.fast.cursor`'s cursor:
 # - messages: every column of OutboundMessage; `test_delivery.py` compares the rows with those
 #   the ORM writes and fails when OutboundMessage gains or loses a column;
 # - their `deliver_many` tasks: the row `DatabaseBackend.enqueue` writes, field for field, each
@@ -172,7 +173,7 @@ INSERT_ROWS = 500  # rows per statement, within SQLite's limit of bound values
 
 def _insert_messages(messages: Sequence[OutboundMessage | NoticeRow]) -> list[int]:
     db = connections[DEFAULT_DB_ALIAS]
-    now = db.ops.adapt_datetimefield_value(timezone.now())
+    now = sql.db_value(OutboundMessage, "created_at", timezone.now(), db)
     ids: list[int] = []
     with hot_cursor(db) as cursor:
         for start in range(0, len(messages), INSERT_ROWS):
@@ -188,11 +189,10 @@ def _insert_messages(messages: Sequence[OutboundMessage | NoticeRow]) -> list[in
 
 @functools.lru_cache(maxsize=8)
 def _messages_sql(vendor: str, rows: int) -> str:
-    q = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    columns = ", ".join(q(column) for column in INSERTED_COLUMNS)
+    columns = ", ".join(sql.quote(column) for column in INSERTED_COLUMNS)
     placeholders = "(" + ", ".join(["%s"] * len(INSERTED_COLUMNS)) + ")"
     return (
-        f"INSERT INTO {q(OutboundMessage._meta.db_table)} ({columns}) VALUES "  # noqa: S608 (names quoted, values bound)
+        f"INSERT INTO {sql.table(OutboundMessage)} ({columns}) VALUES "  # noqa: S608 (names quoted, values bound)
         + ", ".join([placeholders] * rows)
         + " RETURNING id"
     )
@@ -235,7 +235,7 @@ def _task_template(vendor: str) -> tuple[list[object], tuple[tuple[int, Any], ..
         run_after=deliver_many.run_after or get_date_max(),  # as the library's pre_save does
         backend_name=backend.alias,
     )
-    fields = DBTaskResult._meta.concrete_fields
+    fields = sql.concrete_fields(DBTaskResult)
     template = [f.get_db_prep_save(f.pre_save(model, True), db) for f in fields]
     varying = tuple(
         (i, f) for name in ("id", "enqueued_at", "args_kwargs")
@@ -248,11 +248,11 @@ def _task_template(vendor: str) -> tuple[list[object], tuple[tuple[int, Any], ..
 def _tasks_sql(vendor: str) -> str:
     from django_tasks_db.models import DBTaskResult
 
-    q = connections[DEFAULT_DB_ALIAS].ops.quote_name
-    fields = DBTaskResult._meta.concrete_fields
+    fields = sql.concrete_fields(DBTaskResult)
     return (
-        f"INSERT INTO {q(DBTaskResult._meta.db_table)} "  # noqa: S608 (names quoted, values bound)
-        f"({', '.join(q(f.column) for f in fields)}) VALUES ({', '.join(['%s'] * len(fields))})"
+        f"INSERT INTO {sql.table(DBTaskResult)} "  # noqa: S608 (names quoted, values bound)
+        f"({', '.join(sql.quote(f.column) for f in fields)}) "
+        f"VALUES ({', '.join(['%s'] * len(fields))})"
     )
 
 

@@ -2,12 +2,20 @@
 
 Africa's Talking posts each USSD step with the whole input so far in `text` (`1*2*1234`) and
 retries a step it got no answer to. Each step is stored before anything acts on it, keyed by a
-hash of `sessionId` and the number of inputs; a retry finds the stored row and waits for the
-first attempt to finish (the row is locked while it is handled), so nothing is done twice. A
-session whose first step is older than `MINGA_USSD_SESSION_SECONDS` is stale: its later steps
-answer "dial again" and change nothing. The menu itself is stateless: it rebuilds its state from
-`text` at every step, and the step that acts checks, through `Shown`, that the member saw the
-confirmation screen it is about to act on.
+hash of `sessionId` and the number of inputs, and claimed by one conditional update (`received`
+to `handling`): only the attempt that claimed it runs the menu as the step, so nothing is done
+twice; a retry finds it claimed and is answered as a retry (below). A session whose first step
+is older than `MINGA_USSD_SESSION_SECONDS` is stale: its later steps answer "dial again" and
+change nothing. The menu itself is stateless: it rebuilds its state from `text` at every step,
+and the step that acts checks, through `Shown`, that the member saw the confirmation screen it
+is about to act on.
+
+The menu runs outside any transaction of this module's: it only reads, and the action it may
+end with (`cast_ballot`, a PIN check, confirming a proxy) owns its transaction. On SQLite,
+where a transaction holds the database's one write lock from its start, a step so holds it for
+its short writes only (storing, claiming, the action's own, the row's final update), never
+while the menu is rebuilt: sessions of other members are not kept waiting behind it, and
+`cast_ballot` still prepares its ballot outside the lock.
 
 What is kept, and why (secret ballots, see `minga.decisions.secrecy`): a row holds the phone
 number, the session, the provider's fields and ids, times and status, never the text typed (the
@@ -164,15 +172,18 @@ def receive_ussd(
         payload=stored,
     )
     menu = menu or handlers.ussd_menu()
-    with transaction.atomic():
-        row = InboundMessage.objects.select_for_update().get(pk=row.pk)
-        if row.status != InboundMessage.Status.RECEIVED:
-            return _retried(row, phone, text, previous, menu)
-        shown = Shown(row.session_id, previous.screen_digest if previous else "")
-        reply = _answer_ussd(row, phone, text, shown, menu)
-        row.asks_secret = reply.asks_secret
-        row.screen_digest = _screen_digest(row, reply)
-        row.handled_at = timezone.now()
+    claimed = InboundMessage.objects.filter(
+        pk=row.pk, status=InboundMessage.Status.RECEIVED
+    ).update(status=InboundMessage.Status.HANDLING)
+    if not claimed:
+        row.refresh_from_db()
+        return _retried(row, phone, text, previous, menu)
+    shown = Shown(row.session_id, previous.screen_digest if previous else "")
+    reply = _answer_ussd(row, phone, text, shown, menu)
+    row.asks_secret = reply.asks_secret
+    row.screen_digest = _screen_digest(row, reply)
+    row.handled_at = timezone.now()
+    with transaction.atomic():  # the step's final write
         row.save(update_fields=["asks_secret", "screen_digest", "status", "handled_at"])
         if previous is not None and previous.screen_digest:
             # Checked: the screen this step answered is no longer needed.
@@ -185,15 +196,18 @@ def _retried(row, phone, text, previous, menu) -> str:  # type: ignore[no-untype
 
     A step answering a PIN prompt may have acted (a vote): it gets a neutral answer, never the
     screen (which would name the choice). Any other step acts on nothing, so the menu answers it
-    again, and the digest follows the screen shown last.
+    again, and the digest follows the screen shown last; while the first attempt is still
+    being handled, that attempt writes the row when it ends, so the retry leaves it alone.
     """
     with translation.override(language_of(phone)):
         if previous is not None and previous.asks_secret:
             return "END " + _("Your answer was received. Dial again to see where things stand.")
+    in_progress = row.status == InboundMessage.Status.HANDLING
     reply = _answer_ussd(row, phone, text, Shown(row.session_id, ""), menu)
-    row.asks_secret = reply.asks_secret
-    row.screen_digest = _screen_digest(row, reply)
-    row.save(update_fields=["asks_secret", "screen_digest"])
+    if not in_progress:  # (its status, set again by the replay, is not saved)
+        row.asks_secret = reply.asks_secret
+        row.screen_digest = _screen_digest(row, reply)
+        row.save(update_fields=["asks_secret", "screen_digest"])
     return reply.text
 
 
@@ -219,8 +233,9 @@ def _answer_ussd(row, phone, text, shown, menu) -> Reply:  # type: ignore[no-unt
         with translation.override(language_of(phone)):
             return Reply("END " + _("This session has expired. Nothing was changed. Dial again."))
     try:
-        with transaction.atomic():
-            reply = menu(phone=phone, text=text, shown=shown)
+        # No transaction around the menu: what it changes, it changes through an action that
+        # owns its transaction (see the module's docstring).
+        reply = menu(phone=phone, text=text, shown=shown)
         row.status = InboundMessage.Status.HANDLED
         return reply
     except Exception:

@@ -96,6 +96,7 @@ class InboundMessage(models.Model):
 
     class Status(models.TextChoices):
         RECEIVED = "received", _("received")
+        HANDLING = "handling", _("being handled")
         HANDLED = "handled", _("handled")
         FAILED = "failed", _("failed")
 

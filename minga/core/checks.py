@@ -8,7 +8,7 @@ configuration only lacks a convenience (errors go to standard error, not to Sent
 from django.conf import settings
 from django.core.checks import CheckMessage, Tags, Warning, register
 
-MINGA_SQLITE = "minga.core.sqlite"
+MINGA_SQLITE = "minga.core.fast.sqlite"
 
 
 @register(deploy=True)

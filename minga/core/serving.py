@@ -2,13 +2,13 @@
 
 import gc
 
-from minga.core.sqlite.base import checkpoint_in_background
+from minga.core.fast.sqlite.base import checkpoint_in_background
 
 
 def prepare_server_process() -> None:
     """Set up a server process that has just loaded the application.
 
-    - WAL checkpoints move to a thread of the process's own (see minga.core.sqlite).
+    - WAL checkpoints move to a thread of the process's own (see minga.core.fast.sqlite).
     - Everything loaded so far (Django, the URLconf, models, translations: about 100,000
       objects) lives as long as the process, so it is frozen out of the garbage collector's
       sight. The collector then only walks what requests create: on the ballot path its time

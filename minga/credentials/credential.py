@@ -201,9 +201,9 @@ def bcp47(language: str) -> str:
 
 
 def achievement_document(achievement: Achievement, language: str) -> dict[str, Any]:
-    # Callers issuing many credentials pass the same achievement: read its rows once.
-    if not hasattr(achievement, "_prefetched_objects_cache"):
-        prefetch_related_objects([achievement], "translations", "alignments")
+    # Callers issuing many credentials pass the same achievement: its rows are read once (a
+    # relation already prefetched is left as it is, with no query).
+    prefetch_related_objects([achievement], "translations", "alignments")
     text = achievement.in_language(language)
     document: dict[str, Any] = {
         "id": achievement_url(achievement),

@@ -3,7 +3,8 @@
 Verifying one of this instance's credentials reads its issuer's two status lists (through
 the status list view, as any verifier would) on every run. Building such a query through
 the ORM costs about twenty times more than running it, so these few reads are plain SQL,
-as the audit log's own hot paths are.
+as the audit log's own hot paths are (budget `credential-verifications-per-core`, names
+through `minga.core.fast.sql`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from django.db import connection
 
 from minga import audit
 from minga.coops.models import Cooperative
+from minga.core.fast import sql
 
 from .models import Credential, StatusList
 
@@ -23,11 +25,10 @@ MAX_NUMBER = 2**31 - 1  # list numbers are PositiveIntegerField: 32 bits on ever
 
 @functools.cache
 def _status_list_sql() -> str:
-    quote = connection.ops.quote_name
-    lists, coops = quote(StatusList._meta.db_table), quote(Cooperative._meta.db_table)
+    lists, coops = sql.table(StatusList), sql.table(Cooperative)
     return (
         f"SELECT s.document FROM {lists} s JOIN {coops} c ON c.id = s.coop_id "  # noqa: S608
-        f"WHERE c.slug = %s AND s.purpose = %s AND s.{quote('number')} = %s"
+        f"WHERE c.slug = %s AND s.purpose = %s AND s.{sql.quote('number')} = %s"
     )
 
 

@@ -18,6 +18,7 @@ from pydantic import BaseModel
 
 from minga.coops.models import Cooperative
 from minga.core.api import Pages, documented
+from minga.core.fast import rows
 
 from . import actions, counting, queries
 from .models import Poll
@@ -176,8 +177,8 @@ def cast(request, poll_id: int, ballot: BallotIn):
     # The hot path of a vote: who may cast here is one query, and cast_ballot reads (and locks)
     # the poll's live row itself, so nothing else is fetched before it.
     # A handle with only the key (no field defaults computed): cast_ballot reads the live row
-    # under its lock.
-    poll = Poll.from_db(None, ["id"], [poll_id])
+    # under its lock (budget `ballots-per-second`, through `minga.core.fast.rows`).
+    poll = rows.handle(Poll, poll_id)
     try:
         elector = queries.elector_for(request.user, poll, ballot.elector)
     except PermissionDenied as refused:

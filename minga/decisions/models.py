@@ -23,7 +23,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from minga.coops.models import Cooperative
-from minga.core.rowids import RowIdAutoField
+from minga.core.fast.rowids import RowIdAutoField
 
 
 class Statutes(models.Model):
@@ -317,7 +317,7 @@ class Participation(models.Model):
     The unique constraint is what makes it one member, one vote, even for 200 requests at once.
     """
 
-    id = RowIdAutoField(primary_key=True)  # no AUTOINCREMENT on SQLite (core.rowids)
+    id = RowIdAutoField(primary_key=True)  # no AUTOINCREMENT on SQLite (core.fast.rowids)
     poll = models.ForeignKey(Poll, on_delete=models.CASCADE, related_name="participations")
     elector = models.OneToOneField(Elector, on_delete=models.CASCADE, related_name="participation")
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)

@@ -7,13 +7,13 @@ import re
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import connection
 from django.db.models import Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from minga.coops.models import Cooperative, Membership
-from minga.core.hotsql import hot_cursor
+from minga.core.fast import sql
+from minga.core.fast.cursor import hot_cursor
 
 from .models import CONSENT_LABELS, Ballot, Channel, Discussion, Elector, Participation, Poll
 
@@ -43,7 +43,8 @@ def electors_for(person: User, poll: Poll) -> list[Elector]:
     """The votes `person` may cast in `poll`: their own, and each member cooperative's they
     administer (federation polls). Empty for associates, outsiders and the anonymous.
 
-    One plain query: every ballot, from any channel, asks this first.
+    One plain query: every ballot, from any channel, asks this first (budget
+    `ballots-per-second`, through `minga.core.fast`).
     """
     if not getattr(person, "is_authenticated", False):
         return []
@@ -87,8 +88,7 @@ def elector_for(
 
 @functools.cache
 def _ELECTORS_SQL() -> str:  # noqa: N802 (a constant, built once the models are loaded)
-    q = connection.ops.quote_name
-    elector, membership = q(Elector._meta.db_table), q(Membership._meta.db_table)
+    elector, membership = sql.table(Elector), sql.table(Membership)
     # Two indexed lookups rather than one OR, which would scan every elector of the poll.
     return (
         f"SELECT e.id, e.person_id, e.member_coop_id, e.weight FROM {elector} e "  # noqa: S608

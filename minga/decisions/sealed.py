@@ -33,6 +33,8 @@ from typing import Any
 from django.core.cache import caches
 from django.db import connection
 
+from minga.core.fast import sql
+
 from . import secrecy
 from .models import Ballot, PendingCommitment, Poll, SealedBallot
 
@@ -64,25 +66,30 @@ def unseal_into_ballots(poll: Poll) -> list[tuple[dict[str, Any], int, bool]]:
     ballots as the count reads them, (choice, weight, is_paper), so it need not read them back.
 
     Plain SQL: the ORM's bulk insert costs several times the insert itself, and the closing of
-    a 300,000-ballot poll has a budget (bench/bench_closing.py).
+    a 300,000-ballot poll has a budget (`close-secret-poll-300k`, names and values through
+    `minga.core.fast.sql`).
     """
     opened = list(open_sealed(poll))
     random.SystemRandom().shuffle(opened)
     SealedBallot.objects.filter(poll=poll).delete()
-    quote = connection.ops.quote_name
     insert = (
-        f"INSERT INTO {quote(Ballot._meta.db_table)} (id, poll_id, weight, choice, reason, "  # noqa: S608
+        f"INSERT INTO {sql.table(Ballot)} (id, poll_id, weight, choice, reason, "  # noqa: S608
         "is_paper) VALUES (%s, %s, %s, "
         + ("%s::jsonb" if connection.vendor == "postgresql" else "%s")
         + ", '', %s)"
     )
-    prepare_id = Ballot._meta.pk.get_db_prep_value
     with connection.cursor() as cursor:
         for start in range(0, len(opened), 5000):
             cursor.executemany(
                 insert,
                 [
-                    (prepare_id(ballot_id, connection), poll.pk, weight, json.dumps(choice), False)
+                    (
+                        sql.db_value(Ballot, "id", ballot_id, connection),
+                        poll.pk,
+                        weight,
+                        json.dumps(choice),
+                        False,
+                    )
                     for ballot_id, choice, weight in opened[start : start + 5000]
                 ],
             )
@@ -147,8 +154,7 @@ def _push_out_of_engine() -> bool:
         logger.warning("readers kept the write-ahead log from being truncated after a wipe")
         return False
     if connection.vendor == "postgresql":
-        quote = connection.ops.quote_name
-        tables = ", ".join(quote(model._meta.db_table) for model in WIPED_MODELS)
+        tables = ", ".join(sql.table(model) for model in WIPED_MODELS)
         with connection.cursor() as cursor:
             clear = _wait_for_older_snapshots(cursor)
             cursor.execute(f"VACUUM FULL {tables}")  # noqa: S608 (table names)

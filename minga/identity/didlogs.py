@@ -17,6 +17,7 @@ from django.db import connection
 from django.utils.translation import gettext_noop
 
 from minga.coops.models import Cooperative
+from minga.core.fast import sql
 
 from . import didkey, webvh
 from .dids import coop_did, local_path, platform_did
@@ -166,9 +167,8 @@ _KEY_FIELDS = ("is_next", "activated_index", "ended_index", "end_reason", "compr
 
 @functools.cache
 def _key_sql(platform: bool) -> str:
-    quote = connection.ops.quote_name
-    keys, coops = quote(Key._meta.db_table), quote(Cooperative._meta.db_table)
-    columns = ", ".join(f"k.{quote(name)}" for name in _KEY_FIELDS)
+    keys, coops = sql.table(Key), sql.table(Cooperative)
+    columns = ", ".join(f"k.{sql.quote(name)}" for name in _KEY_FIELDS)
     owner = "k.coop_id IS NULL" if platform else "c.slug = %s"
     return (
         f"SELECT {columns} FROM {keys} k LEFT JOIN {coops} c ON c.id = k.coop_id "  # noqa: S608

@@ -29,11 +29,12 @@ import threading
 import time
 import urllib.error
 import urllib.request
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
+
+from cachetools import TTLCache
 
 from .didcore import (
     DID_CONTEXT,
@@ -329,28 +330,24 @@ class WebResolver:
         self.max_bytes = max_bytes
         self._fetch = fetch or fetch_https
         self._check_host = check_host
-        self._clock = clock
-        self._cache: OrderedDict[str, tuple[float, dict[str, Any]]] = OrderedDict()
+        # Least recently used out first once full; each document forgotten `cache_ttl` after
+        # it was fetched. The lock: cachetools' caches are not safe across threads.
+        self._cache: TTLCache[str, dict[str, Any]] = TTLCache(cache_size, cache_ttl, timer=clock)
         self._lock = threading.Lock()
 
     def resolve(self, did: str) -> dict[str, Any]:
         """The DID document of ``did``, from the cache or from its host."""
         url = did_to_url(did)
-        now = self._clock()
         with self._lock:
             cached = self._cache.get(did)
-            if cached is not None and cached[0] > now:
-                self._cache.move_to_end(did)
-                return copy.deepcopy(cached[1])
+        if cached is not None:
+            return copy.deepcopy(cached)
         if self._check_host is not None:
             self._check_host(_parse(did).host)
         body = self._fetch(url, timeout=self.timeout, max_bytes=self.max_bytes)
         document = parse_document(did, body)
         with self._lock:
-            self._cache[did] = (now + self.cache_ttl, document)
-            self._cache.move_to_end(did)
-            while len(self._cache) > self.cache_size:
-                self._cache.popitem(last=False)
+            self._cache[did] = document
         return copy.deepcopy(document)
 
     def fetch(self, did: str, url: str, *, max_bytes: int | None = None) -> bytes:

@@ -26,6 +26,8 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, connection, transaction
 
+from minga.core.fast import rows, sql
+
 from . import didkey
 from .dids import coop_did, platform_did
 from .models import Key
@@ -257,22 +259,21 @@ _KEY_FIELDS = ("id", "coop_id", "public_key_multibase", "encrypted_private_key",
 
 @functools.cache
 def _active_coop_key_sql() -> str:
-    quote = connection.ops.quote_name
-    columns = ", ".join(quote(name) for name in _KEY_FIELDS)
+    columns = ", ".join(sql.quote(name) for name in _KEY_FIELDS)
     return (
-        f"SELECT {columns} FROM {quote(Key._meta.db_table)} "  # noqa: S608 (constant names)
+        f"SELECT {columns} FROM {sql.table(Key)} "  # noqa: S608 (constant names)
         "WHERE coop_id = %s AND is_active = %s"
     )
 
 
 def _active_coop_key(coop_id: int) -> Key | None:
     """The cooperative's active key row (just what signing needs). Plain SQL: every issuance
-    reads it, and building the query through the ORM costs more than running it."""
+    reads it, and building the query through the ORM costs more than running it (budget
+    `credential-issuances-per-core`)."""
     with connection.cursor() as cursor:
         cursor.execute(_active_coop_key_sql(), [coop_id, True])
         row = cursor.fetchone()
     if row is None:
         return None
     found = dict(zip((*_KEY_FIELDS, "is_active"), (*row, True), strict=True))
-    names = [f.attname for f in Key._meta.concrete_fields if f.attname in found]
-    return Key.from_db(connection.alias, names, [found[name] for name in names])
+    return rows.build(Key, connection.alias, found)

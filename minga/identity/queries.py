@@ -9,6 +9,7 @@ from typing import Any
 from django.db import connection
 
 from minga.coops.models import Cooperative
+from minga.core.fast import sql
 
 from . import didkey, didweb
 from .didcore import NotFound
@@ -53,8 +54,7 @@ def coop_document(coop: Cooperative) -> dict[str, Any]:
 
 @functools.cache
 def _coop_keys_sql() -> str:
-    quote = connection.ops.quote_name
-    coops, keys = quote(Cooperative._meta.db_table), quote(Key._meta.db_table)
+    coops, keys = sql.table(Cooperative), sql.table(Key)
     return (
         f"SELECT k.public_key_multibase, k.is_active FROM {coops} c "  # noqa: S608
         f"LEFT JOIN {keys} k ON k.coop_id = c.id AND NOT k.is_next AND k.compromised_from IS NULL "
@@ -65,7 +65,8 @@ def _coop_keys_sql() -> str:
 def _coop_key_rows(slug: str) -> list[tuple[str | None, bool | None]]:
     """The cooperative's keys, oldest first; one empty row if it has none, none if no such
     cooperative. Plain SQL in one statement: every verification of a credential issued here
-    resolves its issuer, and the ORM would cost more than the query."""
+    resolves its issuer, and the ORM would cost more than the query (budget
+    `credential-verifications-per-core`)."""
     with connection.cursor() as cursor:
         cursor.execute(_coop_keys_sql(), [slug])
         return cursor.fetchall()

@@ -29,7 +29,8 @@ from django.tasks import task
 from django.utils import timezone
 
 from minga.channels.models import Payment, PaymentAccount, PaymentCallback
-from minga.core.hotsql import hot_cursor
+from minga.core.fast import sql
+from minga.core.fast.cursor import hot_cursor
 
 from .amounts import AmountError, to_minor
 from .providers import (
@@ -122,11 +123,10 @@ def store_once(*, provider: str, kind: str, key: str, payload: Any, address: str
 
     Fast path for the budget "confirmation callbacks accepted and posted >= 500/s with 30%
     duplicates" (bench/bench_payments.py): one INSERT that skips a repeat (ON CONFLICT DO
-    NOTHING on the unique key, in SQLite and PostgreSQL alike), on `core.hotsql`'s cursor,
+    NOTHING on the unique key, in SQLite and PostgreSQL alike), on `core.fast.cursor`'s cursor,
     each value prepared by its field; it commits on its own, before anything reads it, as
     `store` does. The inbox's tests compare its row with `store`'s."""
     db = connections[DEFAULT_DB_ALIAS]
-    fields = {f.name: f for f in PaymentCallback._meta.concrete_fields}
     values = {
         "provider": provider,
         "kind": kind,
@@ -137,7 +137,8 @@ def store_once(*, provider: str, kind: str, key: str, payload: Any, address: str
         "answer": {},
         "received_at": timezone.now(),
     }
-    row = [fields[name].get_db_prep_save(value, db) for name, value in values.items()]
+    field = PaymentCallback._meta.get_field
+    row = [field(name).get_db_prep_save(value, db) for name, value in values.items()]
     with hot_cursor(db) as cursor:
         cursor.execute(_store_once_sql(db.vendor), row)
         return cursor.fetchone() is not None
@@ -145,8 +146,7 @@ def store_once(*, provider: str, kind: str, key: str, payload: Any, address: str
 
 @functools.lru_cache(maxsize=4)
 def _store_once_sql(vendor: str) -> str:
-    db = connections[DEFAULT_DB_ALIAS]
-    q = db.ops.quote_name
+    q = sql.quote
     columns = (
         "provider",
         "kind",
@@ -158,7 +158,7 @@ def _store_once_sql(vendor: str) -> str:
         "received_at",
     )
     return (
-        f"INSERT INTO {q(PaymentCallback._meta.db_table)} ({', '.join(q(c) for c in columns)}) "  # noqa: S608 (names quoted, values bound)
+        f"INSERT INTO {sql.table(PaymentCallback)} ({', '.join(q(c) for c in columns)}) "  # noqa: S608 (names quoted, values bound)
         f"VALUES ({', '.join(['%s'] * len(columns))}) "
         f"ON CONFLICT ({q('provider')}, {q('kind')}, {q('key')}) DO NOTHING RETURNING id"
     )

@@ -1,9 +1,12 @@
 """Inbound callbacks: stored raw first, deduplicated, answered once, guarded by the settings."""
 
 import datetime
+import threading
+import time
 
 import pytest
 import time_machine
+from django.db import connection
 from django.test import override_settings
 from django.utils import timezone
 
@@ -107,6 +110,77 @@ def test_a_stale_session_is_told_to_dial_again():
     with time_machine.travel(start + datetime.timedelta(seconds=61), tick=False):
         assert "expired" in ussd(menu, "1")
     assert len(menu.calls) == 1
+
+
+def test_a_retry_arriving_while_the_step_is_handled_does_not_act_again():
+    ussd(Menu(), "")
+    ussd(Menu(reply="CON Your vote: Yes. PIN?", asks_secret=True), "1")
+    retried = []
+
+    class Slow(Menu):
+        def __call__(self, **kwargs):
+            if not self.calls:  # the provider gives up on the first attempt and sends it again
+                retried.append(ussd(self, "1*48265"))
+            return super().__call__(**kwargs)
+
+    menu = Slow(reply="END Vote recorded. Receipt: 12345 67890")
+    assert ussd(menu, "1*48265") == "END Vote recorded. Receipt: 12345 67890"
+    assert "Receipt" not in retried[0] and "received" in retried[0]
+    assert len(menu.calls) == 1
+    step = InboundMessage.objects.get(payload__inputs="2")
+    assert step.status == InboundMessage.Status.HANDLED
+
+
+def test_a_retried_menu_step_being_handled_is_answered_and_left_to_the_first_attempt():
+    ussd(Menu(), "")
+    retried = []
+
+    class Slow(Menu):
+        def __call__(self, **kwargs):
+            if not self.calls:
+                self.calls.append(kwargs)
+                retried.append(ussd(Menu(reply="CON Seen again"), "1"))
+            return Reply(self.reply, asks_secret=True)
+
+    assert ussd(Slow(reply="CON Your vote: Yes. PIN?"), "1") == "CON Your vote: Yes. PIN?"
+    assert retried == ["CON Seen again"]
+    step = InboundMessage.objects.get(payload__inputs="1")
+    assert step.status == InboundMessage.Status.HANDLED and step.asks_secret
+    assert step.screen_digest == inbound.keyed_hash("screen", "S1", "CON Your vote: Yes. PIN?")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_sessions_replaying_at_once_do_not_wait_for_each_other():
+    """While one member's menu is rebuilt, another member's step is stored, answered and
+    written: no transaction (on SQLite, the write lock) is held across a menu."""
+    inside, release = threading.Event(), threading.Event()
+    answers = {}
+
+    class Held(Menu):
+        def __call__(self, **kwargs):
+            inside.set()
+            assert release.wait(30)
+            return super().__call__(**kwargs)
+
+    def first_member():
+        try:
+            answers["A"] = ussd(Held(reply="CON A"), "", session="A")
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=first_member)
+    thread.start()
+    try:
+        assert inside.wait(30)
+        started = time.monotonic()
+        answers["B"] = ussd(Menu(reply="CON B"), "", session="B")
+        assert time.monotonic() - started < 5
+        assert InboundMessage.objects.get(session_id="A").status == "handling"
+    finally:
+        release.set()
+        thread.join(30)
+    assert answers == {"A": "CON A", "B": "CON B"}
+    assert set(InboundMessage.objects.values_list("status", flat=True)) == {"handled"}
 
 
 def test_a_failing_menu_answers_clearly_and_keeps_the_raw_step():

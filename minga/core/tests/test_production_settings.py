@@ -36,7 +36,7 @@ def test_it_gives_an_sqlite_database_url_the_default_sqlite_settings(load, tmp_p
     from_url = load(DATABASE_URL=f"sqlite:///{tmp_path}/other.sqlite3")["DATABASES"]["default"]
     assert from_url["NAME"] == f"{tmp_path}/other.sqlite3"
     assert {**from_url, "NAME": None} == {**default, "NAME": None}
-    assert from_url["ENGINE"] == "minga.core.sqlite"
+    assert from_url["ENGINE"] == "minga.core.fast.sqlite"
     assert "journal_mode=WAL" in from_url["OPTIONS"]["init_command"]
     assert from_url["OPTIONS"]["transaction_mode"] == "IMMEDIATE"
     assert from_url["TEST"] == {"NAME": ":memory:"}

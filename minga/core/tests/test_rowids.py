@@ -1,4 +1,4 @@
-"""Keys stored as SQLite's row id (minga.core.rowids), and Django's own on PostgreSQL."""
+"""Keys stored as SQLite's row id (minga.core.fast.rowids), and Django's own on PostgreSQL."""
 
 import datetime
 

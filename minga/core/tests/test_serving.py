@@ -3,7 +3,7 @@
 import gc
 
 from minga.core import serving
-from minga.core.sqlite import base
+from minga.core.fast.sqlite import base
 
 
 def test_a_server_process_checkpoints_in_the_background_and_freezes_its_start_up_heap(

@@ -10,7 +10,7 @@ import time
 import pytest
 from django.conf import settings
 
-from minga.core.sqlite import base
+from minga.core.fast.sqlite import base
 
 pytestmark = pytest.mark.skipif(
     "sqlite" not in settings.DATABASES["default"]["ENGINE"],
@@ -26,7 +26,7 @@ def wrapper(path, alias="queue-test", timeout=20):
     }
     db = base.DatabaseWrapper(
         {
-            "ENGINE": "minga.core.sqlite",
+            "ENGINE": "minga.core.fast.sqlite",
             "NAME": str(path),
             "OPTIONS": options,
             "ATOMIC_REQUESTS": False,

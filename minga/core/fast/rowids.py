@@ -7,6 +7,10 @@ row id and every insert writes both. Auto keys are declared `integer PRIMARY KEY
 AUTOINCREMENT`, which makes every insert also update `sqlite_sequence`. On the ballot path
 (a participation, a ballot and a log entry in one transaction) these two cost two of the
 eleven pages each commit writes. On PostgreSQL both fields are Django's own.
+
+Budgets served: `ballots-per-second` (participations, `decisions.models`) and `audit-appends`
+(log entries, `audit.models`). Leans on: `Field.db_type` and `db_type_suffix` (the latter
+undocumented; tests/test_fast_layer.py and core/tests/test_rowids.py check the tables).
 """
 
 from django.db import models

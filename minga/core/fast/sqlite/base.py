@@ -32,6 +32,13 @@ while it waits for the disk, and cuts the log back to nothing whenever it has gr
 `TRUNCATE_PAGES`.
 Commands, tests and the shell keep SQLite's automatic checkpoints. Durability is unchanged:
 the same data reaches the disk at the same points, only from another thread.
+
+Budgets served: `ballots-per-second` and `ballots-per-second-database-url` (the writers queue,
+the driver's BEGIN, background checkpoints), `close-secret-poll-300k` (the log cut back to
+nothing) and `payment-callbacks-per-second` (many writers at once). Leans on: the backend's
+`DatabaseWrapper` methods `get_new_connection`, `_start_transaction_under_autocommit`,
+`_commit`, `_rollback`, `_close`, `is_in_memory_db`, and its `transaction_mode`,
+`queries_logged` and `wrap_database_errors` (tests/test_fast_layer.py).
 """
 
 from __future__ import annotations

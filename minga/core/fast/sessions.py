@@ -6,6 +6,11 @@ it, which costs far more than the indexed lookup itself; this store keeps the sa
 session stays revocable on the server (signing out, `flush`, deleting the row) exactly as before.
 Only the synchronous path, the one the WSGI server uses, is rewritten; the async methods are
 Django's.
+
+Budgets served: `home-signed-in-server-time` and `ballots-per-second` (each ballot is a
+signed-in request). Leans on: the database store's `model`, `_get_session`,
+`_get_or_create_session_key`, `_session_key` and `get_expiry_date`, and `CreateError` /
+`UpdateError` meaning what they mean to Django's own store (tests/test_fast_layer.py).
 """
 
 from __future__ import annotations
@@ -17,18 +22,18 @@ from django.contrib.sessions.backends.base import CreateError, UpdateError
 from django.db import IntegrityError, connections, router, transaction
 from django.utils import timezone
 
-from minga.core.hotsql import hot_cursor
+from .cursor import hot_cursor
+from .sql import column, db_value
+from .sql import table as table_of
 
 
 @functools.cache
-def _statements(alias: str) -> dict[str, str]:
+def _statements() -> dict[str, str]:
     from django.contrib.sessions.models import Session
 
-    quote = connections[alias].ops.quote_name
-    table = quote(Session._meta.db_table)
+    table = table_of(Session)
     key, data, expiry = (
-        quote(Session._meta.get_field(name).column)
-        for name in ("session_key", "session_data", "expire_date")
+        column(Session, name) for name in ("session_key", "session_data", "expire_date")
     )
     return {
         "load": f"SELECT {data} FROM {table} WHERE {key} = %s AND {expiry} > %s",  # noqa: S608
@@ -44,11 +49,14 @@ class SessionStore(db.SessionStore):
         return connections[route(self.model)]
 
     def _sql(self, connection, name: str) -> str:
-        return _statements(connection.alias)[name]
+        return _statements()[name]
+
+    def _expiry(self, connection, value):
+        return db_value(self.model, "expire_date", value, connection)
 
     def load(self):
         connection = self._connection(write=False)
-        now = connection.ops.adapt_datetimefield_value(timezone.now())
+        now = self._expiry(connection, timezone.now())
         with hot_cursor(connection) as cursor:
             cursor.execute(self._sql(connection, "load"), [self.session_key, now])
             row = cursor.fetchone()
@@ -73,7 +81,7 @@ class SessionStore(db.SessionStore):
         key = self._get_or_create_session_key()
         encoded = self.encode(data)
         connection = self._connection(write=True)
-        expiry = connection.ops.adapt_datetimefield_value(self.get_expiry_date())
+        expiry = self._expiry(connection, self.get_expiry_date())
         # A savepoint when nested, so a refused insert leaves the caller's transaction usable.
         try:
             with transaction.atomic(using=connection.alias), connection.cursor() as cursor:

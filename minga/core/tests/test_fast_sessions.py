@@ -13,7 +13,7 @@ from django.contrib.sessions.models import Session
 from django.urls import reverse
 from django.utils import timezone
 
-from minga.accounts.sessions import SessionStore
+from minga.core.fast.sessions import SessionStore
 
 pytestmark = pytest.mark.django_db
 
