@@ -58,17 +58,8 @@ PRIVATE = re.compile(
     r"|def _(?:commit|rollback|close)\(self"
 )
 
-# module under minga/ -> (touches, reason). Each is being reworked elsewhere; its hot SQL
-# moves onto core/fast (names and values through `core.fast.sql`) when that work lands.
-ALLOWED: dict[str, tuple[int, str]] = {
-    "decisions/actions.py": (2, "the ballot's statements (budget ballots-per-second)"),
-    "treasury/actions.py": (1, "the treasury is being optimised"),
-    "treasury/posting.py": (8, "the treasury is being optimised (budget treasury-postings)"),
-    "treasury/reconciliation.py": (1, "the treasury is being optimised"),
-    "treasury/statements.py": (1, "the treasury is being optimised"),
-}
-# The cursor's old address, kept for the modules above until they move.
-HOTSQL_IMPORTERS = {"decisions/actions.py", "treasury/posting.py", "treasury/statements.py"}
+# module under minga/ -> (touches, reason): debts left, none today; keep it that way.
+ALLOWED: dict[str, tuple[int, str]] = {}
 
 
 def _sources():
@@ -124,7 +115,7 @@ def test_only_the_listed_modules_still_import_the_old_cursor_address() -> None:
         for source, text in _sources()
         if re.search(r"minga\.core\.hotsql|from \.hotsql|core import hotsql", text)
     }
-    assert importers <= HOTSQL_IMPORTERS, sorted(importers - HOTSQL_IMPORTERS)
+    assert not importers, sorted(importers)
 
 
 def test_every_piece_names_its_budget_and_what_it_leans_on() -> None:

@@ -19,14 +19,15 @@ from typing import TYPE_CHECKING, Any
 from cachetools import LRUCache
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
-from django.db import DEFAULT_DB_ALIAS, connection, connections, transaction
+from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from minga import audit
 from minga.coops.models import Affiliation, Cooperative, Membership
-from minga.core.hotsql import hot_cursor
+from minga.core.fast import sql as fast_sql
+from minga.core.fast.cursor import hot_cursor
 from minga.events.uploads import check_upload
 
 from . import counting, eligibility, permissions, sealed, secrecy
@@ -448,7 +449,7 @@ def clean_choice(poll: Poll, choice: Any, option_count: int, reason: str = "") -
 def _ballot_sql(vendor: str) -> dict[str, str]:
     """The statements of the ballot hot path, in plain SQL: building them with the ORM on every
     ballot would cost more than running them (see bench/bench_ballots.py)."""
-    q = connection.ops.quote_name
+    q = fast_sql.quote
     poll, option = q(Poll._meta.db_table), q(Option._meta.db_table)
     ballot, participation = q(Ballot._meta.db_table), q(Participation._meta.db_table)
     elector = q(Elector._meta.db_table)
@@ -572,7 +573,7 @@ def _poll_state(cursor, statement: str, poll: Poll, now: datetime.datetime) -> t
 
 
 def _cast(poll, elector, choice, reason, channel, actor, recorded_by, witness, now) -> str:  # type: ignore[no-untyped-def]
-    db = connections[DEFAULT_DB_ALIAS]  # the wrapper, not the proxy (see core.hotsql)
+    db = connections[DEFAULT_DB_ALIAS]  # the wrapper, not the proxy (see core.fast.cursor)
     sql = _ballot_sql(db.vendor)
     # Prepared outside the write lock (see cast_ballot), against the rules last seen.
     with _RULES_LOCK:
@@ -604,7 +605,7 @@ def _cast(poll, elector, choice, reason, channel, actor, recorded_by, witness, n
             data["member_coop"] = elector.member_coop_id
         entry = audit.prepare("ballot.cast", f"poll:{poll.pk}", data, actor)
         row = [
-            Ballot._meta.pk.get_db_prep_value(ballot_id, db),
+            fast_sql.db_value(Ballot, "id", ballot_id, db),
             poll.pk,
             elector.pk,
             elector.weight,

@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 
 from minga import audit
 from minga.coops.models import Cooperative, Membership
+from minga.core.fast import sql as fast_sql
 
 from . import charts, money, permissions, posting
 from .hashing import entry_hash
@@ -817,7 +818,7 @@ def open_member_account(*, membership: Membership, actor: User | None) -> Member
     existing = MemberAccount.objects.filter(membership=membership).first()
     if existing:
         return existing
-    table = connection.ops.quote_name(Books._meta.db_table)
+    table = fast_sql.table(Books)
     with connection.cursor() as cursor:
         cursor.execute(
             f"UPDATE {table} SET next_member_serial = next_member_serial + 1 "  # noqa: S608

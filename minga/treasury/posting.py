@@ -3,7 +3,8 @@
 A fenced fast path for one budget: >= 1,000 audited postings per second on 2 cores
 (DESIGN.md; `bench/bench_treasury.py`). Through the ORM a posting cost about ten times its
 SQL: building queries, not running them. Each function here is one or two statements on
-`core.hotsql`'s cursor; the rules stay in `actions` and, again, in the database's triggers.
+`core.fast`'s cursor (names and values through `core.fast.sql`); the rules stay in `actions`
+and, again, in the database's triggers.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from typing import Any, NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections
 
-from minga.core.hotsql import hot_cursor
+from minga.core.fast import rows
+from minga.core.fast.cursor import hot_cursor
+from minga.core.fast.sql import db_value, quote, table
 
 from .models import Account, Books, FiscalYear, JournalEntry, Line, Period
 
@@ -34,14 +37,13 @@ def _db() -> Any:
 
 @functools.cache
 def _sql(vendor: str) -> dict[str, str]:
-    db = _db()
-    q = db.ops.quote_name
-    books = q(Books._meta.db_table)
-    year, period = q(FiscalYear._meta.db_table), q(Period._meta.db_table)
-    entry, line = q(JournalEntry._meta.db_table), q(Line._meta.db_table)
+    q = quote
+    books = table(Books)
+    year, period = table(FiscalYear), table(Period)
+    entry, line = table(JournalEntry), table(Line)
     from minga.coops.models import Membership
 
-    membership = q(Membership._meta.db_table)
+    membership = table(Membership)
     header = (
         "id", "coop_id", "fiscal_year_id", "number", "date", "narration", "kind", "reference",
         "reverses_id", "actor_id", "line_count", "total", "salt", "prev_hash", "hash",
@@ -92,7 +94,7 @@ def accounts(coop_id: int, keys: set) -> dict[Any, AccountRow]:
 
 @functools.lru_cache(maxsize=64)
 def _accounts_sql(vendor: str, ids: int, names: int) -> str:
-    table = _db().ops.quote_name(Account._meta.db_table)
+    accounts = table(Account)
     wanted = []
     if ids:
         wanted.append(f"id IN ({', '.join(['%s'] * ids)})")
@@ -100,7 +102,7 @@ def _accounts_sql(vendor: str, ids: int, names: int) -> str:
         marks = ", ".join(["%s"] * names)
         wanted += [f"code IN ({marks})", f"role IN ({marks})"]
     return (
-        f"SELECT id, code, root, role, is_active, name_en FROM {table} "  # noqa: S608
+        f"SELECT id, code, root, role, is_active, name_en FROM {accounts} "  # noqa: S608
         f"WHERE coop_id = %s AND ({' OR '.join(wanted) or '0 = 1'})"
     )
 
@@ -118,7 +120,7 @@ def year_for(
 ) -> tuple[int, datetime.date, datetime.date, bool] | None:
     """(year id, start, end, whether the year or the date's period is closed), None if no year
     covers `date`."""
-    day = _db().ops.adapt_datefield_value(date)
+    day = db_value(JournalEntry, "date", date, _db())
     with hot_cursor(_db()) as cursor:
         cursor.execute(_sql(_db().vendor)["year"], [day, day, coop_id, day, day])
         row = cursor.fetchone()
@@ -143,7 +145,7 @@ def take_number(
     The year's row stays locked until the transaction ends: postings to one year queue here,
     one at a time, so numbers have no gaps and the chain no forks.
     """
-    day = _db().ops.adapt_datefield_value(date)
+    day = db_value(JournalEntry, "date", date, _db())
     with hot_cursor(_db()) as cursor:
         cursor.execute(_sql(_db().vendor)["take"], [coop_id, day, day, day, day])
         row = cursor.fetchone()
@@ -161,7 +163,7 @@ def write(
     year's new chain head."""
     db = _db()
     sql = _sql(db.vendor)
-    day = db.ops.adapt_datefield_value(entry.date)
+    day = db_value(JournalEntry, "date", entry.date, db)
     with hot_cursor(db) as cursor:
         cursor.executemany(
             sql["line"],
@@ -176,9 +178,8 @@ def write(
                 entry.pk, entry.coop_id, entry.fiscal_year_id, entry.number, day, entry.narration,
                 entry.kind, entry.reference, entry.reverses_id, entry.actor_id, entry.line_count,
                 entry.total, entry.salt, entry.prev_hash, entry.hash, entry.audit_index,
-                db.ops.adapt_datetimefield_value(entry.posted_at),
+                db_value(JournalEntry, "posted_at", entry.posted_at, db),
             ],
         )  # fmt: skip
         cursor.execute(sql["chain"], [entry.hash, entry.fiscal_year_id])
-    entry._state.adding = False
-    entry._state.db = db.alias
+    rows.mark_saved(entry, db.alias)

@@ -36,6 +36,7 @@ from django.utils.translation import gettext as _
 
 from minga import audit
 from minga.channels.payments import statements
+from minga.core.fast import sql as fast_sql
 
 from . import permissions
 from .actions import TreasuryError
@@ -580,7 +581,7 @@ EXCEPTION_FIELDS = ("coop", "day", "kind", "key", "amount", "reference", "detail
 
 def _insert_sql(model, names: tuple[str, ...], *, ignore_conflicts: bool = False) -> str:  # type: ignore[no-untyped-def]
     columns = [model._meta.get_field(name).column for name in names]
-    quote = connection.ops.quote_name
+    quote = fast_sql.quote
     sql = (
         f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(map(quote, columns))}) "  # noqa: S608 (names from _meta)
         f"VALUES ({', '.join(['%s'] * len(columns))})"

@@ -29,7 +29,8 @@ from minga.channels import delivery
 from minga.channels.models import OutboundMessage
 from minga.channels.sms import send_sms
 from minga.coops.models import Cooperative, Membership
-from minga.core.hotsql import hot_cursor
+from minga.core.fast import sql as fast_sql
+from minga.core.fast.cursor import hot_cursor
 
 from . import actions as books
 from . import charts, money, permissions
@@ -123,7 +124,7 @@ def receipt_phone(member: MemberAccount) -> str:
 # --- fast path: budget treasury-postings (bench/bench_treasury.py) ---------------------------
 # "Audited postings (two lines, SMS receipt enqueued) >= 1,000/s on 2 cores": through the ORM
 # a receipt cost more than the posting itself (building queries, not running them), so what a
-# receipt needs is read in one plain statement on `core.hotsql`'s cursor (the models' own
+# receipt needs is read in one plain statement on `core.fast`'s cursor (the models' own
 # tables; its text is built once per shape), its wording translated once per language, and
 # the message queued by the channels' bulk path. The receipts' tests cover it.
 
@@ -144,7 +145,7 @@ def _receipt_sql(vendor: str, members: int, accounts: int) -> str:
     from minga.accounts.models import User
 
     def table(model) -> str:  # type: ignore[no-untyped-def]
-        return connections[DEFAULT_DB_ALIAS].ops.quote_name(model._meta.db_table)
+        return fast_sql.table(model)
 
     return (
         "SELECT ma.id, ma.ref, p.phone, p.phone_verified_at, p.preferred_language, c.name, "  # noqa: S608 (table names, placeholders)
