@@ -26,7 +26,7 @@ from minga import audit
 from minga.audit.models import Entry
 from minga.coops.models import Affiliation, Cooperative, Membership
 from minga.core.hotsql import hot_cursor
-from minga.events.uploads import check_upload
+from minga.core.uploads import check_upload
 
 from . import counting, eligibility, sealed, secrecy
 from .models import (
