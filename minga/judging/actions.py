@@ -38,7 +38,7 @@ from .models import (
     VoteReceipt,
     VoteTally,
 )
-from .permissions import can_vote, is_judging_open
+from .permissions import can_vote, check_manage, is_assigned, is_judging_open
 
 
 def _subject(event: Event) -> str:
@@ -97,6 +97,7 @@ def _check_judging_open(event: Event) -> None:
 def update_settings(
     *, event: Event, actor: User, jurors_per_proposal: int, members_choice: bool
 ) -> JudgingSettings:
+    check_manage(actor, event)
     _check_before_judging(event)
     found, _created = JudgingSettings.objects.select_for_update().get_or_create(event=event)
     found.jurors_per_proposal = jurors_per_proposal
@@ -125,6 +126,7 @@ def save_rubric(*, event: Event, actor: User, criteria: list[Mapping]) -> list[C
     reader's language. Nobody has scored yet (the rubric is fixed when judging opens), so
     the old criteria can simply be replaced.
     """
+    check_manage(actor, event)
     event = Event.objects.select_for_update().get(pk=event.pk)
     _check_before_judging(event)
     if not criteria:
@@ -177,6 +179,7 @@ def _ensure_rubric(event: Event, actor: User) -> list[Criterion]:
 @transaction.atomic
 def add_juror(*, event: Event, actor: User, person: User) -> Juror:
     """Name a person to the jury; they are told by e-mail and SMS."""
+    check_manage(actor, event)
     _check_before_judging_ends(event)
     if Juror.objects.filter(event=event, person=person).exists():
         raise ValidationError(
@@ -224,6 +227,7 @@ def _tell_juror(*, event: Event, person: User) -> None:
 def remove_juror(*, juror: Juror, actor: User) -> None:
     """Take a person off the jury, with their assignments; refused once they scored."""
     event = juror.event
+    check_manage(actor, event)
     _check_before_judging_ends(event)
     if juror.assignments.filter(scored_at__isnull=False).exists():
         raise ValidationError(
@@ -251,6 +255,7 @@ def assign_jurors(*, event: Event, actor: User) -> scoring.Plan:
     and the proposals short of jurors get more. The default rubric is saved if the
     organisers kept it, so every juror scores against the same, fixed criteria.
     """
+    check_manage(actor, event)
     event = Event.objects.select_for_update().get(pk=event.pk)
     _check_judging_open(event)
     _ensure_rubric(event, actor)
@@ -319,7 +324,7 @@ def score_proposal(
         .get(pk=assignment.pk)
     )
     event = assignment.event
-    if assignment.juror.person_id != actor.pk:
+    if not is_assigned(actor, assignment):
         raise ValidationError(_("Only the juror assigned can score."), code="not_juror")
     _check_judging_open(event)
     if _conflicted(assignment):
@@ -429,6 +434,7 @@ def record_awards(*, event: Event, actor: User) -> list[Award]:
     Safe to run again: awards already recorded are kept and not repeated. Each new award is
     an audited action whose recipient appears in the log as a commitment they can open.
     """
+    check_manage(actor, event)
     event = Event.objects.select_for_update().get(pk=event.pk)
     _refuse_if_cancelled(event)
     now = timezone.now()

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 
 from minga import audit
 from minga.accounts.models import User
+from minga.events import permissions
 from minga.events.models import Event, EventChallenge
 
 from .common import _refuse_if_cancelled, _subject, _touch
@@ -25,6 +26,7 @@ def add_challenge(
 ) -> EventChallenge:
     """Add a challenge: an accepted need (its title, owner and cooperative come along) or,
     for themes the organisers set themselves, a title and summary."""
+    permissions.check_manage(actor, event)
     _refuse_if_cancelled(event)
     if need is not None:
         if not need.is_public:
@@ -67,6 +69,7 @@ def add_challenge(
 @transaction.atomic
 def remove_challenge(*, challenge: EventChallenge, actor: User) -> None:
     event = challenge.event
+    permissions.check_manage(actor, event)
     _refuse_if_cancelled(event)
     if event.are_challenges_released(timezone.now()) and challenge.teams.exists():
         raise ValidationError(

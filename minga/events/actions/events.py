@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from minga import audit
 from minga.accounts.models import User
 from minga.coops.models import Cooperative
-from minga.events import notify
+from minga.events import notify, permissions
 from minga.events.models import PHASE_FIELDS, Event, FaqEntry, Prize
 from minga.events.text import format_instant
 
@@ -26,6 +26,7 @@ def create_event(*, actor: User, organiser: Cooperative, **fields) -> Event:
             _("Only cooperatives that organise coop-a-thons can create events."),
             code="not_organiser",
         )
+    permissions.check_create_for(actor, organiser)
     slug = fields.pop("slug", None) or _slug(fields["title"])
     series = fields.pop("series", "") or slug
     event = Event(organiser=organiser, created_by=actor, slug=slug, series=series, **fields)
@@ -43,6 +44,7 @@ def create_event(*, actor: User, organiser: Cooperative, **fields) -> Event:
 @transaction.atomic
 def update_event(*, event: Event, actor: User, changes: dict) -> Event:
     """Change an event's details; moving the deadline later goes through `extend_deadline`."""
+    permissions.check_manage(actor, event)
     event = Event.objects.select_for_update().get(pk=event.pk)
     _refuse_if_cancelled(event)
     new_due = changes.get("proposals_due_at")
@@ -68,6 +70,7 @@ def update_event(*, event: Event, actor: User, changes: dict) -> Event:
 
 @transaction.atomic
 def publish_event(*, event: Event, actor: User) -> Event:
+    permissions.check_manage(actor, event)
     event = Event.objects.select_for_update().get(pk=event.pk)
     _refuse_if_cancelled(event)
     if event.is_published:
@@ -88,6 +91,7 @@ def extend_deadline(
     Judging and the announcement move by the same amount when the new deadline would
     otherwise run into them. Versions saved before the old deadline stay valid.
     """
+    permissions.check_manage(actor, event)
     event = Event.objects.select_for_update().get(pk=event.pk)
     _refuse_if_cancelled(event)
     now = timezone.now()
@@ -132,6 +136,7 @@ def extend_deadline(
 @transaction.atomic
 def cancel_event(*, event: Event, actor: User, reason: str) -> Event:
     """Cancel, keeping every registration, team and proposal; tell everyone registered."""
+    permissions.check_manage(actor, event)
     event = Event.objects.select_for_update().get(pk=event.pk)
     if event.is_cancelled:
         return event
@@ -172,6 +177,7 @@ def clone_event(
     slug: str | None = None,
 ) -> Event:
     """Start the next edition of a series: same rules, prizes and FAQ, phases shifted."""
+    permissions.check_manage(actor, event)
     fields = {name: getattr(event, name) for name in EVENT_FIELDS if name not in PHASE_FIELDS}
     fields.update(shift_phases(event, challenges_released_at))
     fields["title"] = title
@@ -208,6 +214,7 @@ def clone_event(
 
 @transaction.atomic
 def add_prize(*, event: Event, actor: User, name: str, description: str = "") -> Prize:
+    permissions.check_manage(actor, event)
     _refuse_if_cancelled(event)
     position = (event.prizes.aggregate(n=Max("position"))["n"] or 0) + 1
     prize = Prize.objects.create(event=event, position=position, name=name, description=description)
@@ -218,6 +225,7 @@ def add_prize(*, event: Event, actor: User, name: str, description: str = "") ->
 
 @transaction.atomic
 def remove_prize(*, prize: Prize, actor: User) -> None:
+    permissions.check_manage(actor, prize.event)
     _refuse_if_cancelled(prize.event)
     audit.record("event.prize_removed", _subject(prize.event), {"prize": prize.name}, actor)
     prize.delete()
@@ -225,6 +233,7 @@ def remove_prize(*, prize: Prize, actor: User) -> None:
 
 @transaction.atomic
 def add_faq_entry(*, event: Event, actor: User, question: str, answer: str) -> FaqEntry:
+    permissions.check_manage(actor, event)
     position = (event.faq_entries.aggregate(n=Max("position"))["n"] or 0) + 1
     entry = FaqEntry.objects.create(
         event=event, position=position, question=question, answer=answer
@@ -235,5 +244,6 @@ def add_faq_entry(*, event: Event, actor: User, question: str, answer: str) -> F
 
 @transaction.atomic
 def remove_faq_entry(*, entry: FaqEntry, actor: User) -> None:
+    permissions.check_manage(actor, entry.event)
     audit.record("event.faq_removed", _subject(entry.event), {"question": entry.question}, actor)
     entry.delete()

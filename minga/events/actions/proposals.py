@@ -13,6 +13,7 @@ from django.utils.translation import ngettext
 from minga import audit
 from minga.accounts.models import User
 from minga.core.uploads import check_upload
+from minga.events import permissions
 from minga.events.models import Attachment, Event, Proposal, ProposalVersion, Team, TeamMembership
 from minga.events.text import format_instant
 
@@ -75,9 +76,7 @@ def save_proposal(
     team = Team.objects.select_for_update().select_related("event").get(pk=team.pk)
     event = team.event
     _check_proposals_open(event)
-    if not team.memberships.filter(
-        registration__person=actor, status=TeamMembership.Status.ACTIVE
-    ).exists():
+    if not permissions.is_team_member(actor, team):
         raise ValidationError(_("Only team members can edit the proposal."), code="not_member")
     if team.challenge_id is None:
         raise ValidationError(

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 from minga import audit
 from minga.accounts.models import User
 from minga.coops.models import Cooperative, Membership
+from minga.events import permissions
 from minga.events.models import Event, Registration, TeamMembership
 from minga.events.text import format_instant
 
@@ -75,6 +76,7 @@ def _register(
 @transaction.atomic
 def register_person(*, event: Event, person: User, answers: dict | None = None) -> Registration:
     """A person registers for themselves."""
+    permissions.check_view(person, event)
     event = Event.objects.select_for_update().get(pk=event.pk)
     check_registration_open(event)
     if not event.accepts_people:
@@ -104,6 +106,8 @@ def register_organisation(
     *, event: Event, coop: Cooperative, people: Iterable[User], actor: User
 ) -> list[Registration]:
     """A cooperative registers with its roster: each person must be an active member."""
+    permissions.check_view(actor, event)
+    permissions.check_register_for(actor, coop)
     event = Event.objects.select_for_update().get(pk=event.pk)
     check_registration_open(event)
     if not event.accepts_organisations:
@@ -150,6 +154,7 @@ def register_organisation(
 
 @transaction.atomic
 def update_registration(*, registration: Registration, actor: User, changes: dict) -> Registration:
+    permissions.check_own(actor, registration)
     _refuse_if_cancelled(registration.event)
     for name, value in changes.items():
         if name in REGISTRATION_FIELDS:
@@ -170,6 +175,7 @@ def update_registration(*, registration: Registration, actor: User, changes: dic
 @transaction.atomic
 def withdraw_registration(*, registration: Registration, actor: User) -> Registration:
     """Withdraw from the event; the person also leaves their team."""
+    permissions.check_own(actor, registration)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
     if not registration.is_active:
         return registration

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from minga import audit
 from minga.accounts.models import User
-from minga.events import notify
+from minga.events import notify, permissions
 from minga.events.models import Event, EventChallenge, Registration, Team, TeamMembership
 from minga.events.text import format_instant
 
@@ -51,6 +51,7 @@ def create_team(
     channel_url: str = "",
 ) -> Team:
     """A registrant starts a team and is its first member."""
+    permissions.check_own(actor, registration)
     event = registration.event
     _check_teams_open(event)
     registration = Registration.objects.select_for_update().get(pk=registration.pk)
@@ -81,6 +82,7 @@ def create_team(
 def update_team(*, team: Team, actor: User, changes: dict) -> Team:
     """Change a team's details. A team renamed once the results are announced keeps, in the
     results and its certificates, the name they were announced under."""
+    permissions.check_team_member(actor, team)
     _refuse_if_cancelled(team.event)
     stored, announced = Team.objects.values_list("name", "announced_name").get(pk=team.pk)
     renamed = "name" in changes and changes["name"] != stored
@@ -118,6 +120,7 @@ def _pending(team: Team, registration: Registration, status: str, actor: User) -
 @transaction.atomic
 def invite_to_team(*, team: Team, registration: Registration, actor: User) -> TeamMembership:
     """A team member invites a registrant who has no team yet."""
+    permissions.check_team_member(actor, team)
     _check_teams_open(team.event)
     if registration.event_id != team.event_id or not registration.is_active:
         raise ValidationError(_("Only people registered for this event can join its teams."))
@@ -145,6 +148,7 @@ def invite_to_team(*, team: Team, registration: Registration, actor: User) -> Te
 
 @transaction.atomic
 def request_to_join(*, team: Team, registration: Registration, actor: User) -> TeamMembership:
+    permissions.check_own(actor, registration)
     _check_teams_open(team.event)
     if registration.event_id != team.event_id or not registration.is_active:
         raise ValidationError(_("Register for the event first."), code="not_registered")
@@ -220,7 +224,7 @@ def _activate(*, membership: TeamMembership, actor: User) -> TeamMembership:
 def accept_invitation(*, membership: TeamMembership, actor: User) -> TeamMembership:
     """The invited person accepts."""
     _check_teams_open(membership.team.event)
-    if membership.registration.person_id != actor.pk:
+    if not permissions.is_invitee(actor, membership):
         raise ValidationError(_("Only the person invited can accept."), code="not_invitee")
     if membership.status != TeamMembership.Status.INVITED:
         raise ValidationError(_("This invitation is no longer open."), code="stale")
@@ -230,6 +234,7 @@ def accept_invitation(*, membership: TeamMembership, actor: User) -> TeamMembers
 @transaction.atomic
 def accept_request(*, membership: TeamMembership, actor: User) -> TeamMembership:
     """A team member accepts someone's request to join."""
+    permissions.check_team_member(actor, membership.team)
     _check_teams_open(membership.team.event)
     if membership.status != TeamMembership.Status.REQUESTED:
         raise ValidationError(_("This request is no longer open."), code="stale")
@@ -239,6 +244,7 @@ def accept_request(*, membership: TeamMembership, actor: User) -> TeamMembership
 @transaction.atomic
 def decline(*, membership: TeamMembership, actor: User) -> TeamMembership:
     """Decline an invitation (the invitee) or a request (a team member), or withdraw either."""
+    permissions.check_party(actor, membership)
     if membership.status not in (TeamMembership.Status.INVITED, TeamMembership.Status.REQUESTED):
         raise ValidationError(_("This invitation or request is no longer open."), code="stale")
     return _close_membership(
@@ -248,6 +254,7 @@ def decline(*, membership: TeamMembership, actor: User) -> TeamMembership:
 
 @transaction.atomic
 def leave_team(*, membership: TeamMembership, actor: User) -> TeamMembership:
+    permissions.check_own(actor, membership.registration)
     _check_teams_open(membership.team.event)
     if membership.status != TeamMembership.Status.ACTIVE:
         raise ValidationError(_("You are not in this team."), code="not_member")
@@ -277,6 +284,7 @@ def _close_membership(
 @transaction.atomic
 def choose_challenge(*, team: Team, challenge: EventChallenge | None, actor: User) -> Team:
     """A team picks the challenge it works on, once challenges are released."""
+    permissions.check_team_member(actor, team)
     event = team.event
     _check_teams_open(event)
     if not event.are_challenges_released(timezone.now()):
