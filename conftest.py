@@ -8,6 +8,7 @@ import importlib
 import threading
 
 import pytest
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperations
@@ -46,6 +47,15 @@ def run_at_once(jobs, *, connections: int = 20, timeout: float = 300) -> list[Ba
     for thread in threads:
         thread.join(timeout=timeout)
     return failures
+
+
+def rows_of(*app_labels: str) -> dict[str, list[dict]]:
+    """Every row of every model of `app_labels` and of the audit log, in a form to compare:
+    a refused action must leave the two snapshots, before and after it, equal."""
+    models = [
+        m for label in (*app_labels, "audit") for m in apps.get_app_config(label).get_models()
+    ]
+    return {m._meta.label: list(m.objects.order_by("pk").values()) for m in models}
 
 
 @pytest.fixture(autouse=True)
