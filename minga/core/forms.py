@@ -8,6 +8,7 @@ it, and refuses a time the clocks skip.
 
 import datetime
 import zoneinfo
+from collections.abc import Callable
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -79,6 +80,11 @@ def localize(naive: datetime.datetime, zone: zoneinfo.ZoneInfo) -> datetime.date
 
 class ZonedFormMixin:
     """Attach a zone to every LocalDateTimeField during clean (and for showing initial values)."""
+
+    # Given by the form the mixin goes with.
+    fields: dict[str, forms.Field]
+    add_error: Callable[[str | None, ValidationError], None]
+    zone: zoneinfo.ZoneInfo | None
 
     def set_zone(self, name: str | None) -> None:
         try:
