@@ -20,6 +20,7 @@ from minga import audit
 from minga.accounts.models import User
 from minga.channels.mail import send_email
 from minga.channels.sms import send_sms
+from minga.events.actions.common import log_subject, refuse_if_cancelled
 from minga.events.models import Event, EventChallenge, Proposal, TeamMembership
 from minga.events.text import format_instant
 
@@ -41,20 +42,9 @@ from .models import (
 from .permissions import can_vote, check_manage, is_assigned, is_judging_open
 
 
-def _subject(event: Event) -> str:
-    return f"event:{event.slug}"
-
-
-def _refuse_if_cancelled(event: Event) -> None:
-    if event.is_cancelled:
-        raise ValidationError(
-            _("This event was cancelled; nothing can change in it any more."), code="cancelled"
-        )
-
-
 def _check_before_judging(event: Event) -> None:
     """The rules of judging are fixed from the instant judging opens."""
-    _refuse_if_cancelled(event)
+    refuse_if_cancelled(event)
     if timezone.now() >= event.proposals_due_at:
         raise ValidationError(
             _("Judging opened at %(when)s; its rules can no longer change.")
@@ -64,7 +54,7 @@ def _check_before_judging(event: Event) -> None:
 
 
 def _check_before_judging_ends(event: Event) -> None:
-    _refuse_if_cancelled(event)
+    refuse_if_cancelled(event)
     if timezone.now() >= event.judging_ends_at:
         raise ValidationError(
             _("Judging closed at %(when)s; the jury can no longer change.")
@@ -74,7 +64,7 @@ def _check_before_judging_ends(event: Event) -> None:
 
 
 def _check_judging_open(event: Event) -> None:
-    _refuse_if_cancelled(event)
+    refuse_if_cancelled(event)
     now = timezone.now()
     if now < event.proposals_due_at:
         raise ValidationError(
@@ -107,7 +97,7 @@ def update_settings(
     found.save()
     audit.record(
         "jury.settings_changed",
-        _subject(event),
+        log_subject(event),
         {"jurors_per_proposal": jurors_per_proposal, "members_choice": members_choice},
         actor,
     )
@@ -150,7 +140,7 @@ def save_rubric(*, event: Event, actor: User, criteria: list[Mapping]) -> list[C
         rows.append(criterion)
     event.criteria.all().delete()
     Criterion.objects.bulk_create(rows)
-    audit.record("jury.rubric_saved", _subject(event), {"criteria": _rubric_data(rows)}, actor)
+    audit.record("jury.rubric_saved", log_subject(event), {"criteria": _rubric_data(rows)}, actor)
     return list(event.criteria.all())
 
 
@@ -166,7 +156,7 @@ def _ensure_rubric(event: Event, actor: User) -> list[Criterion]:
     Criterion.objects.bulk_create(rows)
     audit.record(
         "jury.rubric_saved",
-        _subject(event),
+        log_subject(event),
         {"criteria": _rubric_data(rows), "defaults": True},
         actor,
     )
@@ -188,7 +178,7 @@ def add_juror(*, event: Event, actor: User, person: User) -> Juror:
     juror = Juror.objects.create(event=event, person=person, added_by=actor)
     audit.record(
         "jury.juror_added",
-        _subject(event),
+        log_subject(event),
         {"juror": juror.pk},
         actor,
         private={"person": audit.person(person)},
@@ -237,7 +227,7 @@ def remove_juror(*, juror: Juror, actor: User) -> None:
         )
     audit.record(
         "jury.juror_removed",
-        _subject(event),
+        log_subject(event),
         {"juror": juror.pk},
         actor,
         private={"person": audit.person(juror.person_id)},
@@ -284,7 +274,7 @@ def assign_jurors(*, event: Event, actor: User) -> scoring.Plan:
     )
     audit.record(
         "jury.assigned",
-        _subject(event),
+        log_subject(event),
         {
             "per_proposal": per_proposal,
             "proposals": len(proposals),
@@ -365,7 +355,7 @@ def score_proposal(
     )
     audit.record(
         "jury.scored",
-        _subject(event),
+        log_subject(event),
         {
             "proposal": assignment.proposal_id,
             "version": version.number,
@@ -420,7 +410,7 @@ def cast_vote(*, event: Event, voter: User, proposals: Iterable[Proposal]) -> Vo
     VoteTally.objects.filter(event=event, proposal_id__in=chosen).update(
         approvals=F("approvals") + 1
     )
-    audit.record("members_choice.voted", _subject(event), {}, voter)
+    audit.record("members_choice.voted", log_subject(event), {}, voter)
     return receipt
 
 
@@ -436,7 +426,7 @@ def record_awards(*, event: Event, actor: User) -> list[Award]:
     """
     check_manage(actor, event)
     event = Event.objects.select_for_update().get(pk=event.pk)
-    _refuse_if_cancelled(event)
+    refuse_if_cancelled(event)
     now = timezone.now()
     if not event.are_results_announced(now):
         raise ValidationError(
@@ -499,7 +489,7 @@ def record_awards(*, event: Event, actor: User) -> list[Award]:
         award = Award.objects.create(event=event, recorded_by=actor, created_at=now, **fields)
         audit.record(
             "award.recorded",
-            _subject(event),
+            log_subject(event),
             {
                 "award": award.kind,
                 "rank": award.rank,

@@ -11,7 +11,7 @@ from minga.accounts.models import User
 from minga.events import permissions
 from minga.events.models import Event, EventChallenge
 
-from .common import _refuse_if_cancelled, _subject, _touch
+from .common import _touch, log_subject, refuse_if_cancelled
 
 
 @transaction.atomic
@@ -27,7 +27,7 @@ def add_challenge(
     """Add a challenge: an accepted need (its title, owner and cooperative come along) or,
     for themes the organisers set themselves, a title and summary."""
     permissions.check_manage(actor, event)
-    _refuse_if_cancelled(event)
+    refuse_if_cancelled(event)
     if need is not None:
         if not need.is_public:
             raise ValidationError(
@@ -58,7 +58,7 @@ def add_challenge(
     challenge.save()
     audit.record(
         "event.challenge_added",
-        _subject(event),
+        log_subject(event),
         {"challenge": challenge.pk, "need": need.pk if need else None},
         actor,
     )
@@ -70,11 +70,11 @@ def add_challenge(
 def remove_challenge(*, challenge: EventChallenge, actor: User) -> None:
     event = challenge.event
     permissions.check_manage(actor, event)
-    _refuse_if_cancelled(event)
+    refuse_if_cancelled(event)
     if event.are_challenges_released(timezone.now()) and challenge.teams.exists():
         raise ValidationError(
             _("Teams already work on this challenge; it cannot be removed."), code="in_use"
         )
-    audit.record("event.challenge_removed", _subject(event), {"challenge": challenge.pk}, actor)
+    audit.record("event.challenge_removed", log_subject(event), {"challenge": challenge.pk}, actor)
     challenge.delete()
     _touch(event)

@@ -50,7 +50,8 @@ REGISTRATION_FIELDS = [
 ]
 
 
-def _subject(event: Event) -> str:
+def log_subject(event: Event) -> str:
+    """The audit log's subject for everything about `event`, judging included."""
     return f"event:{event.slug}"
 
 
@@ -63,7 +64,8 @@ def _touch(event: Event) -> None:
     Event.objects.filter(pk=event.pk).update(updated_at=event.updated_at)
 
 
-def _refuse_if_cancelled(event: Event) -> None:
+def refuse_if_cancelled(event: Event) -> None:
+    """Nothing changes in a cancelled event, neither in events nor in judging."""
     if event.is_cancelled:
         raise ValidationError(
             _("This event was cancelled; nothing can change in it any more."), code="cancelled"

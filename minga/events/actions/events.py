@@ -15,7 +15,7 @@ from minga.events import notify, permissions
 from minga.events.models import PHASE_FIELDS, Event, FaqEntry, Prize
 from minga.events.text import format_instant
 
-from .common import EVENT_FIELDS, _phases, _refuse_if_cancelled, _slug, _subject, _touch
+from .common import EVENT_FIELDS, _phases, _slug, _touch, log_subject, refuse_if_cancelled
 
 
 @transaction.atomic
@@ -34,7 +34,7 @@ def create_event(*, actor: User, organiser: Cooperative, **fields) -> Event:
     event.save()
     audit.record(
         "event.created",
-        _subject(event),
+        log_subject(event),
         {"title": event.title, "organiser": organiser.slug, "timezone": event.timezone},
         actor,
     )
@@ -46,7 +46,7 @@ def update_event(*, event: Event, actor: User, changes: dict) -> Event:
     """Change an event's details; moving the deadline later goes through `extend_deadline`."""
     permissions.check_manage(actor, event)
     event = Event.objects.select_for_update().get(pk=event.pk)
-    _refuse_if_cancelled(event)
+    refuse_if_cancelled(event)
     new_due = changes.get("proposals_due_at")
     if event.is_published and new_due is not None and new_due > event.proposals_due_at:
         raise ValidationError(
@@ -64,7 +64,7 @@ def update_event(*, event: Event, actor: User, changes: dict) -> Event:
     data: dict = {"fields": sorted(changes)}
     if any(name in PHASE_FIELDS for name in changes):
         data["phases"] = _phases(event)
-    audit.record("event.updated", _subject(event), data, actor)
+    audit.record("event.updated", log_subject(event), data, actor)
     return event
 
 
@@ -72,13 +72,13 @@ def update_event(*, event: Event, actor: User, changes: dict) -> Event:
 def publish_event(*, event: Event, actor: User) -> Event:
     permissions.check_manage(actor, event)
     event = Event.objects.select_for_update().get(pk=event.pk)
-    _refuse_if_cancelled(event)
+    refuse_if_cancelled(event)
     if event.is_published:
         return event
     event.status = Event.Status.PUBLISHED
     event.published_at = event.updated_at = timezone.now()
     event.save(update_fields=["status", "published_at", "updated_at"])
-    audit.record("event.published", _subject(event), _phases(event), actor)
+    audit.record("event.published", log_subject(event), _phases(event), actor)
     return event
 
 
@@ -93,7 +93,7 @@ def extend_deadline(
     """
     permissions.check_manage(actor, event)
     event = Event.objects.select_for_update().get(pk=event.pk)
-    _refuse_if_cancelled(event)
+    refuse_if_cancelled(event)
     now = timezone.now()
     if proposals_due_at <= event.proposals_due_at:
         raise ValidationError(
@@ -120,7 +120,7 @@ def extend_deadline(
     event.save()
     audit.record(
         "event.deadline_extended",
-        _subject(event),
+        log_subject(event),
         {"from": old.isoformat(), "to": proposals_due_at.isoformat(), "reason": reason},
         actor,
     )
@@ -146,7 +146,9 @@ def cancel_event(*, event: Event, actor: User, reason: str) -> Event:
     event.cancelled_at = event.updated_at = timezone.now()
     event.cancellation_reason = reason.strip()
     event.save(update_fields=["status", "cancelled_at", "cancellation_reason", "updated_at"])
-    audit.record("event.cancelled", _subject(event), {"reason": event.cancellation_reason}, actor)
+    audit.record(
+        "event.cancelled", log_subject(event), {"reason": event.cancellation_reason}, actor
+    )
     notify.notify_registrants(event=event, kind="cancelled", key="", context={})
     return event
 
@@ -205,7 +207,7 @@ def clone_event(
     )
     audit.record(
         "event.cloned",
-        _subject(clone),
+        log_subject(clone),
         {"from": event.slug, "series": clone.series, "edition": clone.edition},
         actor,
     )
@@ -215,10 +217,10 @@ def clone_event(
 @transaction.atomic
 def add_prize(*, event: Event, actor: User, name: str, description: str = "") -> Prize:
     permissions.check_manage(actor, event)
-    _refuse_if_cancelled(event)
+    refuse_if_cancelled(event)
     position = (event.prizes.aggregate(n=Max("position"))["n"] or 0) + 1
     prize = Prize.objects.create(event=event, position=position, name=name, description=description)
-    audit.record("event.prize_added", _subject(event), {"prize": name}, actor)
+    audit.record("event.prize_added", log_subject(event), {"prize": name}, actor)
     _touch(event)
     return prize
 
@@ -226,8 +228,8 @@ def add_prize(*, event: Event, actor: User, name: str, description: str = "") ->
 @transaction.atomic
 def remove_prize(*, prize: Prize, actor: User) -> None:
     permissions.check_manage(actor, prize.event)
-    _refuse_if_cancelled(prize.event)
-    audit.record("event.prize_removed", _subject(prize.event), {"prize": prize.name}, actor)
+    refuse_if_cancelled(prize.event)
+    audit.record("event.prize_removed", log_subject(prize.event), {"prize": prize.name}, actor)
     prize.delete()
 
 
@@ -238,12 +240,12 @@ def add_faq_entry(*, event: Event, actor: User, question: str, answer: str) -> F
     entry = FaqEntry.objects.create(
         event=event, position=position, question=question, answer=answer
     )
-    audit.record("event.faq_added", _subject(event), {"question": question}, actor)
+    audit.record("event.faq_added", log_subject(event), {"question": question}, actor)
     return entry
 
 
 @transaction.atomic
 def remove_faq_entry(*, entry: FaqEntry, actor: User) -> None:
     permissions.check_manage(actor, entry.event)
-    audit.record("event.faq_removed", _subject(entry.event), {"question": entry.question}, actor)
+    audit.record("event.faq_removed", log_subject(entry.event), {"question": entry.question}, actor)
     entry.delete()

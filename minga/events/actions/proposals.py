@@ -17,11 +17,11 @@ from minga.events import permissions
 from minga.events.models import Attachment, Event, Proposal, ProposalVersion, Team, TeamMembership
 from minga.events.text import format_instant
 
-from .common import PROPOSAL_FIELDS, _refuse_if_cancelled, _subject
+from .common import PROPOSAL_FIELDS, log_subject, refuse_if_cancelled
 
 
 def _check_proposals_open(event: Event) -> None:
-    _refuse_if_cancelled(event)
+    refuse_if_cancelled(event)
     now = timezone.now()
     if now >= event.proposals_due_at:
         raise ValidationError(
@@ -120,7 +120,7 @@ def save_proposal(
     proposal.save(update_fields=["updated_at"])
     audit.record(
         "proposal.saved",
-        _subject(event),
+        log_subject(event),
         {"team": team.pk, "version": version.number, "attachments": len(kept)},
         actor,
     )

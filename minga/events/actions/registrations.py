@@ -14,7 +14,7 @@ from minga.events import permissions
 from minga.events.models import Event, Registration, TeamMembership
 from minga.events.text import format_instant
 
-from .common import REGISTRATION_FIELDS, _refuse_if_cancelled, _subject
+from .common import REGISTRATION_FIELDS, log_subject, refuse_if_cancelled
 
 
 def profile_defaults(person: User) -> dict:
@@ -37,7 +37,7 @@ def profile_defaults(person: User) -> dict:
 def check_registration_open(event: Event) -> None:
     """A ValidationError saying why `event` takes no registration now (cancelled, not yet
     open, closed), so a page can say so before anyone fills in the form."""
-    _refuse_if_cancelled(event)
+    refuse_if_cancelled(event)
     now = timezone.now()
     if not event.is_open_for_registration(now):
         if now < event.registration_opens_at:
@@ -93,7 +93,7 @@ def register_person(*, event: Event, person: User, answers: dict | None = None) 
     )
     audit.record(
         "event.registered",
-        _subject(event),
+        log_subject(event),
         {"kind": "person"},
         person,
         private={"person": audit.person(person)},
@@ -143,7 +143,7 @@ def register_organisation(
     ]
     audit.record(
         "event.registered",
-        _subject(event),
+        log_subject(event),
         {"coop": coop.slug, "kind": "organisation", "registered": len(people)},
         actor,
         private={"roster": sorted(audit.person(p) for p in people)},
@@ -155,7 +155,7 @@ def register_organisation(
 @transaction.atomic
 def update_registration(*, registration: Registration, actor: User, changes: dict) -> Registration:
     permissions.check_own(actor, registration)
-    _refuse_if_cancelled(registration.event)
+    refuse_if_cancelled(registration.event)
     for name, value in changes.items():
         if name in REGISTRATION_FIELDS:
             setattr(registration, name, value)
@@ -163,7 +163,7 @@ def update_registration(*, registration: Registration, actor: User, changes: dic
     registration.save()
     audit.record(
         "event.registration_updated",
-        _subject(registration.event),
+        log_subject(registration.event),
         {"fields": sorted(changes)},
         actor,
         private={"person": audit.person(registration.person_id)},
@@ -190,7 +190,7 @@ def withdraw_registration(*, registration: Registration, actor: User) -> Registr
     registration.save(update_fields=["status"])
     audit.record(
         "event.withdrawn",
-        _subject(registration.event),
+        log_subject(registration.event),
         {},
         actor,
         private={"person": audit.person(registration.person_id)},

@@ -13,11 +13,11 @@ from minga.events import notify, permissions
 from minga.events.models import Event, EventChallenge, Registration, Team, TeamMembership
 from minga.events.text import format_instant
 
-from .common import _refuse_if_cancelled, _subject
+from .common import log_subject, refuse_if_cancelled
 
 
 def _check_teams_open(event: Event) -> None:
-    _refuse_if_cancelled(event)
+    refuse_if_cancelled(event)
     if not event.is_open_for_teams(timezone.now()):
         raise ValidationError(
             _("Teams are fixed since the proposal deadline (%(deadline)s).")
@@ -70,7 +70,7 @@ def create_team(
     )
     audit.record(
         "team.created",
-        _subject(event),
+        log_subject(event),
         {"team": team.pk, "name": team.name},
         actor,
         private={"person": audit.person(registration.person_id)},
@@ -83,7 +83,7 @@ def update_team(*, team: Team, actor: User, changes: dict) -> Team:
     """Change a team's details. A team renamed once the results are announced keeps, in the
     results and its certificates, the name they were announced under."""
     permissions.check_team_member(actor, team)
-    _refuse_if_cancelled(team.event)
+    refuse_if_cancelled(team.event)
     stored, announced = Team.objects.values_list("name", "announced_name").get(pk=team.pk)
     renamed = "name" in changes and changes["name"] != stored
     if renamed and not announced and team.event.are_results_announced(timezone.now()):
@@ -93,7 +93,7 @@ def update_team(*, team: Team, actor: User, changes: dict) -> Team:
     team.full_clean(exclude=["event", "challenge"])
     team.save()
     audit.record(
-        "team.updated", _subject(team.event), {"team": team.pk, "fields": sorted(changes)}, actor
+        "team.updated", log_subject(team.event), {"team": team.pk, "fields": sorted(changes)}, actor
     )
     return team
 
@@ -129,7 +129,7 @@ def invite_to_team(*, team: Team, registration: Registration, actor: User) -> Te
     membership = _pending(team, registration, TeamMembership.Status.INVITED, actor)
     audit.record(
         "team.invited",
-        _subject(team.event),
+        log_subject(team.event),
         {"team": team.pk},
         actor,
         private={"person": audit.person(registration.person_id)},
@@ -162,7 +162,7 @@ def request_to_join(*, team: Team, registration: Registration, actor: User) -> T
     membership = _pending(team, registration, TeamMembership.Status.REQUESTED, actor)
     audit.record(
         "team.join_requested",
-        _subject(team.event),
+        log_subject(team.event),
         {"team": team.pk},
         actor,
         private={"person": audit.person(registration.person_id)},
@@ -211,7 +211,7 @@ def _activate(*, membership: TeamMembership, actor: User) -> TeamMembership:
     ).update(status=TeamMembership.Status.DECLINED, updated_at=timezone.now())
     audit.record(
         "team.joined",
-        _subject(team.event),
+        log_subject(team.event),
         {"team": team.pk},
         actor,
         private={"person": audit.person(registration.person_id)},
@@ -272,7 +272,7 @@ def _close_membership(
     membership.save(update_fields=["status", "updated_at"])
     audit.record(
         kind,
-        _subject(membership.team.event),
+        log_subject(membership.team.event),
         {"team": membership.team_id},
         actor,
         private={"person": audit.person(membership.registration.person_id)},
@@ -299,7 +299,7 @@ def choose_challenge(*, team: Team, challenge: EventChallenge | None, actor: Use
     team.save(update_fields=["challenge"])
     audit.record(
         "team.challenge_chosen",
-        _subject(event),
+        log_subject(event),
         {"team": team.pk, "challenge": challenge.pk if challenge else None},
         actor,
     )
