@@ -1,16 +1,22 @@
 """Shared personas for every app's tests: a cooperative with its owner, a member, an outsider.
 
 They are built through actions, as real people would be, so invariants (the founder is
-an administrator, memberships have history) hold in every test.
+an administrator, memberships have history) hold in every test. Also here, for every app:
+`organiser` of the organising `federation`, clients signed in as a persona (`client_of`,
+the `*_client` fixtures), and a clock to move (`at`).
 """
 
+import datetime
 import importlib
 import threading
 
 import pytest
+import time_machine
+from django.apps import apps
 from django.conf import settings
 from django.db import connection
 from django.db.backends.sqlite3.base import DatabaseOperations as SQLiteOperations
+from django.test import Client
 from django.utils import translation
 
 from minga.accounts import actions as account_actions
@@ -46,6 +52,15 @@ def run_at_once(jobs, *, connections: int = 20, timeout: float = 300) -> list[Ba
     for thread in threads:
         thread.join(timeout=timeout)
     return failures
+
+
+def rows_of(*app_labels: str) -> dict[str, list[dict]]:
+    """Every row of every model of `app_labels` and of the audit log, in a form to compare:
+    a refused action must leave the two snapshots, before and after it, equal."""
+    models = [
+        m for label in (*app_labels, "audit") for m in apps.get_app_config(label).get_models()
+    ]
+    return {m._meta.label: list(m.objects.order_by("pk").values()) for m in models}
 
 
 @pytest.fixture(autouse=True)
@@ -159,9 +174,32 @@ def federation(organiser):
     )
 
 
+def at(moment: datetime.datetime):
+    """Freeze the clock at `moment` (use as a context manager)."""
+    return time_machine.travel(moment, tick=False)
+
+
 def client_for(client, user):
     client.force_login(user)
     return client
+
+
+def client_of(person) -> Client:
+    """A new client signed in as `person` (anonymous for None), beside the test's `client`."""
+    client = Client()
+    if person is not None:
+        client.force_login(person)
+    return client
+
+
+@pytest.fixture
+def anonymous_client() -> Client:
+    return Client()
+
+
+@pytest.fixture
+def organiser_client(organiser, federation) -> Client:
+    return client_of(organiser)
 
 
 @pytest.fixture

@@ -335,7 +335,7 @@ MEDIA_ROOT = VAR_DIR / "media"
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 # Request bodies larger than this are refused with 413 before they are read. The largest
-# legitimate one is a proposal with its ten attachments of 10 MB each (events.uploads):
+# legitimate one is a proposal with its ten attachments of 10 MB each (core.uploads):
 # 128 MiB leaves room for its text and the form's envelope.
 MINGA_MAX_REQUEST_BYTES = env_int("MINGA_MAX_REQUEST_BYTES", 128 * 1024 * 1024)
 # The body limit the reverse proxy in front enforces (nginx `client_max_body_size`, Caddy

@@ -23,7 +23,7 @@ from minga import audit
 from minga.accounts.models import User
 from minga.channels.mail import send_email
 from minga.channels.sms import send_sms
-from minga.coops.models import Cooperative, Membership
+from minga.coops.models import Cooperative
 
 from . import permissions, queries
 from .models import Comment, Need, NeedDocument, NeedTranslation
@@ -48,9 +48,7 @@ def _take_place_from_coop(need: Need, coop: Cooperative) -> None:
 @transaction.atomic
 def create_need(*, coop: Cooperative, actor: User, fields: dict) -> Need:
     """Start a draft; any active member of the cooperative may. Only the title is required."""
-    if not Membership.objects.filter(
-        coop=coop, person=actor, status=Membership.Status.ACTIVE
-    ).exists():
+    if not permissions.can_draft(actor, coop):
         raise PermissionDenied
     need = Need(coop=coop, created_by=actor, owner=actor, owner_timezone=actor.timezone, **fields)
     if not need.language:

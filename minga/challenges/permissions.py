@@ -13,7 +13,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from minga.accounts.vocab import Role
-from minga.coops.models import Membership
+from minga.coops.models import Cooperative, Membership
 from minga.coops.permissions import MANAGER_ROLES, active_membership
 
 from .models import Need
@@ -30,6 +30,11 @@ def is_organiser(user) -> bool:
         role=Membership.Role.ADMIN,
         coop__is_organiser=True,
     ).exists()
+
+
+def can_draft(user, coop: Cooperative) -> bool:
+    """Any active member of a cooperative may start a need of its own."""
+    return user.is_authenticated and active_membership(user, coop) is not None
 
 
 def is_coop_member(user, need: Need) -> bool:

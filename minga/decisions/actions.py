@@ -28,7 +28,7 @@ from minga import audit
 from minga.coops.models import Affiliation, Cooperative, Membership
 from minga.core.fast import sql as fast_sql
 from minga.core.fast.cursor import hot_cursor
-from minga.events.uploads import check_upload
+from minga.core.uploads import check_upload
 
 from . import counting, eligibility, permissions, sealed, secrecy
 from .models import (

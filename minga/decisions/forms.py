@@ -8,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext as _gettext
 from django.utils.translation import gettext_lazy as _
 
-from minga.events.uploads import ACCEPT
+from minga.core.uploads import ACCEPT
 
 from .actions import BallotError
 from .models import Option, Poll

@@ -3,6 +3,10 @@
 Organisers are staff, or active administrators of the cooperative that organises the event
 (which must be flagged as an organiser to create one). Registrants are people with an active
 registration; team members have an active team membership.
+
+Views ask the `can_*` and `get_*` functions first, for a friendly page; every action asks
+again through a `check_*` function, which raises `PermissionDenied`, so the rule holds
+whatever calls the action (the API, the admin, a script).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -11,6 +15,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from minga.coops.models import Cooperative, Membership
+from minga.coops.permissions import can_edit
 
 from .models import Event, Registration, Team, TeamMembership
 
@@ -33,6 +38,15 @@ def can_create_events(user) -> bool:
     return organiser_coops(user).exists()
 
 
+def check_create_for(user, coop: Cooperative) -> None:
+    """Refuse unless `user` may create events on behalf of `coop` (staff may for any)."""
+    if (
+        not (user.is_authenticated and user.is_staff)
+        and not organiser_coops(user).filter(pk=coop.pk).exists()
+    ):
+        raise PermissionDenied
+
+
 def can_manage(user, event: Event) -> bool:
     if not user.is_authenticated:
         return False
@@ -44,6 +58,12 @@ def can_manage(user, event: Event) -> bool:
         status=Membership.Status.ACTIVE,
         role=Membership.Role.ADMIN,
     ).exists()
+
+
+def check_manage(user, event: Event) -> None:
+    """Refuse unless `user` organises `event`."""
+    if not can_manage(user, event):
+        raise PermissionDenied
 
 
 def can_view(user, event: Event) -> bool:
@@ -59,6 +79,24 @@ def get_event(user, slug: str, *, need: str = "view") -> Event:
     if need == "manage" and not can_manage(user, event):
         raise PermissionDenied
     return event
+
+
+def check_view(user, event: Event) -> None:
+    """Refuse a draft event to anyone but its organisers."""
+    if not can_view(user, event):
+        raise PermissionDenied
+
+
+def check_register_for(user, coop: Cooperative) -> None:
+    """Refuse unless `user` administers `coop`, whose roster they register."""
+    if not can_edit(user, coop):
+        raise PermissionDenied
+
+
+def check_own(user, registration: Registration) -> None:
+    """Refuse unless `registration` is `user`'s own."""
+    if not (user.is_authenticated and registration.person_id == user.pk):
+        raise PermissionDenied
 
 
 def registration_of(user, event: Event) -> Registration | None:
@@ -91,6 +129,24 @@ def is_team_member(user, team: Team) -> bool:
     return team.memberships.filter(
         registration__person=user, status=TeamMembership.Status.ACTIVE
     ).exists()
+
+
+def check_team_member(user, team: Team) -> None:
+    """Refuse unless `user` is an active member of `team`."""
+    if not is_team_member(user, team):
+        raise PermissionDenied
+
+
+def is_invitee(user, membership: TeamMembership) -> bool:
+    """Is `user` the person a pending membership is about (invited, or asking to join)?"""
+    return user.is_authenticated and membership.registration.person_id == user.pk
+
+
+def check_party(user, membership: TeamMembership) -> None:
+    """Refuse unless `user` is one side of an invitation or a request to join: the person
+    invited or asking, or a member of the team."""
+    if not (is_invitee(user, membership) or is_team_member(user, membership.team)):
+        raise PermissionDenied
 
 
 def can_see_workspace(user, team: Team) -> bool:

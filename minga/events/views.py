@@ -34,6 +34,7 @@ from .forms import (
     TeamForm,
 )
 from .models import STAGE_LABELS, Attachment, EventChallenge, FaqEntry, Prize, TeamMembership
+from .pages import event_context
 from .permissions import (
     can_create_events,
     can_manage,
@@ -49,18 +50,6 @@ from .workspace import checklist
 
 # Long lists (500 teams, 2,000 registrations) are read a page at a time.
 PAGE_SIZE = 50
-
-
-def _context(request, event, **extra) -> dict:
-    now = timezone.now()
-    return {
-        "event": event,
-        "now": now,
-        "stage": event.stage(now),
-        "stage_label": STAGE_LABELS[event.stage(now)],
-        "can_manage": can_manage(request.user, event),
-        **extra,
-    }
 
 
 # --- events ---
@@ -106,7 +95,7 @@ def event_detail(request, slug):
     return render(
         request,
         "events/event_detail.html",
-        _context(
+        event_context(
             request,
             event,
             phases=event.phases(),
@@ -149,7 +138,7 @@ def event_edit(request, slug):
         else:
             messages.success(request, _("The event is saved."))
             return redirect(event)
-    return render(request, "events/event_form.html", _context(request, event, form=form))
+    return render(request, "events/event_form.html", event_context(request, event, form=form))
 
 
 @login_required
@@ -177,7 +166,7 @@ def event_extend(request, slug):
         else:
             messages.success(request, _("The deadline is extended; everyone registered is told."))
             return redirect(event)
-    return render(request, "events/event_extend.html", _context(request, event, form=form))
+    return render(request, "events/event_extend.html", event_context(request, event, form=form))
 
 
 @login_required
@@ -188,7 +177,7 @@ def event_cancel(request, slug):
         actions.cancel_event(event=event, actor=request.user, reason=form.cleaned_data["reason"])
         messages.success(request, _("The event is cancelled; everyone registered is told."))
         return redirect(event)
-    return render(request, "events/event_cancel.html", _context(request, event, form=form))
+    return render(request, "events/event_cancel.html", event_context(request, event, form=form))
 
 
 @login_required
@@ -203,7 +192,7 @@ def event_clone(request, slug):
         else:
             messages.success(request, _("The next edition is ready as a draft."))
             return redirect(clone)
-    return render(request, "events/event_clone.html", _context(request, event, form=form))
+    return render(request, "events/event_clone.html", event_context(request, event, form=form))
 
 
 def event_faq(request, slug):
@@ -211,7 +200,7 @@ def event_faq(request, slug):
     return render(
         request,
         "events/event_faq.html",
-        _context(request, event, prizes=event.prizes.all(), entries=event.faq_entries.all()),
+        event_context(request, event, prizes=event.prizes.all(), entries=event.faq_entries.all()),
     )
 
 
@@ -239,7 +228,7 @@ def event_prizes(request, slug):
     return render(
         request,
         "events/event_prizes.html",
-        _context(request, event, form=form, prizes=event.prizes.all()),
+        event_context(request, event, form=form, prizes=event.prizes.all()),
     )
 
 
@@ -264,7 +253,7 @@ def faq_manage(request, slug):
     return render(
         request,
         "events/faq_manage.html",
-        _context(request, event, form=form, entries=event.faq_entries.all()),
+        event_context(request, event, form=form, entries=event.faq_entries.all()),
     )
 
 
@@ -304,7 +293,7 @@ def event_challenges(request, slug):
     return render(
         request,
         "events/event_challenges.html",
-        _context(request, event, form=form, challenges=challenges),
+        event_context(request, event, form=form, challenges=challenges),
     )
 
 
@@ -352,7 +341,7 @@ def register(request, slug):
     return render(
         request,
         "events/register.html",
-        _context(request, event, form=form, registration=registration, closed=closed),
+        event_context(request, event, form=form, registration=registration, closed=closed),
     )
 
 
@@ -396,7 +385,7 @@ def register_organisation(request, slug):
     return render(
         request,
         "events/register_organisation.html",
-        _context(request, event, coops=coops, coop=coop, form=form),
+        event_context(request, event, coops=coops, coop=coop, form=form),
     )
 
 
@@ -418,7 +407,7 @@ def registrations(request, slug):
     return render(
         request,
         "events/registrations.html",
-        _context(
+        event_context(
             request,
             event,
             page=Paginator(queries.registrations(event), PAGE_SIZE).get_page(
@@ -466,7 +455,7 @@ def teams(request, slug):
     return render(
         request,
         "events/teams.html",
-        _context(
+        event_context(
             request,
             event,
             page=Paginator(queries.teams(event), PAGE_SIZE).get_page(request.GET.get("page")),
@@ -486,7 +475,7 @@ def team_detail(request, slug, pk):
     registration = registration_of(request.user, event)
     own = team.memberships.filter(registration=registration).first() if registration else None
     now = timezone.now()
-    context = _context(
+    context = event_context(
         request,
         event,
         team=team,
@@ -542,7 +531,9 @@ def team_edit(request, slug, pk):
             form.add_error(None, error)
         else:
             return redirect(team)
-    return render(request, "events/team_form.html", _context(request, event, team=team, form=form))
+    return render(
+        request, "events/team_form.html", event_context(request, event, team=team, form=form)
+    )
 
 
 @login_required
@@ -663,7 +654,7 @@ def matching(request, slug):
     return render(
         request,
         "events/matching.html",
-        _context(
+        event_context(
             request,
             event,
             suggestions=suggested if is_manager else [],
@@ -753,7 +744,7 @@ def proposal(request, slug, pk):
     return render(
         request,
         "events/proposal.html",
-        _context(
+        event_context(
             request,
             event,
             team=team,
@@ -778,7 +769,9 @@ def proposal_version(request, slug, pk, number):
     return render(
         request,
         "events/proposal_version.html",
-        _context(request, event, team=team, version=version, attachments=version.attachments.all()),
+        event_context(
+            request, event, team=team, version=version, attachments=version.attachments.all()
+        ),
     )
 
 

@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Sequence
 from typing import Any
 
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -19,9 +19,8 @@ from django.utils.translation import gettext as _
 from minga import audit
 from minga.accounts.models import User
 from minga.coops.models import Cooperative
-from minga.coops.permissions import can_edit
 
-from . import didkey, didlogs, webvh
+from . import didkey, didlogs, permissions, webvh
 from .didcore import DidError
 from .dids import coop_did, platform_did
 from .keys import create_key, ensure_platform_key, private_key
@@ -56,12 +55,6 @@ def generate_coop_key(*, coop: Cooperative, actor: User | None) -> Key:
     return key
 
 
-def _may_rotate(actor: User, coop: Cooperative | None) -> bool:
-    if coop is None:
-        return actor.is_authenticated and actor.is_superuser
-    return can_edit(actor, coop)
-
-
 @transaction.atomic
 def rotate_key(*, coop: Cooperative | None, actor: User | None, reason: str = "rotated") -> Key:
     """Replace the active key of ``coop`` (or of the platform, when None) with the key the
@@ -75,7 +68,7 @@ def rotate_key(*, coop: Cooperative | None, actor: User | None, reason: str = "r
     """
     if reason not in (EndReason.ROTATED, EndReason.RETIRED):
         raise ValueError(reason)
-    _check_may_change(actor, coop)
+    permissions.check_change_keys(actor, coop)
     log = _ensure_log(coop, actor)
     old = Key.objects.select_for_update().filter(coop=coop, is_active=True).first()
     # The platform's key signs the log's checkpoints: its last signature vouches for the next.
@@ -120,7 +113,7 @@ def declare_key_compromised(
     and, as every update of the did:webvh log does, the committed next key takes over.
     Returns the new active key. What the key signed before ``since`` is listed for re-issue.
     """
-    _check_may_change(actor, coop)
+    permissions.check_change_keys(actor, coop)
     if key.coop_id != (coop.pk if coop is not None else None) or key.is_next:
         raise ValidationError(_("This key is not one of this identity's keys."), code="not_ours")
     if key.compromised_from is not None:
@@ -178,7 +171,7 @@ def set_witnesses(
     pairs, and how many approvals each update needs. Appended to the did:webvh log as its
     ``witness`` parameter (so, like every update, the committed next key takes over); the
     updates after it are served only once approved (see :func:`approve_update`)."""
-    _check_may_change(actor, coop)
+    permissions.check_change_keys(actor, coop)
     pairs = _clean_witnesses(witnesses, threshold)
     log = _ensure_log(coop, actor)
     Witness.objects.filter(log=log).delete()
@@ -250,8 +243,7 @@ def witness_for_coop(witness: Cooperative) -> tuple[str, str]:
 def approve_update(*, entry: DidLogEntry, witness: Cooperative, actor: User | None) -> WitnessProof:
     """Cooperative ``witness`` approves ``entry`` (and the entries before it) as a did:webvh
     witness: a proof by its active key over the entry's ``versionId``."""
-    if actor is not None and not can_edit(actor, witness):
-        raise PermissionDenied(_("Only an administrator of the witness may approve."))
+    permissions.check_witness(actor, witness)
     key = Key.objects.filter(coop=witness, is_active=True).first()
     if key is None:
         raise ValidationError(
@@ -298,11 +290,6 @@ def _add_proof(entry: DidLogEntry, key_did: str, proof: dict, actor: User | None
 
 
 # --- the did:webvh log's mechanics ----------------------------------------------------------
-
-
-def _check_may_change(actor: User | None, coop: Cooperative | None) -> None:
-    if actor is not None and not _may_rotate(actor, coop):
-        raise PermissionDenied(_("Only an administrator may change this identity's keys."))
 
 
 def _active_key(coop: Cooperative | None) -> Key:

@@ -24,6 +24,7 @@ from minga.channels.sms import send_sms
 from minga.core.languages import supported_language
 from minga.credentials.actions import LANGUAGE_CODES, define_achievement, issue_credential
 from minga.credentials.models import Achievement, Credential
+from minga.events.actions.common import log_subject, refuse_if_cancelled
 from minga.events.models import Event, EventChallenge, Proposal, TeamMembership
 from minga.events.text import format_instant
 
@@ -43,23 +44,12 @@ from .models import (
     VoteReceipt,
     VoteTally,
 )
-from .permissions import can_vote, is_judging_open
-
-
-def _subject(event: Event) -> str:
-    return f"event:{event.slug}"
-
-
-def _refuse_if_cancelled(event: Event) -> None:
-    if event.is_cancelled:
-        raise ValidationError(
-            _("This event was cancelled; nothing can change in it any more."), code="cancelled"
-        )
+from .permissions import can_vote, check_manage, is_assigned, is_judging_open
 
 
 def _check_before_judging(event: Event) -> None:
     """The rules of judging are fixed from the instant judging opens."""
-    _refuse_if_cancelled(event)
+    refuse_if_cancelled(event)
     if timezone.now() >= event.proposals_due_at:
         raise ValidationError(
             _("Judging opened at %(when)s; its rules can no longer change.")
@@ -69,7 +59,7 @@ def _check_before_judging(event: Event) -> None:
 
 
 def _check_before_judging_ends(event: Event) -> None:
-    _refuse_if_cancelled(event)
+    refuse_if_cancelled(event)
     if timezone.now() >= event.judging_ends_at:
         raise ValidationError(
             _("Judging closed at %(when)s; the jury can no longer change.")
@@ -79,7 +69,7 @@ def _check_before_judging_ends(event: Event) -> None:
 
 
 def _check_judging_open(event: Event) -> None:
-    _refuse_if_cancelled(event)
+    refuse_if_cancelled(event)
     now = timezone.now()
     if now < event.proposals_due_at:
         raise ValidationError(
@@ -102,6 +92,7 @@ def _check_judging_open(event: Event) -> None:
 def update_settings(
     *, event: Event, actor: User, jurors_per_proposal: int, members_choice: bool
 ) -> JudgingSettings:
+    check_manage(actor, event)
     _check_before_judging(event)
     found, _created = JudgingSettings.objects.select_for_update().get_or_create(event=event)
     found.jurors_per_proposal = jurors_per_proposal
@@ -111,7 +102,7 @@ def update_settings(
     found.save()
     audit.record(
         "jury.settings_changed",
-        _subject(event),
+        log_subject(event),
         {"jurors_per_proposal": jurors_per_proposal, "members_choice": members_choice},
         actor,
     )
@@ -130,6 +121,7 @@ def save_rubric(*, event: Event, actor: User, criteria: list[Mapping]) -> list[C
     reader's language. Nobody has scored yet (the rubric is fixed when judging opens), so
     the old criteria can simply be replaced.
     """
+    check_manage(actor, event)
     event = Event.objects.select_for_update().get(pk=event.pk)
     _check_before_judging(event)
     if not criteria:
@@ -153,7 +145,7 @@ def save_rubric(*, event: Event, actor: User, criteria: list[Mapping]) -> list[C
         rows.append(criterion)
     event.criteria.all().delete()
     Criterion.objects.bulk_create(rows)
-    audit.record("jury.rubric_saved", _subject(event), {"criteria": _rubric_data(rows)}, actor)
+    audit.record("jury.rubric_saved", log_subject(event), {"criteria": _rubric_data(rows)}, actor)
     return list(event.criteria.all())
 
 
@@ -169,7 +161,7 @@ def _ensure_rubric(event: Event, actor: User) -> list[Criterion]:
     Criterion.objects.bulk_create(rows)
     audit.record(
         "jury.rubric_saved",
-        _subject(event),
+        log_subject(event),
         {"criteria": _rubric_data(rows), "defaults": True},
         actor,
     )
@@ -182,6 +174,7 @@ def _ensure_rubric(event: Event, actor: User) -> list[Criterion]:
 @transaction.atomic
 def add_juror(*, event: Event, actor: User, person: User) -> Juror:
     """Name a person to the jury; they are told by e-mail and SMS."""
+    check_manage(actor, event)
     _check_before_judging_ends(event)
     if Juror.objects.filter(event=event, person=person).exists():
         raise ValidationError(
@@ -190,7 +183,7 @@ def add_juror(*, event: Event, actor: User, person: User) -> Juror:
     juror = Juror.objects.create(event=event, person=person, added_by=actor)
     audit.record(
         "jury.juror_added",
-        _subject(event),
+        log_subject(event),
         {"juror": juror.pk},
         actor,
         private={"person": audit.person(person)},
@@ -229,6 +222,7 @@ def _tell_juror(*, event: Event, person: User) -> None:
 def remove_juror(*, juror: Juror, actor: User) -> None:
     """Take a person off the jury, with their assignments; refused once they scored."""
     event = juror.event
+    check_manage(actor, event)
     _check_before_judging_ends(event)
     if juror.assignments.filter(scored_at__isnull=False).exists():
         raise ValidationError(
@@ -238,7 +232,7 @@ def remove_juror(*, juror: Juror, actor: User) -> None:
         )
     audit.record(
         "jury.juror_removed",
-        _subject(event),
+        log_subject(event),
         {"juror": juror.pk},
         actor,
         private={"person": audit.person(juror.person_id)},
@@ -256,6 +250,7 @@ def assign_jurors(*, event: Event, actor: User) -> scoring.Plan:
     and the proposals short of jurors get more. The default rubric is saved if the
     organisers kept it, so every juror scores against the same, fixed criteria.
     """
+    check_manage(actor, event)
     event = Event.objects.select_for_update().get(pk=event.pk)
     _check_judging_open(event)
     _ensure_rubric(event, actor)
@@ -284,7 +279,7 @@ def assign_jurors(*, event: Event, actor: User) -> scoring.Plan:
     )
     audit.record(
         "jury.assigned",
-        _subject(event),
+        log_subject(event),
         {
             "per_proposal": per_proposal,
             "proposals": len(proposals),
@@ -324,7 +319,7 @@ def score_proposal(
         .get(pk=assignment.pk)
     )
     event = assignment.event
-    if assignment.juror.person_id != actor.pk:
+    if not is_assigned(actor, assignment):
         raise ValidationError(_("Only the juror assigned can score."), code="not_juror")
     _check_judging_open(event)
     if _conflicted(assignment):
@@ -365,7 +360,7 @@ def score_proposal(
     )
     audit.record(
         "jury.scored",
-        _subject(event),
+        log_subject(event),
         {
             "proposal": assignment.proposal_id,
             "version": version.number,
@@ -420,7 +415,7 @@ def cast_vote(*, event: Event, voter: User, proposals: Iterable[Proposal]) -> Vo
     VoteTally.objects.filter(event=event, proposal_id__in=chosen).update(
         approvals=F("approvals") + 1
     )
-    audit.record("members_choice.voted", _subject(event), {}, voter)
+    audit.record("members_choice.voted", log_subject(event), {}, voter)
     return receipt
 
 
@@ -434,8 +429,9 @@ def record_awards(*, event: Event, actor: User) -> list[Award]:
     Safe to run again: awards already recorded are kept and not repeated. Each new award is
     an audited action whose recipient appears in the log as a commitment they can open.
     """
+    check_manage(actor, event)
     event = Event.objects.select_for_update().get(pk=event.pk)
-    _refuse_if_cancelled(event)
+    refuse_if_cancelled(event)
     now = timezone.now()
     if not event.are_results_announced(now):
         raise ValidationError(
@@ -498,7 +494,7 @@ def record_awards(*, event: Event, actor: User) -> list[Award]:
         award = Award.objects.create(event=event, recorded_by=actor, created_at=now, **fields)
         audit.record(
             "award.recorded",
-            _subject(event),
+            log_subject(event),
             {
                 "award": award.kind,
                 "rank": award.rank,

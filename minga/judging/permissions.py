@@ -1,5 +1,8 @@
 """Who may do what in judging: the one place each view and action asks.
 
+Views ask first, for a friendly page; each action asks again about its `actor` (organisers'
+actions through `check_manage`, which raises `PermissionDenied`), whoever calls it.
+
 Organisers (as the events app defines them) run the jury and see results before anyone else.
 Jurors see and score only the proposals assigned to them. Members of the cooperatives whose
 needs are the event's challenges vote in the members' choice. Everyone sees the results from
@@ -14,11 +17,11 @@ from django.shortcuts import get_object_or_404
 
 from minga.coops.models import Cooperative, Membership
 from minga.events.models import Event
-from minga.events.permissions import can_manage
+from minga.events.permissions import can_manage, check_manage
 
 from .models import Assignment, Juror
 
-__all__ = ["can_manage"]
+__all__ = ["can_manage", "check_manage"]
 
 
 def juror_of(user, event: Event) -> Juror | None:
@@ -35,6 +38,11 @@ def is_judging_open(event: Event, now: datetime.datetime) -> bool:
 def can_see_results(user, event: Event, now: datetime.datetime) -> bool:
     """Results are hidden from everyone but the organisers until the announcement instant."""
     return event.are_results_announced(now) or can_manage(user, event)
+
+
+def is_assigned(user, assignment: Assignment) -> bool:
+    """Is `user` the juror `assignment` gives the proposal to?"""
+    return user.is_authenticated and assignment.juror.person_id == user.pk
 
 
 def get_assignment(user, event: Event, proposal_pk: int) -> Assignment:

@@ -14,14 +14,14 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from minga.core.pages import fail
-from minga.events.models import STAGE_LABELS, Attachment, Proposal
+from minga.events.models import Attachment, Proposal
+from minga.events.pages import event_context
 from minga.events.permissions import get_event
 
 from . import actions, queries
 from .forms import JurorForm, RubricFormSet, ScoreForm, SettingsForm, VoteForm
 from .models import SCALE_MAX, SCALE_MIN, Juror, VoteReceipt
 from .permissions import (
-    can_manage,
     can_see_results,
     can_vote,
     get_assignment,
@@ -35,19 +35,18 @@ AWARDS_PER_PAGE = 100
 
 
 def _context(request, event, **extra) -> dict:
+    """The events pages' frame, with where the jury and the vote stand."""
     now = timezone.now()
-    return {
-        "event": event,
-        "now": now,
-        "stage": event.stage(now),
-        "stage_label": STAGE_LABELS[event.stage(now)],
-        "can_manage": can_manage(request.user, event),
-        "is_juror": juror_of(request.user, event) is not None,
-        "judging_open": is_judging_open(event, now),
-        "results_public": event.are_results_announced(now),
-        "has_vote": queries.settings_of(event).members_choice,
+    return event_context(
+        request,
+        event,
+        now=now,
+        is_juror=juror_of(request.user, event) is not None,
+        judging_open=is_judging_open(event, now),
+        results_public=event.are_results_announced(now),
+        has_vote=queries.settings_of(event).members_choice,
         **extra,
-    }
+    )
 
 
 def _results_or_404(request, slug):

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from minga.accounts.models import User
 from minga.accounts.phones import normalize_phone
 from minga.accounts.vocab import timezone_choices
-from minga.events.forms import LocalDateTimeField, ZonedFormMixin
+from minga.core.forms import LocalDateTimeField, ZonedFormMixin
 
 from .models import TRAINING_FIELDS, Enrolment, Training
 

@@ -6,7 +6,6 @@ of an organising federation) and `translator` (a person whose profile says "tran
 """
 
 import pytest
-from django.test import Client
 
 from conftest import make_person
 from minga.challenges import actions
@@ -44,26 +43,8 @@ def organiser(db):
 
 
 @pytest.fixture
-def organiser_client(organiser, federation):
-    client = Client()
-    client.force_login(organiser)
-    return client
-
-
-@pytest.fixture
 def translator(db):
     return make_person("Volunteer Translator", "translator@example.org", roles=["translator"])
-
-
-@pytest.fixture
-def anonymous_client():
-    return Client()
-
-
-def client_of(person) -> Client:
-    client = Client()
-    client.force_login(person)
-    return client
 
 
 def make_need(

@@ -1,12 +1,12 @@
 import pytest
 from django.urls import reverse
 
-from conftest import make_person
+from conftest import client_of, make_person
 from minga.challenges import actions
 from minga.challenges.models import Need
 from minga.coops import actions as coop_actions
 
-from .conftest import client_of, make_need
+from .conftest import make_need
 
 URL = reverse("challenges:catalogue")
 

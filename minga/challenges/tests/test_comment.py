@@ -2,9 +2,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from conftest import client_of
 from minga.challenges.models import Comment
-
-from .conftest import client_of
 
 
 def url(need):

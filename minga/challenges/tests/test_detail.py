@@ -1,8 +1,9 @@
 import pytest
 
+from conftest import client_of
 from minga.challenges import actions
 
-from .conftest import client_of, make_need
+from .conftest import make_need
 
 ACCESS = {
     # status: (anonymous, outsider, member, owner, organiser)

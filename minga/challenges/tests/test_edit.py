@@ -1,10 +1,9 @@
 import pytest
 from django.urls import reverse
 
+from conftest import client_of
 from minga.audit.models import Entry
 from minga.challenges.models import Need
-
-from .conftest import client_of
 
 
 def url(need, step):

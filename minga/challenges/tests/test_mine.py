@@ -1,9 +1,10 @@
 import pytest
 from django.urls import reverse
 
+from conftest import client_of
 from minga.challenges.models import Need
 
-from .conftest import client_of, make_need
+from .conftest import make_need
 
 URL = reverse("challenges:mine")
 

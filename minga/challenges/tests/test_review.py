@@ -2,14 +2,14 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from conftest import make_person
+from conftest import client_of, make_person
 from minga.challenges import actions
 from minga.challenges.forms import ScopeForm
 from minga.challenges.models import Need
 from minga.channels.models import OutboundMessage
 from minga.coops import actions as coop_actions
 
-from .conftest import client_of, make_need
+from .conftest import make_need
 
 
 def url(need):

@@ -3,12 +3,13 @@ from django.core import mail
 from django.urls import reverse
 from django.utils import translation
 
+from conftest import client_of
 from minga.audit.models import Entry
 from minga.challenges import actions
 from minga.challenges.models import Need
 from minga.coops import actions as coop_actions
 
-from .conftest import client_of, make_need
+from .conftest import make_need
 
 
 def url(need):

@@ -1,11 +1,10 @@
 import pytest
 from django.urls import reverse
 
+from conftest import client_of
 from minga.audit.models import Entry
 from minga.challenges import actions
 from minga.challenges.models import NeedTranslation
-
-from .conftest import client_of
 
 SPANISH = {
     "language": "es",

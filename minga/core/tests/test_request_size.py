@@ -9,7 +9,7 @@ import io
 import pytest
 from django.test import override_settings
 
-from minga.events.uploads import MAX_BYTES, MAX_FILES
+from minga.core.uploads import MAX_BYTES, MAX_FILES
 
 
 class EndlessBody(io.RawIOBase):

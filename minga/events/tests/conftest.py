@@ -10,11 +10,8 @@ import datetime
 import zoneinfo
 
 import pytest
-import time_machine
-from django.test import Client
-from django.utils import translation
 
-from conftest import make_person
+from conftest import at, client_of, make_person
 from minga.events import actions
 
 PARIS = zoneinfo.ZoneInfo("Europe/Paris")
@@ -57,25 +54,6 @@ RULES = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _english():
-    """Requests leave their language active in the thread; each test starts in English."""
-    translation.activate("en")
-    yield
-    translation.activate("en")
-
-
-def at(moment: datetime.datetime):
-    """Freeze the clock at `moment` (use as a context manager)."""
-    return time_machine.travel(moment, tick=False)
-
-
-def client_of(person) -> Client:
-    client = Client()
-    client.force_login(person)
-    return client
-
-
 def make_event(organiser, federation, *, title="Virtual coop-a-thon", publish=True, **overrides):
     event = actions.create_event(
         actor=organiser, organiser=federation, title=title, **{**PHASES, **RULES, **overrides}
@@ -111,18 +89,8 @@ def teammate(event):
 
 
 @pytest.fixture
-def organiser_client(organiser, federation):
-    return client_of(organiser)
-
-
-@pytest.fixture
 def registrant_client(registrant):
     return client_of(registrant)
-
-
-@pytest.fixture
-def anonymous_client():
-    return Client()
 
 
 @pytest.fixture

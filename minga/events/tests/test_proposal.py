@@ -6,7 +6,8 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from minga.events import actions, uploads
+from minga.core import uploads
+from minga.events import actions
 from minga.events.models import ProposalVersion
 
 from .conftest import (

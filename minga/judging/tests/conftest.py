@@ -12,49 +12,27 @@ Times are Europe/Paris, the event's zone: proposals due 16 October 2019 15:00, j
 """
 
 import datetime
-import zoneinfo
 
 import pytest
-import time_machine
 from django.core.cache import cache
-from django.test import Client
 
-from conftest import make_person
-from minga.challenges import actions as need_actions
+from conftest import at, make_person
+from minga.challenges.models import Need
+from minga.challenges.tests.conftest import make_need
 from minga.coops import actions as coop_actions
 from minga.coops.models import Membership
 from minga.events import actions as event_actions
+from minga.events.tests.conftest import BUILDING, DURING_REGISTRATION, PHASES, paris
 from minga.judging import actions
 
-PARIS = zoneinfo.ZoneInfo("Europe/Paris")
-
-
-def paris(*args) -> datetime.datetime:
-    return datetime.datetime(*args, tzinfo=PARIS)
-
-
-RELEASE = paris(2019, 10, 14, 15, 0)
-DUE = paris(2019, 10, 16, 15, 0)
-JUDGING_ENDS = paris(2019, 10, 17, 9, 0)
-ANNOUNCEMENT = paris(2019, 10, 17, 10, 0)
-DURING_REGISTRATION = paris(2019, 10, 1, 12, 0)
-BUILDING = paris(2019, 10, 15, 12, 0)
+JUDGING_ENDS = PHASES["judging_ends_at"]
+ANNOUNCEMENT = PHASES["announcement_at"]
 JUDGING = paris(2019, 10, 16, 18, 0)
 AFTER_JUDGING = paris(2019, 10, 17, 9, 30)
 ANNOUNCED = paris(2019, 10, 17, 12, 0)
 SECOND = datetime.timedelta(seconds=1)
 MINUTE = datetime.timedelta(minutes=1)
 
-PHASES = {
-    "registration_opens_at": paris(2019, 9, 1, 9, 0),
-    "registration_closes_at": RELEASE,
-    "intake_opens_at": paris(2019, 8, 1, 9, 0),
-    "intake_closes_at": paris(2019, 10, 1, 9, 0),
-    "challenges_released_at": RELEASE,
-    "proposals_due_at": DUE,
-    "judging_ends_at": JUDGING_ENDS,
-    "announcement_at": ANNOUNCEMENT,
-}
 RULES = {
     "summary": "Virtual global teams propose solutions to member problems.",
     "format": "virtual",
@@ -66,30 +44,6 @@ RULES = {
     "licence": "CC-BY-SA-4.0",
     "ownership": "team",
     "presentation_formats": ["written"],
-}
-NEED = {
-    "theme": "access",
-    "affected": "Grower members who deliver cherries to the washing station.",
-    "devices": ["basic-phone"],
-    "connectivity": "sms",
-    "literacy": "basic",
-    "scenario": "A grower delivers 40 kg and is paid for 31.",
-    "problem": "Members cannot check the kilos recorded in their name.",
-    "why_now": "Disputes every season.",
-    "how_might_we": "How might we let members check each delivery?",
-    "current_practice": "Paper notebooks.",
-    "constraint_kinds": ["power"],
-    "constraints": "No power at the collection points.",
-    "scope": "A prototype SMS confirmation.",
-    "answer_kinds": ["prototype"],
-    "success": "Every delivery confirmed by SMS.",
-    "owner_timezone": "Africa/Kigali",
-    "owner_hours": "Weekdays 08:00-12:00",
-    "expert_name": "Washing-station manager",
-    "expert_timezone": "Africa/Kigali",
-    "expert_hours": "Weekdays 14:00-16:00",
-    "adopter": "The cooperative's office.",
-    "licences": ["AGPL-3.0-or-later"],
 }
 
 
@@ -113,18 +67,6 @@ def _fresh_cache():
     cache.clear()
     yield
     cache.clear()
-
-
-def at(moment: datetime.datetime):
-    """Freeze the clock at `moment` (use as a context manager)."""
-    return time_machine.travel(moment, tick=False)
-
-
-def client_of(person) -> Client:
-    client = Client()
-    if person is not None:
-        client.force_login(person)
-    return client
 
 
 def person(name: str, **extra):
@@ -178,10 +120,14 @@ def event(organiser, federation):
 
 @pytest.fixture
 def challenge(event, coop, owner, organiser):
-    need = need_actions.create_need(coop=coop, actor=owner, fields={"title": "Cherry deliveries"})
-    need = need_actions.save_need_draft(need=need, actor=owner, changes=NEED)
-    need = need_actions.submit_need(need=need, actor=owner)
-    need = need_actions.accept_need(need=need, actor=organiser)
+    need = make_need(
+        coop,
+        owner,
+        status=Need.Status.ACCEPTED,
+        organiser=organiser,
+        title="Cherry deliveries",
+        constraint_kinds=["power"],
+    )
     return event_actions.add_challenge(event=event, actor=organiser, need=need)
 
 
@@ -272,13 +218,3 @@ def scored(event, assigned, teams, jurors):
         marks[(assignment.juror.person, team)] = 5 - [t.pk for t in teams].index(team.pk)
     score_all(event, marks)
     return marks
-
-
-@pytest.fixture
-def anonymous_client():
-    return Client()
-
-
-@pytest.fixture
-def organiser_client(organiser, federation):
-    return client_of(organiser)

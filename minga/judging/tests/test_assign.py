@@ -2,19 +2,19 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from conftest import client_of
 from minga.audit.models import Entry
+from minga.events.tests.conftest import DUE
 from minga.judging import actions
 from minga.judging.models import Assignment, Criterion
 
 from .conftest import (
     BUILDING,
-    DUE,
     JUDGING,
     JUDGING_ENDS,
     SECOND,
     assignment_of,
     at,
-    client_of,
     join,
     person,
     score_all,

@@ -4,11 +4,12 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from conftest import client_of
 from minga.audit.models import Entry, Secret
 from minga.judging import actions
 from minga.judging.models import Award
 
-from .conftest import ANNOUNCED, ANNOUNCEMENT, SECOND, at, client_of
+from .conftest import ANNOUNCED, ANNOUNCEMENT, SECOND, at
 
 
 @pytest.mark.django_db

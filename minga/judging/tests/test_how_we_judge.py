@@ -1,7 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from .conftest import BUILDING, at, client_of
+from conftest import client_of
+
+from .conftest import BUILDING, at
 
 
 @pytest.mark.django_db

@@ -3,12 +3,14 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from conftest import client_of
 from minga.audit.models import Entry
 from minga.channels.models import OutboundMessage
+from minga.events.tests.conftest import DUE
 from minga.judging import actions
 from minga.judging.models import Assignment, JudgingSettings, Juror
 
-from .conftest import BUILDING, DUE, JUDGING, JUDGING_ENDS, at, client_of, person, score_all
+from .conftest import BUILDING, JUDGING, JUDGING_ENDS, at, person, score_all
 
 
 @pytest.mark.django_db

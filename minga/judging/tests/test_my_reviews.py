@@ -1,7 +1,9 @@
 import pytest
 from django.urls import reverse
 
-from .conftest import BUILDING, JUDGING, at, client_of, score_all
+from conftest import client_of
+
+from .conftest import BUILDING, JUDGING, at, score_all
 
 
 @pytest.mark.django_db

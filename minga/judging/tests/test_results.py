@@ -1,18 +1,10 @@
 import pytest
 from django.urls import reverse
 
+from conftest import client_of
 from minga.judging.models import Assignment
 
-from .conftest import (
-    AFTER_JUDGING,
-    ANNOUNCED,
-    ANNOUNCEMENT,
-    JUDGING,
-    SECOND,
-    at,
-    client_of,
-    score_all,
-)
+from .conftest import AFTER_JUDGING, ANNOUNCED, ANNOUNCEMENT, JUDGING, SECOND, at, score_all
 
 PAGES = ["judging:results", "judging:winners", "judging:results-csv"]
 

@@ -3,11 +3,13 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import translation
 
+from conftest import client_of
 from minga.audit.models import Entry
+from minga.events.tests.conftest import DUE
 from minga.judging import actions
 from minga.judging.models import Criterion
 
-from .conftest import BUILDING, DUE, SECOND, at, client_of
+from .conftest import BUILDING, SECOND, at
 
 
 def _post(labels_and_weights, *, extra_key=""):

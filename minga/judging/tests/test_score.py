@@ -4,20 +4,20 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
+from conftest import client_of
 from minga.audit.models import Entry, Secret
 from minga.events import actions as event_actions
+from minga.events.tests.conftest import DUE
 from minga.judging import actions
 from minga.judging.models import Score
 
 from .conftest import (
     AFTER_JUDGING,
     BUILDING,
-    DUE,
     JUDGING,
     JUDGING_ENDS,
     SECOND,
     at,
-    client_of,
     join,
     proposal_fields,
 )

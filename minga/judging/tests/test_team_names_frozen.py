@@ -4,12 +4,13 @@ import pytest
 from django.core.cache import cache
 from django.urls import reverse
 
+from conftest import client_of
 from minga.events import actions as event_actions
 from minga.judging import actions
 from minga.judging.certificates import award_evidence
 from minga.judging.models import Award
 
-from .conftest import ANNOUNCED, BUILDING, at, client_of
+from .conftest import ANNOUNCED, BUILDING, at
 
 
 def _rename(team, name: str) -> None:

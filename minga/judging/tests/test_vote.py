@@ -6,11 +6,13 @@ from django.core.exceptions import ValidationError
 from django.db import connection
 from django.urls import reverse
 
+from conftest import client_of
 from minga.audit.models import Entry
+from minga.events.tests.conftest import DUE
 from minga.judging import actions
 from minga.judging.models import VoteReceipt, VoteTally
 
-from .conftest import ANNOUNCED, BUILDING, DUE, JUDGING, JUDGING_ENDS, SECOND, at, client_of
+from .conftest import ANNOUNCED, BUILDING, JUDGING, JUDGING_ENDS, SECOND, at
 
 
 @pytest.fixture

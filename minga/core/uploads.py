@@ -1,4 +1,4 @@
-"""Limits on proposal attachments: size, extension and the file's own first bytes.
+"""Limits on attached files (proposals, comments): size, extension and first bytes.
 
 The extension alone is a claim; the first bytes are checked too, so a program renamed to
 .pdf is refused. OpenDocument and PowerPoint files are ZIP archives.
