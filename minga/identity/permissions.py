@@ -8,6 +8,6 @@ from minga.coops.models import Cooperative
 from minga.coops.permissions import get_coop
 
 
-def get_coop_for_keys(user, slug: str) -> Cooperative:  # type: ignore[no-untyped-def]
+def get_coop_for_keys(user, slug: str) -> Cooperative:
     """The cooperative ``slug`` if ``user`` may manage its keys (404 / 403 otherwise)."""
     return get_coop(user, slug, need="edit")
