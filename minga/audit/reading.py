@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db import connection
+from django.db.models import Field
 
 from minga.core.hotsql import hot_cursor
 
@@ -130,11 +131,18 @@ def prove_inclusion(logged: LoggedEntry, checkpoint: SignedCheckpoint) -> int:
 # plain SQL, built once, run on `core.hotsql`'s cursor (as the log's own appends are).
 
 
+def _column(name: str) -> str:
+    """The column of the entry's field `name` (each of `_COLUMNS` is a concrete field)."""
+    field = Entry._meta.get_field(name)
+    assert isinstance(field, Field) and field.column is not None
+    return field.column
+
+
 @functools.cache
 def _fast_sql() -> tuple[str, str]:
     quote = connection.ops.quote_name
     entries_table, checkpoints = quote(Entry._meta.db_table), quote(Checkpoint._meta.db_table)
-    columns = ", ".join(quote(Entry._meta.get_field(name).column) for name in _COLUMNS)
+    columns = ", ".join(quote(_column(name)) for name in _COLUMNS)
     index, size = quote("index"), quote("size")
     return (
         f"SELECT {columns} FROM {entries_table} "  # noqa: S608 (constant names)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -22,7 +23,7 @@ class Subject:
     url: str = ""
 
 
-Finder = Callable[[str, "User | None"], tuple[str, str] | None]
+Finder = Callable[[str, "User | AnonymousUser | None"], tuple[str, str] | None]
 _FINDERS: dict[str, Finder] = {}
 
 
@@ -32,7 +33,7 @@ def register_subject(prefix: str, find: Finder) -> None:
     _FINDERS[prefix] = find
 
 
-def describe(subject: str, *, viewer: User | None) -> Subject:
+def describe(subject: str, *, viewer: User | AnonymousUser | None) -> Subject:
     prefix, _sep, rest = subject.partition(":")
     find = _FINDERS.get(prefix)
     found = find(rest, viewer) if find is not None and rest else None
