@@ -21,7 +21,7 @@ NOTICES = 5
 NOTICE_DAYS = 30
 
 
-def section(person, now: datetime.datetime, limit: int = LIMIT) -> dict | None:  # type: ignore[no-untyped-def]
+def section(person, now: datetime.datetime, limit: int = LIMIT) -> dict | None:
     electors = Elector.objects.filter(_electors_query(person))
     polls = list(
         Poll.objects.filter(status=Poll.Status.OPEN, closes_at__gt=now, electors__in=electors)
@@ -67,7 +67,7 @@ def section(person, now: datetime.datetime, limit: int = LIMIT) -> dict | None: 
     }
 
 
-def coop_section(coop, user, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
+def coop_section(coop, user, now: datetime.datetime) -> dict | None:
     """A cooperative's open decisions: their titles for its members, their number for others
     (open polls are for members; closed ones are public, with their results)."""
     from .permissions import can_read

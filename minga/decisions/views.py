@@ -234,10 +234,11 @@ def poll_vote(request, slug, pk):
     elector = electors[0]
     if len(electors) > 1:
         chosen = request.POST.get("elector", "")
-        elector = next((e for e in electors if str(e.pk) == chosen), None)
-        if elector is None:
+        picked = next((e for e in electors if str(e.pk) == chosen), None)
+        if picked is None:
             messages.error(request, _("Choose on whose behalf you vote."))
             return redirect(found)
+        elector = picked
     options = list(found.options.all())
     try:
         choice = choice_from_post(found, options, request.POST)
@@ -352,7 +353,7 @@ def poll_outcome(request, slug, pk):
     found = get_poll(request.user, slug, pk, need="manage")
     form = OutcomeForm(request.POST)
     if not form.is_valid():
-        _fail(request, ValidationError(form.errors["outcome"]))
+        _fail(request, ValidationError(list(form.errors["outcome"])))
         return redirect(found)
     try:
         actions.record_outcome(poll=found, actor=request.user, outcome=form.cleaned_data["outcome"])
