@@ -14,7 +14,7 @@ from .models import Event, Team, TeamMembership
 ORDER = 30  # its place on the home page (see minga.core.home)
 
 
-def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
+def section(person, now: datetime.datetime) -> dict | None:
     teams = list(
         Team.objects.filter(
             memberships__registration__person=person,
@@ -37,7 +37,7 @@ def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-u
 SHOWN_EVENTS = 10
 
 
-def coop_section(coop, user, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
+def coop_section(coop, user, now: datetime.datetime) -> dict | None:
     """The coop-a-thons a cooperative organises (published or cancelled), latest first."""
     events = list(
         Event.objects.filter(organiser=coop)
