@@ -19,7 +19,7 @@ CREDENTIALS = 10  # the latest; "My credentials" lists them all
 TEMPLATES = {"section": "core/home_credentials.html", "coop_section": "core/coop_credentials.html"}
 
 
-def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
+def section(person, now: datetime.datetime) -> dict | None:
     trainings = list(
         Enrolment.objects.filter(
             person=person,
@@ -49,7 +49,7 @@ def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-u
     }
 
 
-def coop_section(coop, user, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
+def coop_section(coop, user, now: datetime.datetime) -> dict | None:
     """The way to a cooperative's reputation and trainings: its public profile, where the
     score is computed from verified credentials (too costly for every visit of this page)."""
     from minga.identity.dids import coop_did
