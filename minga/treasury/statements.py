@@ -41,6 +41,8 @@ if TYPE_CHECKING:
 
     from minga.accounts.models import User
 
+    from .posting import AccountRow
+
 TreasuryError = books.TreasuryError
 HASH_CHARS = 8
 SUB_LEDGERS = charts.MEMBER_ROLES
@@ -57,7 +59,7 @@ class Movement:
         return self.entry.code
 
 
-def member_sign(account) -> int:  # type: ignore[no-untyped-def]
+def member_sign(account) -> int:
     """Members' sub-ledgers are liabilities or equity: a credit (negative) is money they hold.
     (`account` is an Account, or the posting's lighter row: both have a root type.)"""
     return 1 if account.root in charts.DEBIT_NORMAL else -1
@@ -145,7 +147,7 @@ def _receipt_sql(vendor: str, members: int, accounts: int) -> str:
     from minga.accounts.models import User
     from minga.audit.models import Checkpoint
 
-    def table(model) -> str:  # type: ignore[no-untyped-def]
+    def table(model) -> str:
         return connections[DEFAULT_DB_ALIAS].ops.quote_name(model._meta.db_table)
 
     latest = f"FROM {table(Checkpoint)} WHERE published_at IS NOT NULL ORDER BY size DESC LIMIT 1"
@@ -198,7 +200,7 @@ def checkpoint_short() -> str:
 
 def send_receipts(
     entry: JournalEntry,
-    lines: Sequence[tuple[Account, int, MemberAccount | None]],
+    lines: Sequence[tuple[Account | AccountRow, int, MemberAccount | None]],
     leaf_hash: bytes,
     *,
     currency: str = "",
@@ -440,7 +442,7 @@ def name_witness(*, member: MemberAccount, actor: User, phone: str, name: str) -
     return witness
 
 
-def open_disputes(coop: Cooperative):  # type: ignore[no-untyped-def]
+def open_disputes(coop: Cooperative):
     return (
         Dispute.objects.filter(coop=coop)
         .select_related("entry__fiscal_year", "member")
