@@ -52,7 +52,7 @@ browser:
 test: install browser
 	DEBUG=1 $(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0 || { echo "Models changed without a migration."; exit 1; }
 	$(BIN)/ruff check .
-	$(BIN)/mypy
+	DEBUG=1 $(BIN)/mypy
 	$(BIN)/pytest -n 2 --dist loadgroup
 
 test-fast: install

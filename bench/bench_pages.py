@@ -133,7 +133,7 @@ def make_env(tmp: Path) -> dict[str, str]:
     return env
 
 
-def run_in_child(script: str, child, *, timeout: int) -> int:  # type: ignore[no-untyped-def]
+def run_in_child(script: str, child, *, timeout: int) -> int:
     """Run a bench script's `child()` in a fresh process with a clean environment.
 
     The parent makes a temporary directory, starts the script again with `--child` under
@@ -186,7 +186,7 @@ def minga(env: dict[str, str], *args: str, **extra_env: str) -> str:
     return done.stdout
 
 
-def python_json(env: dict[str, str], argv: list[str], what: str, timeout: int = 600):  # type: ignore[no-untyped-def]
+def python_json(env: dict[str, str], argv: list[str], what: str, timeout: int = 600):
     """Run the project's Python with `argv` under `env` and return the JSON it prints."""
     done = subprocess.run(
         [PYTHON, *argv],

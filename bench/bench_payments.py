@@ -47,7 +47,7 @@ TOKEN = "bench-callback-token"
 SHORT_CODE = "600638"
 
 
-def setup(n: int):  # type: ignore[no-untyped-def]
+def setup(n: int):
     from django.conf import settings
     from django.utils import timezone
 
@@ -88,7 +88,7 @@ def setup(n: int):  # type: ignore[no-untyped-def]
     return coop, treasurer
 
 
-def confirmations(coop, n: int) -> list[dict]:  # type: ignore[no-untyped-def]
+def confirmations(coop, n: int) -> list[dict]:
     """N paybill payments the stand-in knows, one per member, as their confirmation bodies."""
     from minga.channels.payments import standin
     from minga.treasury.models import MemberAccount
@@ -106,7 +106,7 @@ def confirmations(coop, n: int) -> list[dict]:  # type: ignore[no-untyped-def]
     return bodies
 
 
-def baseline(coop, treasurer, n: int) -> float:  # type: ignore[no-untyped-def]
+def baseline(coop, treasurer, n: int) -> float:
     """Entries and receipts alone: the books' own cost per payment, in the same run (each
     posting that touches a member's account queues the member's receipt itself)."""
     from minga.treasury import actions
@@ -188,7 +188,7 @@ def callbacks(bodies: list[dict]) -> float:
     return ended - started
 
 
-def check(coop, n: int) -> list[str]:  # type: ignore[no-untyped-def]
+def check(coop, n: int) -> list[str]:
     from minga.channels.models import OutboundMessage, Payment
     from minga.treasury.models import JournalEntry, MemberBalance
 

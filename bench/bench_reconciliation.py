@@ -90,9 +90,10 @@ def bulk_load(books, members, booked: int, other: int) -> float:
     return load_entries(books, booked + other, entry)
 
 
-def write_statement(path: Path, lines: int, booked: int) -> set[tuple[str, str]]:
-    """A statement of `lines` lines with planted exceptions; the (kind, key) expected. Lines
-    beyond the books' receipts (a big statement) are receipts the books lack, by design."""
+def write_statement(path: Path, lines: int, booked: int) -> tuple[set[tuple[str, str]], int]:
+    """A statement of `lines` lines with planted exceptions; the (kind, key) expected, and how
+    many of the books' receipts it lists. Lines beyond the books' receipts (a big statement)
+    are receipts the books lack, by design."""
     unbooked, differ, twice, unlisted = 500, 300, 200, 1_000
     expected: set[tuple[str, str]] = set()
     listed = min(booked, lines - unbooked - twice) - unlisted
@@ -118,7 +119,7 @@ def write_statement(path: Path, lines: int, booked: int) -> set[tuple[str, str]]
             expected.add(("receipt-without-entry", f"receipt:{receipt(n)}"))
             n += 1
             written += 1
-    return expected, listed  # type: ignore[return-value]
+    return expected, listed
 
 
 def expected_unlisted(books, listed: int, booked: int) -> set[tuple[str, str]]:

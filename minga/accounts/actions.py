@@ -96,6 +96,7 @@ def send_verification_email(*, user: User, base_url: str) -> None:
     with translation.override(user.preferred_language):
         subject = render_to_string("accounts/email/verify_subject.txt").strip()
         body = render_to_string("accounts/email/verify_body.txt", {"user": user, "link": link})
+    assert user.email, "a verification link goes to an account with an e-mail address"
     send_email(to=user.email, subject=subject, body=body, kind="verification-link")
 
 
@@ -137,16 +138,19 @@ def send_password_reset(*, user: User, base_url: str, by_phone: bool) -> None:
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
     link = base_url + reverse("accounts:password-reset-confirm", args=[uid, token])
+    # The account was found by the phone number or the address the link goes to.
+    to = user.phone if by_phone else user.email
+    assert to, "a reset link goes to the phone number or address the account was found by"
     with translation.override(user.preferred_language):
         if by_phone:
             text = render_to_string("accounts/sms/password_reset.txt", {"link": link}).strip()
-            send_sms(to=user.phone, text=text, kind="password-reset")
+            send_sms(to=to, text=text, kind="password-reset")
         else:
             subject = render_to_string("accounts/email/password_reset_subject.txt").strip()
             body = render_to_string(
                 "accounts/email/password_reset_body.txt", {"user": user, "link": link}
             )
-            send_email(to=user.email, subject=subject, body=body, kind="password-reset")
+            send_email(to=to, subject=subject, body=body, kind="password-reset")
 
 
 def _check_staff_actor(*, person: User, actor: User) -> None:

@@ -174,7 +174,7 @@ PEOPLE = [
 ]
 
 
-def load(*, people, coops, stdout) -> None:  # type: ignore[no-untyped-def]
+def load(*, people, coops, stdout) -> None:
     people.update({key: person(*row) for key, *row in PEOPLE})
     # The operator at the command line (actor None) makes the organiser a superuser.
     set_staff_access(person=people["organiser"], actor=None, is_staff=True, is_superuser=True)
@@ -188,7 +188,7 @@ def sign_in_notes() -> list[str]:
     ]
 
 
-def person(  # type: ignore[no-untyped-def]
+def person(
     name, email, phone, language="en", zone="Africa/Nairobi", languages=(), skills=(), roles=()
 ) -> User:
     """The demo person, signed up as anyone would be, then with their profile filled in (the

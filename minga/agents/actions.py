@@ -66,14 +66,12 @@ def float_balance(agent: Agent) -> int:
 
 def promised(agent: Agent, now: datetime.datetime, *, excluding: int | None = None) -> int:
     """Cash already promised: open withdrawals and settlements waiting for approval."""
-    withdrawals = (
-        AgentTransaction.objects.filter(
-            agent=agent, kind=Kind.WITHDRAWAL, status=Status.PENDING, expires_at__gt=now
-        )
-        .exclude(pk=excluding)
-        .aggregate(s=Sum("amount"))["s"]
-        or 0
+    pending = AgentTransaction.objects.filter(
+        agent=agent, kind=Kind.WITHDRAWAL, status=Status.PENDING, expires_at__gt=now
     )
+    if excluding is not None:
+        pending = pending.exclude(pk=excluding)
+    withdrawals = pending.aggregate(s=Sum("amount"))["s"] or 0
     settlements = (
         FloatMovement.objects.filter(
             agent=agent,
@@ -90,14 +88,14 @@ def available(agent: Agent, now: datetime.datetime | None = None) -> int:
     return float_balance(agent) - promised(agent, now or timezone.now())
 
 
-def agent_of(user, coop: Cooperative) -> Agent | None:  # type: ignore[no-untyped-def]
+def agent_of(user, coop: Cooperative) -> Agent | None:
     """The person's active agency for `coop`, if any."""
     if user is None or not user.is_authenticated:
         return None
     return Agent.objects.filter(coop=coop, user=user, active=True).first()
 
 
-def agencies_of(user) -> list[Agent]:  # type: ignore[no-untyped-def]
+def agencies_of(user) -> list[Agent]:
     return list(Agent.objects.filter(user=user, active=True).select_related("coop").order_by("pk"))
 
 
@@ -117,7 +115,7 @@ def _locked(agent: Agent) -> Agent:
     )
 
 
-def _positive(amount) -> int:  # type: ignore[no-untyped-def]
+def _positive(amount) -> int:
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise AgentError(_("The amount is above zero."), code="amount")
     return amount
@@ -274,7 +272,7 @@ def _check_agent(agent: Agent, actor: User) -> None:
         raise AgentError(_("This agent is suspended."), code="inactive")
 
 
-def _pending_withdrawals(member: MemberAccount, now: datetime.datetime, excluding=None) -> int:  # type: ignore[no-untyped-def]
+def _pending_withdrawals(member: MemberAccount, now: datetime.datetime, excluding=None) -> int:
     return (
         AgentTransaction.objects.filter(
             member=member, kind=Kind.WITHDRAWAL, status=Status.PENDING, expires_at__gt=now
@@ -287,7 +285,7 @@ def _pending_withdrawals(member: MemberAccount, now: datetime.datetime, excludin
 
 def _check_withdrawal(
     agent: Agent, member: MemberAccount, amount: int, now: datetime.datetime, excluding=None
-) -> None:  # type: ignore[no-untyped-def]
+) -> None:
     left = float_balance(agent) - promised(agent, now, excluding=excluding)
     if amount > left:
         raise AgentError(

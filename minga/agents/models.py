@@ -126,7 +126,7 @@ class AgentTransaction(models.Model):
         """The entry's reference in the books: one entry per agent transaction."""
         return f"AGT-{self.pk}"
 
-    def is_open(self, now) -> bool:  # type: ignore[no-untyped-def]
+    def is_open(self, now) -> bool:
         return self.status == self.Status.PENDING and self.expires_at > now
 
 

@@ -65,7 +65,7 @@ class Agencies(Screen):
         return AgentMenu(self.ctx, agent=agencies[int(token) - 1])
 
 
-def _open(ctx) -> Screen:  # type: ignore[no-untyped-def]
+def _open(ctx) -> Screen:
     agencies = actions.agencies_of(ctx.person)
     if len(agencies) == 1:
         return AgentMenu(ctx, agent=agencies[0])
@@ -84,6 +84,7 @@ def _pending(agent: Agent, now: datetime.datetime) -> list[AgentTransaction]:
 
 @dataclass
 class AgentMenu(Screen):
+    # Always given; None is only the dataclass default (the ignores below rely on it).
     agent: Agent | None = None
 
     def lines(self) -> tuple[list[str], set[int]]:
@@ -126,6 +127,7 @@ def _amount(agent: Agent, token: str) -> int:
 
 @dataclass
 class RefPrompt(Screen):
+    # Always given; None is only the dataclass default (the ignores below rely on it).
     agent: Agent | None = None
     kind: str = Kind.DEPOSIT
 
@@ -142,6 +144,7 @@ class RefPrompt(Screen):
 
 @dataclass
 class AmountPrompt(Screen):
+    # Always given; None is only the dataclass default (the ignores below rely on it).
     agent: Agent | None = None
     kind: str = Kind.DEPOSIT
     ref: str = ""
@@ -165,6 +168,7 @@ class AmountPrompt(Screen):
 
 @dataclass
 class StartPin(PinPrompt):
+    # Always given; None is only the dataclass default (the ignores below rely on it).
     agent: Agent | None = None
     kind: str = Kind.DEPOSIT
     ref: str = ""
@@ -202,6 +206,7 @@ def _line(txn: AgentTransaction) -> str:
 
 @dataclass
 class PendingList(Screen):
+    # Always given; None is only the dataclass default (the ignores below rely on it).
     agent: Agent | None = None
 
     def lines(self) -> tuple[list[str], set[int]]:
@@ -220,6 +225,7 @@ class PendingList(Screen):
 
 @dataclass
 class ConfirmHow(Screen):
+    # Always given; None is only the dataclass default (the ignores below rely on it).
     txn: AgentTransaction | None = None
 
     def lines(self) -> tuple[list[str], set[int]]:
@@ -239,6 +245,7 @@ class ConfirmHow(Screen):
 class SecretPrompt(Screen):
     """The member's code, or the member's own PIN typed by them on the agent's phone."""
 
+    # Always given; None is only the dataclass default (the ignores below rely on it).
     txn: AgentTransaction | None = None
     by: str = "code"
     asks_secret = True
@@ -275,6 +282,7 @@ class SecretPrompt(Screen):
 
 @dataclass
 class CountPrompt(Screen):
+    # Always given; None is only the dataclass default (the ignores below rely on it).
     agent: Agent | None = None
 
     def lines(self) -> tuple[list[str], set[int]]:
@@ -296,6 +304,7 @@ class CountPrompt(Screen):
 
 @dataclass
 class CountPin(PinPrompt):
+    # Always given; None is only the dataclass default (the ignores below rely on it).
     agent: Agent | None = None
     counted: int = 0
 

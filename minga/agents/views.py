@@ -68,8 +68,9 @@ class ConfirmForm(forms.Form):
         widget=forms.PasswordInput,
     )
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
+        assert data is not None  # a form's clean() gives its cleaned_data
         if not data.get("code") and not data.get("pin"):
             raise ValidationError(_("Enter the member's code or PIN."))
         return data
@@ -284,8 +285,8 @@ def me_confirm(request, slug, pk):
     txn = get_object_or_404(AgentTransaction, agent=found, pk=pk)
     form = ConfirmForm(request.POST)
     if not form.is_valid():
-        for message in form.non_field_errors():
-            messages.error(request, message)
+        for message in form.non_field_errors():  # an ErrorList yields the messages
+            messages.error(request, str(message))
         return redirect("agents:me", slug)
     try:
         txn = actions.confirm_transaction(
@@ -297,6 +298,7 @@ def me_confirm(request, slug, pk):
     except ValidationError as error:
         _errors(request, error)
     else:
+        assert txn.entry is not None  # a confirmed transaction is posted
         messages.success(
             request, _("Confirmed and posted as entry %(entry)s.") % {"entry": txn.entry.code}
         )

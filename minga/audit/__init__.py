@@ -28,6 +28,8 @@ values:
   `minga log verify` runs after verifying the log itself.
 """
 
+from types import ModuleType
+
 from minga.audit.commitments import commit
 
 __all__ = [
@@ -72,12 +74,13 @@ _READING_FUNCTIONS = {
 }
 
 
-def __getattr__(name: str):  # type: ignore[no-untyped-def]
+def __getattr__(name: str):
     """The functions of `minga.audit.log` and `minga.audit.reading`, imported on first use."""
+    module: ModuleType
     if name in _LOG_FUNCTIONS:
         from minga.audit import log as module
     elif name in _READING_FUNCTIONS:
-        from minga.audit import reading as module  # type: ignore[no-redef]
+        from minga.audit import reading as module
     else:
         raise AttributeError(f"module 'minga.audit' has no attribute {name!r}")
     function = getattr(module, name)

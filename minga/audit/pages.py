@@ -9,9 +9,10 @@ from .models import Entry
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import AnonymousUser
 
 
-def entry_context(entry: Entry, *, viewer: User | None) -> dict[str, Any]:
+def entry_context(entry: Entry, *, viewer: User | AnonymousUser | None) -> dict[str, Any]:
     """The page's context: the entry as `queries.show_entries` shows it to `viewer`, its
     action in words, its subject named and linked where an app knows it and `viewer` may see
     it, its leaf hash and, once it is in a checkpoint, its inclusion proof."""

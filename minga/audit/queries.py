@@ -18,6 +18,7 @@ from .models import Entry, Secret
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import AnonymousUser
 
 PERSON = re.compile(r"person:[0-9]{1,19}")
 
@@ -30,7 +31,7 @@ def opening_of(commitment: str, *, viewer: User) -> tuple[str, bytes] | None:
     return openings([commitment], viewer=viewer).get(commitment)
 
 
-def _visible(viewer: User | None) -> Q:
+def _visible(viewer: User | AnonymousUser | None) -> Q:
     """The openings `viewer` may see: disclosed ones; their own; their cooperatives'."""
     visible = Q(disclosed_at__isnull=False)
     if viewer is not None and viewer.is_authenticated:
@@ -39,7 +40,9 @@ def _visible(viewer: User | None) -> Q:
     return visible
 
 
-def openings(commitments: Iterable[str], *, viewer: User | None) -> dict[str, tuple[str, bytes]]:
+def openings(
+    commitments: Iterable[str], *, viewer: User | AnonymousUser | None
+) -> dict[str, tuple[str, bytes]]:
     """commitment -> (value, salt) for each of `commitments` that `viewer` may open.
 
     An anonymous viewer (None) sees only disclosed openings; erased ones open for nobody.
@@ -117,7 +120,9 @@ def _people_names(values: Iterable[str]) -> dict[str, str]:
     return {f"person:{pk}": name for pk, name in people.values_list("pk", "name")}
 
 
-def show_entries(entries: Iterable[Entry], *, viewer: User | None) -> list[ShownEntry]:
+def show_entries(
+    entries: Iterable[Entry], *, viewer: User | AnonymousUser | None
+) -> list[ShownEntry]:
     """Entries as a person reads them: commitments for everyone, values where `viewer` may see.
 
     One query finds every opening of the page, one more the names of the people it names.

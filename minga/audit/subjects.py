@@ -16,6 +16,7 @@ from django.utils.translation import gettext_noop as _
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser as User
+    from django.contrib.auth.models import AnonymousUser
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class Subject:
     url: str = ""
 
 
-Finder = Callable[[str, "User | None"], tuple[str, str] | None]
+Finder = Callable[[str, "User | AnonymousUser | None"], tuple[str, str] | None]
 _FINDERS: dict[str, Finder] = {}
 
 
@@ -35,7 +36,7 @@ def register_subject(prefix: str, find: Finder) -> None:
     _FINDERS[prefix] = find
 
 
-def describe(subject: str, *, viewer: User | None) -> Subject:
+def describe(subject: str, *, viewer: User | AnonymousUser | None) -> Subject:
     prefix, _sep, rest = subject.partition(":")
     find = _FINDERS.get(prefix)
     found = find(rest, viewer) if find is not None and rest else None

@@ -176,6 +176,7 @@ def entry(request: HttpRequest, index: str) -> HttpResponse:
             return _text(
                 _("This entry is not in a checkpoint yet; try again in a few seconds."), 404
             )
+        assert latest is not None  # as `proved` says
         response = _text(log.receipt(found, latest), 200)
         response["Content-Disposition"] = f'attachment; filename="minga-log-{position}.tlog-proof"'
         return response
@@ -198,6 +199,7 @@ def entry(request: HttpRequest, index: str) -> HttpResponse:
         "tlog_proof": None,
     }
     if proved:
+        assert latest is not None
         receipt = log.receipt(found, latest)
         data["checkpoint"] = {
             "size": latest.size,

@@ -11,6 +11,7 @@ change, never the texts of drafts, messages or reasons (those stay with the need
 import contextlib
 import contextvars
 from collections.abc import Iterable
+from typing import cast
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -18,6 +19,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django_countries.fields import Country
 
 from minga import audit
 from minga.accounts.models import User
@@ -42,7 +44,8 @@ def _lock(need: Need) -> Need:
 
 def _take_place_from_coop(need: Need, coop: Cooperative) -> None:
     need.country, need.region, need.sector = coop.country, coop.region, coop.sector
-    need.world_region = world_region(coop.country.code)
+    # django-stubs types a CountryField as the CharField it extends; it holds a Country.
+    need.world_region = world_region(cast(Country, coop.country).code)
 
 
 @transaction.atomic
@@ -98,7 +101,7 @@ def _sync_documents(need: Need, documents: list[dict]) -> bool:
     is_changed = False
     for row in documents:
         values = {name: row.get(name) or "" for name in DOCUMENT_FIELDS}
-        document = existing.get(row.get("id"))
+        document = existing.get(row["id"]) if row.get("id") is not None else None
         if document is None:
             document = NeedDocument(need=need, **values)
         elif all(getattr(document, name) == value for name, value in values.items()):

@@ -1,9 +1,11 @@
 """Public JSON for accepted needs: the catalogue teams read before an event."""
 
 import datetime
+from typing import cast
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django_countries.fields import Country
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -78,7 +80,8 @@ class NeedSummaryOut(Schema):
 
     @staticmethod
     def resolve_country_name(obj: Need) -> str:
-        return obj.country.name
+        # django-stubs types a CountryField as the CharField it extends; it holds a Country.
+        return cast(Country, obj.country).name
 
     @staticmethod
     def resolve_translations(obj: Need) -> list[str]:

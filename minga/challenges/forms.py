@@ -69,9 +69,10 @@ class NewNeedForm(ProblemForm):
 
     def __init__(self, *args, person: User, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["coop"].queryset = Cooperative.objects.filter(
+        self.coops = Cooperative.objects.filter(
             memberships__person=person, memberships__status=Membership.Status.ACTIVE
         )
+        self.fields["coop"].queryset = self.coops
 
 
 class ScopeForm(ChooseMixin, forms.ModelForm):

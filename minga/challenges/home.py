@@ -11,6 +11,6 @@ ORDER = 10  # its place on the home page (see minga.core.home)
 SHOWN = 10
 
 
-def coop_section(coop, user, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
+def coop_section(coop, user, now: datetime.datetime) -> dict | None:
     needs = list(Need.objects.accepted().filter(coop=coop).order_by("-pk")[:SHOWN])
     return {"needs": needs} if needs else None

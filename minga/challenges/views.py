@@ -117,7 +117,7 @@ def create(request):
         person=request.user,
         initial={"language": request.user.preferred_language},
     )
-    coops = form.fields["coop"].queryset
+    coops = form.coops
     form.initial["coop"] = coops.filter(slug=request.GET.get("coop", "")).first()
     if request.method == "POST" and form.is_valid():
         fields = {name: value for name, value in form.cleaned_data.items() if name != "coop"}
@@ -246,8 +246,8 @@ def review(request, pk):
     form = ReviewForm(request.POST)
     if not form.is_valid():
         for errors in form.errors.values():
-            for error in errors:
-                messages.error(request, error)
+            for error in errors:  # an ErrorList yields the messages
+                messages.error(request, str(error))
         return redirect(need)
     decision, message = form.cleaned_data["decision"], form.cleaned_data["message"]
     try:

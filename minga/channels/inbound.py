@@ -112,7 +112,7 @@ def callback_allowed(request) -> bool:
     return True
 
 
-def _store(**fields) -> InboundMessage:  # type: ignore[no-untyped-def]
+def _store(**fields) -> InboundMessage:
     """Write the raw callback in its own transaction, or find the earlier copy of a retry."""
     try:
         with transaction.atomic():
@@ -191,7 +191,7 @@ def receive_ussd(
     return reply.text
 
 
-def _retried(row, phone, text, previous, menu) -> str:  # type: ignore[no-untyped-def]
+def _retried(row, phone, text, previous, menu) -> str:
     """The answer to a step the provider sent again.
 
     A step answering a PIN prompt may have acted (a vote): it gets a neutral answer, never the
@@ -218,7 +218,7 @@ def _screen_digest(row: InboundMessage, reply: Reply) -> str:
     return keyed_hash("screen", row.session_id, reply.text)
 
 
-def _answer_ussd(row, phone, text, shown, menu) -> Reply:  # type: ignore[no-untyped-def]
+def _answer_ussd(row, phone, text, shown, menu) -> Reply:
     first = (
         InboundMessage.objects.filter(
             provider=row.provider, kind=row.kind, session_id=row.session_id

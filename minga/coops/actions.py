@@ -420,11 +420,12 @@ def _invite_known_person(
 ) -> Invitation:
     """Invite at the row's address the account already holds (its e-mail address, else its
     phone number), so that only whoever receives there can accept."""
-    by_email = bool(row.email) and (person.email or "").lower() == row.email
+    email = row.email or ""
+    by_email = bool(email) and (person.email or "").lower() == email
     return create_invitation(
         coop=coop,
         actor=actor,
-        email=row.email if by_email else "",
+        email=email if by_email else "",
         phone="" if by_email else row.phone or "",
         role=row.role,
         base_url=base_url,

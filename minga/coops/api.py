@@ -1,5 +1,8 @@
+from typing import cast
+
 from django.shortcuts import get_object_or_404
 from django_countries import countries
+from django_countries.fields import Country
 from ninja import Field, Query, Router, Schema
 from ninja.pagination import paginate
 
@@ -33,7 +36,8 @@ class CoopOut(Schema):
 
     @staticmethod
     def resolve_country_name(obj: Cooperative) -> str:
-        return obj.country.name
+        # django-stubs types a CountryField as the CharField it extends; it holds a Country.
+        return cast(Country, obj.country).name
 
     @staticmethod
     def resolve_did(obj: Cooperative, context) -> str:

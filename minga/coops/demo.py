@@ -274,7 +274,7 @@ COOPS = [
 ]
 
 
-def load(*, people, coops, stdout) -> None:  # type: ignore[no-untyped-def]
+def load(*, people, coops, stdout) -> None:
     for slug, founder, fields, others in COOPS:
         coop = Cooperative.objects.filter(slug=slug).first()
         if coop is None:
@@ -285,7 +285,7 @@ def load(*, people, coops, stdout) -> None:  # type: ignore[no-untyped-def]
     coops.update({slug: Cooperative.objects.get(slug=slug) for slug, *_rest in COOPS})
 
 
-def _invite(coop, inviter, person, role) -> None:  # type: ignore[no-untyped-def]
+def _invite(coop, inviter, person, role) -> None:
     """Add a member as on the site: the founder invites, the person accepts."""
     invitation = actions.create_invitation(coop=coop, actor=inviter, role=role, base_url=BASE_URL)
     actions.accept_invitation(token=invitation.token, person=person)

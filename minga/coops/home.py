@@ -23,7 +23,7 @@ def front_page_figures() -> dict[str, int]:
     }
 
 
-def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
+def section(person, now: datetime.datetime) -> dict | None:
     memberships = list(
         Membership.objects.filter(person=person, status=Membership.Status.ACTIVE)
         .select_related("coop")

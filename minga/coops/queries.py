@@ -1,3 +1,5 @@
+from collections.abc import Mapping
+
 from django.db import connection
 from django.db.models import Count, Q, QuerySet
 
@@ -45,7 +47,7 @@ def members(coop: Cooperative) -> QuerySet[Membership]:
     return coop.memberships.select_related("person").order_by("status", "role", "person__name")
 
 
-def member_coop_ids(person_id: int) -> QuerySet[Membership]:
+def member_coop_ids(person_id: int) -> QuerySet[Membership, Mapping[str, object]]:
     """The ids of the cooperatives `person_id` is an active member of, as a subquery."""
     return Membership.objects.filter(person_id=person_id, status=Membership.Status.ACTIVE).values(
         "coop_id"

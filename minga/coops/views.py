@@ -242,6 +242,7 @@ def join(request, token):
     invitation = Invitation.objects.select_related("coop").filter(token=token).first()
     is_usable = invitation is not None and invitation.is_usable(timezone.now())
     if request.method == "POST" and is_usable:
+        assert invitation is not None
         try:
             actions.accept_invitation(token=token, person=request.user)
         except ValidationError as error:

@@ -60,7 +60,7 @@ def public_page(generation):
     return decorator
 
 
-def _may_have_messages(request) -> bool:  # type: ignore[no-untyped-def]
+def _may_have_messages(request) -> bool:
     """Whether a message may wait for this visitor: messages live in a cookie, or in the
     session, so a visitor with neither has none (and no message storage is built to see)."""
     cookies = request.COOKIES
@@ -78,7 +78,7 @@ def _compressed(content: bytes) -> bytes | None:
     return compressed if len(compressed) < len(content) else None
 
 
-def _from_cache(request, content: bytes, compressed: bytes | None, content_type: str):  # type: ignore[no-untyped-def]
+def _from_cache(request, content: bytes, compressed: bytes | None, content_type: str):
     if compressed is None:  # as sent uncompressed, the gzip middleware handles it
         return HttpResponse(content, content_type=content_type)
     packed = re_accepts_gzip.search(request.META.get("HTTP_ACCEPT_ENCODING", ""))

@@ -12,7 +12,7 @@ MINGA_SQLITE = "minga.core.fast.sqlite"
 
 
 @register(deploy=True)
-def check_sqlite_settings(app_configs=None, **kwargs) -> list[CheckMessage]:  # type: ignore[no-untyped-def]
+def check_sqlite_settings(app_configs=None, **kwargs) -> list[CheckMessage]:
     """SQLite serves several web processes only with WAL and Minga's writers queue."""
     return sqlite_problems(settings.DATABASES["default"])
 
@@ -51,7 +51,7 @@ def sqlite_problems(database: dict) -> list[CheckMessage]:
 
 
 @register(Tags.security, deploy=True)
-def check_error_reporting(app_configs=None, **kwargs) -> list[CheckMessage]:  # type: ignore[no-untyped-def]
+def check_error_reporting(app_configs=None, **kwargs) -> list[CheckMessage]:
     """Without Sentry, server errors are only on standard error: someone must read it."""
     if settings.SENTRY_DSN:
         return []
@@ -68,7 +68,7 @@ def check_error_reporting(app_configs=None, **kwargs) -> list[CheckMessage]:  # 
 
 
 @register(Tags.security, deploy=True)
-def check_proxy_body_limit(app_configs=None, **kwargs) -> list[CheckMessage]:  # type: ignore[no-untyped-def]
+def check_proxy_body_limit(app_configs=None, **kwargs) -> list[CheckMessage]:
     """The reverse proxy must refuse oversized bodies before it buffers them to disk."""
     proxy, minga = settings.MINGA_PROXY_MAX_REQUEST_BYTES, settings.MINGA_MAX_REQUEST_BYTES
     if not proxy:

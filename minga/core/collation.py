@@ -13,6 +13,6 @@ def collation_key(text: str) -> tuple[str, str]:
     return bare.casefold(), str(text)
 
 
-def by_name(choices):  # type: ignore[no-untyped-def]
+def by_name(choices):
     """(value, name) pairs sorted by name in the active language."""
     return sorted(choices, key=lambda choice: collation_key(choice[1]))

@@ -77,7 +77,7 @@ def front_page_generation() -> tuple:
     return tuple(generation() for _, generation in _loaders("front_page_generation"))
 
 
-def sections_for(person, now: datetime.datetime) -> list[Section]:  # type: ignore[no-untyped-def]
+def sections_for(person, now: datetime.datetime) -> list[Section]:
     """The sections of `person`'s home page that have something to show, in order."""
     shown = []
     for template, load in _loaders():
@@ -87,7 +87,7 @@ def sections_for(person, now: datetime.datetime) -> list[Section]:  # type: igno
     return shown
 
 
-def coop_sections(coop, user, now: datetime.datetime) -> list[Section]:  # type: ignore[no-untyped-def]
+def coop_sections(coop, user, now: datetime.datetime) -> list[Section]:
     """What a cooperative's page shows from the apps above coops (its needs, events, open
     decisions...): each `home.py` may have `coop_section(coop, user, now)`, rendered by
     `<app>/coop_section.html`."""

@@ -22,7 +22,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -233,8 +233,9 @@ LIST_BITS = {
 
 def _encoded_list(status_list: StatusList) -> str:
     if status_list.purpose == StatusPurpose.MESSAGE:
+        # A credential on a list has its index there (a check constraint says so).
         values = {
-            index: documents.STATUS_VALUES[status]
+            cast(int, index): documents.STATUS_VALUES[status]
             for index, status in status_list.message_entries.exclude(
                 status=Credential.Status.ACTIVE
             ).values_list("status_index", "status")
@@ -583,7 +584,7 @@ def _change_status(
     reason = _clean_reason(reason)
     credential = Credential.objects.select_for_update().get(pk=credential.pk)
     if credential.status not in allowed_from:
-        messages = {
+        messages: dict[str, str] = {
             Credential.Status.REVOKED: _("This credential was revoked; revocation is final."),
             Credential.Status.SUSPENDED: _("This credential is already suspended."),
             Credential.Status.ACTIVE: _("This credential is not suspended."),
@@ -744,6 +745,7 @@ def reissue_credential(*, credential: Credential, actor: User | None) -> Credent
     _record_issuance(new, signed, actor)
     new_url = signed["id"]
     if suspended:
+        assert new.status_list is not None  # allocated above
         _refresh_list(new.status_list, now)
         audit.record(
             "credential.suspend",

@@ -49,9 +49,10 @@ class RefusedOut(Schema):
 
 
 class IssueOptions(Schema):
-    recipientEmail: str | None = Field(None, max_length=254)
-    recipientPhone: str | None = Field(None, max_length=32)
-    recipientName: str | None = Field(None, max_length=150)
+    # `default=` by name: type checkers read a field's default only so.
+    recipientEmail: str | None = Field(default=None, max_length=254)
+    recipientPhone: str | None = Field(default=None, max_length=32)
+    recipientName: str | None = Field(default=None, max_length=150)
 
 
 class IssueIn(Schema):

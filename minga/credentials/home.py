@@ -27,7 +27,7 @@ SHOWN_CREDENTIAL_FIELDS = (
 )
 
 
-def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
+def section(person, now: datetime.datetime) -> dict | None:
     # The achievement's name in the reader's language, else its own (`Achievement.shown_name`),
     # read in the same query.
     language = supported_language(translation.get_language() or "")
@@ -49,7 +49,7 @@ def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-u
     }
 
 
-def coop_section(coop, user, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
+def coop_section(coop, user, now: datetime.datetime) -> dict | None:
     """The way to a cooperative's reputation and trainings: its public profile, where the
     score is computed from verified credentials (too costly for every visit of this page).
     How many of its trainings are open is the trainings app's own section."""

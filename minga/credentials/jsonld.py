@@ -115,7 +115,7 @@ class _Resolver(ContextResolver):
         super().__init__(loader.cache, loader)
         self.bundled = loader
 
-    def resolve(self, active_ctx, context, base, cycles=None):  # type: ignore[no-untyped-def]
+    def resolve(self, active_ctx, context, base, cycles=None):
         inner = context
         if isinstance(inner, dict) and "@context" in inner:
             inner = inner["@context"]
@@ -126,7 +126,7 @@ class _Resolver(ContextResolver):
             return [resolved]
         return super().resolve(active_ctx, context, base, cycles)
 
-    def _resolve_remote_context(self, active_ctx, url, base, cycles):  # type: ignore[no-untyped-def]
+    def _resolve_remote_context(self, active_ctx, url, base, cycles):
         kept = self.bundled.by_url.get(url)
         if kept is not None:
             return kept
@@ -150,7 +150,7 @@ class _Processor(jsonld.JsonLdProcessor):
         super().__init__()
         self.bundled = loader
 
-    def _process_context(  # type: ignore[no-untyped-def]
+    def _process_context(
         self,
         active_ctx,
         local_ctx,
@@ -309,21 +309,21 @@ class _BoundedURDNA2015(URDNA2015):
                 f"Canonicalisation took longer than {CANONICALIZATION_SECONDS} seconds."
             )
 
-    def hash_first_degree_quads(self, id_):  # type: ignore[no-untyped-def]
+    def hash_first_degree_quads(self, id_):
         self._check_time()
         return super().hash_first_degree_quads(id_)
 
-    def hash_n_degree_quads(self, id_, issuer):  # type: ignore[no-untyped-def]
+    def hash_n_degree_quads(self, id_, issuer):
         self._check_time()
         return super().hash_n_degree_quads(id_, issuer)
 
-    def modify_first_degree_component(self, id_, component, key):  # type: ignore[no-untyped-def]
+    def modify_first_degree_component(self, id_, component, key):
         # pyld deep-copies the component; a blank node component is a flat dict of strings.
         if component["type"] != "blank node":
             return component
         return {**component, "value": "_:a" if component["value"] == id_ else "_:z"}
 
-    def create_hash_to_related(self, id_, issuer):  # type: ignore[no-untyped-def]
+    def create_hash_to_related(self, id_, issuer):
         self._check_time()
         related = super().create_hash_to_related(id_, issuer)
         for nodes in related.values():

@@ -48,6 +48,7 @@ class VerifyForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # a form's clean() gives its cleaned_data
         upload = data.get("file")
         if upload is not None:
             if upload.size > MAX_INPUT_BYTES:
@@ -79,6 +80,7 @@ class CheckForm(forms.Form):
 
     def clean(self) -> dict[str, Any]:
         data = super().clean()
+        assert data is not None  # a form's clean() gives its cleaned_data
         link, code = checking.split_link(data.get("id", ""))
         data["link"], data["code"] = link, (data.get("d") or code).strip()
         if not link and not data["code"]:

@@ -119,7 +119,7 @@ def achievement_detail(request, uuid):
 @cache_control(public=True, max_age=86400)
 def achievement_image(request, uuid):
     achievement = get_achievement(request.user, uuid)
-    if not achievement.image:
+    if not achievement.image.name:  # what a FieldFile's truth means
         raise Http404
     extension = achievement.image.name.rsplit(".", 1)[-1].lower()
     content_type = "image/png" if extension == "png" else "image/jpeg"
@@ -203,7 +203,7 @@ def _withheld_response(credential: Credential) -> HttpResponse:
     """410 Gone for a document no longer served (see `Credential.is_withheld`), naming its
     replacement when there is one."""
     body = {"id": credential_url(credential.uuid), "status": credential.status}
-    if credential.replaced_by_id is not None:
+    if credential.replaced_by is not None:  # no query without an id
         body["replacedBy"] = credential_url(credential.replaced_by.uuid)
     response = JsonResponse(body, status=410)
     response["Access-Control-Allow-Origin"] = "*"

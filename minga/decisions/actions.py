@@ -555,7 +555,7 @@ def _forget_rules(poll_id: int) -> None:
         _RULES.pop(poll_id, None)
 
 
-def _poll_state(cursor, statement: str, poll: Poll, now: datetime.datetime) -> tuple:  # type: ignore[no-untyped-def]
+def _poll_state(cursor, statement: str, poll: Poll, now: datetime.datetime) -> tuple:
     """(salt, rules) of an open poll from its row; a BallotError once it accepts no votes."""
     cursor.execute(statement, [poll.pk])
     row = cursor.fetchone()
@@ -572,14 +572,14 @@ def _poll_state(cursor, statement: str, poll: Poll, now: datetime.datetime) -> t
     return bytes(salt or b""), rules
 
 
-def _cast(poll, elector, choice, reason, channel, actor, recorded_by, witness, now) -> str:  # type: ignore[no-untyped-def]
+def _cast(poll, elector, choice, reason, channel, actor, recorded_by, witness, now) -> str:
     db = connections[DEFAULT_DB_ALIAS]  # the wrapper, not the proxy (see core.fast.cursor)
     sql = _ballot_sql(db.vendor)
     # Prepared outside the write lock (see cast_ballot), against the rules last seen.
     with _RULES_LOCK:
         rules = _RULES.get(poll.pk)
     fresh = rules is None
-    if fresh:
+    if rules is None:
         with hot_cursor(db) as cursor:
             rules = _poll_state(cursor, sql["peek"], poll, now)[1]
     kind, score_max, is_secret, option_count = rules

@@ -24,7 +24,7 @@ NOTICES = 5
 NOTICE_DAYS = 30
 
 
-def section(person, now: datetime.datetime, limit: int = LIMIT) -> dict | None:  # type: ignore[no-untyped-def]
+def section(person, now: datetime.datetime, limit: int = LIMIT) -> dict | None:
     # Their cooperatives read once: the notices come from all, the votes of member
     # cooperatives from those they administer (subqueries would be built twice each).
     memberships = list(
@@ -91,7 +91,7 @@ def section(person, now: datetime.datetime, limit: int = LIMIT) -> dict | None: 
     }
 
 
-def coop_section(coop, user, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
+def coop_section(coop, user, now: datetime.datetime) -> dict | None:
     """A cooperative's open decisions: their titles for its members, their number for others
     (open polls are for members; closed ones are public, with their results)."""
     from .permissions import can_read

@@ -105,6 +105,9 @@ class Comment(models.Model):
     attachment = models.FileField(_("attachment"), upload_to="decisions/%Y/%m/", blank=True)
     created_at = models.DateTimeField(_("written at"), default=timezone.now)
 
+    # Not a field: the replies, set by the discussion's page.
+    thread: list["Comment"]
+
     class Meta:
         ordering = ["created_at"]
         verbose_name = _("comment")
@@ -219,7 +222,7 @@ class Poll(models.Model):
     def is_open(self) -> bool:
         return self.status == self.Status.OPEN
 
-    def is_accepting_votes(self, now=None) -> bool:  # type: ignore[no-untyped-def]
+    def is_accepting_votes(self, now=None) -> bool:
         return self.is_open and (now or timezone.now()) < self.closes_at
 
 
@@ -363,6 +366,9 @@ class Ballot(models.Model):
     # Not indexed: nothing looks a ballot up by it (a receipt is checked against the log).
     commitment = models.CharField(max_length=64, null=True, blank=True)
     is_paper = models.BooleanField(default=False)
+
+    # Not a field: the choice in words, set by the poll's page for open ballots.
+    shown: str
 
     class Meta:
         verbose_name = _("ballot")

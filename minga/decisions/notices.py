@@ -37,7 +37,7 @@ BY_USSD = gettext_noop("Dial %(ussd)s to vote with your PIN.")
 BY_WEB = gettext_noop("Vote on Minga.")
 
 
-def render(poll: Poll, person, occasion: str) -> str:  # type: ignore[no-untyped-def]
+def render(poll: Poll, person, occasion: str) -> str:
     """The SMS text, in the person's language and time zone."""
     with translation.override(person.preferred_language):
         values = {
@@ -58,7 +58,7 @@ def render(poll: Poll, person, occasion: str) -> str:  # type: ignore[no-untyped
         return " ".join(parts)
 
 
-def _electors(poll: Poll, *, not_voted: bool):  # type: ignore[no-untyped-def]
+def _electors(poll: Poll, *, not_voted: bool):
     electors = Elector.objects.filter(
         poll=poll, person__isnull=False, person__phone__isnull=False, person__is_active=True
     ).exclude(person__phone="")

@@ -100,7 +100,7 @@ def _ELECTORS_SQL() -> str:  # noqa: N802 (a constant, built once the models are
     )
 
 
-def open_polls_for(person: User, now=None) -> list[Poll]:  # type: ignore[no-untyped-def]
+def open_polls_for(person: User, now=None) -> list[Poll]:
     """Polls accepting votes in which `person` may cast at least one vote, soonest closing first."""
     if not getattr(person, "is_authenticated", False):
         return []
@@ -283,7 +283,7 @@ def rules_in_words(poll: Poll) -> list[str]:
 def describe_choice(poll: Poll, labels: list[str], choice: dict) -> str:
     """A ballot in words, for open polls' "who voted what" and agents' read-backs."""
 
-    def label(position) -> str:  # type: ignore[no-untyped-def]
+    def label(position) -> str:
         position = int(position)
         return labels[position] if 0 <= position < len(labels) else "?"
 

@@ -226,6 +226,7 @@ def ballot_screen(ctx: Context, poll: Poll, elector: Elector) -> Screen:
 
 @dataclass
 class BallotScreen(Screen):
+    # Always given; None is only the dataclass default (the ignores below rely on it).
     poll: Poll | None = None
     elector: Elector | None = None
     page: int = 0
@@ -242,7 +243,7 @@ class BallotScreen(Screen):
             self.ctx, poll=self.poll, elector=self.elector, choice=choice, summary=summary
         )
 
-    def paged(self, labels: list[str], instruction: str, marks: set[int] | None = None):  # type: ignore[no-untyped-def]
+    def paged(self, labels: list[str], instruction: str, marks: set[int] | None = None):
         shown, paged = _numbered(
             [("+" if marks and i in marks else "") + label for i, label in enumerate(labels)],
             self.page,
@@ -387,6 +388,7 @@ def _check_pin(ctx: Context, pin: str) -> Reply | None:
     if outcome == PinCheck.MISSING:
         return end(_("Set a voting PIN on the website first. Nothing was recorded."))
     if outcome == PinCheck.LOCKED:
+        # A locked PIN has its time (`until`), which the ignore relies on.
         return end(
             _("Too many wrong PINs. Try again after %(time)s. Nothing was recorded.")
             % {"time": short_time(until, ctx.person.timezone)},  # type: ignore[arg-type]
@@ -421,6 +423,7 @@ class PinPrompt(Screen):
 
 @dataclass
 class Confirm(PinPrompt):
+    # Always given; None is only the dataclass default (the ignores below rely on it).
     poll: Poll | None = None
     elector: Elector | None = None
     choice: dict[str, Any] = field(default_factory=dict)

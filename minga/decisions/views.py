@@ -342,7 +342,7 @@ def poll_outcome(request, slug, pk):
     found = get_poll(request.user, slug, pk, need="manage")
     form = OutcomeForm(request.POST)
     if not form.is_valid():
-        fail(request, ValidationError(form.errors["outcome"]))
+        fail(request, ValidationError(list(form.errors["outcome"])))
         return redirect(found)
     try:
         actions.record_outcome(poll=found, actor=request.user, outcome=form.cleaned_data["outcome"])

@@ -25,7 +25,7 @@ SHOWN_FIELDS = (
 )
 
 
-def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
+def section(person, now: datetime.datetime) -> dict | None:
     # The person's teams through a subquery, so that the size counts every active member:
     # filtering on a join of their own membership would count that membership alone.
     theirs = TeamMembership.objects.filter(
@@ -55,7 +55,7 @@ def section(person, now: datetime.datetime) -> dict | None:  # type: ignore[no-u
 SHOWN_EVENTS = 10
 
 
-def coop_section(coop, user, now: datetime.datetime) -> dict | None:  # type: ignore[no-untyped-def]
+def coop_section(coop, user, now: datetime.datetime) -> dict | None:
     """The coop-a-thons a cooperative organises (published or cancelled), latest first."""
     events = list(
         Event.objects.filter(organiser=coop)

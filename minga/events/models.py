@@ -537,6 +537,9 @@ class Team(models.Model):
     )
     created_at = models.DateTimeField(default=now)
 
+    # Not a field: the active memberships, where `queries.active_members()` prefetched them.
+    active_members: list["TeamMembership"]
+
     class Meta:
         ordering = ["name", "pk"]
         verbose_name = _("team")

@@ -426,7 +426,7 @@ def teams(request, slug):
     membership = membership_of(request.user, event)
     form = TeamForm(request.POST or None) if registration and not membership else None
     if request.method == "POST":
-        if form is None:
+        if form is None or registration is None:
             raise PermissionDenied
         if form.is_valid():
             data = form.cleaned_data
@@ -724,6 +724,7 @@ def proposal(request, slug, pk):
     if request.method == "POST":
         if not is_team_member(request.user, team):
             raise PermissionDenied
+        assert form is not None  # made for every POST
         if form.is_valid():
             data = form.cleaned_data
             try:

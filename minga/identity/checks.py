@@ -20,7 +20,7 @@ def _problem(hint: str) -> list[CheckMessage]:
 
 
 @register(Tags.security)
-def check_configured_master_key(app_configs=None, **kwargs) -> list[CheckMessage]:  # type: ignore[no-untyped-def]
+def check_configured_master_key(app_configs=None, **kwargs) -> list[CheckMessage]:
     """A master key that is configured must be well formed (checked on every start)."""
     if not (settings.MINGA_MASTER_KEY or settings.MINGA_MASTER_KEY_FILE):
         return []
@@ -30,6 +30,6 @@ def check_configured_master_key(app_configs=None, **kwargs) -> list[CheckMessage
 
 
 @register(Tags.security, deploy=True)
-def check_master_key_for_deployment(app_configs=None, **kwargs) -> list[CheckMessage]:  # type: ignore[no-untyped-def]
+def check_master_key_for_deployment(app_configs=None, **kwargs) -> list[CheckMessage]:
     """A deployment must have a master key to seal the signing keys."""
     return _problem("Set MINGA_MASTER_KEY (or MINGA_MASTER_KEY_FILE) before going live.")

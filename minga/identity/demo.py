@@ -4,7 +4,7 @@ from minga.coops.models import Cooperative
 from minga.identity import actions, didlogs
 
 
-def load(*, people, coops, stdout) -> None:  # type: ignore[no-untyped-def]
+def load(*, people, coops, stdout) -> None:
     """Idempotent: a log that exists is left as it is."""
     for coop in [None, *Cooperative.objects.order_by("pk")]:
         if didlogs.log_of(coop) is None and (coop is None or coop.keys.filter(is_active=True)):

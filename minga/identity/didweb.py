@@ -241,7 +241,7 @@ def build_document(
 class _HttpsOnlyRedirects(urllib.request.HTTPRedirectHandler):
     """Follow redirects, but never from HTTPS down to plain HTTP (or anything else)."""
 
-    def redirect_request(self, req, fp, code, msg, headers, newurl):  # type: ignore[no-untyped-def]
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
         if urlsplit(newurl).scheme != "https":
             raise InternalError(f"Refusing a redirect away from HTTPS to {newurl!r}.")
         return super().redirect_request(req, fp, code, msg, headers, newurl)

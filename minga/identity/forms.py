@@ -33,7 +33,7 @@ class WitnessesForm(forms.Form):
     )
     threshold = forms.IntegerField(label=_("Approvals needed"), min_value=0, max_value=50)
 
-    def __init__(self, *args, coop: Cooperative, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, coop: Cooperative, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["coops"].queryset = Cooperative.objects.exclude(pk=coop.pk).order_by("name")
 

@@ -43,7 +43,7 @@ def key_list(request, slug):
     )
 
 
-def _threshold(log) -> int:  # type: ignore[no-untyped-def]
+def _threshold(log) -> int:
     if log is None:
         return 0
     lines = didlogs.entry_lines(log, published_only=False)
@@ -53,7 +53,7 @@ def _threshold(log) -> int:  # type: ignore[no-untyped-def]
     return int((params.get("witness") or {}).get("threshold", 0))
 
 
-def _done(request, coop: Cooperative, error: ValidationError | None, message: str):  # type: ignore[no-untyped-def]
+def _done(request, coop: Cooperative, error: ValidationError | None, message: str):
     if error is not None:
         for text in error.messages:
             messages.error(request, text)

@@ -134,7 +134,7 @@ def public_multikey(key: Key | Ed25519PublicKey | Ed25519PrivateKey | bytes) -> 
     return didkey.encode_multikey(bytes(key))
 
 
-def create_key(*, coop=None, is_next: bool = False) -> Key:  # type: ignore[no-untyped-def]
+def create_key(*, coop=None, is_next: bool = False) -> Key:
     """Generate and store a new key pair for ``coop`` (or the platform): active, or, with
     ``is_next``, the committed next key of the did:webvh log (pre-rotation).
 
@@ -243,7 +243,7 @@ def platform_public_keys() -> list[tuple[Ed25519PublicKey, bool]]:
     ]
 
 
-def coop_signing_key(coop) -> tuple[str, Ed25519PrivateKey]:  # type: ignore[no-untyped-def]
+def coop_signing_key(coop) -> tuple[str, Ed25519PrivateKey]:
     """(verification method id, private key) with which ``coop`` signs credentials.
 
     The id is the DID URL a proof names (``did:web:<host>:coops:<slug>#z6Mk…``).

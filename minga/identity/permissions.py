@@ -33,6 +33,6 @@ def check_witness(user: User | None, witness: Cooperative) -> None:
         raise PermissionDenied(_("Only an administrator of the witness may approve."))
 
 
-def get_coop_for_keys(user, slug: str) -> Cooperative:  # type: ignore[no-untyped-def]
+def get_coop_for_keys(user, slug: str) -> Cooperative:
     """The cooperative ``slug`` if ``user`` may manage its keys (404 / 403 otherwise)."""
     return get_coop(user, slug, need="edit")

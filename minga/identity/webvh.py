@@ -86,7 +86,7 @@ def _identify_hash(mhash: str) -> HashInfo:
 
 _SHA256 = HashInfo.from_name("sha2-256")
 _original_identify_hash = HashInfo.identify_hash
-HashInfo.identify_hash = staticmethod(_identify_hash)  # type: ignore[method-assign]
+HashInfo.identify_hash = staticmethod(_identify_hash)
 # --- end of the fast path -----------------------------------------------------------------------
 
 

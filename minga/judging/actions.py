@@ -8,7 +8,7 @@ certificates in the same transaction (`issue_event_awards`, through credentials'
 """
 
 import json
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -114,7 +114,7 @@ def _rubric_data(criteria: Iterable[Criterion]) -> list[dict]:
 
 
 @transaction.atomic
-def save_rubric(*, event: Event, actor: User, criteria: list[Mapping]) -> list[Criterion]:
+def save_rubric(*, event: Event, actor: User, criteria: Sequence[Mapping]) -> list[Criterion]:
     """Replace the event's rubric: a list of {key, name, description, weight}, in order.
 
     A default criterion (with a `key`) may keep an empty name: it is then shown in each
@@ -485,7 +485,7 @@ def record_awards(*, event: Event, actor: User) -> list[Award]:
             }
         )
     have = set(Award.objects.filter(event=event).values_list("person_id", "kind"))
-    people = User.objects.in_bulk({fields["person_id"] for fields in wanted})
+    persons = User.objects.in_bulk({fields["person_id"] for fields in wanted})
     created = []
     for fields in wanted:
         if (fields["person_id"], fields["kind"]) in have:
@@ -504,7 +504,7 @@ def record_awards(*, event: Event, actor: User) -> list[Award]:
             },
             actor,
             private={"recipient": f"person:{award.person_id}"},
-            owner=people[award.person_id],
+            owner=persons[award.person_id],
         )
         created.append(award)
     # Certificates follow the awards in the same transaction (idempotent, like the awards).

@@ -1,7 +1,10 @@
 """Forms: validation only."""
 
+from typing import cast
+
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorList
 from django.utils.translation import gettext_lazy as _
 
 from minga.accounts.backends import find_person
@@ -62,6 +65,8 @@ class CriterionForm(forms.Form):
 
 
 class BaseRubricFormSet(forms.BaseFormSet):
+    _non_form_errors: ErrorList | None  # Django's; the view sets it for the action's errors
+
     def clean(self):
         if any(self.errors):
             return
@@ -81,8 +86,12 @@ class BaseRubricFormSet(forms.BaseFormSet):
         ]
 
 
-RubricFormSet = forms.formset_factory(
-    CriterionForm, formset=BaseRubricFormSet, extra=1, can_delete=True, max_num=12
+# formset_factory makes a subclass of the `formset` given (the stubs say only BaseFormSet).
+RubricFormSet = cast(
+    type[BaseRubricFormSet],
+    forms.formset_factory(
+        CriterionForm, formset=BaseRubricFormSet, extra=1, can_delete=True, max_num=12
+    ),
 )
 
 

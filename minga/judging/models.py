@@ -5,12 +5,17 @@ results are public from `announcement_at`. The rules live on the event's timelin
 so one comparison answers "may this juror still change a score?".
 """
 
+from typing import TYPE_CHECKING
+
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.timezone import now
 from django.utils.translation import gettext_lazy as _
+
+if TYPE_CHECKING:
+    from minga.events.models import ProposalVersion
 
 SCALE_MIN, SCALE_MAX = 1, 5
 MIN_JURORS_PER_PROPOSAL = 3
@@ -178,6 +183,9 @@ class Assignment(models.Model):
     comment = models.TextField(_("comment for the team"), max_length=3000, blank=True)
     scored_at = models.DateTimeField(_("scored at"), null=True, blank=True)
     created_at = models.DateTimeField(default=now)
+
+    # Not a field: the version the jury sees, set by `queries.my_assignments` for the page.
+    jury_version: "ProposalVersion | None"
 
     class Meta:
         ordering = ["proposal_id", "juror_id"]

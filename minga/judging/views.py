@@ -166,7 +166,7 @@ def juror_add(request, slug):
         else:
             messages.success(request, _("%(name)s is on the jury.") % {"name": person.name})
     else:
-        fail(request, ValidationError(form.errors["identifier"]))
+        fail(request, ValidationError(list(form.errors["identifier"])))
     return redirect("judging:jury", slug=event.slug)
 
 

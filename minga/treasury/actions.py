@@ -89,7 +89,7 @@ def holds_money(account: Account) -> bool:
     )
 
 
-def needs_approval(kind: str, checked, actor: User | None, reverses=None) -> bool:  # type: ignore[no-untyped-def]
+def needs_approval(kind: str, checked, actor: User | None, reverses=None) -> bool:
     """Whether an entry of `kind` with these checked lines waits for an approved request. A
     direct kind is direct only for its own shape of lines (`has_shape`): a savings deposit
     that pays cash out is an outflow, whatever its kind says. Money already out that the
@@ -112,7 +112,7 @@ INFLOW_ROLES = {
 }
 
 
-def has_shape(kind: str, checked, actor: User | None, reverses=None) -> bool:  # type: ignore[no-untyped-def]
+def has_shape(kind: str, checked, actor: User | None, reverses=None) -> bool:
     """Whether the checked lines (account, amount, member) have the shape of a direct `kind`:
 
     - an inflow (savings, contribution, share purchase): money in (cash, bank, mobile money)
@@ -771,13 +771,9 @@ def close_fiscal_year(*, year: FiscalYear, actor: User) -> FiscalYear:
         .values("account")
         .annotate(total=Sum("amount"))
     )
-    lines = [
-        LineSpec(Account(pk=row["account"], coop=coop), -row["total"])
-        for row in totals
-        if row["total"]
-    ]
-    accounts = {a.pk: a for a in Account.objects.filter(pk__in=[line.account.pk for line in lines])}
-    lines = [LineSpec(accounts[line.account.pk], line.amount) for line in lines]
+    amounts = {row["account"]: -row["total"] for row in totals if row["total"]}
+    accounts = {a.pk: a for a in Account.objects.filter(pk__in=list(amounts))}
+    lines = [LineSpec(accounts[pk], amount) for pk, amount in amounts.items()]
     net = sum(line.amount for line in lines)
     if net:
         lines.append(LineSpec("surplus", -net))

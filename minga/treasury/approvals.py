@@ -111,7 +111,7 @@ def set_rule(
 PAID_OUT = (Operation.SAVINGS_WITHDRAWAL, Operation.SHARE_REDEMPTION)
 
 
-def _positive(amount) -> int:  # type: ignore[no-untyped-def]
+def _positive(amount) -> int:
     if isinstance(amount, bool) or not isinstance(amount, int) or amount <= 0:
         raise TreasuryError(_("The amount is above zero."), code="amount")
     return amount
@@ -369,7 +369,7 @@ def _new_code() -> str:
     return f"{secrets.randbelow(9000) + 1000}"
 
 
-def _draw(request: ApprovalRequest, logged, now: datetime.datetime) -> ApprovalRequest:  # type: ignore[no-untyped-def]
+def _draw(request: ApprovalRequest, logged, now: datetime.datetime) -> ApprovalRequest:
     candidates = eligible_refs(request)
     if len(candidates) < request.members_needed:
         raise TreasuryError(
@@ -574,7 +574,7 @@ def _execute(request: ApprovalRequest, now: datetime.datetime) -> ApprovalReques
     return posted(request, entry, now)
 
 
-def posted(request: ApprovalRequest, entry, now: datetime.datetime) -> ApprovalRequest:  # type: ignore[no-untyped-def]
+def posted(request: ApprovalRequest, entry, now: datetime.datetime) -> ApprovalRequest:
     """Mark `request` posted as `entry` (also when a mobile-money payout is confirmed)."""
     coop = request.coop
     request.entry = entry
@@ -614,7 +614,7 @@ def lapse_due(now: datetime.datetime | None = None) -> int:
     return count
 
 
-def pending_queue(coop: Cooperative):  # type: ignore[no-untyped-def]
+def pending_queue(coop: Cooperative):
     return (
         ApprovalRequest.objects.filter(coop=coop, status__in=ApprovalRequest.PENDING)
         .select_related("maker", "member")
@@ -623,7 +623,7 @@ def pending_queue(coop: Cooperative):  # type: ignore[no-untyped-def]
     )
 
 
-def open_confirmations(person: User, now: datetime.datetime):  # type: ignore[no-untyped-def]
+def open_confirmations(person: User, now: datetime.datetime):
     """The confirmations a person was drawn for and has not answered, still in time."""
     return (
         MemberConfirmation.objects.filter(

@@ -203,7 +203,7 @@ def redraw_check(circularisation: Circularisation) -> bool:
     return seed.hex() == circularisation.seed and sorted(expected) == drawn
 
 
-def open_checks(person: User):  # type: ignore[no-untyped-def]
+def open_checks(person: User):
     """The checks a person was drawn for and has not answered."""
     return BalanceCheck.objects.filter(
         member__membership__person=person,
@@ -273,7 +273,7 @@ def answer_check(
     return check
 
 
-def results(coop: Cooperative):  # type: ignore[no-untyped-def]
+def results(coop: Cooperative):
     """Every check of the cooperative, newest month first, for the supervisory committee."""
     return (
         BalanceCheck.objects.filter(circularisation__coop=coop)

@@ -55,7 +55,7 @@ MESSAGES = {
 }
 
 
-def rules_of(coop) -> SurplusRules:  # type: ignore[no-untyped-def]
+def rules_of(coop) -> SurplusRules:
     return SurplusRules.objects.filter(coop=coop).first() or SurplusRules(coop=coop)
 
 
@@ -105,12 +105,13 @@ def patronage_bases(year: FiscalYear) -> dict[str, int]:
     return {row["member__ref"]: row["total"] for row in rows}
 
 
-def _percent(value) -> Decimal:  # type: ignore[no-untyped-def]
+def _percent(value) -> Decimal:
     try:
         number = Decimal(str(value).strip().replace(",", "."))
     except (InvalidOperation, ValueError):
         raise TreasuryError(_("Enter a percentage such as 5 or 7.5."), code="percent") from None
-    if not number.is_finite() or number.as_tuple().exponent < -2:  # type: ignore[operator]
+    exponent = number.as_tuple().exponent  # an int for a finite number
+    if not number.is_finite() or not isinstance(exponent, int) or exponent < -2:
         raise TreasuryError(_("Enter a percentage with at most 2 decimals."), code="percent")
     return number
 
@@ -121,7 +122,7 @@ def propose_allocation(
     year: FiscalYear,
     actor: User,
     dividend_rate,
-    patronage_percent,  # type: ignore[no-untyped-def]
+    patronage_percent,
 ) -> Allocation:
     """The treasurer's proposal for a closed year: computed, saved, shown to every member."""
     coop = year.coop

@@ -246,6 +246,7 @@ def confirmation(request, pk):
             "amount": approvals.format_amount(found.request.coop_id, found.request.amount),
             "is_open": found.request.status == ApprovalRequest.Status.CONFIRMING
             and not found.answer
+            and found.request.deadline is not None
             and timezone.now() < found.request.deadline,
         },
     )

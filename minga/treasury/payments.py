@@ -370,7 +370,7 @@ def pay_out(
     return payment
 
 
-def exceptions(coop: Cooperative):  # type: ignore[no-untyped-def]
+def exceptions(coop: Cooperative):
     """The treasurer's exceptions list: money in suspense, payments that failed, and those the
     provider never gave a final answer about."""
     from django.db.models import Q

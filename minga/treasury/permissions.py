@@ -25,7 +25,7 @@ CHECKER = "checker"
 SUPERVISORY = "supervisory"
 MEMBER = "member"
 
-_ROLES = {
+_ROLES: dict[str, str] = {
     Membership.Role.TREASURER: TREASURER,
     Membership.Role.BOARD: CHECKER,
     Membership.Role.ADMIN: CHECKER,

@@ -89,6 +89,7 @@ class Statement:
 
     title_dates: tuple[datetime.date | None, datetime.date]
     sections: dict[str, list[Row]] = field(default_factory=dict)
+    surplus_not_closed: int = 0  # a balance sheet's line of equity (see `balance_sheet`)
 
     def total(self, root: str) -> int:
         return sum(row.natural for row in self.sections.get(root, []))
@@ -106,8 +107,8 @@ def _closing_lines(
 def income_statement(books: Books, *, since: datetime.date, until: datetime.date) -> Statement:
     """Income and expenses between two dates, before the year's closing entry."""
     moved = balances(books, since=since, until=until)
-    for account, amount in _closing_lines(books, since, until).items():
-        moved[account] = moved.get(account, 0) - amount
+    for account_id, amount in _closing_lines(books, since, until).items():
+        moved[account_id] = moved.get(account_id, 0) - amount
     statement = Statement((since, until))
     for account in _accounts(books):
         if account.root in (RootType.INCOME, RootType.EXPENSE) and moved.get(account.pk):
@@ -127,7 +128,7 @@ def balance_sheet(books: Books, *, as_of: datetime.date) -> Statement:
             unclosed -= amount
         elif amount:
             statement.sections.setdefault(account.root, []).append(Row(account, amount))
-    statement.surplus_not_closed = unclosed  # type: ignore[attr-defined]
+    statement.surplus_not_closed = unclosed
     return statement
 
 
@@ -208,7 +209,7 @@ def member_statement(
         after, inside, above = sums.get(pk, (0, 0, 0))
         at_until = stored.get(pk, 0) - after  # as booked: members' credits are negative
         closing[pk], opening[pk], top[pk] = -at_until, -(at_until - inside), -(at_until - above)
-    rows = (
+    found = (
         mine.filter(window)
         .exclude(newer)
         .order_by("-date", "-entry_id", "-id")
@@ -217,7 +218,7 @@ def member_statement(
             "entry__fiscal_year__start", "entry__fiscal_year__end",
         )
     )  # fmt: skip
-    rows = list(rows if limit is None else rows[: limit + 1])
+    rows = list(found if limit is None else found[: limit + 1])
     older = None
     if limit is not None and len(rows) > limit:
         rows = rows[:limit]

@@ -579,7 +579,7 @@ EXCEPTION_FIELDS = ("coop", "day", "kind", "key", "amount", "reference", "detail
                     "entry_id", "status", "resolution", "created_at")  # fmt: skip
 
 
-def _insert_sql(model, names: tuple[str, ...], *, ignore_conflicts: bool = False) -> str:  # type: ignore[no-untyped-def]
+def _insert_sql(model, names: tuple[str, ...], *, ignore_conflicts: bool = False) -> str:
     columns = [model._meta.get_field(name).column for name in names]
     quote = fast_sql.quote
     sql = (
@@ -621,7 +621,7 @@ def _write_exceptions(found: list[Found]) -> int:
 # --- Finding exceptions -----------------------------------------------------------------------
 
 
-def _statement_lines(coop, statement: StatementImport | None):  # type: ignore[no-untyped-def]
+def _statement_lines(coop, statement: StatementImport | None):
     """The lines of the finished imports (and of `statement`, being finished)."""
     done = Q(statement__status=StatementImport.Status.DONE)
     if statement is not None:
@@ -629,7 +629,7 @@ def _statement_lines(coop, statement: StatementImport | None):  # type: ignore[n
     return StatementLine.objects.filter(done, coop=coop)
 
 
-def _covered(coop, start, end, role, statement):  # type: ignore[no-untyped-def]
+def _covered(coop, start, end, role, statement):
     """The date ranges within [start, end] that a statement of the account covers."""
     imports = StatementImport.objects.filter(
         coop=coop, account_role=role, first_day__lte=end, last_day__gte=start
@@ -649,7 +649,7 @@ def _covered(coop, start, end, role, statement):  # type: ignore[no-untyped-def]
     return merged
 
 
-def _statement_exceptions(coop, start, end, statement) -> Iterator[Found]:  # type: ignore[no-untyped-def]
+def _statement_exceptions(coop, start, end, statement) -> Iterator[Found]:
     """Statement lines whose receipt the books lack or book for another amount, now (an
     entry booked since the import is not an exception any more), and receipts twice."""
     lines = _statement_lines(coop, statement).filter(date__range=(start, end))
@@ -716,7 +716,7 @@ def statements_errors() -> tuple[str, ...]:
     )
 
 
-def _ledger_exceptions(coop, start, end, statement) -> Iterator[Found]:  # type: ignore[no-untyped-def]
+def _ledger_exceptions(coop, start, end, statement) -> Iterator[Found]:
     """Entries moving mobile money without a provider reference, and entries on a statement's
     account, on days a statement covers, whose reference no statement line carries."""
     mobile = Line.objects.filter(
@@ -752,7 +752,7 @@ def _ledger_exceptions(coop, start, end, statement) -> Iterator[Found]:  # type:
                 )  # fmt: skip
 
 
-def thresholds(coop) -> list[int]:  # type: ignore[no-untyped-def]
+def thresholds(coop) -> list[int]:
     """The statutes' approval thresholds for money going out (the amounts from which a rule's
     step starts), lowest first."""
     operations = [Operation.SAVINGS_WITHDRAWAL, Operation.SHARE_REDEMPTION, Operation.PAYMENT,
@@ -771,7 +771,7 @@ def near_threshold(amount: int, steps: list[int]) -> int | None:
     return None
 
 
-def _threshold_exceptions(coop, start, end) -> Iterator[Found]:  # type: ignore[no-untyped-def]
+def _threshold_exceptions(coop, start, end) -> Iterator[Found]:
     """Payments out of cash, the bank or mobile money just under an approval threshold."""
     steps = thresholds(coop)
     if not steps:
@@ -801,7 +801,7 @@ def _threshold_exceptions(coop, start, end) -> Iterator[Found]:  # type: ignore[
         )  # fmt: skip
 
 
-def _source_exceptions(coop, day) -> Iterator[Found]:  # type: ignore[no-untyped-def]
+def _source_exceptions(coop, day) -> Iterator[Found]:
     for name, source in exception_sources().items():
         try:
             with transaction.atomic():  # a source's failed query must not spoil the others'
@@ -835,7 +835,7 @@ def _store(rows: Iterable[Found]) -> int:
 
 
 def find_exceptions(
-    coop,  # type: ignore[no-untyped-def]
+    coop,
     start: datetime.date,
     end: datetime.date,
     *,
@@ -851,7 +851,7 @@ def find_exceptions(
 
 
 @transaction.atomic
-def reconcile_day(coop, day: datetime.date) -> int:  # type: ignore[no-untyped-def]
+def reconcile_day(coop, day: datetime.date) -> int:
     """The three-way reconciliation of one day: statements, books, and the registered sources
     (agents' cash counts); the run is in the log when it found something new."""
     new = find_exceptions(coop, day, day) + _store(_source_exceptions(coop, day))
@@ -884,7 +884,7 @@ def daily(now: datetime.datetime) -> str | None:
 # --- Resolving --------------------------------------------------------------------------------
 
 
-def can_resolve(user, coop) -> bool:  # type: ignore[no-untyped-def]
+def can_resolve(user, coop) -> bool:
     """The supervisory committee and the board close exceptions; the treasurer, whose books
     they question, explains but does not close them."""
     return permissions.treasury_role(user, coop) in {permissions.SUPERVISORY, permissions.CHECKER}

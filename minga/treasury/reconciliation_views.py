@@ -92,7 +92,7 @@ def describe(exception: ReconciliationException, currency: str) -> str:
     """What the exception is about, in the reader's language."""
     detail = exception.detail or {}
 
-    def amount(value) -> str:  # type: ignore[no-untyped-def]
+    def amount(value) -> str:
         return money.format_amount(int(value or 0), currency)
 
     text = DESCRIPTIONS.get(exception.kind)
@@ -116,14 +116,16 @@ class ImportForm(forms.Form):
     statement = forms.FileField(label=gettext_lazy("Statement (CSV)"))
     format = forms.ChoiceField(label=gettext_lazy("Format"), choices=[])
 
-    def __init__(self, *args, sources=(), **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, sources=(), **kwargs) -> None:
         super().__init__(*args, **kwargs)
         choices = [
             ("mpesa", StatementImport.Format.MPESA.label),
             ("momo", StatementImport.Format.MOMO.label),
         ]
         choices += [(f"source:{s.pk}", s.name) for s in sources]
-        self.fields["format"].choices = choices
+        field = self.fields["format"]
+        assert isinstance(field, forms.ChoiceField)
+        field.choices = choices
 
 
 @login_required

@@ -86,7 +86,7 @@ def balance_sheet_table(books: Books, as_of: datetime.date) -> Table:
             rows.append([label, row.account.code, row.account.name, money_text(books, row.natural)])
         total = sheet.total(root)
         if root == "equity":
-            surplus = sheet.surplus_not_closed  # type: ignore[attr-defined]
+            surplus = sheet.surplus_not_closed
             rows.append(
                 [label, "", _("Surplus of the years not closed"), money_text(books, surplus)]
             )

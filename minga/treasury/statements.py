@@ -42,6 +42,8 @@ if TYPE_CHECKING:
 
     from minga.accounts.models import User
 
+    from .posting import AccountRow
+
 TreasuryError = books.TreasuryError
 HASH_CHARS = 8
 SUB_LEDGERS = charts.MEMBER_ROLES
@@ -58,7 +60,7 @@ class Movement:
         return self.entry.code
 
 
-def member_sign(account) -> int:  # type: ignore[no-untyped-def]
+def member_sign(account) -> int:
     """Members' sub-ledgers are liabilities or equity: a credit (negative) is money they hold.
     (`account` is an Account, or the posting's lighter row: both have a root type.)"""
     return 1 if account.root in charts.DEBIT_NORMAL else -1
@@ -144,7 +146,7 @@ def _receipt_rows(member_ids: list[int], account_ids: list[int]) -> list[tuple]:
 def _receipt_sql(vendor: str, members: int, accounts: int) -> str:
     from minga.accounts.models import User
 
-    def table(model) -> str:  # type: ignore[no-untyped-def]
+    def table(model) -> str:
         return fast_sql.table(model)
 
     return (
@@ -184,7 +186,7 @@ def checkpoint_short() -> str:
 
 def send_receipts(
     entry: JournalEntry,
-    lines: Sequence[tuple[Account, int, MemberAccount | None]],
+    lines: Sequence[tuple[Account | AccountRow, int, MemberAccount | None]],
     leaf_hash: bytes,
     *,
     currency: str = "",
@@ -424,7 +426,7 @@ def name_witness(*, member: MemberAccount, actor: User, phone: str, name: str) -
     return witness
 
 
-def open_disputes(coop: Cooperative):  # type: ignore[no-untyped-def]
+def open_disputes(coop: Cooperative):
     return (
         Dispute.objects.filter(coop=coop)
         .select_related("entry__fiscal_year", "member")

@@ -126,7 +126,7 @@ def _purpose_label(purpose: str) -> str:
     return _("Contributions") if purpose == "contribution" else _("Shares")
 
 
-def _payments_of(accounts: list[MemberAccount]):  # type: ignore[no-untyped-def]
+def _payments_of(accounts: list[MemberAccount]):
     """The payments the member asked for or made into their accounts, newest first."""
     from django.db.models import Q
 
@@ -181,6 +181,7 @@ def pay_screen(ctx: ussd.Context) -> Screen | Reply:
 
 @dataclass
 class PayPurpose(Screen):
+    # Always given; None is only the dataclass default (the ignores below rely on it).
     member: MemberAccount | None = None
 
     def lines(self) -> tuple[list[str], set[int]]:
@@ -199,6 +200,7 @@ class PayPurpose(Screen):
 
 @dataclass
 class PayAmount(Screen):
+    # Always given; None is only the dataclass default (the ignores below rely on it).
     member: MemberAccount | None = None
     purpose: str = "contribution"
 
@@ -228,6 +230,7 @@ class PayAmount(Screen):
 class PayPin(PinPrompt):
     """The details of the payment, confirmed by the PIN: the PIN acts only on this screen."""
 
+    # Always given; None is only the dataclass default (the ignores below rely on it).
     member: MemberAccount | None = None
     purpose: str = "contribution"
     amount: int = 0
@@ -288,6 +291,7 @@ class ConfirmList(Screen):
 
 @dataclass
 class ConfirmDetails(Screen):
+    # Always given; None is only the dataclass default (the ignores below rely on it).
     confirmation: MemberConfirmation | None = None
 
     def lines(self) -> tuple[list[str], set[int]]:
@@ -307,6 +311,7 @@ class ConfirmDetails(Screen):
 
 @dataclass
 class ConfirmPin(PinPrompt):
+    # Always given; None is only the dataclass default (the ignores below rely on it).
     confirmation: MemberConfirmation | None = None
     confirm: bool = True
 

@@ -392,7 +392,7 @@ def member_operation(request, slug, ref):
     form = MemberOperationForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(list(form.errors.values())[0])
+            raise ValidationError(list(next(iter(form.errors.values()))))
         if form.cleaned_data["operation"] in OUTFLOWS:
             _request_outflow(books, member, request.user, form.cleaned_data)
             messages.success(request, WAITING)
@@ -457,7 +457,7 @@ def member_transfer(request, slug, ref):
     form = TransferForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(list(form.errors.values())[0])
+            raise ValidationError(list(next(iter(form.errors.values()))))
         data = form.cleaned_data
         receiver = actions.find_member(books.coop, data["receiver"])
         actions.transfer_shares(giver=giver, receiver=receiver, shares=data["shares"],
@@ -475,7 +475,7 @@ def member_patronage(request, slug, ref):
     form = PatronageForm(request.POST)
     try:
         if not form.is_valid():
-            raise ValidationError(list(form.errors.values())[0])
+            raise ValidationError(list(next(iter(form.errors.values()))))
         data = dict(form.cleaned_data)
         data["value"] = actions.parse_amount(books, data["value"])
         actions.record_patronage(member=member, actor=request.user, **data)

@@ -267,7 +267,7 @@ def c2b_confirmation(payload: dict[str, Any], *, address: str | None) -> dict[st
     return {"ResultCode": 0, "ResultDesc": "Success"}
 
 
-def _payment_for_receipt(*, provider: str, receipt: str, account, **fields) -> Payment:  # type: ignore[no-untyped-def]
+def _payment_for_receipt(*, provider: str, receipt: str, account, **fields) -> Payment:
     status, reason = Status.PENDING, ""
     if account is None:
         status, reason = Status.FAILED, "paid to an account Minga does not manage"

@@ -65,7 +65,7 @@ def _address(request) -> str | None:
     return address
 
 
-def _mpesa(request, receive, **options):  # type: ignore[no-untyped-def]
+def _mpesa(request, receive, **options):
     if not allowed(request, "mpesa"):
         return JsonResponse({"ResultCode": 1, "ResultDesc": "Not allowed"}, status=403)
     payload = _body(request)
@@ -116,7 +116,7 @@ def mpesa_status_timeout(request):
     return _mpesa(request, inbox.status_result, secret=request.GET.get("q", ""), timeout=True)
 
 
-def _momo(request, product: str):  # type: ignore[no-untyped-def]
+def _momo(request, product: str):
     if not allowed(request, "momo"):
         return HttpResponse(status=403)
     payload = _body(request)

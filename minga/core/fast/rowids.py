@@ -19,7 +19,7 @@ from django.db import models
 class RowIdField(models.BigIntegerField):
     """A 64-bit integer key given by the application, stored as SQLite's row id."""
 
-    def db_type(self, connection):  # type: ignore[no-untyped-def]
+    def db_type(self, connection):
         return "integer" if connection.vendor == "sqlite" else super().db_type(connection)
 
 
@@ -28,5 +28,5 @@ class RowIdAutoField(models.BigAutoField):
     one, so the key of a deleted last row may be given again. For rows nothing outside refers
     to by key."""
 
-    def db_type_suffix(self, connection):  # type: ignore[no-untyped-def]
+    def db_type_suffix(self, connection):
         return None if connection.vendor == "sqlite" else super().db_type_suffix(connection)

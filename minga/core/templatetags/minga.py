@@ -59,7 +59,7 @@ def _minute_text(minute: datetime.datetime, zone: str, language: str | None, sha
 
 
 @register.filter
-def number(value) -> str:  # type: ignore[no-untyped-def]
+def number(value) -> str:
     """A count with the reader's thousands separator (23 000, 23.000, 23,000): grouped here
     only, not site-wide, where years and identifiers must stay as they are."""
     if value is None or value == "":

@@ -227,6 +227,7 @@ def send_pin_unlock_code(*, person: User, now: datetime.datetime | None = None) 
         raise DelegationError(_("You have no voting PIN to unlock."))
     if not (record.locked_until and record.locked_until > now):
         raise DelegationError(_("Your voting PIN is not locked."))
+    # An unlock code is stored with its expiry (the ignores rely on it).
     if record.unlock_code_hash and record.unlock_code_expires_at > now:  # type: ignore[operator]
         raise DelegationError(
             _("An unlock code was sent already; it works until %(time)s.")
@@ -255,6 +256,7 @@ def _try_unlock(person: User, code: str, now: datetime.datetime) -> str:
     """ "" when unlocked, else why not; a wrong code is counted (and kept: no exception here)."""
     record = VotingPin.objects.select_for_update().filter(person=person).first()
     waiting = record is not None and record.unlock_code_hash and record.unlock_code_expires_at
+    # `waiting` says the record and its expiry are there, which mypy cannot follow.
     if not waiting or record.unlock_code_expires_at <= now:  # type: ignore[union-attr,operator]
         return _("No unlock code is waiting. Send UNLOCK to get one.")
     assert record is not None  # noqa: S101 (checked just above)
@@ -625,7 +627,7 @@ def deregister_agent(*, agent: Agent, actor: User) -> Agent:
     return agent
 
 
-def phoneless_electors(poll: Poll):  # type: ignore[no-untyped-def]
+def phoneless_electors(poll: Poll):
     """The electors an agent may vote for: people without a phone number on their account."""
     return (
         Elector.objects.filter(poll=poll, person__isnull=False)

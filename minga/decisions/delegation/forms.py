@@ -24,12 +24,12 @@ def find_person(identifier: str) -> User | None:
 
 
 class PersonField(forms.CharField):
-    def __init__(self, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, **kwargs) -> None:
         kwargs.setdefault("max_length", 254)
         kwargs.setdefault("help_text", PERSON_HELP)
         super().__init__(**kwargs)
 
-    def clean(self, value):  # type: ignore[no-untyped-def]
+    def clean(self, value):
         value = super().clean(value)
         person = find_person(value)
         if person is None:
@@ -80,7 +80,7 @@ class PinForm(forms.Form):
         widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args, user: User, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, user: User, **kwargs) -> None:
         self.user = user
         super().__init__(*args, **kwargs)
 
@@ -90,7 +90,7 @@ class PinForm(forms.Form):
             raise forms.ValidationError(_("This is not your password."))
         return password
 
-    def clean(self):  # type: ignore[no-untyped-def]
+    def clean(self):
         data = super().clean()
         if data.get("pin") and data.get("pin") != data.get("pin_again"):
             self.add_error("pin_again", _("The two PINs differ."))
@@ -127,7 +127,7 @@ class AgentVoteForm(forms.Form):
         help_text=_("The confirmation code is also sent there by SMS."),
     )
 
-    def __init__(self, *args, electors, **kwargs) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, *args, electors, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         self.fields["elector"].choices = [(e.pk, e.person.name) for e in electors]
 

@@ -303,7 +303,7 @@ def _teller_poll(request, slug, pk) -> Poll:
     return poll
 
 
-def _counts_from_post(poll: Poll, data, form: PaperCountForm) -> list:  # type: ignore[no-untyped-def]
+def _counts_from_post(poll: Poll, data, form: PaperCountForm) -> list:
     options = list(poll.options.all())
     if poll.kind in RANKED_KINDS:
         return parse_ranked_lines(form.cleaned_data.get("ballots", ""), len(options))

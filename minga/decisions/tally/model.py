@@ -127,7 +127,8 @@ def _ranking_problem(ranking: Ranking, n: int) -> str | None:
     if not ranking:
         return None
     try:  # the common case, a strict ranking, checked at C speed
-        low, high = min(ranking), max(ranking)  # type: ignore[type-var]
+        low, high = min(ranking), max(ranking)
+        # Equal ranks are frozensets, which fail these comparisons: the TypeError sorts them out.
         if low >= 0 and high < n and len(set(ranking)) == len(ranking):  # type: ignore[operator]
             return None
     except TypeError:  # equal ranks (frozensets) or something that is not an index

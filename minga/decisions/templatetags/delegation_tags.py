@@ -30,7 +30,7 @@ def delegation_links(context, poll: Poll) -> dict:
 
 
 @register.inclusion_tag("decisions/statutes_links.html", takes_context=True)
-def coop_delegation_links(context, coop) -> dict:  # type: ignore[no-untyped-def]
+def coop_delegation_links(context, coop) -> dict:
     user = context["request"].user
     # The PIN is for voting by USSD: associates, who read and comment, have no use for it.
     votes = is_voting_member(user, coop)

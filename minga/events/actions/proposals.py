@@ -103,6 +103,7 @@ def save_proposal(
     version.save()
     kept = [] if previous is None else list(previous.attachments.exclude(pk__in=remove_attachments))
     for upload in new_files:
+        assert upload.name is not None and upload.size is not None  # as every upload has
         attachment = Attachment(
             proposal=proposal,
             key=secrets.token_hex(16),
