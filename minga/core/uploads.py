@@ -32,12 +32,13 @@ def check_upload(upload: UploadedFile) -> None:
             % {"name": name},
             code="file_type",
         )
-    if upload.size > MAX_BYTES:
+    size = upload.size or 0  # a file the server received has its size
+    if size > MAX_BYTES:
         raise ValidationError(
             _("“%(name)s” is %(size)s; attachments can be at most %(max)s.")
             % {
                 "name": name,
-                "size": filesizeformat(upload.size),
+                "size": filesizeformat(size),
                 "max": filesizeformat(MAX_BYTES),
             },
             code="file_size",

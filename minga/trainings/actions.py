@@ -340,7 +340,11 @@ def progress(training: Training) -> list[tuple[Enrolment, int, bool]]:
 def _passed(training: Training, enrolment: Enrolment) -> bool:
     if not training.has_assessment:
         return True
-    return enrolment.score is not None and enrolment.score >= training.pass_mark
+    return (
+        enrolment.score is not None
+        and training.pass_mark is not None
+        and enrolment.score >= training.pass_mark
+    )
 
 
 @transaction.atomic

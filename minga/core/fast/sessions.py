@@ -77,8 +77,9 @@ class SessionStore(db.SessionStore):
         (UpdateError when it is gone, e.g. the session was ended elsewhere meanwhile)."""
         if self.session_key is None:
             return self.create()
-        data = self._get_session(no_load=must_create)
-        key = self._get_or_create_session_key()
+        # Django's private session API, fenced here (tests/test_fast_layer.py checks it).
+        data = self._get_session(no_load=must_create)  # type: ignore[attr-defined]
+        key = self._get_or_create_session_key()  # type: ignore[attr-defined]
         encoded = self.encode(data)
         connection = self._connection(write=True)
         expiry = self._expiry(connection, self.get_expiry_date())

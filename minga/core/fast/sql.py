@@ -14,7 +14,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models import Model
+from django.db.models import Field, Model
 
 
 def quote(name: str) -> str:
@@ -30,16 +30,23 @@ def table(model: type[Model]) -> str:
     return quote(model._meta.db_table)
 
 
+def _field(model: type[Model], name: str) -> Field:
+    field = model._meta.get_field(name)
+    if not isinstance(field, Field) or field.column is None:
+        raise TypeError(f"{model.__name__}.{name} is not a column of its table")
+    return field
+
+
 def column(model: type[Model], name: str) -> str:
     """The quoted column of the field `name` of `model`."""
-    return quote(model._meta.get_field(name).column)
+    return quote(_field(model, name).column)  # type: ignore[arg-type]  # checked by _field
 
 
 def db_value(model: type[Model], name: str, value: Any, connection: Any) -> Any:
     """`value` as the field `name` of `model` hands it to `connection`'s driver (an aware
     date-time as SQLite stores it, a UUID as text...): the field's public
     `get_db_prep_value`, so a plain statement compares and stores what the ORM would."""
-    return model._meta.get_field(name).get_db_prep_value(value, connection, prepared=False)
+    return _field(model, name).get_db_prep_value(value, connection, prepared=False)
 
 
 def concrete_fields(model: type[Model]) -> tuple[Any, ...]:

@@ -389,7 +389,7 @@ def appoint_proxy(
     if has_phone:
         _sms_in_language(
             actor,
-            actor.phone,
+            actor.phone or "",
             SMS_PROXY_CONFIRM,
             {"poll": poll.title[:60], "holder": holder.name[:40], "code": code},
             kind=SmsKind.PROXY_CODE,
@@ -399,6 +399,13 @@ def appoint_proxy(
     return proxy, code
 
 
+def _elector_name(elector: Elector) -> str:
+    """Whose vote it is: the member, or in a federation the member cooperative."""
+    if elector.person is not None:
+        return elector.person.name
+    return elector.member_coop.name if elector.member_coop is not None else ""
+
+
 def _notify_holder(proxy: Proxy) -> None:
     holder = proxy.holder
     if holder.phone:
@@ -406,7 +413,7 @@ def _notify_holder(proxy: Proxy) -> None:
             holder,
             holder.phone,
             SMS_PROXY_HOLDER,
-            {"member": proxy.elector.person.name[:40], "poll": proxy.poll.title[:60]},
+            {"member": _elector_name(proxy.elector)[:40], "poll": proxy.poll.title[:60]},
             kind=SmsKind.NOTICE,
         )
 
