@@ -30,30 +30,7 @@ values:
 
 from types import ModuleType
 
-from minga.audit.commitments import commit
-
-__all__ = [
-    "LoggedEntry",
-    "NotProven",
-    "SignedCheckpoint",
-    "append",
-    "checkpoint_covering",
-    "commit",
-    "count_entries",
-    "entries",
-    "entry",
-    "first_entry",
-    "first_index_since",
-    "logged_values",
-    "newest_checkpoint",
-    "person",
-    "published_head",
-    "prepare",
-    "prove_inclusion",
-    "record",
-    "register_check",
-]
-
+from minga.audit.commitments import commit as commit  # re-exported
 
 _LOG_FUNCTIONS = {"append", "person", "prepare", "record"}
 _READING_FUNCTIONS = {
@@ -72,6 +49,9 @@ _READING_FUNCTIONS = {
     "published_head",
     "register_check",
 }
+
+
+__all__ = sorted({"commit", *_LOG_FUNCTIONS, *_READING_FUNCTIONS})
 
 
 def __getattr__(name: str):

@@ -10,8 +10,6 @@ from minga.channels.models import OutboundMessage
 from minga.credentials import actions
 from minga.credentials.models import Achievement, Credential
 
-from .issuing_setup import define_bookkeeping
-
 pytestmark = pytest.mark.django_db
 
 WORDS = {
@@ -38,16 +36,6 @@ def refused(call) -> None:
     with pytest.raises(PermissionDenied):
         call()
     assert state() == before
-
-
-@pytest.fixture
-def achievement(coop, owner):
-    return define_bookkeeping(coop, owner)
-
-
-@pytest.fixture
-def issued(achievement, member, owner):
-    return actions.issue_credential(achievement=achievement, recipient=member, actor=owner)
 
 
 @pytest.mark.parametrize("who", ["member", "outsider"])

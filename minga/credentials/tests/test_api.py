@@ -10,14 +10,7 @@ from minga.credentials.credential import achievement_url
 from minga.credentials.models import Credential
 from minga.identity.dids import coop_did
 
-from .issuing_setup import define_bookkeeping
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def achievement(coop, owner):
-    return define_bookkeeping(coop, owner)
 
 
 ISSUE = "/api/vc/credentials/issue"

@@ -17,11 +17,6 @@ from .issuing_setup import define_bookkeeping
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def achievement(coop, owner):
-    return define_bookkeeping(coop, owner)
-
-
 def _public_key(coop) -> Ed25519PublicKey:
     key = Key.objects.get(coop=coop, is_active=True)
     return Ed25519PublicKey.from_public_bytes(didkey.decode_multikey(key.public_key_multibase))

@@ -7,19 +7,7 @@ from django.urls import reverse
 
 from minga.credentials import actions
 
-from .issuing_setup import define_bookkeeping
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def achievement(coop, owner):
-    return define_bookkeeping(coop, owner)
-
-
-@pytest.fixture
-def issued(achievement, member, owner):
-    return actions.issue_credential(achievement=achievement, recipient=member, actor=owner)
 
 
 def test_it_renders_a_pdf_certificate(client, issued):

@@ -25,7 +25,6 @@ from minga.trainings.models import Enrolment
 from minga.trainings.tests.test_actions import _attend_and_assess
 from minga.trainings.tests.trainings_setup import AFTER, at
 
-from .issuing_setup import define_bookkeeping
 from .test_subject_privacy import PLAN, _reverse
 
 pytestmark = pytest.mark.django_db
@@ -73,11 +72,6 @@ def issue_legacy(monkeypatch):
         return credential
 
     return issue
-
-
-@pytest.fixture
-def achievement(coop, owner):
-    return define_bookkeeping(coop, owner)
 
 
 @pytest.fixture

@@ -9,19 +9,7 @@ from minga.audit.models import Entry
 from minga.credentials import actions, statuslist
 from minga.credentials.models import Credential
 
-from .issuing_setup import define_bookkeeping
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def achievement(coop, owner):
-    return define_bookkeeping(coop, owner)
-
-
-@pytest.fixture
-def issued(achievement, member, owner):
-    return actions.issue_credential(achievement=achievement, recipient=member, actor=owner)
 
 
 def _value(credential: Credential) -> int:

@@ -21,19 +21,12 @@ from minga.credentials.verification import (
     verify_credential,
 )
 
-from .issuing_setup import define_bookkeeping
-
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
 def _fresh_status_cache():
     STATUS_LIST_CACHE.clear()
-
-
-@pytest.fixture
-def achievement(coop, owner):
-    return define_bookkeeping(coop, owner)
 
 
 def _problems(report):

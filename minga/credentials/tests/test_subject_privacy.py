@@ -19,8 +19,6 @@ from django.utils import timezone
 from conftest import make_person
 from minga.credentials import actions
 
-from .issuing_setup import define_bookkeeping
-
 pytestmark = pytest.mark.django_db
 
 PHONE = "+250788123456"
@@ -31,11 +29,6 @@ EMAIL_GUESSES = [
     for name in ("amina", "amina.uwase", "a.uwase", "auwase", "member")
     for domain in ("example.org", "gmail.com", "yahoo.fr")
 ]
-
-
-@pytest.fixture
-def achievement(coop, owner):
-    return define_bookkeeping(coop, owner)
 
 
 def _reverse(document: dict, candidates: list[str]) -> str | None:

@@ -12,8 +12,6 @@ from minga.credentials.verification import STATUS_LIST_CACHE, verify_credential
 from minga.identity.actions import rotate_key
 from minga.identity.models import Key
 
-from .issuing_setup import define_bookkeeping
-
 pytestmark = pytest.mark.django_db
 
 
@@ -22,11 +20,6 @@ def _fresh_status_cache():
     STATUS_LIST_CACHE.clear()
     yield
     STATUS_LIST_CACHE.clear()
-
-
-@pytest.fixture
-def achievement(coop, owner):
-    return define_bookkeeping(coop, owner)
 
 
 @pytest.fixture

@@ -7,25 +7,12 @@ from django.conf import settings
 from django.urls import reverse
 
 from minga.core.tests.untranslated import LANGUAGES, untranslated
-from minga.credentials import actions
-
-from .issuing_setup import define_bookkeeping
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def achievement(coop, owner):
-    return define_bookkeeping(coop, owner)
-
-
 ADMIN_ONLY = {None: 302, "outsider": 403, "member": 403, "owner": 200}
 PUBLIC = {None: 200, "outsider": 200, "member": 200, "owner": 200}
-
-
-@pytest.fixture
-def issued(achievement, member, owner):
-    return actions.issue_credential(achievement=achievement, recipient=member, actor=owner)
 
 
 def _url(name, coop, achievement, issued):

@@ -5,14 +5,7 @@ from django.urls import reverse
 
 from minga.credentials.models import Achievement, Credential
 
-from .issuing_setup import define_bookkeeping
-
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def achievement(coop, owner):
-    return define_bookkeeping(coop, owner)
 
 
 PNG = (

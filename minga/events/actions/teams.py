@@ -124,17 +124,7 @@ def invite_to_team(*, team: Team, registration: Registration, actor: User) -> Te
     _check_teams_open(team.event)
     if registration.event_id != team.event_id or not registration.is_active:
         raise ValidationError(_("Only people registered for this event can join its teams."))
-    _refuse_if_in_team(registration)
-    _refuse_if_full(Team.objects.select_for_update().get(pk=team.pk))
-    membership = _pending(team, registration, TeamMembership.Status.INVITED, actor)
-    audit.record(
-        "team.invited",
-        log_subject(team.event),
-        {"team": team.pk},
-        actor,
-        private={"person": audit.person(registration.person_id)},
-        owner=registration.person,
-    )
+    membership = _ask(team, registration, TeamMembership.Status.INVITED, actor, "team.invited")
     if membership.status == TeamMembership.Status.INVITED:
         notify.notify_people(
             event=team.event,
@@ -157,11 +147,19 @@ def request_to_join(*, team: Team, registration: Registration, actor: User) -> T
             _("This team does not take requests to join; ask a member to invite you."),
             code="team_closed",
         )
+    return _ask(team, registration, TeamMembership.Status.REQUESTED, actor, "team.join_requested")
+
+
+def _ask(
+    team: Team, registration: Registration, status: str, actor: User, kind: str
+) -> TeamMembership:
+    """A pending membership (an invitation or a request to join), logged as `kind`, for a
+    registrant in no team yet, while the team has room (its row locked)."""
     _refuse_if_in_team(registration)
     _refuse_if_full(Team.objects.select_for_update().get(pk=team.pk))
-    membership = _pending(team, registration, TeamMembership.Status.REQUESTED, actor)
+    membership = _pending(team, registration, status, actor)
     audit.record(
-        "team.join_requested",
+        kind,
         log_subject(team.event),
         {"team": team.pk},
         actor,
