@@ -10,8 +10,6 @@ from minga.audit.log import create_checkpoint
 from minga.credentials import actions
 from minga.credentials.verification import STATUS_LIST_CACHE
 
-from .test_issue import achievement  # noqa: F401  (fixture)
-
 pytestmark = pytest.mark.django_db
 
 

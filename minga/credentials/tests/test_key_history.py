@@ -22,8 +22,6 @@ from minga.identity import actions as identity_actions
 from minga.identity import keys
 from minga.identity.models import Key
 
-from .test_issue import achievement  # noqa: F401  (fixture)
-
 pytestmark = pytest.mark.django_db
 
 

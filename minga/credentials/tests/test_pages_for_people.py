@@ -12,8 +12,6 @@ from minga.credentials import actions
 from minga.credentials.credential import credential_url, qr_digest
 from minga.credentials.verification import STATUS_LIST_CACHE
 
-from .test_issue import achievement  # noqa: F401  (fixture)
-
 pytestmark = pytest.mark.django_db
 BROWSER = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 

@@ -15,8 +15,6 @@ from minga.credentials.verification import STATUS_LIST_CACHE, verify_credential
 from minga.identity import didkey
 from minga.identity.keys import coop_signing_key
 
-from .test_issue import achievement  # noqa: F401  (fixture)
-
 pytestmark = pytest.mark.django_db
 
 

@@ -11,8 +11,6 @@ from minga.credentials import actions
 from minga.credentials.credential import qr_digest
 from minga.credentials.verification import STATUS_LIST_CACHE
 
-from .test_issue import achievement  # noqa: F401  (fixture)
-
 pytestmark = pytest.mark.django_db
 URL = reverse("credentials:verify")
 
