@@ -20,6 +20,9 @@ never identified by phone number: the numbers providers send are masked.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from django.db import transaction
@@ -60,11 +63,22 @@ def _coop(owner: str) -> Cooperative | None:
     return Cooperative.objects.filter(pk=coop_id).first() if coop_id else None
 
 
+# The member accounts a chunk of payments being settled names, read at once
+# (`Handler.prepare`): {(cooperative id, member_ref): account}.
+_prepared: contextvars.ContextVar[dict[tuple[int, str], MemberAccount] | None] = (
+    contextvars.ContextVar("treasury_payments_members", default=None)
+)
+
+
 def _member(coop_id: int | None, reference: str) -> MemberAccount | None:
     """The member account `reference` names in the cooperative, with its cooperative, in one
-    query (a payment is booked in as few as it takes; the receipt reads the rest itself)."""
+    query (a payment is booked in as few as it takes; the receipt reads the rest itself), or
+    none when the payments being settled were prepared together (`Handler.prepare`)."""
     if coop_id is None or not money.is_valid_ref(reference):
         return None
+    known = _prepared.get()
+    if known is not None and (coop_id, money.normalise_ref(reference)) in known:
+        return known[coop_id, money.normalise_ref(reference)]
     return (
         MemberAccount.objects.select_related("coop")
         .filter(coop_id=coop_id, ref=money.normalise_ref(reference))
@@ -86,6 +100,27 @@ class Handler:
         if amount <= 0:
             return "amount"
         return "" if _member(coop.pk, reference) is not None else "account"
+
+    @contextlib.contextmanager
+    def prepare(self, payments: list[Payment]) -> Iterator[None]:
+        """Read the member accounts these payments name in one query, for their settlements
+        (the inbox settles a chunk of a batch query's payments together)."""
+        wanted: dict[int, set[str]] = {}
+        for payment in payments:
+            coop_id = _coop_id(payment.account.owner) if payment.account else None
+            if coop_id is not None and money.is_valid_ref(payment.reference):
+                wanted.setdefault(coop_id, set()).add(money.normalise_ref(payment.reference))
+        known: dict[tuple[int, str], MemberAccount] = {}
+        for coop_id, refs in wanted.items():
+            for member in MemberAccount.objects.select_related("coop").filter(
+                coop_id=coop_id, ref__in=refs
+            ):
+                known[coop_id, member.ref] = member
+        token = _prepared.set(known)
+        try:
+            yield
+        finally:
+            _prepared.reset(token)
 
     def settle(self, payment: Payment, *, doubt: str) -> Booking:
         owner = payment.account.owner if payment.account else ""

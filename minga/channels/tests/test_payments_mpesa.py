@@ -225,3 +225,62 @@ def test_it_refuses_what_is_not_a_json_object(client, books, paybill):
         content_type="application/json",
     )
     assert response.status_code == 400
+
+
+def test_a_confirmation_makes_the_payment_the_orm_path_makes(client, books, paybill):
+    """The callback's plain statements (the budget's fast path) store what `_payment_for_receipt`
+    stores through the ORM, field by field."""
+    trans_id = pay("1500.50")
+    deliver(client)
+    fast = Payment.objects.get()
+    slow = inbox._payment_for_receipt(
+        provider="mpesa", receipt="OTHER1", account=paybill, method=Payment.Method.C2B,
+        amount=150050, currency="KES", reference="M0042",
+    )  # fmt: skip
+    skip = {"id", "uid", "receipt", "requested_at", "next_query_at", "created_at", "updated_at"}
+    for field in Payment._meta.concrete_fields:
+        if field.name not in skip:
+            assert getattr(fast, field.attname) == getattr(slow, field.attname), field.name
+    assert fast.receipt == trans_id and fast.uid != slow.uid
+    assert fast.next_query_at - fast.requested_at == inbox.backoff(1)
+    paybill.refresh_from_db()
+    assert paybill.is_query_queued  # asked once for both
+
+
+def test_a_payment_its_handler_refuses_stays_pending_and_the_others_settle(
+    client, books, paybill, run_tasks, monkeypatch
+):
+    for i in range(4):
+        pay(f"{10 + i}")
+    deliver(client)
+    refused = Payment.objects.order_by("pk")[1]
+    settle = books.settle
+
+    def refusing(payment, *, doubt):
+        if payment.pk == refused.pk:
+            raise RuntimeError("the books are away")
+        return settle(payment, doubt=doubt)
+
+    monkeypatch.setattr(books, "settle", refusing)
+    run_tasks()
+    statuses = dict(Payment.objects.values_list("pk", "status"))
+    assert statuses.pop(refused.pk) == "pending"
+    assert sorted(statuses.values()) == ["posted"] * 3
+    assert len(books.settled) == 3
+
+
+def test_a_chunk_settles_in_one_transaction_with_one_prepare(client, books, paybill, run_tasks):
+    prepared = []
+
+    @__import__("contextlib").contextmanager
+    def prepare(payments):
+        prepared.append(sorted(p.reference for p in payments))
+        yield
+
+    books.prepare = prepare
+    for i in range(3):
+        pay(f"{10 + i}")
+    deliver(client)
+    run_tasks()
+    assert prepared == [["M0042"] * 3]
+    assert sorted(Payment.objects.values_list("status", flat=True)) == ["posted"] * 3
