@@ -111,11 +111,10 @@ class Handler:
             if coop_id is not None and money.is_valid_ref(payment.reference):
                 wanted.setdefault(coop_id, set()).add(money.normalise_ref(payment.reference))
         known: dict[tuple[int, str], MemberAccount] = {}
-        for coop_id, refs in wanted.items():
-            for member in MemberAccount.objects.select_related("coop").filter(
-                coop_id=coop_id, ref__in=refs
-            ):
-                known[coop_id, member.ref] = member
+        for coop in Cooperative.objects.filter(pk__in=wanted):
+            for member in MemberAccount.objects.filter(coop=coop, ref__in=wanted[coop.pk]):
+                member.coop = coop  # one cooperative for all its members
+                known[coop.pk, member.ref] = member
         token = _prepared.set(known)
         try:
             yield
@@ -131,8 +130,9 @@ class Handler:
             member = _member(_coop_id(owner), payment.reference)
         if member is not None:
             try:
-                with transaction.atomic():
-                    entry = _receive(member, payment, amount, reference)
+                # No savepoint of its own: the entry's action is one, and a refusal is raised
+                # before it writes anything.
+                entry = _receive(member, payment, amount, reference)
                 return Booking(Status.POSTED, entry.code)
             except TreasuryError as refused:
                 if refused.code == "duplicate_reference":  # booked by another path first

@@ -144,7 +144,9 @@ def store_once(*, provider: str, kind: str, key: str, payload: Any, address: str
     }
     field = PaymentCallback._meta.get_field
     row = [field(name).get_db_prep_save(value, db) for name, value in values.items()]
-    with hot_cursor(db) as cursor:
+    # A transaction of its own all the same: on SQLite, writers queue for the lock there
+    # (`core.fast.sqlite`), where a lone statement would wait in SQLite's growing sleeps.
+    with transaction.atomic(), hot_cursor(db) as cursor:
         cursor.execute(_store_once_sql(db.vendor), row)
         return cursor.fetchone() is not None
 
