@@ -7,11 +7,11 @@ from __future__ import annotations
 import datetime
 import hashlib
 import threading
-from collections import OrderedDict
 from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
+from cachetools import LRUCache
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 from django.conf import settings
 
@@ -29,36 +29,30 @@ STATUS_LIST_MAX_BYTES = 256 * 1024
 
 
 class _StatusListCache:
-    """Decoded bitstrings of status list credentials already verified.
+    """Decoded bitstrings of status list credentials already verified (the 64 used last).
 
     Keyed by the list's URL, the SHA-256 of its bytes and the public key its proof was
     checked against: the same bytes under the same key verify the same way, so a list
     fetched again unchanged costs no second canonicalisation and signature check. The
     key is looked up afresh in the issuer's DID document on every run, so a key removed
     from it stops a cached list from verifying at once; a list whose bytes changed (a bit
-    set, or a forgery) is a new entry, checked in full.
+    set, or a forgery) is a new entry, checked in full. The lock: cachetools' caches are not
+    safe across threads.
     """
 
     def __init__(self, size: int = 64) -> None:
-        self.size = size
-        self._items: OrderedDict[tuple[str, str, bytes], tuple[dict[str, Any], bytes]] = (
-            OrderedDict()
+        self._items: LRUCache[tuple[str, str, bytes], tuple[dict[str, Any], bytes]] = LRUCache(
+            maxsize=size
         )
         self._lock = threading.Lock()
 
     def get(self, key: tuple[str, str, bytes]) -> tuple[dict[str, Any], bytes] | None:
         with self._lock:
-            value = self._items.get(key)
-            if value is not None:
-                self._items.move_to_end(key)
-            return value
+            return self._items.get(key)
 
     def put(self, key: tuple[str, str, bytes], value: tuple[dict[str, Any], bytes]) -> None:
         with self._lock:
             self._items[key] = value
-            self._items.move_to_end(key)
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
 
     def clear(self) -> None:
         with self._lock:
@@ -100,7 +94,7 @@ def fetch_status_list(url: str) -> bytes:
         ) from None
 
 
-_ROUTES: OrderedDict[str, tuple[object, Any]] = OrderedDict()
+_ROUTES: LRUCache[str, tuple[object, Any]] = LRUCache(maxsize=256)
 _ROUTES_LOCK = threading.Lock()
 
 
@@ -124,8 +118,6 @@ def _route(path: str) -> Any:
         match = None
     with _ROUTES_LOCK:
         _ROUTES[path] = (resolver, match)
-        while len(_ROUTES) > 256:
-            _ROUTES.popitem(last=False)
     return match
 
 
