@@ -16,17 +16,19 @@ reference view, and the budget is judged on the median round: this host's speed 
 one minute to the next, and one slow or fast minute should not decide it. Every round is
 printed. The published peer figure is about 500 ballots/s.
 
-Secret ballots are sealed and their commitments logged in shuffled batches by the worker that
-runs beside the server (`minga decisions close-due --loop`, README: Production): it runs
-during the rounds, as in production, and what it has not logged by the end is logged before
-the check.
+Secret ballots are sealed and their commitments logged in shuffled batches by `minga worker`,
+which runs beside the server (README: Production): it runs during the rounds, as in
+production, and what it has not logged by the end is logged before the check.
 
-The whole measurement runs twice in one run: with the default database settings, then with
+The whole measurement runs twice in one run: with the default database settings and with
 `DATABASE_URL=sqlite:///<file>` (which must get the same SQLite settings, and so reach the
-same figure). Prints what it measured, then the `BUDGET` lines (bench/README.md): each
-configuration's median >= 1,000/s, and the second's median against the first's. Exits 1 when a
-budget fails, 2 when the measurement could not be made. `--electors N` changes the number of
-ballots (default 15,000), `--rounds R` the number of rounds.
+same figure). Both are served at once and their rounds alternate, in an order reversed from
+one round to the next (A B, B A, A B): measured one after the other, the second always came
+out slower, whichever it was. Prints what it measured, then the `BUDGET` lines
+(bench/README.md): each configuration's median >= 1,000/s, and the second's median against
+the first's. Exits 1 when a budget fails, 2 when the measurement could not be made.
+`--electors N` changes the number of ballots (default 15,000), `--rounds R` the number of
+rounds.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ import tempfile
 import textwrap
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -60,7 +63,7 @@ from bench.bench_pages import (  # noqa: E402
 
 BUDGET = 1_000  # ballots per second
 SAME_FIGURE = 0.90  # DATABASE_URL=sqlite:///... against the default, same run (drift: a tenth)
-FLUSH_SECONDS = "2"  # the batching worker's period during the bench
+WORKER_INTERVAL = "1"  # `minga worker`'s default: its sleep when it found nothing to do
 PEER = 500
 WORKERS = pages.WORKERS
 CONNECTIONS = 4
@@ -371,49 +374,63 @@ def measure_round(server, connections, poll: int, sessions: list[list[str]]) -> 
     return measured
 
 
-def measure(label: str, env: dict[str, str], options: argparse.Namespace) -> tuple[float, bool]:
-    """One configuration: set up, serve, vote in rounds, check; (median rate, intact)."""
-    server = worker = None
-    try:
+class Configuration:
+    """One database configuration: its instance set up and served, its rounds, its check."""
+
+    def __init__(self, label: str, env: dict[str, str], options: argparse.Namespace) -> None:
+        self.label, self.env, self.options = label, env, options
+        self.server: Any = None
+        self.worker: subprocess.Popen | None = None
+        self.rounds: list[dict] = []
+
+    def start(self) -> None:
+        env = self.env
         minga(env, "migrate", "--verbosity", "0")
         started = time.monotonic()
-        setup = django_script(env, SETUP, str(options.electors))
-        n = len(setup["sessions"])
+        self.setup = django_script(env, SETUP, str(self.options.electors))
+        n = len(self.setup["sessions"])
         took = time.monotonic() - started
-        print(f"[{label}] Set up {n} members with sessions and an open poll in {took:.0f} s.")
-        server = pages.Server(env, Path(env["MINGA_VAR_DIR"]).parent)
-        server.start()
-        worker = subprocess.Popen(  # noqa: S603 (the project's own command)
-            [pages.PYTHON, "-m", "minga.cli", "decisions", "close-due", "--loop", FLUSH_SECONDS],
+        print(f"[{self.label}] Set up {n} members with sessions and an open poll in {took:.0f} s.")
+        self.server = pages.Server(env, Path(env["MINGA_VAR_DIR"]).parent)
+        self.server.start()
+        self.worker = subprocess.Popen(  # noqa: S603 (the project's own command)
+            [pages.PYTHON, "-m", "minga.cli", "worker", "--interval", WORKER_INTERVAL],
             env=env,
             cwd=ROOT,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )
-        port, poll, sessions = server.port, setup["poll"], setup["sessions"]
-        connections = balanced_connections(port, WORKERS, max(1, CONNECTIONS // WORKERS))
-        warm_up(connections, port, poll, sessions)
-        load_before = os.getloadavg()[0]
-        size = n // options.rounds
-        rounds = [
-            measure_round(server, connections, poll, sessions[r * size : (r + 1) * size])
-            for r in range(options.rounds)
-        ]
-        for sock in connections:
+        self.connections = balanced_connections(
+            self.server.port, WORKERS, max(1, CONNECTIONS // WORKERS)
+        )
+        warm_up(self.connections, self.server.port, self.setup["poll"], self.setup["sessions"])
+        self.load_before = os.getloadavg()[0]
+        self.size = n // self.options.rounds
+
+    def round(self) -> None:
+        if self.worker is None or self.worker.poll() is not None:
+            raise BenchError(f"[{self.label}] the worker beside the server stopped")
+        r, size = len(self.rounds), self.size
+        sessions = self.setup["sessions"][r * size : (r + 1) * size]
+        poll = self.setup["poll"]
+        self.rounds.append(measure_round(self.server, self.connections, poll, sessions))
+
+    def finish(self) -> tuple[float, bool]:
+        """Stop serving, print the rounds, check the database; (median rate, intact)."""
+        for sock in self.connections:
             sock.close()
-        worker.terminate()
-        worker.wait(timeout=30)
-        worker = None
+        self.stop_worker()
+        options, env, label = self.options, self.env, self.label
         print(
             f"[{label}] Ballots over HTTP: granian, {WORKERS} workers of one application thread, "
-            f"DEBUG off, SQLite, the batching worker beside them; {len(connections)} keep-alive "
+            f"DEBUG off, SQLite, `minga worker` beside them; {len(self.connections)} keep-alive "
             f"client connections, as many to each worker, one client process each; "
-            f"{os.cpu_count()} CPUs, load average {load_before:.1f} before, "
-            f"{os.getloadavg()[0]:.1f} after; {options.rounds} rounds of {size} members "
+            f"{os.cpu_count()} CPUs, load average {self.load_before:.1f} before, "
+            f"{os.getloadavg()[0]:.1f} after; {options.rounds} rounds of {self.size} members "
             "voting, each after the reference:"
         )
         statuses, receipts, errors = [], [], []
-        for number, measured in enumerate(rounds, 1):
+        for number, measured in enumerate(self.rounds, 1):
             voters = measured["voters"]
             statuses += voters.statuses
             receipts += voters.receipts
@@ -431,9 +448,9 @@ def measure(label: str, env: dict[str, str], options: argparse.Namespace) -> tup
                     f"{measured['client'] * 1e3:.2f} ms per ballot, same machine)"
                 )
             print(line)
-        rates = sorted(measured["rate"] for measured in rounds)
+        rates = sorted(measured["rate"] for measured in self.rounds)
         rate = statistics.median(rates)
-        total = size * options.rounds
+        total = self.size * options.rounds
         accepted = statuses.count(201)
         others = {s: statuses.count(s) for s in set(statuses) if s != 201}
         print(
@@ -444,7 +461,7 @@ def measure(label: str, env: dict[str, str], options: argparse.Namespace) -> tup
         # The server's checkpoint threads keep the write-ahead log bounded (minga.core.fast.sqlite).
         wal = Path(database_path(env) + "-wal")
         wal_mb = wal.stat().st_size / 1e6 if wal.exists() else 0.0
-        counts = django_script(env, CHECK, str(setup["poll"]))
+        counts = django_script(env, CHECK, str(self.setup["poll"]))
         print(
             f"  database: {counts['ballots']} ballots, {counts['participations']} participations, "
             f"{counts['commitments']} commitments in the audit log; write-ahead log "
@@ -457,14 +474,36 @@ def measure(label: str, env: dict[str, str], options: argparse.Namespace) -> tup
             and all(value == total for value in counts.values())
         )
         if not intact:
-            print(f"  LOST OR DOUBLED: expected {total} of each. {server.log()[-1500:]}")
+            print(f"  LOST OR DOUBLED: expected {total} of each. {self.server.log()[-1500:]}")
         return rate, intact
+
+    def stop_worker(self) -> None:
+        if self.worker is not None:
+            self.worker.terminate()
+            self.worker.wait(timeout=30)
+            self.worker = None
+
+    def stop(self) -> None:
+        self.stop_worker()
+        if self.server is not None:
+            self.server.stop()
+            self.server = None
+
+
+def measure(configurations: list[Configuration], rounds: int) -> list[tuple[float, bool]]:
+    """Serve every configuration at once and run their rounds in turn, each round's order the
+    reverse of the one before (A B, B A, A B...): this machine's speed drifts from one minute
+    to the next, and the configuration always measured second would pay for it."""
+    try:
+        for configuration in configurations:
+            configuration.start()
+        for r in range(rounds):
+            for configuration in configurations if r % 2 == 0 else configurations[::-1]:
+                configuration.round()
+        return [configuration.finish() for configuration in configurations]
     finally:
-        if worker is not None:
-            worker.terminate()
-            worker.wait(timeout=30)
-        if server is not None:
-            server.stop()
+        for configuration in configurations:
+            configuration.stop()
 
 
 def database_path(env: dict[str, str]) -> str:
@@ -488,8 +527,13 @@ def main() -> int:
             **make_env(tmp / "url"),
             "DATABASE_URL": f"sqlite:///{tmp / 'url' / 'minga.sqlite3'}",
         }
-        rate, intact = measure("default", default_env, options)
-        url_rate, url_intact = measure("DATABASE_URL=sqlite:///...", url_env, options)
+        (rate, intact), (url_rate, url_intact) = measure(
+            [
+                Configuration("default", default_env, options),
+                Configuration("DATABASE_URL=sqlite:///...", url_env, options),
+            ],
+            options.rounds,
+        )
         ratio = url_rate / rate if rate else 0.0
         print(f"DATABASE_URL=sqlite:///... / default: {ratio:.2f} (same run)")
         lines = [
