@@ -631,9 +631,11 @@ def confirm_account(account_id: int) -> dict[str, int]:
             counts["pending"] = counts.get("pending", 0) + 1
         else:
             final[payment.pk] = outcome
-    ids = list(final)
-    for start in range(0, len(ids), CHUNK):
-        for result in _apply_chunk({pk: final[pk] for pk in ids[start : start + CHUNK]}):
+    listed = [payment for payment in pending if payment.pk in final]
+    for payment in listed:
+        payment.account = account  # the one they were read for
+    for start in range(0, len(listed), CHUNK):
+        for result in _apply_chunk(listed[start : start + CHUNK], final):
             counts[result] = counts.get(result, 0) + 1
     if len(pending) == BATCH:
         _ask_account(account_id)
@@ -649,21 +651,22 @@ def _count_query(payment: Payment, secret: str) -> None:
     )
 
 
-def _apply_chunk(outcomes: dict[int, Outcome]) -> list[str]:
-    """Settle these payments on their final outcomes in one transaction; what became of each."""
+def _apply_chunk(payments: list[Payment], outcomes: dict[int, Outcome]) -> list[str]:
+    """Settle these payments (read before the provider was asked) on their final outcomes in
+    one transaction; what became of each. Those still pending once locked are settled: a
+    payment changes only by being settled, so what was read of the others still holds."""
     results = []
     with transaction.atomic():
-        locked = list(
-            Payment.objects.select_for_update(of=("self",))
-            .select_related("account")
-            .filter(pk__in=list(outcomes))
-            .order_by("pk")
+        still = set(
+            Payment.objects.select_for_update()
+            .filter(pk__in=[payment.pk for payment in payments], status=Status.PENDING)
+            .values_list("pk", flat=True)
         )
         settled = []
-        with _prepared(locked):
-            for payment in locked:
-                if payment.status != Status.PENDING:
-                    results.append(str(payment.status))
+        with _prepared([payment for payment in payments if payment.pk in still]):
+            for payment in payments:
+                if payment.pk not in still:
+                    results.append("settled already")
                     continue
                 try:
                     with transaction.atomic():
