@@ -292,6 +292,43 @@ def test_the_same_transid_from_two_workers_at_once_posts_once(paybill, member_ac
     assert Payment.objects.get().status == "posted"
 
 
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="races need PostgreSQL")
+def test_two_workers_settling_the_same_chunk_post_each_payment_once(
+    paybill, member_account, run_tasks
+):
+    """Four workers run the account's batch query at once: each locks its chunk, those another
+    settled first are left to it, and every payment is posted exactly once."""
+    from django.test import Client
+
+    from minga.channels.payments import inbox
+
+    for i in range(7):
+        standin.pay_bill(short_code="600638", bill_ref=member_account.ref, amount=f"{10 + i}")
+    for callback in [c for c in standin.outbox if "confirmation" in c.url]:
+        assert send(Client(), callback).status_code == 200
+    standin.outbox.clear()
+    barrier = threading.Barrier(4)
+
+    def confirm():
+        try:
+            barrier.wait()
+            inbox.confirm_account.call(paybill.pk)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    run_tasks()
+    assert sorted(Payment.objects.values_list("status", flat=True)) == ["posted"] * 7
+    entries = JournalEntry.objects.filter(kind="savings")
+    assert entries.count() == 7
+    assert sorted(entries.values_list("total", flat=True)) == [(10 + i) * 100 for i in range(7)]
+
+
 # --- pages --------------------------------------------------------------------------------------
 
 
