@@ -662,22 +662,22 @@ def _apply_chunk(payments: list[Payment], outcomes: dict[int, Outcome]) -> list[
             .filter(pk__in=[payment.pk for payment in payments], status=Status.PENDING)
             .values_list("pk", flat=True)
         )
-        settled = []
         with _prepared([payment for payment in payments if payment.pk in still]):
             for payment in payments:
                 if payment.pk not in still:
                     results.append("settled already")
                     continue
                 try:
+                    # Its entry and its own row together: a receipt already another
+                    # payment's, refused by the unique constraint, undoes both.
                     with transaction.atomic():
                         _settle(payment, outcomes[payment.pk])
+                        _save_settled(payment)
                 except Exception:
                     log.exception("payment %s could not be settled; it stays pending", payment.pk)
                     results.append("pending")
                     continue
-                settled.append(payment)
                 results.append(str(payment.status))
-        _save_settled(settled)
     return results
 
 
@@ -739,25 +739,17 @@ def _settle(payment: Payment, outcome: Outcome) -> None:
     payment.next_query_at = None
 
 
-def _save_settled(payments: list[Payment]) -> None:
-    """Save the settled fields of a chunk's payments: one statement run for each.
+def _save_settled(payment: Payment) -> None:
+    """Save the settled fields of a payment.
 
     Fast path for the budget "confirmation callbacks accepted and posted >= 500/s"
     (bench/bench_payments.py): `Model.save` built the same UPDATE once per payment, which cost
     more than running it. Each value is prepared by its field (`core.fast.sql`)."""
-    if not payments:
-        return
     db = connections[DEFAULT_DB_ALIAS]
-    now = timezone.now()
-    rows = []
-    for payment in payments:
-        payment.updated_at = now
-        rows.append(
-            [sql.db_value(Payment, name, getattr(payment, name), db) for name in SETTLED_FIELDS]
-            + [payment.pk]
-        )
+    payment.updated_at = timezone.now()
+    row = [sql.db_value(Payment, name, getattr(payment, name), db) for name in SETTLED_FIELDS]
     with hot_cursor(db) as cursor:
-        cursor.executemany(_save_settled_sql(db.vendor), rows)
+        cursor.execute(_save_settled_sql(db.vendor), [*row, payment.pk])
 
 
 @functools.lru_cache(maxsize=4)
