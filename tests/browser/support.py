@@ -73,7 +73,11 @@ def new_page(browser: Browser, live_server):
 
 
 def assert_fits(page: Page, width: int = PHONE["width"]) -> None:
-    """No horizontal scrolling: nothing on the page is wider than the screen."""
+    """No horizontal scrolling: nothing on the page is wider than the screen.
+
+    Measured once the page has loaded: after a form's submit, the text a journey waits for
+    can be visible before the stylesheet has arrived, and an unstyled table is wide."""
+    page.wait_for_load_state("load")
     scroll_width = page.evaluate("document.documentElement.scrollWidth")
     assert scroll_width <= width, (
         f"{page.url} scrolls sideways: {scroll_width}px > {width}px: {page.evaluate(WIDEST)}"
