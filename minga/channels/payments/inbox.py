@@ -591,22 +591,27 @@ def confirm_account(account_id: int) -> dict[str, int]:
     Those listed are settled `CHUNK` at a time, in one transaction that locks them together,
     each in a savepoint: a payment its handler refuses stays pending (logged, asked again
     later) and the others of its chunk are settled all the same. The handler may read what
-    its settlements need for the whole chunk at once (`PaymentHandler.prepare`)."""
+    its settlements need for the whole chunk at once (`PaymentHandler.prepare`).
+
+    Two workers may run it at once for one account (the queued task and the periodic job's):
+    each counts its query only on the payments no other holds (SKIP LOCKED), and rows are
+    always locked in the order of their ids, so neither ever waits for the other in a cycle."""
     PaymentAccount.objects.filter(pk=account_id).update(is_query_queued=False)
     account = PaymentAccount.objects.get(pk=account_id)
-    pending = list(
-        Payment.objects.filter(
-            account=account, method=Payment.Method.C2B, status=Status.PENDING
-        ).order_by("pk")[:BATCH]
-    )
-    if not pending:
-        return {}
     now = timezone.now()
-    for payment in pending:
-        payment.queries += 1
-    Payment.objects.filter(pk__in=[p.pk for p in pending]).update(
-        queries=F("queries") + 1, next_query_at=now + backoff(1)
-    )
+    with transaction.atomic():
+        pending = list(
+            Payment.objects.select_for_update(skip_locked=True)
+            .filter(account=account, method=Payment.Method.C2B, status=Status.PENDING)
+            .order_by("pk")[:BATCH]
+        )
+        if not pending:
+            return {}
+        for payment in pending:
+            payment.queries += 1
+        Payment.objects.filter(pk__in=[p.pk for p in pending]).update(
+            queries=F("queries") + 1, next_query_at=now + backoff(1)
+        )
     try:
         outcomes = provider(account.provider).query_many(account, pending)
     except ProviderError as error:
@@ -654,6 +659,7 @@ def _apply_chunk(payments: list[Payment], outcomes: dict[int, Outcome]) -> list[
         still = set(
             Payment.objects.select_for_update()
             .filter(pk__in=[payment.pk for payment in payments], status=Status.PENDING)
+            .order_by("pk")
             .values_list("pk", flat=True)
         )
         with _prepared([payment for payment in payments if payment.pk in still]):

@@ -249,6 +249,37 @@ def test_only_the_treasurer_registers_a_short_code(books, member, checker, provi
             )
 
 
+def at_once(work, n=4):
+    """Run `work` in `n` threads released together, each closing its own connection; raise
+    what any of them raised (a deadlock, say)."""
+    barrier, errors = threading.Barrier(n), []
+
+    def run():
+        try:
+            barrier.wait()
+            work()
+        except Exception as error:  # noqa: BLE001 (raised again below, in the test)
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(n)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    if errors:
+        raise errors[0]
+
+
+def confirm_at_once(paybill):
+    """The account's batch query run by four workers at once (the queued one and the
+    periodic job's, say)."""
+    from minga.channels.payments import inbox
+
+    at_once(lambda: inbox.confirm_account.call(paybill.pk))
+
+
 @pytest.mark.django_db(transaction=True)
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="races need PostgreSQL")
 def test_the_same_transid_from_two_workers_at_once_posts_once(paybill, member_account, run_tasks):
@@ -257,36 +288,11 @@ def test_the_same_transid_from_two_workers_at_once_posts_once(paybill, member_ac
     standin.pay_bill(short_code="600638", bill_ref=member_account.ref, amount="10")
     _validation, confirmation = list(standin.outbox)
     standin.outbox.clear()
-    barrier, answers = threading.Barrier(4), []
-
-    def worker():
-        try:
-            barrier.wait()
-            answers.append(send(Client(), confirmation).status_code)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=worker) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    answers = []
+    at_once(lambda: answers.append(send(Client(), confirmation).status_code))
     assert answers == [200] * 4
     assert Payment.objects.count() == 1
-    from minga.channels.payments import inbox
-
-    def confirm():  # the queued batch query and the periodic job's, run by two workers at once
-        try:
-            barrier.wait()
-            inbox.confirm_account.call(paybill.pk)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=confirm) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    confirm_at_once(paybill)
     run_tasks()
     assert JournalEntry.objects.filter(kind="savings").count() == 1
     assert Payment.objects.get().status == "posted"
@@ -301,27 +307,12 @@ def test_two_workers_settling_the_same_chunk_post_each_payment_once(
     settled first are left to it, and every payment is posted exactly once."""
     from django.test import Client
 
-    from minga.channels.payments import inbox
-
     for i in range(7):
         standin.pay_bill(short_code="600638", bill_ref=member_account.ref, amount=f"{10 + i}")
     for callback in [c for c in standin.outbox if "confirmation" in c.url]:
         assert send(Client(), callback).status_code == 200
     standin.outbox.clear()
-    barrier = threading.Barrier(4)
-
-    def confirm():
-        try:
-            barrier.wait()
-            inbox.confirm_account.call(paybill.pk)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=confirm) for _ in range(4)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    confirm_at_once(paybill)
     run_tasks()
     assert sorted(Payment.objects.values_list("status", flat=True)) == ["posted"] * 7
     entries = JournalEntry.objects.filter(kind="savings")
