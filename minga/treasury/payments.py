@@ -76,14 +76,11 @@ def _member(coop_id: int | None, reference: str) -> MemberAccount | None:
     none when the payments being settled were prepared together (`Handler.prepare`)."""
     if coop_id is None or not money.is_valid_ref(reference):
         return None
+    ref = money.normalise_ref(reference)
     known = _prepared.get()
-    if known is not None and (coop_id, money.normalise_ref(reference)) in known:
-        return known[coop_id, money.normalise_ref(reference)]
-    return (
-        MemberAccount.objects.select_related("coop")
-        .filter(coop_id=coop_id, ref=money.normalise_ref(reference))
-        .first()
-    )
+    if known is not None and (coop_id, ref) in known:
+        return known[coop_id, ref]
+    return MemberAccount.objects.select_related("coop").filter(coop_id=coop_id, ref=ref).first()
 
 
 def _reference(payment: Payment) -> str:

@@ -22,7 +22,7 @@ import datetime
 import functools
 import logging
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, NamedTuple, Protocol
 
 from django.db import DEFAULT_DB_ALIAS, IntegrityError, connections, transaction
 from django.db.models import F
@@ -171,12 +171,6 @@ def _store_once_sql(vendor: str) -> str:
     )
 
 
-def _account(provider: str, account: object) -> PaymentAccount | None:
-    return PaymentAccount.objects.filter(
-        provider=provider, account=str(account or ""), is_active=True
-    ).first()
-
-
 def _ask(payment_id: int) -> None:
     """Queue the status query, in the transaction that needs it."""
     confirm.enqueue(payment_id)
@@ -225,7 +219,7 @@ def c2b_validation(payload: dict[str, Any], *, address: str | None) -> dict[str,
 
 
 def _validate(payload: dict[str, Any]) -> dict[str, str]:
-    account = _account("mpesa", payload.get("BusinessShortCode"))
+    account = _paybill(payload.get("BusinessShortCode"))
     if account is None:
         return _reject("C2B00015")
     try:
@@ -259,7 +253,7 @@ def c2b_confirmation(payload: dict[str, Any], *, address: str | None) -> dict[st
     if not new and _has_payment("mpesa", key):
         return {"ResultCode": 0, "ResultDesc": "Success"}
     account = _paybill(payload.get("BusinessShortCode"))
-    currency = account[1] if account else "KES"
+    currency = account.currency if account else "KES"
     try:
         amount = to_minor(payload.get("TransAmount"), currency)
     except AmountError:
@@ -276,13 +270,13 @@ def c2b_confirmation(payload: dict[str, Any], *, address: str | None) -> dict[st
     with transaction.atomic():
         if _insert_payment(
             Payment(
-                provider="mpesa", receipt=key, account_id=account[0], method=Payment.Method.C2B,
+                provider="mpesa", receipt=key, account_id=account.id, method=Payment.Method.C2B,
                 direction=Payment.Direction.IN, status=Status.PENDING, amount=amount,
                 currency=currency, reference=reference, requested_at=now,
                 next_query_at=now + backoff(1),
             )
         ):  # fmt: skip
-            _ask_account(account[0])
+            _ask_account(account.id)
     return {"ResultCode": 0, "ResultDesc": "Success"}
 
 
@@ -302,12 +296,19 @@ def _has_payment(provider_name: str, receipt: str) -> bool:
         return cursor.fetchone() is not None
 
 
-def _paybill(short_code: object) -> tuple[int, str] | None:
-    """(id, currency) of the active M-PESA account at `short_code`, or None."""
+class Paybill(NamedTuple):
+    id: int
+    currency: str
+    owner: str
+
+
+def _paybill(short_code: object) -> Paybill | None:
+    """The active M-PESA account at `short_code` (what a callback needs of it), or None."""
     db = connections[DEFAULT_DB_ALIAS]
     with hot_cursor(db) as cursor:
         cursor.execute(_fast_sql(db.vendor)["paybill"], ["mpesa", str(short_code or "")])
-        return cursor.fetchone()
+        row = cursor.fetchone()
+    return Paybill(*row) if row else None
 
 
 def _insert_payment(payment: Payment) -> bool:
@@ -327,8 +328,8 @@ def _fast_sql(vendor: str) -> dict[str, str]:
     columns = [q(f.column) for f in sql.concrete_fields(Payment) if not f.primary_key]
     return {
         "has_payment": f"SELECT 1 FROM {payment} WHERE provider = %s AND receipt = %s",  # noqa: S608 (names quoted, values bound)
-        "paybill": f"SELECT id, currency FROM {account} WHERE provider = %s AND account = %s "  # noqa: S608
-        f"AND is_active ORDER BY id LIMIT 1",
+        "paybill": f"SELECT id, currency, owner FROM {account} "  # noqa: S608
+        "WHERE provider = %s AND account = %s AND is_active ORDER BY id LIMIT 1",
         "insert_payment": f"INSERT INTO {payment} ({', '.join(columns)}) "  # noqa: S608
         f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT DO NOTHING RETURNING id",
         "ask": f"UPDATE {account} SET is_query_queued = %s WHERE id = %s "  # noqa: S608
