@@ -38,6 +38,7 @@ from minga.accounts.phones import normalize_phone
 from minga.channels.mail import send_email
 from minga.channels.sms import send_sms
 from minga.coops.models import Cooperative
+from minga.core.lookups import keyed
 from minga.identity.keys import KeyUnavailable
 
 from . import credential as documents
@@ -438,7 +439,7 @@ def issue_credential(
     source's app's call (see the module docstring); without one, `actor` must be an issuer.
     """
     if source:
-        existing = Credential.objects.filter(source=source).first()
+        existing = Credential.objects.filter(keyed(source=source)).first()
         if existing is not None:
             return existing
     else:
@@ -503,7 +504,7 @@ def issue_credential(
         with transaction.atomic():
             row.save()
     except IntegrityError:
-        if source and (existing := Credential.objects.filter(source=source).first()):
+        if source and (existing := Credential.objects.filter(keyed(source=source)).first()):
             return existing  # issued by a concurrent request for the same source
         raise
     _record_issuance(row, signed, actor)

@@ -9,6 +9,8 @@ issues them) and training certificates from the trainings demo. A demo database 
 earlier version has credentials whose subject is a hash of a contact: they are re-issued.
 """
 
+from minga.core.lookups import keyed
+
 from .actions import (
     define_achievement,
     issue_credential,
@@ -64,7 +66,7 @@ SUSPENDED = "in-dev"
 def load(*, people, coops, stdout) -> None:
     coop = coops["codigo-sur"]
     founder = people["ar-dev"]
-    achievement = Achievement.objects.filter(coop=coop, key=KEY).first()
+    achievement = Achievement.objects.filter(keyed(key=KEY), coop=coop).first()
     if achievement is None:
         name, description, criteria = TEXTS["es"]
         achievement = define_achievement(
@@ -85,7 +87,7 @@ def load(*, people, coops, stdout) -> None:
         )
     for key in RECIPIENTS:
         source = f"{KEY}:{key}"
-        if Credential.objects.filter(source=source).exists():
+        if Credential.objects.filter(keyed(source=source)).exists():
             continue
         credential = issue_credential(
             achievement=achievement,

@@ -22,6 +22,7 @@ from minga.accounts.models import User
 from minga.channels.mail import send_email
 from minga.channels.sms import send_sms
 from minga.core.languages import supported_language
+from minga.core.lookups import keyed
 from minga.credentials.actions import LANGUAGE_CODES, define_achievement, issue_credential
 from minga.credentials.models import Achievement, Credential
 from minga.events.actions.common import log_subject, refuse_if_cancelled
@@ -518,7 +519,7 @@ def record_awards(*, event: Event, actor: User) -> list[Award]:
 def _event_achievement(event: Event, kind: str) -> Achievement:
     """The organiser's achievement for one kind of award of `event`, defined on first use."""
     key = f"event:{event.pk}:{kind}"
-    existing = Achievement.objects.filter(coop=event.organiser, key=key).first()
+    existing = Achievement.objects.filter(keyed(key=key), coop=event.organiser).first()
     if existing is not None:
         return existing
     texts = achievement_texts(event, kind)

@@ -33,6 +33,7 @@ from minga import audit
 from minga.channels.models import Payment, PaymentAccount
 from minga.channels.payments import Booking, register_handler, start
 from minga.coops.models import Cooperative
+from minga.core.lookups import keyed
 
 from . import actions, approvals, money, permissions
 from .models import Books, JournalEntry, MemberAccount
@@ -138,7 +139,7 @@ class Handler:
         coop = _coop(owner)
         if coop is None:
             raise LookupError(f"no cooperative owns {payment.account}")
-        if JournalEntry.objects.filter(coop=coop, reference=reference).exists():
+        if JournalEntry.objects.filter(keyed(reference=reference), coop=coop).exists():
             return _already_booked(coop, reference)  # never twice
         if payment.direction == Payment.Direction.OUT:
             return self._paid_out(coop, payment, amount, reference)
@@ -228,7 +229,7 @@ def _approval_of(coop: Cooperative, payment: Payment) -> ApprovalRequest | None:
 
 def _already_booked(coop: Cooperative, reference: str) -> Booking:
     """Money another path (a statement import, an earlier settlement) booked: never twice."""
-    booked = JournalEntry.objects.get(coop=coop, reference=reference)
+    booked = JournalEntry.objects.get(keyed(reference=reference), coop=coop)
     return Booking(Status.POSTED, booked.code, _("already in the books"))
 
 

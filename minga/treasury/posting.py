@@ -57,7 +57,10 @@ def _sql(vendor: str) -> dict[str, str]:
         f"WHERE p.fiscal_year_id = y.id AND p.closed_at IS NOT NULL "
         f"AND p.start <= %s AND p.{q('end')} >= %s) FROM {year} y "
         f"WHERE y.coop_id = %s AND y.start <= %s AND y.{q('end')} >= %s",
-        "reference": f"SELECT 1 FROM {entry} WHERE coop_id = %s AND reference = %s",  # noqa: S608
+        # The unique index is partial: SQLite uses it only with its condition in the query
+        # (`core.lookups`).
+        "reference": f"SELECT 1 FROM {entry} WHERE coop_id = %s AND reference = %s "  # noqa: S608
+        "AND NOT (reference = '')",
         "take": f"UPDATE {year} SET last_number = last_number + 1 "  # noqa: S608
         f"WHERE coop_id = %s AND start <= %s AND {q('end')} >= %s AND status = 'open' "
         f"AND NOT EXISTS (SELECT 1 FROM {period} p WHERE p.fiscal_year_id = {year}.id "

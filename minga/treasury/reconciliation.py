@@ -37,6 +37,7 @@ from django.utils.translation import gettext as _
 from minga import audit
 from minga.channels.payments import statements
 from minga.core.fast import sql as fast_sql
+from minga.core.lookups import keyed
 
 from . import permissions
 from .actions import TreasuryError
@@ -321,11 +322,9 @@ def _text_lines(raw: Any, progress: Callable[[int], None]) -> Iterator[str]:
 def _booked(coop_id: int, account_id: int | None, receipts: set[str]) -> dict[str, int | None]:
     """receipt -> what the books moved on the statement's account for it (None: an entry
     exists but does not touch that account), for the receipts the books know."""
-    rows = (
-        Line.objects.filter(coop_id=coop_id, entry__coop_id=coop_id, entry__reference__in=receipts)
-        .exclude(entry__reference="")  # the unique index's condition: the index serves the lookup
-        .values_list("entry__reference", "account_id", "amount")
-    )
+    rows = Line.objects.filter(
+        keyed(entry__reference__in=receipts), coop_id=coop_id, entry__coop_id=coop_id
+    ).values_list("entry__reference", "account_id", "amount")
     found: dict[str, int | None] = {}
     for reference, account, amount in rows:
         if account == account_id:

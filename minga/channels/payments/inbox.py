@@ -32,6 +32,7 @@ from django.utils import timezone
 from minga.channels.models import Payment, PaymentAccount, PaymentCallback
 from minga.core.fast import sql
 from minga.core.fast.cursor import hot_cursor
+from minga.core.lookups import keyed
 
 from .amounts import AmountError, to_minor
 from .providers import (
@@ -327,7 +328,8 @@ def _fast_sql(vendor: str) -> dict[str, str]:
     payment, account = sql.table(Payment), sql.table(PaymentAccount)
     columns = [q(f.column) for f in sql.concrete_fields(Payment) if not f.primary_key]
     return {
-        "has_payment": f"SELECT 1 FROM {payment} WHERE provider = %s AND receipt = %s",  # noqa: S608 (names quoted, values bound)
+        "has_payment": f"SELECT 1 FROM {payment} WHERE provider = %s AND receipt = %s "  # noqa: S608 (names quoted, values bound)
+        "AND NOT (receipt = '')",  # the partial unique index's condition (`core.lookups`)
         "paybill": f"SELECT id, currency, owner FROM {account} "  # noqa: S608
         "WHERE provider = %s AND account = %s AND is_active ORDER BY id LIMIT 1",
         "insert_payment": f"INSERT INTO {payment} ({', '.join(columns)}) "  # noqa: S608
@@ -358,7 +360,7 @@ def _payment_for_receipt(*, provider: str, receipt: str, account, **fields) -> P
                 _ask_account(account.pk)
             return payment
     except IntegrityError:  # another worker made it a moment ago
-        return Payment.objects.get(provider=provider, receipt=receipt)
+        return Payment.objects.get(keyed(receipt=receipt), provider=provider)
 
 
 def stk_callback(payload: dict[str, Any], *, address: str | None) -> dict[str, Any]:
@@ -370,7 +372,7 @@ def stk_callback(payload: dict[str, Any], *, address: str | None) -> dict[str, A
     row, new = store(
         provider="mpesa", kind="stk-callback", key=key, payload=payload, address=address
     )
-    payment = Payment.objects.filter(provider="mpesa", provider_ref=key).first()
+    payment = Payment.objects.filter(keyed(provider_ref=key), provider="mpesa").first()
     if payment is not None:
         PaymentCallback.objects.filter(pk=row.pk).update(payment=payment)
         _note_receipt(payment, stk_receipt(body))
@@ -411,7 +413,7 @@ def b2c_result(
         return {"ResultCode": 1, "ResultDesc": "Missing ConversationID"}
     row, new = store(provider="mpesa", kind=kind, key=key, payload=payload, address=address)
     payment = (
-        Payment.objects.filter(provider="mpesa", provider_ref=conversation).first()
+        Payment.objects.filter(keyed(provider_ref=conversation), provider="mpesa").first()
         if conversation
         else None
     )
@@ -476,7 +478,7 @@ def momo_callback(
     key = f"{reference}:{status}:{payload.get('financialTransactionId') or ''}"
     row, new = store(provider="momo", kind=product, key=key, payload=payload, address=address)
     payment = (
-        Payment.objects.filter(provider="momo", provider_ref=reference).first()
+        Payment.objects.filter(keyed(provider_ref=reference), provider="momo").first()
         if reference
         else None
     )
