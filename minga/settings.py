@@ -117,6 +117,8 @@ MINGA_DEMO_MODULES = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # Providers' money callbacks go straight to their views from here (core.fast.callbacks).
+    "minga.core.fast.callbacks.CallbackMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.gzip.GZipMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

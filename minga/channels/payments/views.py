@@ -15,6 +15,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods, require_POST
 
 from minga.core.clients import client_address
+from minga.core.fast.callbacks import callback
 
 from . import inbox
 
@@ -74,42 +75,49 @@ def _mpesa(request, receive, **options):
     return JsonResponse(receive(payload, address=_address(request), **options))
 
 
+@callback
 @csrf_exempt
 @require_POST
 def mpesa_c2b_validation(request):
     return _mpesa(request, inbox.c2b_validation)
 
 
+@callback
 @csrf_exempt
 @require_POST
 def mpesa_c2b_confirmation(request):
     return _mpesa(request, inbox.c2b_confirmation)
 
 
+@callback
 @csrf_exempt
 @require_POST
 def mpesa_stk_callback(request):
     return _mpesa(request, inbox.stk_callback)
 
 
+@callback
 @csrf_exempt
 @require_POST
 def mpesa_b2c_result(request):
     return _mpesa(request, inbox.b2c_result)
 
 
+@callback
 @csrf_exempt
 @require_POST
 def mpesa_b2c_timeout(request):
     return _mpesa(request, inbox.b2c_result, timeout=True)
 
 
+@callback
 @csrf_exempt
 @require_POST
 def mpesa_status_result(request):
     return _mpesa(request, inbox.status_result, secret=request.GET.get("q", ""))
 
 
+@callback
 @csrf_exempt
 @require_POST
 def mpesa_status_timeout(request):
@@ -127,12 +135,14 @@ def _momo(request, product: str):
     return HttpResponse(status=200)
 
 
+@callback
 @csrf_exempt
 @require_http_methods(["PUT", "POST"])
 def momo_collection_callback(request):
     return _momo(request, "collection")
 
 
+@callback
 @csrf_exempt
 @require_http_methods(["PUT", "POST"])
 def momo_disbursement_callback(request):

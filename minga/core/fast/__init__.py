@@ -39,6 +39,11 @@ Django's private API (its `ALLOWED` list names the debts left).
     fields: what the apps' own hot statements are written with.
     Budgets: those of the statements using it, each named beside its statement.
     Leans on: public APIs only.
+`callbacks`
+    Providers' money callbacks (views marked `@callback`) straight to their views after
+    SecurityMiddleware, through the host check, the size limit and the NUL check only.
+    Budgets: `payment-callbacks-per-second`.
+    Leans on: public APIs only.
 `rowids`
     Primary keys stored as SQLite's row id (no second b-tree, no AUTOINCREMENT).
     Budgets: `ballots-per-second`, `audit-appends`.
