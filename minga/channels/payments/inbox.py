@@ -1,14 +1,15 @@
 """The payment inbox: callbacks stored raw first, payments confirmed by the provider, then booked.
 
-Every callback is written as it came (`PaymentCallback`), in its own transaction, before
-anything reads it; a repeat (same provider, kind and provider id) is stored once and answered
-as the first was. A callback never books money: it makes a payment `pending` (creating it for a
-paybill payment, keyed by the provider's TransID so two workers seeing the same money make one
-payment) and asks for the `confirm` task, which queries the provider's status API through the
-background queue. Only the provider's answer to that query settles a payment (`apply`), once,
-under a row lock: posted or in suspense by the owner's handler, or failed with the provider's
-reason. Daraja's Transaction Status answers by callback too: that answer counts only when it
-comes to the URL carrying the secret of the query (`query_ref`), which only the provider saw.
+Every callback is written as it came (`PaymentCallback`) before anything reads it, and kept
+even when what follows fails (its own transaction, or a savepoint after it: `_kept_raw`); a
+repeat (same provider, kind and provider id) is stored once and answered as the first was. A
+callback never books money: it makes a payment `pending` (creating it for a paybill payment,
+keyed by the provider's TransID so two workers seeing the same money make one payment) and asks
+for the `confirm` task, which queries the provider's status API through the background queue.
+Only the provider's answer to that query settles a payment (`apply`), once, under a row lock:
+posted or in suspense by the owner's handler, or failed with the provider's reason. Daraja's
+Transaction Status answers by callback too: that answer counts only when it comes to the URL
+carrying the secret of the query (`query_ref`), which only the provider saw.
 
 Payments still pending are queried again by a periodic job with a growing delay, so a callback
 that never comes changes nothing; a disbursement whose result never came is queried, never sent
@@ -21,6 +22,7 @@ import contextlib
 import datetime
 import functools
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, NamedTuple, Protocol
 
@@ -125,13 +127,13 @@ def store(
 
 
 def store_once(*, provider: str, kind: str, key: str, payload: Any, address: str | None) -> bool:
-    """`store` for callbacks found by their key alone: whether it was new.
+    """`store` for callbacks found by their key alone, in the caller's transaction
+    (`_kept_raw`, which commits it whatever follows): whether it was new.
 
     Fast path for the budget "confirmation callbacks accepted and posted >= 500/s with 30%
     duplicates" (bench/bench_payments.py): one INSERT that skips a repeat (ON CONFLICT DO
     NOTHING on the unique key, in SQLite and PostgreSQL alike), on `core.fast.cursor`'s cursor,
-    each value prepared by its field; it commits on its own, before anything reads it, as
-    `store` does. The inbox's tests compare its row with `store`'s."""
+    each value prepared by its field. The inbox's tests compare its row with `store`'s."""
     db = connections[DEFAULT_DB_ALIAS]
     values = {
         "provider": provider,
@@ -145,9 +147,7 @@ def store_once(*, provider: str, kind: str, key: str, payload: Any, address: str
     }
     field = PaymentCallback._meta.get_field
     row = [field(name).get_db_prep_save(value, db) for name, value in values.items()]
-    # A transaction of its own all the same: on SQLite, writers queue for the lock there
-    # (`core.fast.sqlite`), where a lone statement would wait in SQLite's growing sleeps.
-    with transaction.atomic(), hot_cursor(db) as cursor:
+    with hot_cursor(db) as cursor:
         cursor.execute(_store_once_sql(db.vendor), row)
         return cursor.fetchone() is not None
 
@@ -246,13 +246,39 @@ def c2b_confirmation(payload: dict[str, Any], *, address: str | None) -> dict[st
     key = str(payload.get("TransID") or "")[:100]
     if not key:
         return {"ResultCode": 1, "ResultDesc": "Missing TransID"}
-    new = store_once(
-        provider="mpesa", kind="c2b-confirmation", key=key, payload=payload, address=address
+    return _kept_raw(
+        lambda: store_once(
+            provider="mpesa", kind="c2b-confirmation", key=key, payload=payload, address=address
+        ),
+        lambda new: _confirmed(payload, key, new),
     )
+
+
+def _kept_raw(store_raw: Callable[[], bool], receive: Callable[[bool], Any]) -> Any:
+    """Store a callback raw, then `receive(new)` it, in one transaction: the raw copy first,
+    the rest in a savepoint after it, so an error there undoes only the rest and the raw copy
+    is committed all the same before the error goes on (one commit per callback, not two:
+    budget payment-callbacks-per-second). On SQLite, writers queue for the lock at its BEGIN
+    (`core.fast.sqlite`), where a lone statement would wait in SQLite's growing sleeps."""
+    failure: Exception | None = None
+    with transaction.atomic():
+        new = store_raw()
+        try:
+            with transaction.atomic():
+                answer = receive(new)
+        except Exception as error:  # raised once the raw copy is committed
+            failure = error
+    if failure is not None:
+        raise failure
+    return answer
+
+
+def _confirmed(payload: dict[str, Any], key: str, new: bool) -> dict[str, Any]:
+    success = {"ResultCode": 0, "ResultDesc": "Success"}
     # A repeat goes through too when its payment is missing (the first copy died before
     # making it); otherwise the unique receipt finds the payment already there.
     if not new and _has_payment("mpesa", key):
-        return {"ResultCode": 0, "ResultDesc": "Success"}
+        return success
     account = _paybill(payload.get("BusinessShortCode"))
     currency = account.currency if account else "KES"
     try:
@@ -265,20 +291,18 @@ def c2b_confirmation(payload: dict[str, Any], *, address: str | None) -> dict[st
             provider="mpesa", receipt=key, account=None, method=Payment.Method.C2B,
             amount=amount, currency=currency, reference=reference,
         )  # fmt: skip
-        return {"ResultCode": 0, "ResultDesc": "Success"}
+        return success
     # The payment's receipt is the callback's key: each is found from the other.
     now = timezone.now()
-    with transaction.atomic():
-        if _insert_payment(
-            Payment(
-                provider="mpesa", receipt=key, account_id=account.id, method=Payment.Method.C2B,
-                direction=Payment.Direction.IN, status=Status.PENDING, amount=amount,
-                currency=currency, reference=reference, requested_at=now,
-                next_query_at=now + backoff(1),
-            )
-        ):  # fmt: skip
-            _ask_account(account.id)
-    return {"ResultCode": 0, "ResultDesc": "Success"}
+    pending = {
+        "provider": "mpesa", "receipt": key, "account_id": account.id,
+        "method": Payment.Method.C2B, "direction": Payment.Direction.IN,
+        "status": Status.PENDING, "amount": amount, "currency": currency,
+        "reference": reference, "requested_at": now, "next_query_at": now + backoff(1),
+    }  # fmt: skip
+    if _insert_payment(pending, now):
+        _ask_account(account.id)
+    return success
 
 
 # --- fast path: budget payment-callbacks-per-second (bench/bench_payments.py) ----------------
@@ -312,21 +336,35 @@ def _paybill(short_code: object) -> Paybill | None:
     return Paybill(*row) if row else None
 
 
-def _insert_payment(payment: Payment) -> bool:
-    """INSERT `payment` unless another has its receipt already; whether it was new."""
+def _insert_payment(values: dict[str, Any], now: datetime.datetime) -> bool:
+    """INSERT a payment of these field values (the others their defaults, its times `now`)
+    unless another has its receipt already; whether it was new. No model instance is built:
+    each value is prepared by its field, as `Model.save` would."""
     db = connections[DEFAULT_DB_ALIAS]
-    fields = [f for f in sql.concrete_fields(Payment) if not f.primary_key]
-    values = [f.get_db_prep_save(f.pre_save(payment, True), db) for f in fields]
+    row = []
+    for field in _payment_fields():
+        if field.attname in values:
+            value = values[field.attname]
+        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+            value = now
+        else:
+            value = field.get_default()
+        row.append(field.get_db_prep_save(value, db))
     with hot_cursor(db) as cursor:
-        cursor.execute(_fast_sql(db.vendor)["insert_payment"], values)
+        cursor.execute(_fast_sql(db.vendor)["insert_payment"], row)
         return cursor.fetchone() is not None
+
+
+@functools.cache
+def _payment_fields() -> tuple[Any, ...]:
+    return tuple(f for f in sql.concrete_fields(Payment) if not f.primary_key)
 
 
 @functools.lru_cache(maxsize=4)
 def _fast_sql(vendor: str) -> dict[str, str]:
     q = sql.quote
     payment, account = sql.table(Payment), sql.table(PaymentAccount)
-    columns = [q(f.column) for f in sql.concrete_fields(Payment) if not f.primary_key]
+    columns = [q(f.column) for f in _payment_fields()]
     return {
         "has_payment": f"SELECT 1 FROM {payment} WHERE provider = %s AND receipt = %s "  # noqa: S608 (names quoted, values bound)
         "AND NOT (receipt = '')",  # the partial unique index's condition (`core.lookups`)

@@ -284,3 +284,32 @@ def test_a_chunk_settles_in_one_transaction_with_one_prepare(client, books, payb
     run_tasks()
     assert prepared == [["M0042"] * 3]
     assert sorted(Payment.objects.values_list("status", flat=True)) == ["posted"] * 3
+
+
+def test_a_confirmation_that_fails_after_its_raw_copy_keeps_the_copy_and_a_repeat_makes_the_payment(
+    client, books, paybill, run_tasks, monkeypatch
+):
+    """The raw copy and the payment are written in one transaction, the payment in a savepoint
+    after the copy: an error there answers 500 (the provider sends it again) and keeps the
+    copy; the repeat, finding no payment, makes it."""
+    trans_id = pay("10")
+    callbacks = list(standin.outbox)
+    standin.outbox.clear()
+
+    def broken(values, now):
+        raise RuntimeError("the disk is full")
+
+    monkeypatch.setattr(inbox, "_insert_payment", broken)
+    client.raise_request_exception = False
+    _validation, confirmation = deliver(client, callbacks)
+    assert confirmation.status_code == 500
+    stored = PaymentCallback.objects.get(kind="c2b-confirmation")
+    assert stored.key == trans_id and stored.payload["TransID"] == trans_id
+    assert not Payment.objects.exists()
+    paybill.refresh_from_db()
+    assert not paybill.is_query_queued  # undone with the payment
+    monkeypatch.undo()
+    assert deliver(client, callbacks[1:])[0].json() == {"ResultCode": 0, "ResultDesc": "Success"}
+    assert PaymentCallback.objects.filter(kind="c2b-confirmation").count() == 1
+    run_tasks()
+    assert Payment.objects.get().status == "posted"
