@@ -3,6 +3,8 @@ import uuid
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from minga.core.fast.rowids import RowIdAutoField
+
 
 class OutboundMessage(models.Model):
     """Every SMS and e-mail, from the moment a change asks for it to the provider's last word.
@@ -244,6 +246,9 @@ class Payment(models.Model):
         SUSPENSE = "suspense", _("in suspense")
         FAILED = "failed", _("failed")
 
+    # No AUTOINCREMENT on SQLite (core.fast.rowids): payments are never deleted, and outside
+    # Minga they are named by `uid`, never by key. Budget payment-callbacks-per-second.
+    id = RowIdAutoField(primary_key=True)
     uid = models.UUIDField(_("reference"), unique=True, default=uuid.uuid4, editable=False)
     provider = models.CharField(_("provider"), max_length=16)
     account = models.ForeignKey(
@@ -318,6 +323,10 @@ class PaymentCallback(models.Model):
     `key` is the provider's own id for what the callback is about (TransID, CheckoutRequestID,
     ConversationID, MoMo's reference and status): a repeated callback is stored once.
     """
+
+    # No AUTOINCREMENT on SQLite (core.fast.rowids): callbacks are never deleted, nothing
+    # outside names one by key. Budget payment-callbacks-per-second.
+    id = RowIdAutoField(primary_key=True)
 
     provider = models.CharField(_("provider"), max_length=16)
     kind = models.CharField(_("kind"), max_length=24)

@@ -46,7 +46,7 @@ Django's private API (its `ALLOWED` list names the debts left).
     Leans on: public APIs only.
 `rowids`
     Primary keys stored as SQLite's row id (no second b-tree, no AUTOINCREMENT).
-    Budgets: `ballots-per-second`, `audit-appends`.
+    Budgets: `ballots-per-second`, `audit-appends`, `payment-callbacks-per-second`.
     Leans on: `Field.db_type`, `db_type_suffix`.
 
 The hot statements themselves stay in their apps (a ballot's in `decisions`, a log append in

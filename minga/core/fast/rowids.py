@@ -8,8 +8,9 @@ AUTOINCREMENT`, which makes every insert also update `sqlite_sequence`. On the b
 (a participation, a ballot and a log entry in one transaction) these two cost two of the
 eleven pages each commit writes. On PostgreSQL both fields are Django's own.
 
-Budgets served: `ballots-per-second` (participations, `decisions.models`) and `audit-appends`
-(log entries, `audit.models`). Leans on: `Field.db_type` and `db_type_suffix` (the latter
+Budgets served: `ballots-per-second` (participations, `decisions.models`), `audit-appends`
+(log entries, `audit.models`) and `payment-callbacks-per-second` (payments and their raw
+callbacks, `channels.models`). Leans on: `Field.db_type` and `db_type_suffix` (the latter
 undocumented; tests/test_fast_layer.py and core/tests/test_rowids.py check the tables).
 """
 

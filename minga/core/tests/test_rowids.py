@@ -6,6 +6,7 @@ import pytest
 from django.db import connection
 
 from minga.audit.models import Entry
+from minga.channels.models import Payment, PaymentCallback
 from minga.decisions.models import Participation
 
 pytestmark = pytest.mark.django_db
@@ -28,9 +29,10 @@ def test_on_sqlite_the_keys_need_no_second_btree():
         indexes = [name for (name,) in cursor.fetchall()]
     assert not [name for name in indexes if name.startswith("sqlite_autoindex")]
     assert '"index" integer NOT NULL PRIMARY KEY' in table_sql(Entry._meta.db_table)
-    participations = table_sql(Participation._meta.db_table)
-    assert '"id" integer NOT NULL PRIMARY KEY' in participations
-    assert "AUTOINCREMENT" not in participations
+    for model in (Participation, Payment, PaymentCallback):
+        created = table_sql(model._meta.db_table)
+        assert '"id" integer NOT NULL PRIMARY KEY' in created, model.__name__
+        assert "AUTOINCREMENT" not in created, model.__name__
 
 
 def test_the_keys_hold_64_bit_values_on_every_database():
