@@ -23,7 +23,10 @@ disturb each other's measurement. The figure is N / the seconds of the three (bu
 500/s). The cost ratio: the CPU time per payment against the CPU time of one entry and its
 receipt posted directly by `treasury.actions.receive_from_member` in the same run, what the
 books alone cost (budget >= 0.5: a payment may cost the inbox as much again as its posting).
-Then it checks: N payments posted, N entries, N receipts, every member's balance exactly their
+The two are measured in four alternating rounds (books then inbox, inbox then books, ...), a
+quarter of the payments each, so a machine that slows down during the run weighs on both
+alike; the figures are the sums of the rounds. Then it checks: N payments posted, N entries,
+2N receipts queued (the payments' and the baseline's), every member's balance exactly their
 one payment. Prints what it measured, then the BUDGET lines (bench/README.md); exits 1 when
 the budget fails, 2 when the measurement could not be made. `--payments N`.
 """
@@ -44,6 +47,7 @@ import bench_audit  # the same throwaway instance (bench/ is the script's direct
 
 ROOT = Path(__file__).resolve().parent.parent
 PAYMENTS = 3_000
+ROUNDS = 4  # the baseline and the inbox alternate, a quarter of the payments each time
 DUPLICATES = 0.30
 BUDGET = 500  # payments per second
 # Against the books' own postings in the same run: the treasury's budget is 1,000 postings/s,
@@ -112,32 +116,32 @@ def confirmations(coop, n: int) -> list[dict]:
     return bodies
 
 
-def baseline(coop, treasurer, n: int) -> tuple[float, float]:
-    """Entries and receipts alone, the books' own cost per payment in the same run: (postings
-    per second, CPU seconds per posting). Each posting that touches a member's account queues
-    the member's receipt itself."""
-    from minga.treasury import actions
+def baseline_members(coop, n: int) -> list:
+    """The members whose entries the baseline posts (others than those who pay)."""
     from minga.treasury.models import MemberAccount
 
-    members = list(
+    return list(
         MemberAccount.objects.filter(coop=coop)
         .select_related("membership__person", "coop")
         .order_by("-pk")[:n]
     )
+
+
+def baseline(members: list, first: int) -> tuple[float, float]:
+    """Entries and receipts alone, the books' own cost per payment in the same run: (seconds,
+    CPU seconds) for these members' postings. Each posting that touches a member's account
+    queues the member's receipt itself."""
+    from minga.treasury import actions
+
     started, cpu = time.perf_counter(), time.process_time()
-    for i, member in enumerate(members):
+    for i, member in enumerate(members, start=first):
         entry = actions.receive_from_member(
             member=member, amount=10_000 + i, purpose="savings", actor=None,
             paid_into="mobile-money", reference=f"BASE{i:06}",
         )  # fmt: skip
         if entry.line_count != 2:
             raise RuntimeError("the baseline posted an unexpected entry")
-    cpu = (time.process_time() - cpu) / n
-    rate = n / (time.perf_counter() - started)
-    from minga.core.worker import run_ready_tasks
-
-    run_ready_tasks()  # the baseline's receipts go out before the inbox is measured
-    return rate, cpu
+    return time.perf_counter() - started, time.process_time() - cpu
 
 
 def run_confirmations() -> int:
@@ -180,20 +184,15 @@ def wsgi_post(application, path: str, body: bytes) -> int:
     return int(status[0].split()[0])
 
 
-def callbacks(bodies: list[dict]) -> tuple[float, float]:
+def callbacks(application, bodies: list[dict], seed: int) -> tuple[float, float]:
     """Every payment through the inbox: callbacks, batch queries, results; (seconds, CPU
     seconds)."""
-    from django.core.handlers.wsgi import WSGIHandler
-
     from minga.channels.payments import standin
 
-    application = WSGIHandler()
-    sent = bodies + random.Random(7).sample(bodies, int(len(bodies) * DUPLICATES))
-    random.Random(8).shuffle(sent)
+    sent = bodies + random.Random(seed).sample(bodies, int(len(bodies) * DUPLICATES))
+    random.Random(seed + 1).shuffle(sent)
     path = f"/channels/mpesa/c2b/confirmation?token={TOKEN}"
     payloads = [json.dumps(body).encode() for body in sent]
-    if wsgi_post(application, path, b"[]") != 400:  # the path is warm, nothing is stored
-        raise RuntimeError("the confirmation path answered a list")
     started, cpu = time.perf_counter(), time.process_time()
     for payload in payloads:
         status = wsgi_post(application, path, payload)
@@ -212,8 +211,8 @@ def callbacks(bodies: list[dict]) -> tuple[float, float]:
         wsgi_post(application, "/channels/" + url, json.dumps(result.body).encode())
     ended = time.perf_counter()
     print(
-        f"callbacks accepted {accepted - started:.2f} s, batch queries and settlements "
-        f"{queried - accepted:.2f} s, results posted {ended - queried:.2f} s"
+        f"  {len(bodies)} payments: callbacks accepted {accepted - started:.2f} s, batch queries"
+        f" and settlements {queried - accepted:.2f} s, results posted {ended - queried:.2f} s"
     )
     return ended - started, time.process_time() - cpu
 
@@ -231,13 +230,12 @@ def check(coop, n: int) -> list[str]:
     )
     if entries.count() != n:
         problems.append(f"{entries.count()} entries for {n} payments")
-    # The baseline's receipts were delivered before the inbox was measured: those still queued
-    # are the payments' own.
+    # Nothing delivers them: one receipt queued per payment and one per baseline posting.
     receipts = OutboundMessage.objects.filter(
         text__contains=": entry ", kind="notice", status="queued"
     ).count()
-    if receipts != n:
-        problems.append(f"{receipts} receipts queued for {n} payments")
+    if receipts != 2 * n:
+        problems.append(f"{receipts} receipts queued for {n} payments and {n} postings")
     doubled = MemberBalance.objects.filter(account__role="member-savings", balance__lt=-200_00)
     if doubled.exists():
         problems.append("a member's balance holds more than one payment")
@@ -251,16 +249,35 @@ def main() -> int:
     var_dir = tempfile.mkdtemp(prefix="minga-bench-payments-")
     try:
         bench_audit.setup_django(var_dir)
+        from django.core.handlers.wsgi import WSGIHandler
+
         coop, treasurer = setup(n)
         bodies = confirmations(coop, n)
-        books_rate, books_cpu = baseline(coop, treasurer, n)
-        seconds, cpu = callbacks(bodies)
+        members = baseline_members(coop, n)
+        application = WSGIHandler()
+        path = f"/channels/mpesa/c2b/confirmation?token={TOKEN}"
+        if wsgi_post(application, path, b"[]") != 400:  # the path is warm, nothing is stored
+            raise RuntimeError("the confirmation path answered a list")
+        # The two measured in alternating rounds (ABBA...), so a machine that slows down or
+        # speeds up during the run weighs on both alike.
+        size = -(-n // ROUNDS)
+        seconds = cpu = books_seconds = books_cpu = 0.0
+        for round_ in range(ROUNDS):
+            part = slice(round_ * size, (round_ + 1) * size)
+            for which in ("books", "inbox") if round_ % 2 == 0 else ("inbox", "books"):
+                if which == "books":
+                    took, used = baseline(members[part], part.start)
+                    books_seconds, books_cpu = books_seconds + took, books_cpu + used
+                else:
+                    took, used = callbacks(application, bodies[part], 7 + 2 * round_)
+                    seconds, cpu = seconds + took, cpu + used
         problems = check(coop, n)
     except Exception as error:  # the measurement itself could not be made
         print(f"bench_payments: {type(error).__name__}: {error}", file=sys.stderr)
         return 2
     finally:
         shutil.rmtree(var_dir, ignore_errors=True)
+    books_rate, books_cpu = n / books_seconds, books_cpu / n
     rate = n / seconds
     print(f"{n} payments, {int(n * DUPLICATES)} repeated callbacks: {seconds:.2f} s")
     ratio = books_cpu / (cpu / n)

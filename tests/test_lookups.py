@@ -62,6 +62,7 @@ def test_keyed_adds_the_index_condition_to_each_lookup():
          "treasury_journalentry", "treasury_one_entry_per_reference"),
         (lambda: inbox._has_payment("mpesa", "RCPT1"), "channels_payment",
          "one_payment_per_provider_receipt"),
+        (lambda: inbox._answered("RCPT1"), "channels_payment", "one_payment_per_provider_receipt"),
         (lambda: Payment.objects.filter(keyed(provider_ref="ws_CO_1"), provider="mpesa").first(),
          "channels_payment", "one_payment_per_provider_request"),
         (lambda: Credential.objects.filter(keyed(source="training:1:2")).first(),

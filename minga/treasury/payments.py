@@ -35,7 +35,7 @@ from minga.channels.payments import Booking, register_handler, start
 from minga.coops.models import Cooperative
 from minga.core.lookups import keyed
 
-from . import actions, approvals, money, permissions
+from . import actions, approvals, money, permissions, posting
 from .models import Books, JournalEntry, MemberAccount
 from .models_members import ApprovalRequest, Operation
 
@@ -102,7 +102,9 @@ class Handler:
     @contextlib.contextmanager
     def prepare(self, payments: list[Payment]) -> Iterator[None]:
         """Read the member accounts these payments name in one query, for their settlements
-        (the inbox settles a chunk of a batch query's payments together)."""
+        (the inbox settles a chunk of a batch query's payments together, in one transaction),
+        and let their entries read the books and accounts they post to once
+        (`posting.reading_once`)."""
         wanted: dict[int, set[str]] = {}
         for payment in payments:
             coop_id = _coop_id(payment.account.owner) if payment.account else None
@@ -115,7 +117,8 @@ class Handler:
                 known[coop.pk, member.ref] = member
         token = _prepared.set(known)
         try:
-            yield
+            with posting.reading_once():
+                yield
         finally:
             _prepared.reset(token)
 

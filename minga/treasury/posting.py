@@ -9,8 +9,11 @@ and, again, in the database's triggers.
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
 import datetime
 import functools
+from collections.abc import Iterator
 from typing import Any, NamedTuple
 
 from django.db import DEFAULT_DB_ALIAS, connections
@@ -33,6 +36,34 @@ class AccountRow(NamedTuple):
 
 def _db() -> Any:
     return connections[DEFAULT_DB_ALIAS]
+
+
+_once: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "treasury_posting_reads", default=None
+)
+
+
+@contextlib.contextmanager
+def reading_once() -> Iterator[None]:
+    """Within, in one transaction, `books_of` and `accounts` read each question once: for
+    several entries posted together (the payment inbox settles its chunks in one transaction,
+    `payments.Handler.prepare`), the books' currency and zone and the accounts the lines name
+    are read by the first entry and shared by the others. Budget
+    payment-callbacks-per-second."""
+    token = _once.set({})
+    try:
+        yield
+    finally:
+        _once.reset(token)
+
+
+def _remembered(question: tuple, read: Any) -> Any:
+    known = _once.get()
+    if known is None:
+        return read()
+    if question not in known:
+        known[question] = read()
+    return known[question]
 
 
 @functools.cache
@@ -80,6 +111,10 @@ def _date(value: Any) -> datetime.date:
 
 def accounts(coop_id: int, keys: set) -> dict[Any, AccountRow]:
     """The accounts of a cooperative named by `keys` (ids, codes or roles), found by each."""
+    return _remembered(("accounts", coop_id, frozenset(keys)), lambda: _accounts(coop_id, keys))
+
+
+def _accounts(coop_id: int, keys: set) -> dict[Any, AccountRow]:
     ids = [key for key in keys if isinstance(key, int)]
     names = [key for key in keys if isinstance(key, str)]
     with hot_cursor(_db()) as cursor:
@@ -113,6 +148,10 @@ def _accounts_sql(vendor: str, ids: int, names: int) -> str:
 def books_of(coop_id: int, person_id: int | None) -> tuple[str, str, str | None] | None:
     """(currency, time zone, the person's active membership role or None) of the cooperative's
     books; None if it keeps none here."""
+    return _remembered(("books", coop_id, person_id), lambda: _books_of(coop_id, person_id))
+
+
+def _books_of(coop_id: int, person_id: int | None) -> tuple[str, str, str | None] | None:
     with hot_cursor(_db()) as cursor:
         cursor.execute(_sql(_db().vendor)["books"], [coop_id, person_id, coop_id])
         return cursor.fetchone()

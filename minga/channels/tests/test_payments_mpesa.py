@@ -313,3 +313,19 @@ def test_a_confirmation_that_fails_after_its_raw_copy_keeps_the_copy_and_a_repea
     assert PaymentCallback.objects.filter(kind="c2b-confirmation").count() == 1
     run_tasks()
     assert Payment.objects.get().status == "posted"
+
+
+def test_a_repeat_of_a_confirmation_already_made_into_a_payment_is_one_read(
+    client, books, paybill, django_assert_num_queries
+):
+    """No write transaction, no lock to queue for: the raw copy is there, and its payment."""
+    pay("10")
+    callbacks = list(standin.outbox)
+    standin.outbox.clear()
+    deliver(client, callbacks)
+    with django_assert_num_queries(1) as sent:
+        (answer,) = deliver(client, callbacks[1:])
+    assert answer.json() == {"ResultCode": 0, "ResultDesc": "Success"}
+    assert sent.captured_queries[0]["sql"].lstrip().upper().startswith("SELECT")
+    assert PaymentCallback.objects.filter(kind="c2b-confirmation").count() == 1
+    assert Payment.objects.count() == 1
