@@ -104,3 +104,36 @@ def test_it_refuses_a_reference_twice(books, coop, treasurer):
 def test_it_posts_for_the_platform_itself(books, coop):
     entry = post(coop, None)
     assert entry.actor is None and entry.number == 1
+
+
+def test_entries_posted_together_read_their_books_and_accounts_once(
+    books, member_account, other_account
+):
+    """The payment inbox's chunks: within `posting.reading_once`, the second entry reads
+    neither the books nor the accounts again, and is numbered and chained as ever."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from minga.treasury import posting
+
+    def reads(sent):
+        return [
+            q["sql"]
+            for q in sent.captured_queries
+            if 'FROM "treasury_account"' in q["sql"] or 'FROM "treasury_books"' in q["sql"]
+        ]
+
+    with CaptureQueriesContext(connection) as alone:
+        actions.receive_from_member(
+            member=member_account, amount=100, purpose="savings", actor=None, reference="R1"
+        )
+    with CaptureQueriesContext(connection) as together, posting.reading_once():
+        first = actions.receive_from_member(
+            member=member_account, amount=200, purpose="savings", actor=None, reference="R2"
+        )
+        second = actions.receive_from_member(
+            member=other_account, amount=300, purpose="savings", actor=None, reference="R3"
+        )
+    assert len(reads(together)) == len(reads(alone)) == 2
+    assert second.number == first.number + 1 and second.prev_hash == first.hash
+    assert MemberBalance.objects.get(member=other_account).balance == -300
