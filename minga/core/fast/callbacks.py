@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from typing import cast
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -66,5 +67,5 @@ class CallbackMiddleware:
 
     @staticmethod
     def _view(request: HttpRequest) -> HttpResponse:
-        match = request.resolver_match
+        match = cast(ResolverMatch, request.resolver_match)  # set by __call__
         return match.func(request, *match.args, **match.kwargs)
