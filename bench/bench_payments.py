@@ -7,8 +7,9 @@ phones, and an M-PESA paybill served by the provider stand-in (`minga.channels.p
 callbacks collected in process). Then, in one process, the whole path of a paybill payment:
 
 1. the provider's C2B confirmation callbacks (N distinct TransIDs plus 30% repeats, shuffled)
-   go through Minga's WSGI application as a server calls it (the whole Django stack:
-   middleware, token check, JSON), each stored raw and answered;
+   go through Minga's WSGI application as a server calls it, set up as minga/wsgi.py sets up a
+   server process (the whole Django stack: middleware, token check, JSON), each stored raw
+   and answered;
 2. one worker (`run_ready_tasks`, what `minga worker` runs) asks the provider which of them it
    received (M-PESA's Pull Transactions: one batch query for a burst of callbacks), and each
    payment listed posts its entry (audit log, hash chain, balances) and queues the member's
@@ -251,10 +252,16 @@ def main() -> int:
         bench_audit.setup_django(var_dir)
         from django.core.handlers.wsgi import WSGIHandler
 
+        from minga.core.serving import prepare_server_process
+
         coop, treasurer = setup(n)
         bodies = confirmations(coop, n)
         members = baseline_members(coop, n)
+        # The application as minga/wsgi.py makes it for a server process (WAL checkpoints in
+        # a thread of the process's own, the loaded application frozen out of the garbage
+        # collector's sight); the baseline's postings run in the same process.
         application = WSGIHandler()
+        prepare_server_process()
         path = f"/channels/mpesa/c2b/confirmation?token={TOKEN}"
         if wsgi_post(application, path, b"[]") != 400:  # the path is warm, nothing is stored
             raise RuntimeError("the confirmation path answered a list")
