@@ -360,7 +360,7 @@ def _insert_payment(values: dict[str, Any], now: datetime.datetime) -> bool:
             row.append(field.get_db_prep_save(values[name], db))
         elif name in constant:
             row.append(constant[name])
-        elif getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
+        elif _set_on_save(field):
             row.append(field.get_db_prep_save(now, db))
         else:
             row.append(field.get_db_prep_save(field.get_default(), db))
@@ -382,10 +382,13 @@ def _constant_defaults(alias: str) -> dict[str, Any]:
     return {
         field.attname: field.get_db_prep_save(field.get_default(), db)
         for field in _payment_fields()
-        if not callable(field.default)
-        and not getattr(field, "auto_now", False)
-        and not getattr(field, "auto_now_add", False)
+        if not callable(field.default) and not _set_on_save(field)
     }
+
+
+def _set_on_save(field: Any) -> bool:
+    """A time the ORM sets when it saves (`auto_now`, `auto_now_add`)."""
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
 
 
 @functools.lru_cache(maxsize=4)

@@ -8,11 +8,11 @@ walk through every URL pattern: about a third of a callback's time.
 
 `CallbackMiddleware` sits right after Django's SecurityMiddleware. A request for a view marked
 `@callback` goes to that view through the host check (ALLOWED_HOSTS), the request size limit
-and the NUL check, the same middleware the full stack runs, in the platform's default
-language; every other request goes on down the stack unchanged. The views are found by
-Django's resolver on the URLconf of the request (cached by path and URLconf;
-`minga/channels/tests/test_callbacks_direct.py`
-checks each marked view is answered this way and nothing else is).
+and the NUL check, the same middleware the full stack runs, in the platform's default language;
+every other request goes on down the stack unchanged. The views are found by Django's resolver
+on the URLconf of the request (cached by path and URLconf;
+`minga/channels/tests/test_callbacks_direct.py` checks each marked view is answered this way
+and nothing else is).
 
 Budgets served: `payment-callbacks-per-second`.
 Leans on: public APIs only (`django.urls.resolve`, `get_urlconf`, `translation.override`).
